@@ -1,0 +1,95 @@
+"""The China–ROK exchange scheduler."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Build the application. *config* is a Config class, a dict of overrides, or None (env)."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    _load_config(app, config)
+    register_extensions(app)
+    register_models(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def _load_config(app: Flask, config) -> None:
+    base = config if isinstance(config, type) else config_from_env()
+    app.config.from_object(base)
+    if isinstance(config, dict):
+        app.config.update(config)
+    from scheduler.security import check_production_config
+
+    check_production_config(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from scheduler.db import fix_sqlite_transactions
+    from scheduler.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from scheduler.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            fix_sqlite_transactions(db.engine)
+
+
+def register_models(app: Flask) -> None:
+    from sqlalchemy.orm import Session
+
+    from scheduler import models  # noqa: F401 - every model registered with the metadata
+    from scheduler.audit.services import register_audit_listener
+    from scheduler.auth.services import register_user_loader
+
+    register_audit_listener(Session)
+    register_user_loader()
+
+
+def register_blueprints(app: Flask) -> None:
+    from scheduler.admin.views import bp as admin_bp
+    from scheduler.audit.views import bp as audit_bp
+    from scheduler.auth.views import bp as auth_bp
+    from scheduler.contacts.io_views import bp as contacts_io_bp
+    from scheduler.contacts.views import bp as contacts_bp
+    from scheduler.main.views import bp as main_bp
+    from scheduler.partners.views import bp as partners_bp
+
+    for bp in (main_bp, auth_bp, partners_bp, contacts_bp, contacts_io_bp, admin_bp, audit_bp):
+        app.register_blueprint(bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from scheduler.security import register_security
+
+    register_security(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from scheduler.templating import register_templating
+
+    register_templating(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from scheduler.errors import register_errors
+
+    register_errors(app)
+
+
+def register_commands(app: Flask) -> None:
+    from scheduler.cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,26 @@
+"""Audit log entries. Written by scheduler.audit.services, never edited."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scheduler.db import UTCDateTime, now_utc
+from scheduler.extensions import db
+
+AUDIT_ACTIONS = ("create", "update", "deactivate", "activate", "login", "logout", "import")
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(20), index=True)
+    object_type: Mapped[str] = mapped_column(sa.String(40), index=True)
+    object_id: Mapped[int | None]
+    object_label: Mapped[str] = mapped_column(sa.String(200), default="")
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    user: Mapped["User | None"] = relationship()  # noqa: F821

@@ -1,0 +1,49 @@
+"""`flask --app scheduler users ...`"""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from scheduler.audit.services import set_actor
+from scheduler.auth.models import LOCALES, ROLES
+from scheduler.auth.services import create_user, find_user, generate_password
+from scheduler.extensions import db
+from scheduler.timefmt import normalize_timezone
+
+users = AppGroup("users", help="Manage staff accounts.")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name-zh", default="")
+@click.option("--name-ko", default="")
+@click.option("--timezone", "timezone", default="Asia/Shanghai", show_default=True)
+@click.option("--locale", type=click.Choice(LOCALES), default=None)
+def create_command(email, role, name_zh, name_ko, timezone, locale):
+    """Create a user. The password is read from stdin when piped, else generated and printed."""
+    from scheduler.contacts.services import normalize_email
+
+    try:
+        email = normalize_email(email)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="EMAIL") from error
+    if not email:
+        raise click.BadParameter("an e-mail address is required", param_hint="EMAIL")
+    zone = normalize_timezone(timezone)
+    if zone is None:
+        raise click.BadParameter(f"unknown time zone {timezone!r}", param_hint="--timezone")
+    if find_user(email):
+        raise click.ClickException(f"a user with the e-mail {email} already exists")
+    generated = sys.stdin.isatty()
+    password = generate_password() if generated else sys.stdin.readline().rstrip("\r\n")
+    if len(password) < 8:
+        raise click.ClickException("the password must be at least 8 characters long")
+    set_actor(db.session, None)
+    create_user(email, password, role, name_zh=name_zh, name_ko=name_ko, timezone=zone,
+                locale=locale)  # fmt: skip
+    db.session.commit()
+    click.echo(f"created {role} {email}")
+    if generated:
+        click.echo(f"password: {password}")

@@ -1,0 +1,65 @@
+"""Staff users and the record of failed logins used for rate limiting."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from scheduler.db import TimestampMixin, UTCDateTime, now_utc
+from scheduler.extensions import db
+
+ROLES = ("admin", "coordinator", "viewer")
+LOCALES = ("zh", "ko", "en")
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __audited__ = True
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('admin', 'coordinator', 'viewer')", name="role_known"),
+        sa.CheckConstraint("locale IS NULL OR locale IN ('zh', 'ko', 'en')", name="locale_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    name_zh: Mapped[str] = mapped_column(sa.String(100), default="")
+    name_ko: Mapped[str] = mapped_column(sa.String(100), default="")
+    role: Mapped[str] = mapped_column(sa.String(20), default="viewer")
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    working_hours: Mapped[str] = mapped_column(sa.String(200), default="")
+    is_active_user: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.is_active_user
+
+    def can_edit(self) -> bool:
+        return self.role in ("admin", "coordinator")
+
+    def audit_label(self) -> str:
+        return self.email
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class LoginFailure(db.Model):
+    """One failed login; counted per account and per address over a sliding window."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    remote_addr: Mapped[str] = mapped_column(sa.String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)

@@ -1,0 +1,69 @@
+"""Accounts: creation, password checks and the failed-login limit."""
+
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from scheduler.audit.services import record
+from scheduler.auth.models import LoginFailure, User
+from scheduler.db import now_utc
+from scheduler.extensions import db, login_manager
+
+
+def register_user_loader() -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.user_loader(_load_user)
+
+
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user and user.is_active_user else None
+
+
+def generate_password() -> str:
+    """A random password that is easy to read out over the phone."""
+    return secrets.token_urlsafe(12)
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(email: str, password: str, role: str, **fields) -> User:
+    """Add a user (flushes, does not commit)."""
+    user = User(email=email.strip().lower(), role=role, **fields)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def too_many_failures(email: str, remote_addr: str) -> bool:
+    """True when the account or the address reached the failure limit in the window."""
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    since = now_utc() - timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    recent = (
+        sa.select(sa.func.count()).select_from(LoginFailure).where(LoginFailure.failed_at >= since)
+    )
+    by_account = db.session.scalar(recent.where(LoginFailure.email == email.strip().lower()))
+    by_address = db.session.scalar(recent.where(LoginFailure.remote_addr == remote_addr))
+    return by_account >= limit or by_address >= limit
+
+
+def note_failure(email: str, remote_addr: str) -> None:
+    db.session.add(LoginFailure(email=email.strip().lower()[:254], remote_addr=remote_addr))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = find_user(email)
+    if user is None or not user.is_active_user or not user.check_password(password):
+        return None
+    return user
+
+
+def note_login(user: User) -> None:
+    user.last_login_at = now_utc()
+    record(db.session, "login", user)

@@ -1,0 +1,45 @@
+"""Login and logout."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from scheduler.auth import services
+from scheduler.auth.forms import LoginForm
+from scheduler.extensions import db
+from scheduler.security import any_role_may_post, public, safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 400 if form.errors else 200
+    address = request.remote_addr or "unknown"
+    if services.too_many_failures(form.email.data, address):
+        message = _("Too many failed sign-in attempts. Please wait 15 minutes and try again.")
+        return render_template("auth/login.html", form=form, error=message), 429
+    user = services.authenticate(form.email.data, form.password.data)
+    if user is None:
+        services.note_failure(form.email.data, address)
+        db.session.commit()
+        error = _("The e-mail or password is not correct.")
+        return render_template("auth/login.html", form=form, error=error), 401
+    login_user(user, remember=form.remember.data)
+    services.note_login(user)
+    db.session.commit()
+    return redirect(safe_next(request.args.get("next")))
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+@any_role_may_post
+def logout():
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))

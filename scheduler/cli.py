@@ -1,0 +1,78 @@
+"""`flask --app scheduler ...` commands that are not tied to one domain."""
+
+import subprocess  # noqa: S404 - runs pybabel with fixed arguments
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup
+
+from scheduler.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG_LANGUAGES = ("zh", "ko")  # English is the msgid language
+translate = AppGroup("translate", help="Extract, update and compile the zh/ko catalogs.")
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)  # noqa: S603
+
+
+@translate.command("update")
+def translate_update():
+    """Extract msgids from code and templates and merge them into the catalogs."""
+    pot = "translations/messages.pot"
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "-o", pot, ".")  # fmt: skip
+    for lang in CATALOG_LANGUAGES:
+        if not (ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").exists():
+            _pybabel("init", "-i", pot, "-d", "translations", "-l", lang)
+    _pybabel("update", "-i", pot, "-d", "translations", "--no-fuzzy-matching", "--ignore-obsolete")
+    Path(ROOT / pot).unlink()
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile the .po catalogs into the .mo files Flask-Babel reads."""
+    _pybabel("compile", "-d", "translations", "--statistics")
+
+
+@click.command("seed")
+@click.option("--demo", is_flag=True, help="Also add demo contacts.")
+def seed_command(demo: bool):
+    """Add or refresh the partner directory (never overwrites staff edits)."""
+    from scheduler.demo import seed_demo
+    from scheduler.partners.services import seed_partners
+
+    added, updated = seed_partners()
+    click.echo(f"partners: {added} added, {updated} updated")
+    if demo:
+        click.echo(f"demo contacts: {seed_demo()} added")
+    db.session.commit()
+
+
+@click.command("first-run")
+def first_run_command():
+    """On an empty database: demo data and an admin whose password is printed once."""
+    from scheduler.auth.models import User
+    from scheduler.auth.services import create_user, generate_password
+    from scheduler.demo import seed_demo
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        click.echo("Existing accounts kept; nothing to do.")
+        return
+    seed_demo()
+    password = generate_password()
+    user = create_user("admin@example.org", password, "admin", name_zh="管理员", name_ko="관리자")
+    db.session.commit()
+    click.echo(f"Administrator created.\n  e-mail:   {user.email}\n  password: {password}")
+
+
+def register_cli(app: Flask) -> None:
+    from scheduler.auth.cli import users
+    from scheduler.contacts.cli import contacts
+
+    for command in (translate, seed_command, first_run_command, users, contacts):
+        app.cli.add_command(command)

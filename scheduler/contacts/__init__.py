@@ -1,0 +1,1 @@
+"""The people at our partners."""

@@ -1,0 +1,62 @@
+"""Contacts at a partner. A contact referenced by anything is deactivated, never deleted."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scheduler.db import SearchableMixin, TimestampMixin
+from scheduler.extensions import db
+
+
+class Contact(SearchableMixin, TimestampMixin, db.Model):
+    __tablename__ = "contacts"
+    __audited__ = True
+    __table_args__ = (
+        sa.CheckConstraint("language IN ('zh', 'ko', 'en')", name="language_known"),
+        sa.CheckConstraint(
+            "family_name_ko <> '' OR family_name_zh <> '' OR romanized_family <> ''",
+            name="has_a_name",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    family_name_ko: Mapped[str] = mapped_column(sa.String(50), default="")
+    given_name_ko: Mapped[str] = mapped_column(sa.String(50), default="")
+    family_name_zh: Mapped[str] = mapped_column(sa.String(50), default="")
+    given_name_zh: Mapped[str] = mapped_column(sa.String(50), default="")
+    romanized_family: Mapped[str] = mapped_column(sa.String(50), default="")
+    romanized_given: Mapped[str] = mapped_column(sa.String(50), default="")
+    title_ko: Mapped[str] = mapped_column(sa.String(100), default="")
+    title_zh: Mapped[str] = mapped_column(sa.String(100), default="")
+    department_ko: Mapped[str] = mapped_column(sa.String(100), default="")
+    department_zh: Mapped[str] = mapped_column(sa.String(100), default="")
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    language: Mapped[str] = mapped_column(sa.String(5), default="ko")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Seoul")
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    partner: Mapped["Partner"] = relationship(back_populates="contacts")  # noqa: F821
+
+    @property
+    def romanized(self) -> str:
+        """Family name first, as in the import/export column."""
+        return " ".join(p for p in (self.romanized_family, self.romanized_given) if p)
+
+    def search_terms(self) -> list[str]:
+        return [
+            self.family_name_ko + self.given_name_ko,
+            self.family_name_zh + self.given_name_zh,
+            f"{self.romanized_family} {self.romanized_given}",
+            f"{self.romanized_given} {self.romanized_family}",
+            self.email or "",
+        ]
+
+    def audit_label(self) -> str:
+        ko = self.family_name_ko + self.given_name_ko
+        return ko or self.family_name_zh + self.given_name_zh or self.romanized
+
+    def __repr__(self) -> str:
+        return f"<Contact {self.id} {self.family_name_ko}{self.given_name_ko}>"

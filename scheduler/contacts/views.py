@@ -1,0 +1,78 @@
+"""Contact pages: list, create under a partner, edit, deactivate."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from scheduler.contacts import services
+from scheduler.contacts.forms import ContactForm
+from scheduler.contacts.models import Contact
+from scheduler.extensions import db
+from scheduler.partners.services import get_partner
+from scheduler.security import roles_required
+
+bp = Blueprint("contacts", __name__, url_prefix="/contacts")
+EDITORS = ("admin", "coordinator")
+
+
+def _form_data(form: ContactForm) -> dict:
+    return {name: form[name].data for name in services.CONTACT_FIELDS}
+
+
+@bp.route("/")
+def list_contacts():
+    partner = get_partner(request.args["partner"]) if request.args.get("partner") else None
+    include_inactive = request.args.get("inactive") == "1"
+    query = services.list_contacts(partner.id if partner else None, include_inactive)
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template(
+        "contacts/list.html", page=page, partner=partner, include_inactive=include_inactive
+    )
+
+
+@bp.route("/<int:contact_id>")
+def show_contact(contact_id):
+    return render_template("contacts/detail.html", contact=db.get_or_404(Contact, contact_id))
+
+
+@bp.route("/new/<slug>", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_contact(slug):
+    partner = get_partner(slug) or abort(404)
+    form = ContactForm(timezone=partner.timezone)
+    if form.validate_on_submit():
+        contact = services.create_contact(partner, _form_data(form))
+        db.session.commit()
+        flash(_("The contact has been added."), "success")
+        return redirect(url_for("contacts.show_contact", contact_id=contact.id))
+    status = 400 if form.errors else 200
+    return render_template("contacts/edit.html", form=form, partner=partner, contact=None), status
+
+
+@bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_contact(contact_id):
+    contact = db.get_or_404(Contact, contact_id)
+    form = ContactForm(obj=contact, contact_id=contact.id)
+    if form.validate_on_submit():
+        services.apply_fields(contact, _form_data(form))
+        db.session.commit()
+        flash(_("The contact has been saved."), "success")
+        return redirect(url_for("contacts.show_contact", contact_id=contact.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "contacts/edit.html", form=form, partner=contact.partner, contact=contact
+    ), status
+
+
+@bp.route("/<int:contact_id>/active", methods=["POST"])
+@roles_required(*EDITORS)
+def set_active(contact_id):
+    contact = db.get_or_404(Contact, contact_id)
+    active = request.form.get("active") == "1"
+    services.set_active(contact, active)
+    db.session.commit()
+    message = (
+        _("The contact is active again.") if active else _("The contact has been deactivated.")
+    )
+    flash(message, "success")
+    return redirect(url_for("contacts.show_contact", contact_id=contact.id))

@@ -1,0 +1,83 @@
+"""Database building blocks: naming convention, the one UTC column type, now_utc()."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def now_utc() -> datetime:
+    """The current instant as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware UTC datetimes in Python, naive UTC in the database.
+
+    Naive datetimes are refused: they hide which clock they were read on.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class TimestampMixin:
+    """created_at / updated_at, both UTC, set by Python so every database agrees."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+
+def fix_sqlite_transactions(engine: sa.Engine) -> None:
+    """Let SQLAlchemy, not pysqlite, emit BEGIN so SAVEPOINTs and rollbacks behave.
+
+    pysqlite starts transactions lazily and breaks nested transactions; see the
+    SQLAlchemy docs "Serializable isolation / Savepoints / Transactional DDL".
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+class SearchableMixin:
+    """Keeps a lower-cased ``search_text`` of every name, so one LIKE finds any script."""
+
+    def search_terms(self) -> list[str]:
+        raise NotImplementedError
+
+
+def _refresh_search_text(_mapper, _connection, target) -> None:
+    terms = [t.strip() for t in target.search_terms() if t and t.strip()]
+    target.search_text = "\n".join(terms).lower()
+
+
+sa.event.listen(SearchableMixin, "before_insert", _refresh_search_text, propagate=True)
+sa.event.listen(SearchableMixin, "before_update", _refresh_search_text, propagate=True)

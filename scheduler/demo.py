@@ -1,0 +1,172 @@
+"""Demo contacts so a newcomer sees a lived-in app. Idempotent (keyed on e-mail)."""
+
+from scheduler.contacts.services import create_contact, find_by_email
+from scheduler.partners.services import get_partner, seed_partners
+
+# partner, family/given (ko), family/given (zh), romanized family/given, title ko/zh,
+# department ko/zh, e-mail, phone, language
+DEMO_CONTACTS = [
+    (
+        "seoul",
+        "김",
+        "민준",
+        "金",
+        "民俊",
+        "Kim",
+        "Min-jun",
+        "국제협력과장",
+        "国际合作科科长",
+        "글로벌도시정책관",
+        "全球城市政策官室",
+        "minjun.kim@seoul.example.kr",
+        "+82-2-2133-0000",
+        "ko",
+    ),
+    (
+        "seoul",
+        "이",
+        "서연",
+        "李",
+        "瑞妍",
+        "Lee",
+        "Seo-yeon",
+        "주무관",
+        "主办",
+        "국제협력과",
+        "国际合作科",
+        "seoyeon.lee@seoul.example.kr",
+        "+82-2-2133-0001",
+        "ko",
+    ),
+    (
+        "busan",
+        "박",
+        "지훈",
+        "朴",
+        "智勋",
+        "Park",
+        "Ji-hoon",
+        "국제협력과장",
+        "国际合作科科长",
+        "국제관계대사",
+        "国际关系大使室",
+        "jihoon.park@busan.example.kr",
+        "+82-51-888-0000",
+        "ko",
+    ),
+    (
+        "gangwon",
+        "최",
+        "수진",
+        "崔",
+        "秀珍",
+        "Choi",
+        "Su-jin",
+        "중국통상 팀장",
+        "对华通商组组长",
+        "국제교류과",
+        "国际交流科",
+        "sujin.choi@gangwon.example.kr",
+        "+82-33-249-0000",
+        "zh",
+    ),
+    (
+        "chungnam",
+        "정",
+        "우성",
+        "郑",
+        "宇成",
+        "Jung",
+        "Woo-sung",
+        "국제교류팀장",
+        "国际交流组组长",
+        "국제통상과",
+        "国际通商科",
+        "woosung.jung@chungnam.example.kr",
+        "+82-41-635-0000",
+        "ko",
+    ),
+    (
+        "gyeongbuk",
+        "강",
+        "하늘",
+        "姜",
+        "河嫩",
+        "Kang",
+        "Ha-neul",
+        "주무관",
+        "主办",
+        "국제협력과",
+        "国际合作科",
+        "haneul.kang@gb.example.kr",
+        "+82-54-880-0000",
+        "ko",
+    ),
+    (
+        "ulsan",
+        "윤",
+        "재원",
+        "尹",
+        "在元",
+        "Yoon",
+        "Jae-won",
+        "국제협력담당",
+        "国际合作负责人",
+        "국제협력과",
+        "国际合作科",
+        "jaewon.yoon@ulsan.example.kr",
+        "+82-52-229-0000",
+        "ko",
+    ),
+    (
+        "incheon",
+        "남궁",
+        "민",
+        "南宫",
+        "敏",
+        "Namgung",
+        "Min",
+        "중국협력관",
+        "对华合作官",
+        "국제협력과",
+        "国际合作科",
+        "min.namgung@incheon.example.kr",
+        "+82-32-440-0000",
+        "en",
+    ),
+    (
+        "jeonnam-gwangju",
+        "한",
+        "지민",
+        "韩",
+        "智敏",
+        "Han",
+        "Ji-min",
+        "대외협력관",
+        "对外合作官",
+        "국제협력국",
+        "国际合作局",
+        "jimin.han@jg.example.kr",
+        "+82-61-286-0000",
+        "ko",
+    ),
+]
+FIELDS = (
+    "family_name_ko", "given_name_ko", "family_name_zh", "given_name_zh", "romanized_family",
+    "romanized_given", "title_ko", "title_zh", "department_ko", "department_zh", "email",
+    "phone", "language",
+)  # fmt: skip
+
+
+def seed_demo() -> int:
+    """Add the demo contacts that are missing. Returns how many were added."""
+    seed_partners()
+    added = 0
+    for slug, *values in DEMO_CONTACTS:
+        data = dict(zip(FIELDS, values, strict=True))
+        if find_by_email(data["email"]):
+            continue
+        partner = get_partner(slug)
+        create_contact(partner, {**data, "timezone": partner.timezone})
+        added += 1
+    return added

@@ -1,0 +1,34 @@
+"""Translated error pages."""
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+MESSAGES = {
+    400: _l("The request could not be understood. Please check what you entered."),
+    403: _l("You do not have permission to do this."),
+    404: _l("This page does not exist."),
+    405: _l("This action is not allowed here."),
+    413: _l("The uploaded file is too large."),
+    429: _l("Too many attempts. Please wait a while and try again."),
+    500: _l("Something went wrong on our side. Please try again later."),
+}
+
+
+def _render(code: int, message=None):
+    return render_template("errors/error.html", code=code, message=message or MESSAGES[code]), code
+
+
+def register_errors(app: Flask) -> None:
+    for code in MESSAGES:
+        app.register_error_handler(code, lambda e, code=code: _render(code))
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_error):
+        return _render(
+            400,
+            _l(
+                "The form has expired or is missing its security token. "
+                "Please reload the page and try again."
+            ),
+        )

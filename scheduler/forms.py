@@ -1,0 +1,26 @@
+"""Form pieces shared by several domains."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+from wtforms.validators import ValidationError
+
+from scheduler.timefmt import normalize_timezone
+
+
+class TimezoneField(StringField):
+    """An IANA zone name; aliases such as Asia/Harbin are stored as their canonical zone."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.raw_zone = (self.data or "").strip()
+        self.data = normalize_timezone(self.raw_zone) or self.raw_zone
+
+    def pre_validate(self, form):
+        if not normalize_timezone(self.data):
+            raise ValidationError(
+                _l("Unknown time zone. Use a name such as Asia/Shanghai or Asia/Seoul.")
+            )
+
+
+def strip_filter(value):
+    return value.strip() if isinstance(value, str) else value

@@ -1,0 +1,72 @@
+"""Locale selection, per-language content and name order."""
+
+from flask import current_app, request
+from flask_login import current_user
+
+LOCALE_COOKIE = "locale"
+# Werkzeug matches "zh-CN" only against "zh_CN"/"zh", never "zh_Hans_CN" (domain-facts §4).
+_ACCEPT_CHOICES = ["zh_CN", "zh", "ko_KR", "ko", "en"]
+
+
+def normalize_locale(value: str | None) -> str | None:
+    """Map a language tag such as ``zh-CN`` or ``ko_KR`` to one of zh, ko, en."""
+    if not value:
+        return None
+    base = value.replace("-", "_").split("_")[0].lower()
+    return base if base in current_app.config["LANGUAGES"] else None
+
+
+def select_locale() -> str:
+    """The user's saved choice, then the switcher cookie, then Accept-Language, then zh."""
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    chosen = normalize_locale(request.cookies.get(LOCALE_COOKIE))
+    if chosen:
+        return chosen
+    matched = normalize_locale(request.accept_languages.best_match(_ACCEPT_CHOICES))
+    return matched or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    if current_user and current_user.is_authenticated:
+        return current_user.timezone
+    return current_app.config["OFFICE_TIMEZONE"]
+
+
+def current_language() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale().language)
+
+
+def localized(obj, field: str, lang: str | None = None) -> str:
+    """``obj.<field>_<lang>`` for the viewer's language, falling back through zh, ko, en."""
+    lang = lang or current_language()
+    for code in (lang, "zh", "ko", "en"):
+        value = getattr(obj, f"{field}_{code}", None)
+        if value:
+            return value
+    return ""
+
+
+def other_script(obj, field: str, lang: str | None = None) -> str:
+    """The name in the partner-side script for a Chinese reader, and Chinese otherwise."""
+    lang = lang or current_language()
+    code = "ko" if lang == "zh" else "zh"
+    return getattr(obj, f"{field}_{code}", "") or ""
+
+
+def person_name(contact, lang: str | None = None) -> str:
+    """Family name first in Chinese and Korean; ``Given FAMILY`` in English."""
+    lang = lang or current_language()
+    zh = contact.family_name_zh + contact.given_name_zh
+    ko = contact.family_name_ko + contact.given_name_ko
+    en = " ".join(p for p in (contact.romanized_given, contact.romanized_family.upper()) if p)
+    order = {"zh": (zh, ko, en), "ko": (ko, zh, en), "en": (en, ko, zh)}[lang]
+    return next((name for name in order if name), "")
+
+
+def user_name(user, lang: str | None = None) -> str:
+    lang = lang or current_language()
+    first, second = (user.name_ko, user.name_zh) if lang == "ko" else (user.name_zh, user.name_ko)
+    return first or second or user.email

@@ -1,0 +1,8 @@
+"""Import every model so the metadata (and Alembic) sees the whole schema."""
+
+from scheduler.audit.models import AuditEntry
+from scheduler.auth.models import LoginFailure, User
+from scheduler.contacts.models import Contact
+from scheduler.partners.models import Partner
+
+__all__ = ["AuditEntry", "Contact", "LoginFailure", "Partner", "User"]

@@ -1,0 +1,1 @@
+"""The Korean partner provinces and metropolitan cities."""

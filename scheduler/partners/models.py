@@ -1,0 +1,76 @@
+"""Partners: a living list with validity periods and successors (DESIGN §1)."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scheduler.db import SearchableMixin, TimestampMixin
+from scheduler.extensions import db
+
+PARTNER_KINDS = (
+    "special_city",
+    "metropolitan_city",
+    "special_self_governing_city",
+    "province",
+    "special_self_governing_province",
+    "integrated_special_city",
+)
+
+
+class Partner(SearchableMixin, TimestampMixin, db.Model):
+    __tablename__ = "partners"
+    __audited__ = True
+    __table_args__ = (
+        sa.CheckConstraint(
+            "valid_until IS NULL OR valid_from IS NULL OR valid_until >= valid_from",
+            name="valid_period",
+        ),
+        sa.CheckConstraint("successor_id IS NULL OR successor_id <> id", name="not_own_successor"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    iso_code: Mapped[str | None] = mapped_column(sa.String(10))
+    kr_code: Mapped[str] = mapped_column(sa.String(10))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    name_zh: Mapped[str] = mapped_column(sa.String(100))
+    name_ko: Mapped[str] = mapped_column(sa.String(100))
+    name_en: Mapped[str] = mapped_column(sa.String(100))
+    seat_zh: Mapped[str] = mapped_column(sa.String(100), default="")
+    seat_ko: Mapped[str] = mapped_column(sa.String(100), default="")
+    seat_en: Mapped[str] = mapped_column(sa.String(100), default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Seoul")
+    valid_from: Mapped[date | None]
+    valid_until: Mapped[date | None]
+    successor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    notes_zh: Mapped[str] = mapped_column(sa.Text, default="")
+    notes_ko: Mapped[str] = mapped_column(sa.Text, default="")
+    # Fields staff changed by hand; `flask seed` leaves them alone.
+    edited_fields: Mapped[list] = mapped_column(sa.JSON, default=list)
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    successor: Mapped["Partner | None"] = relationship(
+        remote_side=[id], back_populates="predecessors"
+    )
+    predecessors: Mapped[list["Partner"]] = relationship(back_populates="successor")
+    contacts: Mapped[list["Contact"]] = relationship(  # noqa: F821
+        back_populates="partner", order_by="Contact.family_name_ko"
+    )
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_until is None
+
+    def is_valid_on(self, day: date) -> bool:
+        starts_ok = self.valid_from is None or self.valid_from <= day
+        return starts_ok and (self.valid_until is None or day <= self.valid_until)
+
+    def search_terms(self) -> list[str]:
+        return [self.slug, self.name_zh, self.name_ko, self.name_en, self.iso_code or ""]
+
+    def audit_label(self) -> str:
+        return f"{self.name_zh} / {self.name_ko}"
+
+    def __repr__(self) -> str:
+        return f"<Partner {self.slug}>"

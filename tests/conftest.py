@@ -1,0 +1,110 @@
+"""Fixtures: app, db (rolled back per test), client, auth, factories, smtp_server, scratch DBs."""
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from config import TestingConfig
+from scheduler import create_app
+from scheduler.extensions import db as _db
+
+pytest_plugins = ["tests.factories", "tests.dbtools"]
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """TEST_DATABASE_URL (PostgreSQL in CI) or a fresh SQLite file."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """One app for the session, its schema built by the migrations and partners seeded."""
+    from tests.dbtools import drop_everything
+
+    application = create_app(
+        {**_config_dict(TestingConfig), "SQLALCHEMY_DATABASE_URI": database_url}
+    )
+    with application.app_context():
+        drop_everything(_db.engine)
+        upgrade()
+        from scheduler.partners.services import seed_partners
+
+        seed_partners()
+        _db.session.commit()
+        _db.session.remove()
+    return application
+
+
+def _config_dict(cls) -> dict:
+    return {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+
+
+@pytest.fixture
+def db(app):
+    """The database inside a transaction that is rolled back after the test."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        original = _db.session
+        _db.session = _db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            if transaction.is_active:
+                transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+class Auth:
+    """Sign in as a fresh user of a given role through the real login form."""
+
+    def __init__(self, client, make_user):
+        self.client = client
+        self.make_user = make_user
+        self.user = None
+
+    def login(self, role="coordinator", password="correct horse battery", **fields):
+        self.user = self.make_user(role=role, password=password, **fields)
+        response = self.client.post("/login", data={"email": self.user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return self.user
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client, make_user):
+    return Auth(client, make_user)
+
+
+@pytest.fixture
+def csrf_app(app):
+    """Turn CSRF protection on for one test."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def unique_email(prefix="user"):
+    return f"{prefix}-{uuid.uuid4().hex[:8]}@example.org"
+
+
+def count(model, *where):
+    return _db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))

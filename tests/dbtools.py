@@ -1,0 +1,38 @@
+"""Database helpers for tests: wipe a schema, create throw-away databases."""
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+
+def drop_everything(engine: sa.Engine) -> None:
+    """Drop every table (and alembic_version) so migrations start from empty."""
+    metadata = sa.MetaData()
+    metadata.reflect(bind=engine)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            for table in metadata.sorted_tables:
+                connection.execute(sa.text(f'DROP TABLE IF EXISTS "{table.name}" CASCADE'))
+        else:
+            metadata.drop_all(bind=connection)
+
+
+@pytest.fixture
+def scratch_database_url(database_url, tmp_path):
+    """An empty database of the same kind as the test database, dropped afterwards."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    name = f"scratch_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(database_url).set(database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
