@@ -5,6 +5,8 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from config import TestingConfig
@@ -46,28 +48,47 @@ def _config_dict(cls) -> dict:
     return {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
 
 
+def _session_scope():
+    """Each request (app context) gets its own session, as in production; test code shares one."""
+    ctx = _cv_app.get(None)
+    return id(ctx) if ctx is not None else "test-code"
+
+
+class ExpiringClient(FlaskClient):
+    """After each request, forget what test code had loaded, so it re-reads what changed."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def db(app):
-    """The database inside a transaction that is rolled back after the test."""
+    """The database inside one outer transaction, rolled back after the test.
+
+    No app context stays pushed during the test: Flask would reuse it for every request
+    and leak `g` (the signed-in user, the locale) from one request into the next.
+    """
     with app.app_context():
         connection = _db.engine.connect()
-        transaction = connection.begin()
-        original = _db.session
-        _db.session = _db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
-        )
-        try:
-            yield _db
-        finally:
-            _db.session.remove()
-            _db.session = original
-            if transaction.is_active:
-                transaction.rollback()
-            connection.close()
+    transaction = connection.begin()
+    factory = sa.orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    original = _db.session
+    _db.session = sa.orm.scoped_session(factory, scopefunc=_session_scope)
+    try:
+        yield _db
+    finally:
+        _db.session.remove()
+        _db.session = original
+        if transaction.is_active:
+            transaction.rollback()
+        connection.close()
 
 
 @pytest.fixture
 def client(app, db):
+    app.test_client_class = ExpiringClient
     return app.test_client()
 
 

@@ -84,7 +84,7 @@ def partner_overview() -> list[tuple[Partner, int]]:
     query = sa.select(Partner, active_count).order_by(
         Partner.valid_until.is_not(None), Partner.kr_code
     )
-    return list(db.session.execute(query).tuples())
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 def update_partner(partner: Partner, data: dict) -> list[str]:
