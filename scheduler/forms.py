@@ -1,7 +1,7 @@
 """Form pieces shared by several domains."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import SelectChoice, StringField
 from wtforms.validators import ValidationError
 
 from scheduler.timefmt import normalize_timezone
@@ -24,3 +24,8 @@ class TimezoneField(StringField):
 
 def strip_filter(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]

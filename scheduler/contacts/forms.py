@@ -6,9 +6,9 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from scheduler.contacts.services import email_problem
-from scheduler.forms import TimezoneField, strip_filter
+from scheduler.forms import TimezoneField, select_choices, strip_filter
 
-LANGUAGE_CHOICES = [("ko", "한국어"), ("zh", "中文"), ("en", "English")]
+LANGUAGE_CHOICES = [("ko", "한국어"), ("zh", "中文"), ("en", "English")]  # each in its own script
 
 
 def _max(n):
@@ -33,7 +33,7 @@ class ContactForm(FlaskForm):
     department_zh = StringField(_l("Department (Chinese)"), validators=[_max(100)])
     email = StringField(_l("E-mail"), validators=[_max(254)])
     phone = StringField(_l("Phone"), validators=[_max(40)])
-    language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="ko")
+    language = SelectField(_l("Preferred language"), choices=select_choices(LANGUAGE_CHOICES), default="ko")
     timezone = TimezoneField(_l("Time zone"), default="Asia/Seoul")
     notes = TextAreaField(_l("Notes"), validators=[_max(2000)])
 
