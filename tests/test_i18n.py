@@ -97,12 +97,17 @@ ALLOWED_LATIN = re.compile(
     r"^(English|[\w.+-]+@[\w.-]+|[A-Z][a-z]+/[A-Za-z_]+|KR-\d\d|ISO 3166-2.*|\+?[\d\s()-]+)$"
 )
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
 def english_left_in(html: str) -> list[str]:
     parser = _VisibleText()
     parser.feed(html)
-    return [t for t in parser.texts if LATIN_WORD.search(t) and not ALLOWED_LATIN.match(t)]
+    return [
+        text
+        for text in parser.texts
+        if LATIN_WORD.search(text) and not CJK.search(text) and not ALLOWED_LATIN.match(text)
+    ]
 
 
 MAIN_PAGES = (
