@@ -47,12 +47,13 @@ def test_create_contact_under_partner(auth, client, db):
 
 
 def test_names_family_first_in_zh_and_ko_given_first_in_en(auth, client, make_contact):
-    contact = make_contact("busan", family_name_ko="남궁", given_name_ko="민", family_name_zh="南宫",
-                           given_name_zh="敏", romanized_family="Namgung", romanized_given="Min")  # fmt: skip
+    names = {"family_name_ko": "남궁", "given_name_ko": "민", "family_name_zh": "南宫",
+             "given_name_zh": "敏", "romanized_family": "Namgung", "romanized_given": "Min"}  # fmt: skip
+    contact = make_contact("busan", **names)
     for locale, expected in (("ko", "남궁민"), ("zh", "南宫敏"), ("en", "Min NAMGUNG")):
         auth.login("viewer", locale=locale)
         html = client.get(f"/contacts/{contact.id}").get_data(as_text=True)
-        assert f"<h1 class=\"h3\">{expected}" in html, locale
+        assert f'<h1 class="h3">{expected}' in html, locale
         auth.logout()
 
 
@@ -68,12 +69,14 @@ def test_bad_input_is_rejected_and_changes_nothing(auth, client, db, make_contac
     before = count(Contact)
     cases = {
         "email": ("not-an-email", "올바른 이메일 주소가 아닙니다."),
-        "timezone": ("Asia/Atlantis", None),
-        "title_ko": ("가" * 101, None),
+        "timezone": ("Asia/Atlantis", "알 수 없는 시간대입니다."),
+        "title_ko": ("가" * 101, "최대 100자까지 입력할 수 있습니다."),
     }
     for field, (value, message) in cases.items():
         response = client.post("/contacts/new/busan", data=_form(**{field: value}))
         assert response.status_code == 400, field
+        html = response.get_data(as_text=True)
+        assert f'id="{field}-error">{message}' in html, field
     duplicate = client.post("/contacts/new/busan", data=_form(email="TAKEN@seoul.example.kr"))
     assert duplicate.status_code == 400
     nameless = _form(family_name_ko="", family_name_zh="", romanized_family="")
