@@ -1,8 +1,9 @@
 """Form pieces shared by several domains."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 from scheduler.timefmt import normalize_timezone
 
@@ -24,6 +25,20 @@ class TimezoneField(StringField):
 
 def strip_filter(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def max_length(limit: int) -> Length:
+    """A length check with a translated message naming the limit."""
+    return Length(max=limit, message=_l("At most %(max)d characters.", max=limit))
+
+
+class StrippedForm(FlaskForm):
+    """A form whose text inputs lose leading and trailing white space."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            options.setdefault("filters", []).append(strip_filter)
+            return unbound_field.bind(form=form, **options)
 
 
 def select_choices(pairs) -> list[SelectChoice]:

@@ -1,41 +1,33 @@
 """The contact form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 
 from scheduler.contacts.services import email_problem
-from scheduler.forms import TimezoneField, select_choices, strip_filter
+from scheduler.forms import StrippedForm, TimezoneField, max_length, select_choices
 
 LANGUAGE_CHOICES = [("ko", "한국어"), ("zh", "中文"), ("en", "English")]  # each in its own script
 
 
-def _max(n):
-    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
-
-
-class ContactForm(FlaskForm):
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            options.setdefault("filters", []).append(strip_filter)
-            return unbound_field.bind(form=form, **options)
-
-    family_name_ko = StringField(_l("Family name (Hangul)"), validators=[_max(50)])
-    given_name_ko = StringField(_l("Given name (Hangul)"), validators=[_max(50)])
-    family_name_zh = StringField(_l("Family name (Hanzi)"), validators=[_max(50)])
-    given_name_zh = StringField(_l("Given name (Hanzi)"), validators=[_max(50)])
-    romanized_family = StringField(_l("Family name (romanized)"), validators=[_max(50)])
-    romanized_given = StringField(_l("Given name (romanized)"), validators=[_max(50)])
-    title_ko = StringField(_l("Title (Korean)"), validators=[_max(100)])
-    title_zh = StringField(_l("Title (Chinese)"), validators=[_max(100)])
-    department_ko = StringField(_l("Department (Korean)"), validators=[_max(100)])
-    department_zh = StringField(_l("Department (Chinese)"), validators=[_max(100)])
-    email = StringField(_l("E-mail"), validators=[_max(254)])
-    phone = StringField(_l("Phone"), validators=[_max(40)])
-    language = SelectField(_l("Preferred language"), choices=select_choices(LANGUAGE_CHOICES), default="ko")
+class ContactForm(StrippedForm):
+    family_name_ko = StringField(_l("Family name (Hangul)"), validators=[max_length(50)])
+    given_name_ko = StringField(_l("Given name (Hangul)"), validators=[max_length(50)])
+    family_name_zh = StringField(_l("Family name (Hanzi)"), validators=[max_length(50)])
+    given_name_zh = StringField(_l("Given name (Hanzi)"), validators=[max_length(50)])
+    romanized_family = StringField(_l("Family name (romanized)"), validators=[max_length(50)])
+    romanized_given = StringField(_l("Given name (romanized)"), validators=[max_length(50)])
+    title_ko = StringField(_l("Title (Korean)"), validators=[max_length(100)])
+    title_zh = StringField(_l("Title (Chinese)"), validators=[max_length(100)])
+    department_ko = StringField(_l("Department (Korean)"), validators=[max_length(100)])
+    department_zh = StringField(_l("Department (Chinese)"), validators=[max_length(100)])
+    email = StringField(_l("E-mail"), validators=[max_length(254)])
+    phone = StringField(_l("Phone"), validators=[max_length(40)])
+    language = SelectField(
+        _l("Preferred language"), choices=select_choices(LANGUAGE_CHOICES), default="ko"
+    )
     timezone = TimezoneField(_l("Time zone"), default="Asia/Seoul")
-    notes = TextAreaField(_l("Notes"), validators=[_max(2000)])
+    notes = TextAreaField(_l("Notes"), validators=[max_length(2000)])
 
     def __init__(self, *args, contact_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
