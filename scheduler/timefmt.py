@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel.dates import format_skeleton, get_timezone_location
 from flask_babel import format_datetime, get_locale
 
 ZONE_ALIASES = {
@@ -39,3 +40,39 @@ def normalize_timezone(name: str | None) -> str | None:
 def format_in_zone(dt: datetime, zone: str, fmt: str = "medium") -> str:
     """*dt* (aware) formatted by Babel for the current locale, on the clock of *zone*."""
     return format_datetime(dt, fmt, tzinfo=ZoneInfo(zone), locale=get_locale())
+
+
+# Each side's city in its own script, as staff write it: "14:30 长春 / 15:30 서울";
+# English readers get both in Latin letters.
+CITY_LABELS = {"Asia/Shanghai": "长春", "Asia/Seoul": "서울"}
+CITY_LABELS_EN = {"Asia/Shanghai": "Changchun", "Asia/Seoul": "Seoul"}
+_DATE_SKELETON = {"zh": "MMMd", "ko": "MMMEd", "en": "MMMEd"}
+_OWN_TIME_SKELETON = {"zh": "Hm", "ko": "hm", "en": "hm"}
+
+
+def zone_label(zone: str, locale=None) -> str:
+    """A short city name for *zone*: 长春 / 서울 for the two sides, Babel's city otherwise."""
+    locale = locale or get_locale()
+    labels = CITY_LABELS_EN if str(locale).startswith("en") else CITY_LABELS
+    if zone in labels:
+        return labels[zone]
+    return get_timezone_location(ZoneInfo(zone), locale=locale, return_city=True)
+
+
+def dual_clock(dt: datetime, own_zone: str, other_zone: str, locale=None) -> str:
+    """*dt* on the viewer's clock first, then the other side's: ``12月3日 14:30 长春 / 15:30 서울``.
+
+    The other side's date is repeated only when it differs from the viewer's.
+    """
+    locale = locale or get_locale()
+    lang = str(locale.language) if hasattr(locale, "language") else str(locale)[:2]
+    own, other = dt.astimezone(ZoneInfo(own_zone)), dt.astimezone(ZoneInfo(other_zone))
+    date_part = format_skeleton(_DATE_SKELETON.get(lang, "MMMEd"), own, locale=locale)
+    own_time = format_skeleton(_OWN_TIME_SKELETON.get(lang, "hm"), own, locale=locale)
+    text = f"{date_part} {own_time} {zone_label(own_zone, locale)}"
+    if own_zone == other_zone:
+        return text
+    other_time = format_skeleton("Hm", other, locale=locale)
+    if other.date() != own.date():
+        other_time = f"{format_skeleton('MMMd', other, locale=locale)} {other_time}"
+    return f"{text} / {other_time} {zone_label(other_zone, locale)}"
