@@ -1,0 +1,272 @@
+"""Reading contact files: the bytes of a CSV or XLSX file in, a header-checked table out.
+
+Nothing here touches the database; scheduler.contacts.io checks the rows themselves.
+"""
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import PurePath
+
+import openpyxl
+from flask_babel import lazy_gettext as _l
+from openpyxl.utils import get_column_letter
+
+# The issue's columns, in its order; a header row must name every one of them.
+REQUIRED_COLUMNS = (
+    "partner", "family_name_ko", "given_name_ko", "family_name_zh", "given_name_zh", "romanized",
+    "title_ko", "title_zh", "department", "email", "phone", "language", "timezone", "notes",
+)  # fmt: skip
+# Optional on import (older files lack it), always exported so a round trip loses nothing.
+OPTIONAL_COLUMNS = ("department_zh",)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+# Spreadsheets run a cell that starts with one of these as a formula. Export prefixes such a
+# cell with one quote; so does a cell that is already quotes followed by one of these, which
+# makes "strip exactly one quote" on import give back the original text every time.
+QUOTED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
+
+# Columns whose text is Korean or Chinese: they tell a Korean file from a Chinese one.
+KOREAN_COLUMNS = ("family_name_ko", "given_name_ko", "title_ko", "department")
+CHINESE_COLUMNS = ("family_name_zh", "given_name_zh", "title_zh", "department_zh")
+# What Korean and Chinese Excel write for "CSV" (cp949 is Windows' superset of EUC-KR).
+LEGACY_ENCODINGS = (("cp949", "EUC-KR"), ("gb18030", "GB18030"))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason an import cannot go ahead. Row 1 is the header row, as in a spreadsheet."""
+
+    row: int | None
+    column: str | None
+    reason: object  # a lazy translated string, rendered in the reader's language
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be used; *problems* say why."""
+
+    def __init__(self, *problems: Problem):
+        super().__init__(*problems)
+        self.problems = list(problems)
+
+
+@dataclass
+class Table:
+    """The data rows of a file, keyed by column name, with their spreadsheet row numbers."""
+
+    columns: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def file_error(reason) -> ImportFileError:
+    return ImportFileError(Problem(None, None, reason))
+
+
+def unquote(text: str) -> str:
+    """Undo the export's formula neutralization: drop one leading quote before a formula start."""
+    return text[1:] if QUOTED_FORMULA.match(text) else text
+
+
+def read_table(filename: str, data: bytes) -> Table:
+    """The header-checked table in *data*, a .csv or .xlsx file. Raises ImportFileError."""
+    if not data:
+        raise file_error(_l("The file is empty."))
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix == ".xlsx":
+        grid = read_xlsx(data)
+    elif suffix == ".csv":
+        grid = read_csv(data)
+    else:
+        raise file_error(_l("Upload a .csv or .xlsx file."))
+    return build_table(grid)
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    """The cells of a UTF-8 CSV file (with or without a byte order mark)."""
+    text = decode_csv(data)
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as error:
+        raise file_error(
+            _l("This CSV file is malformed (for example, a quotation mark is never closed).")
+        ) from error
+
+
+def decode_csv(data: bytes) -> str:
+    """*data* as text; a clear error for legacy encodings and for files cut off mid-character."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _decoding_error(data, error) from error
+
+
+def _decoding_error(data: bytes, error: UnicodeDecodeError) -> ImportFileError:
+    if error.end == len(data) and error.reason == "unexpected end of data":
+        return file_error(
+            _l("The file ends in the middle of a character: it seems to be cut off. "
+               "Save or download it again and upload the complete file.")
+        )  # fmt: skip
+    encoding = guess_legacy_encoding(data)
+    if encoding:
+        return file_error(
+            _l("This file is saved in the %(encoding)s encoding. Save it as “CSV UTF-8” "
+               "or upload the Excel workbook (.xlsx) instead.", encoding=encoding)
+        )  # fmt: skip
+    return file_error(_l("This file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))
+
+
+def guess_legacy_encoding(data: bytes) -> str | None:
+    """ "EUC-KR" or "GB18030" when *data* reads plausibly in that encoding, else None.
+
+    Both decode each other's bytes without error, and statistical detectors cannot separate
+    them on a few short names, so we use what we know: Korean columns hold Hangul and Chinese
+    columns hold Han characters. The encoding that fits the columns better wins; a tie is None.
+    """
+    scores = {}
+    for codec, label in LEGACY_ENCODINGS:
+        try:
+            scores[label] = script_fit(data.decode(codec))
+        except UnicodeDecodeError:
+            continue
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    if not ranked or ranked[0][1] <= 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+def script_fit(text: str) -> int:
+    """Characters in the right script for their column minus those in the wrong one."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        return 0
+    names = [cell.strip().lower() for cell in rows[0]]
+    score = 0
+    for row in rows[1:]:
+        for name, cell in zip(names, row, strict=False):
+            if name in KOREAN_COLUMNS:
+                score += _count(cell, is_hangul) - _count(cell, is_han)
+            elif name in CHINESE_COLUMNS:
+                score += _count(cell, is_han) - _count(cell, is_hangul)
+    return score
+
+
+def _count(text: str, predicate) -> int:
+    return sum(1 for char in text if predicate(char))
+
+
+HANGUL_RANGES = (("\uac00", "\ud7a3"), ("\u1100", "\u11ff"), ("\u3130", "\u318f"))
+# Korean Hanja decode partly to the compatibility ideographs (the U+F900 block).
+HAN_RANGES = (("\u4e00", "\u9fff"), ("\u3400", "\u4dbf"), ("\uf900", "\ufaff"))
+
+
+def is_hangul(char: str) -> bool:
+    return any(low <= char <= high for low, high in HANGUL_RANGES)
+
+
+def is_han(char: str) -> bool:
+    return any(low <= char <= high for low, high in HAN_RANGES)
+
+
+# --- XLSX --------------------------------------------------------------------------------
+
+
+def read_xlsx(data: bytes) -> list[list[str]]:
+    """The cells of the first worksheet of an .xlsx workbook, as text."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises zip, XML, key and value errors on bad input
+        raise _not_a_workbook() from error
+    try:
+        if not workbook.worksheets:
+            return []
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        return [[cell_text(value) for value in row] for row in rows]
+    except Exception as error:  # a damaged sheet fails only while it is being read
+        raise _not_a_workbook() from error
+    finally:
+        workbook.close()
+
+
+def _not_a_workbook() -> ImportFileError:
+    return file_error(
+        _l("This file is not an Excel workbook (.xlsx). Save it from Excel as “Excel Workbook” "
+           "or upload a CSV file instead.")
+    )  # fmt: skip
+
+
+def cell_text(value) -> str:
+    """A spreadsheet value as the text a person would have typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # phone numbers typed as numbers come back as floats
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+# --- Header ------------------------------------------------------------------------------
+
+
+def build_table(grid: list[list[str]]) -> Table:
+    """Check the header row (the first non-blank row) and key every later non-blank row by it."""
+    numbered = [(n, cells) for n, cells in enumerate(grid, start=1) if not is_blank(cells)]
+    if not numbered:
+        raise file_error(_l("The file is empty."))
+    header_number, header = numbered[0]
+    columns = [str(name).strip().lower() for name in header]
+    check_header(header_number, columns)
+    table = Table(columns=[c for c in columns if c], rows=[])
+    for number, cells in numbered[1:]:
+        table.rows.append((number, _keyed(columns, cells)))
+        table.problems.extend(_cells_without_header(number, columns, cells))
+    if not table.rows:
+        raise file_error(_l("The file has a header row but no contacts below it."))
+    return table
+
+
+def is_blank(cells) -> bool:
+    return all(not str(cell or "").strip() for cell in cells)
+
+
+def check_header(row: int, columns: list[str]) -> None:
+    """Raise ImportFileError naming every unknown, repeated and missing column."""
+    problems = []
+    seen = set()
+    for name in filter(None, columns):
+        if name not in COLUMNS:
+            reason = _l("Unknown column. The columns are: %(columns)s.", columns=", ".join(COLUMNS))
+            problems.append(Problem(row, name, reason))
+        elif name in seen:
+            problems.append(Problem(row, name, _l("This column appears more than once.")))
+        seen.add(name)
+    for name in REQUIRED_COLUMNS:
+        if name not in seen:
+            problems.append(Problem(row, name, _l("This column is missing.")))
+    if problems:
+        raise ImportFileError(*problems)
+
+
+def _keyed(columns: list[str], cells: list[str]) -> dict[str, str]:
+    return {name: cell for name, cell in zip(columns, cells, strict=False) if name}
+
+
+def _cells_without_header(row: int, columns: list[str], cells: list[str]) -> list[Problem]:
+    problems = []
+    for index, cell in enumerate(cells):
+        unnamed = index >= len(columns) or not columns[index]
+        if unnamed and str(cell).strip():
+            reason = _l("This cell has a value but its column has no header.")
+            problems.append(Problem(row, get_column_letter(index + 1), reason))
+    return problems

@@ -1,0 +1,100 @@
+"""Contact export and the import template: rows of text in, CSV or XLSX bytes out.
+
+Every cell is neutralized so a spreadsheet shows it as text and never runs it as a formula.
+"""
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from scheduler.contacts.io_read import COLUMNS
+from scheduler.contacts.models import Contact
+from scheduler.contacts.services import list_contacts
+from scheduler.extensions import db
+from scheduler.partners.models import Partner
+
+FORMATS = ("csv", "xlsx")
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Quotes followed by a formula start: io_read.unquote removes exactly the one quote added here.
+NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
+TEMPLATE_EXAMPLE = {
+    "partner": "busan", "family_name_ko": "박", "given_name_ko": "서준",
+    "family_name_zh": "朴", "given_name_zh": "瑞俊", "romanized": "Park Seo-jun",
+    "title_ko": "주무관", "title_zh": "主办", "department": "국제협력과",
+    "department_zh": "国际合作科", "email": "seojun.park@busan.example.kr",
+    "phone": "+82-51-888-1234", "language": "ko", "timezone": "Asia/Seoul", "notes": "",
+}  # fmt: skip
+
+
+def neutralize(text: str) -> str:
+    """*text* with a leading quote when a spreadsheet would otherwise read it as a formula."""
+    return "'" + text if NEEDS_QUOTE.match(text) else text
+
+
+def contact_values(contact: Contact) -> dict[str, str]:
+    """The contact as the import columns see it."""
+    values = {column: getattr(contact, column, "") for column in COLUMNS}
+    values.update(
+        partner=contact.partner.slug,
+        romanized=contact.romanized,
+        department=contact.department_ko,
+        email=contact.email or "",
+    )
+    return values
+
+
+def table_rows(records: Iterable[dict[str, str]]) -> Iterator[list[str]]:
+    """The header row, then one neutralized row per record, columns in the import order."""
+    yield list(COLUMNS)
+    for values in records:
+        yield [neutralize(str(values.get(column) or "")) for column in COLUMNS]
+
+
+def export_contacts(partner: Partner | None = None, include_inactive: bool = False):
+    """The rows of an export: one per contact, optionally one partner's, active ones by default."""
+    query = list_contacts(partner.id if partner else None, include_inactive)
+    query = query.options(sa.orm.joinedload(Contact.partner))
+    return table_rows(contact_values(c) for c in db.session.scalars(query))
+
+
+def template_rows() -> Iterator[list[str]]:
+    """The header row and one example row, for people starting an import file."""
+    return table_rows([TEMPLATE_EXAMPLE])
+
+
+def to_bytes(rows: Iterable[list[str]], file_format: str) -> bytes:
+    return to_xlsx(rows) if file_format == "xlsx" else to_csv(rows)
+
+
+def to_csv(rows: Iterable[list[str]]) -> bytes:
+    """UTF-8 with a byte order mark, so Excel shows Hangul and Hanzi correctly; CRLF lines."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(rows)
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+def to_xlsx(rows: Iterable[list[str]]) -> bytes:
+    """One worksheet, every cell a string (control characters Excel refuses are dropped)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("contacts")
+    sheet.freeze_panes = "A2"
+    for row in rows:
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_filename(partner: Partner | None, file_format: str, today: date) -> str:
+    """contacts-<partner or all>-<date>.<format>: ASCII, so every browser keeps it."""
+    return f"contacts-{partner.slug if partner else 'all'}-{today.isoformat()}.{file_format}"
