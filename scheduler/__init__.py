@@ -62,12 +62,15 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.admin.views import bp as admin_bp
     from scheduler.audit.views import bp as audit_bp
     from scheduler.auth.views import bp as auth_bp
+    from scheduler.availability.views import bp as holidays_admin_bp
     from scheduler.contacts.io_views import bp as contacts_io_bp
     from scheduler.contacts.views import bp as contacts_bp
     from scheduler.main.views import bp as main_bp
     from scheduler.partners.views import bp as partners_bp
 
-    for bp in (main_bp, auth_bp, partners_bp, contacts_bp, contacts_io_bp, admin_bp, audit_bp):
+    blueprints = (main_bp, auth_bp, partners_bp, contacts_bp, contacts_io_bp, admin_bp, audit_bp,
+                  holidays_admin_bp)  # fmt: skip
+    for bp in blueprints:
         app.register_blueprint(bp)
 
 

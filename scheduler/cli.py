@@ -72,7 +72,8 @@ def first_run_command():
 
 def register_cli(app: Flask) -> None:
     from scheduler.auth.cli import users
+    from scheduler.availability.cli import holidays_group
     from scheduler.contacts.cli import contacts
 
-    for command in (translate, seed_command, first_run_command, users, contacts):
+    for command in (translate, seed_command, first_run_command, users, contacts, holidays_group):
         app.cli.add_command(command)

@@ -2,7 +2,8 @@
 
 from scheduler.audit.models import AuditEntry
 from scheduler.auth.models import LoginFailure, User
+from scheduler.availability.models import HolidayOverride
 from scheduler.contacts.models import Contact
 from scheduler.partners.models import Partner
 
-__all__ = ["AuditEntry", "Contact", "LoginFailure", "Partner", "User"]
+__all__ = ["AuditEntry", "Contact", "HolidayOverride", "LoginFailure", "Partner", "User"]

@@ -1,10 +1,10 @@
 """Time zones and the dual-clock formatting helpers. The zone is passed per call."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from babel.dates import format_skeleton, get_timezone_location
-from flask_babel import format_datetime, get_locale
+from babel.dates import format_datetime, format_skeleton, get_timezone_location
+from flask_babel import get_locale
 
 ZONE_ALIASES = {
     "Asia/Harbin": "Asia/Shanghai",
@@ -38,7 +38,10 @@ def normalize_timezone(name: str | None) -> str | None:
 
 
 def format_in_zone(dt: datetime, zone: str, fmt: str = "medium") -> str:
-    """*dt* (aware) formatted by Babel for the current locale, on the clock of *zone*."""
+    """*dt* (aware) formatted by Babel for the current locale, on the clock of *zone*.
+
+    Babel itself, not Flask-Babel: Flask-Babel's wrapper only knows the request-wide zone.
+    """
     return format_datetime(dt, fmt, tzinfo=ZoneInfo(zone), locale=get_locale())
 
 
@@ -76,3 +79,30 @@ def dual_clock(dt: datetime, own_zone: str, other_zone: str, locale=None) -> str
     if other.date() != own.date():
         other_time = f"{format_skeleton('MMMd', other, locale=locale)} {other_time}"
     return f"{text} / {other_time} {zone_label(other_zone, locale)}"
+
+
+class LocalTimeError(ValueError):
+    """A wall-clock time that does not exist, or exists twice, in a zone."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "nonexistent" or "ambiguous"
+
+
+def localize_strict(naive: datetime, zone: str) -> datetime:
+    """*naive* read on the clock of *zone*, as an aware datetime.
+
+    Raises LocalTimeError for a time skipped by a DST change (e.g. 02:30 on the spring-forward
+    night in Europe/Berlin) or one that happens twice (the autumn night).
+    """
+    tz = ZoneInfo(zone)
+    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        back = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+        raise LocalTimeError("nonexistent" if back != naive else "ambiguous")
+    return first
+
+
+def to_local_naive(dt: datetime, zone: str) -> datetime:
+    """The wall-clock reading of *dt* in *zone*, without tzinfo (for form fields)."""
+    return dt.astimezone(ZoneInfo(zone)).replace(tzinfo=None)

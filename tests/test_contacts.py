@@ -47,8 +47,10 @@ def test_create_contact_under_partner(auth, client, db):
 
 
 def test_names_family_first_in_zh_and_ko_given_first_in_en(auth, client, make_contact):
-    names = {"family_name_ko": "남궁", "given_name_ko": "민", "family_name_zh": "南宫",
-             "given_name_zh": "敏", "romanized_family": "Namgung", "romanized_given": "Min"}  # fmt: skip
+    names = {
+        "family_name_ko": "남궁", "given_name_ko": "민", "family_name_zh": "南宫",
+        "given_name_zh": "敏", "romanized_family": "Namgung", "romanized_given": "Min",
+    }  # fmt: skip
     contact = make_contact("busan", **names)
     for locale, expected in (("ko", "남궁민"), ("zh", "南宫敏"), ("en", "Min NAMGUNG")):
         auth.login("viewer", locale=locale)

@@ -44,3 +44,18 @@ def test_dual_clock_other_zones_use_babel_city_names():
     assert dual_clock(MEETING, "Asia/Shanghai", "Europe/Berlin", "ko") == (
         "12월 3일 (목) 오후 2:30 长春 / 07:30 베를린"
     )
+
+
+def test_localize_strict_refuses_skipped_and_repeated_times():
+    from scheduler.timefmt import LocalTimeError, localize_strict
+
+    ok = localize_strict(datetime(2026, 12, 3, 14, 30), "Asia/Shanghai")
+    assert ok.astimezone(UTC) == MEETING
+    with pytest.raises(LocalTimeError) as skipped:
+        localize_strict(datetime(2026, 3, 29, 2, 30), "Europe/Berlin")
+    assert skipped.value.reason == "nonexistent"
+    with pytest.raises(LocalTimeError) as twice:
+        localize_strict(datetime(2026, 10, 25, 2, 30), "Europe/Berlin")
+    assert twice.value.reason == "ambiguous"
+    korean_dst = localize_strict(datetime(1988, 6, 1, 12, 0), "Asia/Seoul")
+    assert korean_dst.utcoffset().total_seconds() == 10 * 3600

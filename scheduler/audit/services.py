@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from scheduler.audit.models import AuditEntry
 from scheduler.db import now_utc
 
-SKIPPED_FIELDS = {"search_text", "created_at", "updated_at", "edited_fields"}
+# last_login_at: a sign-in already has its own "login" entry; an "update" beside it is noise.
+SKIPPED_FIELDS = {"search_text", "created_at", "updated_at", "edited_fields", "last_login_at"}
 SECRET_FIELDS = {"password_hash"}
 ACTOR_KEY = "audit_actor_id"
 

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from scheduler.availability.forms import WorkingHoursField
 from scheduler.contacts.services import email_problem
 from scheduler.forms import StrippedForm, TimezoneField, max_length, select_choices
 
@@ -27,6 +28,7 @@ class ContactForm(StrippedForm):
         _l("Preferred language"), choices=select_choices(LANGUAGE_CHOICES), default="ko"
     )
     timezone = TimezoneField(_l("Time zone"), default="Asia/Seoul")
+    working_hours = WorkingHoursField(_l("Working hours"))
     notes = TextAreaField(_l("Notes"), validators=[max_length(2000)])
 
     def __init__(self, *args, contact_id: int | None = None, **kwargs):

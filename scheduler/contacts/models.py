@@ -34,6 +34,8 @@ class Contact(SearchableMixin, TimestampMixin, db.Model):
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     language: Mapped[str] = mapped_column(sa.String(5), default="ko")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Seoul")
+    # Own working hours (scheduler.availability.hours text); NULL = the partner's or the default.
+    working_hours: Mapped[str | None] = mapped_column(sa.String(200))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     is_active: Mapped[bool] = mapped_column(default=True)
     search_text: Mapped[str] = mapped_column(sa.Text, default="")

@@ -10,8 +10,9 @@ from scheduler.extensions import db
 CONTACT_FIELDS = (
     "family_name_ko", "given_name_ko", "family_name_zh", "given_name_zh", "romanized_family",
     "romanized_given", "title_ko", "title_zh", "department_ko", "department_zh", "email",
-    "phone", "language", "timezone", "notes",
+    "phone", "language", "timezone", "notes", "working_hours",
 )  # fmt: skip
+NULLABLE_FIELDS = {"email", "working_hours"}  # None here means "not given / use the default"
 
 
 def normalize_email(value: str | None) -> str | None:
@@ -47,7 +48,9 @@ def apply_fields(contact: Contact, data: dict) -> None:
             value = data[field]
             if field == "email":
                 value = normalize_email(value)
-            setattr(contact, field, value if value is not None or field == "email" else "")
+            if value is None and field not in NULLABLE_FIELDS:
+                value = ""
+            setattr(contact, field, value)
 
 
 def create_contact(partner, data: dict) -> Contact:

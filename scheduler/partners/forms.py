@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, Regexp
 
+from scheduler.availability.forms import WorkingHoursField
 from scheduler.forms import StrippedForm, TimezoneField, max_length
 
 _required = DataRequired(_l("This field is required."))
@@ -24,5 +25,6 @@ class PartnerForm(StrippedForm):
         ],
     )
     timezone = TimezoneField(_l("Time zone"), validators=[_required])
+    working_hours = WorkingHoursField(_l("Default working hours of its people"))
     notes_zh = TextAreaField(_l("Relationship notes (Chinese)"), validators=[max_length(2000)])
     notes_ko = TextAreaField(_l("Relationship notes (Korean)"), validators=[max_length(2000)])

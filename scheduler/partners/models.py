@@ -41,6 +41,8 @@ class Partner(SearchableMixin, TimestampMixin, db.Model):
     seat_ko: Mapped[str] = mapped_column(sa.String(100), default="")
     seat_en: Mapped[str] = mapped_column(sa.String(100), default="")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Seoul")
+    # Default office hours of its people (scheduler.availability.hours text); NULL = by zone.
+    working_hours: Mapped[str | None] = mapped_column(sa.String(200))
     valid_from: Mapped[date | None]
     valid_until: Mapped[date | None]
     successor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"), index=True)

@@ -17,7 +17,7 @@ SEEDED_FIELDS = (
 )  # fmt: skip
 EDITABLE_FIELDS = (
     "name_zh", "name_ko", "name_en", "seat_zh", "seat_ko", "seat_en", "iso_code",
-    "notes_zh", "notes_ko", "timezone",
+    "notes_zh", "notes_ko", "timezone", "working_hours",
 )  # fmt: skip
 
 

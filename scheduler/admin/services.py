@@ -1,0 +1,101 @@
+"""Staff accounts: add, edit, (de)activate and reset passwords, keeping an administrator."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from scheduler.auth.models import User
+from scheduler.auth.services import create_user, generate_password
+from scheduler.availability.hours import default_hours_for_zone, format_hours
+from scheduler.extensions import db
+from scheduler.timefmt import format_in_zone, zone_label
+
+USER_FIELDS = ("email", "name_zh", "name_ko", "role", "locale", "timezone", "working_hours")
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountRuleError(ValueError):
+    """A change that would lock the office out; ``message`` is translated, ``field`` optional."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def format_when(moment: datetime | None, zone: str) -> str:
+    """*moment* by Babel on the clock of *zone*, followed by the zone's city (长春, 서울)."""
+    if moment is None:
+        return ""
+    return f"{format_in_zone(moment, zone)} {zone_label(zone)}"
+
+
+def list_users():
+    """Every account, active ones first, then by e-mail."""
+    return sa.select(User).order_by(User.is_active_user.desc(), User.email)
+
+
+def hours_or_default(text: str | None, zone: str) -> str:
+    """*text*, or the usual office hours of *zone* (China's for Asia/Shanghai) when blank."""
+    return text or format_hours(default_hours_for_zone(zone))
+
+
+def _with_default_hours(data: dict) -> dict:
+    return {**data, "working_hours": hours_or_default(data["working_hours"], data["timezone"])}
+
+
+def add_user(data: dict, password: str | None) -> tuple[User, str | None]:
+    """Create an account. Returns it and the generated password (None when one was typed)."""
+    generated = None if password else generate_password()
+    fields = {k: v for k, v in _with_default_hours(data).items() if k not in ("email", "role")}
+    user = create_user(data["email"], password or generated, data["role"], **fields)
+    return user, generated
+
+
+def active_admin_count() -> int:
+    query = sa.select(sa.func.count()).select_from(User)
+    return db.session.scalar(query.where(User.role == "admin", User.is_active_user.is_(True)))
+
+
+def _check_keeps_an_admin(user: User, acting: User) -> None:
+    if user.id == acting.id:
+        raise AccountRuleError(_l("You cannot remove your own administrator access."), field="role")
+    if user.role == "admin" and user.is_active_user and active_admin_count() <= 1:
+        raise AccountRuleError(
+            _l("This is the last active administrator. Make someone else an administrator first."),
+            field="role",
+        )
+
+
+def update_user(user: User, data: dict, acting: User) -> None:
+    """Apply an edit made by *acting*. Raises AccountRuleError when no admin would be left."""
+    if user.role == "admin" and data["role"] != "admin":
+        _check_keeps_an_admin(user, acting)
+    for field, value in _with_default_hours(data).items():
+        setattr(user, field, value)
+    db.session.flush()
+
+
+def set_user_active(user: User, active: bool, acting: User) -> None:
+    """Deactivate (history kept, login refused) or reactivate an account."""
+    if not active:
+        if user.id == acting.id:
+            raise AccountRuleError(_l("You cannot deactivate your own account."))
+        if user.role == "admin":
+            _check_keeps_an_admin(user, acting)
+    user.is_active_user = active
+    db.session.flush()
+
+
+def reset_password(user: User, typed: str | None) -> str:
+    """Set *typed* or a generated password; returns it so it can be shown once."""
+    password = typed or generate_password()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountRuleError(
+            _l("The password must be at least %(min)d characters long.", min=MIN_PASSWORD_LENGTH),
+            field="new_password",
+        )
+    user.set_password(password)
+    db.session.flush()
+    return password

@@ -1,0 +1,1 @@
+"""Availability: working hours and CN/KR holidays (pure functions), plus staff overrides."""

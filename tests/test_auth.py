@@ -1,0 +1,178 @@
+"""Signing in and out: credentials, rate limits, redirects, CSRF, roles and the audit trail."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from scheduler.audit.models import AuditEntry
+from scheduler.auth.models import User
+from tests.conftest import count
+
+PASSWORD = "correct horse battery"
+TOO_MANY = {
+    "en": "Too many failed sign-in attempts. Please wait 15 minutes and try again.",
+    "ko": "로그인 실패 횟수가 너무 많습니다. 15분 후에 다시 시도하세요.",
+    "zh": "登录失败次数过多，请 15 分钟后再试。",
+}
+
+
+def _login(client, email, password=PASSWORD, address="127.0.0.1", url="/login"):
+    return client.post(
+        url, data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
+
+
+def test_login_with_correct_password(client, make_user):
+    user = make_user("viewer")
+    response = _login(client, user.email.upper())
+    assert response.status_code == 302
+    assert response.location == "/"
+    assert client.get("/").status_code == 200
+    assert user.last_login_at is not None
+
+
+def test_wrong_password_is_401_and_keeps_you_out(client, make_user):
+    user = make_user("viewer")
+    client.set_cookie("locale", "en")
+    response = _login(client, user.email, "wrong password")
+    assert response.status_code == 401
+    assert "The e-mail or password is not correct." in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_unknown_account_gets_the_same_answer(client, db):
+    client.set_cookie("locale", "en")
+    response = _login(client, "nobody@example.org")
+    assert response.status_code == 401
+    assert "The e-mail or password is not correct." in response.get_data(as_text=True)
+
+
+def test_inactive_user_cannot_sign_in(client, make_user):
+    user = make_user("coordinator", is_active_user=False)
+    response = _login(client, user.email)
+    assert response.status_code == 401
+    assert client.get("/").status_code == 302
+
+
+def test_five_failures_on_one_account_block_it_from_any_address(client, make_user):
+    user = make_user("viewer")
+    client.set_cookie("locale", "en")
+    for n in range(5):
+        assert _login(client, user.email, "wrong", address=f"10.0.0.{n + 1}").status_code == 401
+    blocked = _login(client, user.email, address="10.0.0.99")
+    assert blocked.status_code == 429
+    assert TOO_MANY["en"] in blocked.get_data(as_text=True)
+    other = make_user("viewer")
+    assert _login(client, other.email, address="10.0.0.99").status_code == 302
+
+
+def test_five_failures_from_one_address_block_it_for_every_account(client, make_user):
+    user = make_user("viewer")
+    for n in range(5):
+        response = _login(client, f"guess{n}@example.org", "wrong", address="10.0.1.1")
+        assert response.status_code == 401
+    assert _login(client, user.email, address="10.0.1.1").status_code == 429
+    assert _login(client, user.email, address="10.0.1.2").status_code == 302
+
+
+def test_four_failures_do_not_block(client, make_user):
+    user = make_user("viewer")
+    for _ in range(4):
+        assert _login(client, user.email, "wrong", address="10.0.2.1").status_code == 401
+    assert _login(client, user.email, address="10.0.2.1").status_code == 302
+
+
+@pytest.mark.parametrize("lang", ["ko", "zh"])
+def test_rate_limit_message_is_translated(client, db, lang):
+    client.set_cookie("locale", lang)
+    for _ in range(5):
+        _login(client, "target@example.org", "wrong", address="10.0.3.1")
+    blocked = _login(client, "target@example.org", "wrong", address="10.0.3.1")
+    assert blocked.status_code == 429
+    assert TOO_MANY[lang] in blocked.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("next_url", "location"),
+    [
+        ("/partners/", "/partners/"),
+        ("//evil.example/", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_next_url_must_stay_on_this_site(client, make_user, next_url, location):
+    user = make_user("viewer")
+    response = client.post(
+        "/login", query_string={"next": next_url}, data={"email": user.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.location == location
+
+
+def test_logout_requires_post(auth, client):
+    auth.login("viewer")
+    assert client.get("/logout").status_code == 405
+    assert client.get("/").status_code == 200
+    response = client.post("/logout")
+    assert response.status_code == 302 and response.location == "/login"
+    assert client.get("/").status_code == 302
+
+
+def _csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def test_forms_without_csrf_token_are_refused(csrf_app, client, make_user):
+    user = make_user("admin", locale="en")
+    client.set_cookie("locale", "en")
+    missing = _login(client, user.email)
+    assert missing.status_code == 400
+    assert "missing its security token" in missing.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    token = _csrf_token(client.get("/login").get_data(as_text=True))
+    data = {"email": user.email, "password": PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=data).status_code == 302
+    profile = {"locale": "ko", "timezone": "Asia/Seoul"}
+    assert client.post("/profile", data=profile).status_code == 400
+    assert client.post("/logout").status_code == 400
+    assert (user.locale, user.timezone) == ("en", "Asia/Shanghai")
+    assert client.get("/").status_code == 200
+
+
+def test_viewer_may_not_post_anywhere_but_own_settings(auth, client, make_contact):
+    contact = make_contact("seoul")
+    auth.login("viewer")
+    refused = {
+        "/contacts/new/seoul": {"family_name_ko": "최"},
+        f"/contacts/{contact.id}/edit": {"family_name_ko": "최"},
+        f"/contacts/{contact.id}/active": {"active": "0"},
+        "/partners/seoul/edit": {"name_en": "Changed"},
+        "/admin/users/new": {"email": "x@example.org", "role": "admin"},
+    }
+    for url, data in refused.items():
+        assert client.post(url, data=data).status_code == 403, url
+    assert contact.is_active is True
+    assert count(User, User.email == "x@example.org") == 0
+    assert client.post("/profile", data={"timezone": "Asia/Seoul"}).status_code == 302
+    assert client.post("/language", data={"lang": "ko"}).status_code == 302
+
+
+def test_login_is_written_to_the_audit_log(client, db, make_user):
+    user = make_user("viewer")
+    _login(client, user.email)
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "login", AuditEntry.object_type == "users")
+    ).all()
+    assert [(e.user_id, e.object_id, e.object_label) for e in entries] == [
+        (user.id, user.id, user.email)
+    ]
+
+
+def test_failed_login_writes_no_audit_row(client, db, make_user):
+    user = make_user("viewer")
+    before = count(AuditEntry, AuditEntry.action == "login")
+    _login(client, user.email, "wrong")
+    assert count(AuditEntry, AuditEntry.action == "login") == before
