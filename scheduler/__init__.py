@@ -66,10 +66,11 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.contacts.io_views import bp as contacts_io_bp
     from scheduler.contacts.views import bp as contacts_bp
     from scheduler.main.views import bp as main_bp
+    from scheduler.meetings.views import bp as meetings_bp
     from scheduler.partners.views import bp as partners_bp
 
     blueprints = (main_bp, auth_bp, partners_bp, contacts_bp, contacts_io_bp, admin_bp, audit_bp,
-                  holidays_admin_bp)  # fmt: skip
+                  holidays_admin_bp, meetings_bp)  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
 

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, StringField
+from wtforms import DateTimeLocalField, SelectChoice, StringField
 from wtforms.validators import Length, ValidationError
 
 from scheduler.timefmt import normalize_timezone
@@ -44,3 +44,17 @@ class StrippedForm(FlaskForm):
 def select_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A wall-clock date and time (no zone) with our own translated parse error."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a date and time such as 2026-12-03 14:30.")) from error

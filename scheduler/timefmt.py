@@ -62,23 +62,41 @@ def zone_label(zone: str, locale=None) -> str:
     return get_timezone_location(ZoneInfo(zone), locale=locale, return_city=True)
 
 
-def dual_clock(dt: datetime, own_zone: str, other_zone: str, locale=None) -> str:
-    """*dt* on the viewer's clock first, then the other side's: ``12月3日 14:30 长春 / 15:30 서울``.
+def _time_span(start: datetime, end: datetime | None, skeleton: str, locale) -> str:
+    text = format_skeleton(skeleton, start, locale=locale)
+    if end is None:
+        return text
+    end_text = format_skeleton(skeleton, end, locale=locale)
+    if end.date() != start.date():
+        end_text = f"{format_skeleton('MMMd', end, locale=locale)} {end_text}"
+    return f"{text}–{end_text}"
 
-    The other side's date is repeated only when it differs from the viewer's.
+
+def dual_clock(
+    dt: datetime, own_zone: str, other_zone: str, locale=None, end: datetime | None = None
+) -> str:
+    """*dt* (to *end*) on the viewer's clock first, then the other side's:
+    ``12月3日 14:30 长春 / 15:30 서울``. The other side's date appears only when it differs.
     """
     locale = locale or get_locale()
     lang = str(locale.language) if hasattr(locale, "language") else str(locale)[:2]
     own, other = dt.astimezone(ZoneInfo(own_zone)), dt.astimezone(ZoneInfo(other_zone))
+    own_end = end.astimezone(ZoneInfo(own_zone)) if end else None
     date_part = format_skeleton(_DATE_SKELETON.get(lang, "MMMEd"), own, locale=locale)
-    own_time = format_skeleton(_OWN_TIME_SKELETON.get(lang, "hm"), own, locale=locale)
+    own_time = _time_span(own, own_end, _OWN_TIME_SKELETON.get(lang, "hm"), locale)
     text = f"{date_part} {own_time} {zone_label(own_zone, locale)}"
     if own_zone == other_zone:
         return text
-    other_time = format_skeleton("Hm", other, locale=locale)
+    other_end = end.astimezone(ZoneInfo(other_zone)) if end else None
+    other_time = _time_span(other, other_end, "Hm", locale)
     if other.date() != own.date():
         other_time = f"{format_skeleton('MMMd', other, locale=locale)} {other_time}"
     return f"{text} / {other_time} {zone_label(other_zone, locale)}"
+
+
+def other_side_zone(own_zone: str) -> str:
+    """The zone of the other side of the exchange: Seoul for Chinese staff, else Changchun."""
+    return "Asia/Shanghai" if own_zone == "Asia/Seoul" else "Asia/Seoul"
 
 
 class LocalTimeError(ValueError):

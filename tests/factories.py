@@ -43,3 +43,28 @@ def make_contact(db):
         return contact
 
     return make
+
+
+@pytest.fixture
+def make_meeting(db, make_user):
+    """A meeting on 2030-12-03 14:30–16:00 Changchun time unless told otherwise."""
+    from datetime import UTC, datetime
+
+    from scheduler.meetings.services import create_meeting
+
+    def make(organizer=None, partners=("seoul",), **data):
+        values = {
+            "kind": "video_link",
+            "title_zh": "中韩视频连线",
+            "title_ko": "한중 화상회의",
+            "start_dt": datetime(2030, 12, 3, 6, 30, tzinfo=UTC),
+            "end_dt": datetime(2030, 12, 3, 8, 0, tzinfo=UTC),
+            "timezone": "Asia/Shanghai",
+        }
+        values.update(data)
+        organizer = organizer or make_user("coordinator")
+        meeting = create_meeting(organizer, values, [get_partner(p) for p in partners])
+        db.session.commit()
+        return meeting
+
+    return make

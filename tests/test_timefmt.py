@@ -59,3 +59,13 @@ def test_localize_strict_refuses_skipped_and_repeated_times():
     assert twice.value.reason == "ambiguous"
     korean_dst = localize_strict(datetime(1988, 6, 1, 12, 0), "Asia/Seoul")
     assert korean_dst.utcoffset().total_seconds() == 10 * 3600
+
+
+def test_dual_clock_with_an_end_time():
+    end = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
+    assert dual_clock(MEETING, "Asia/Shanghai", "Asia/Seoul", "zh", end=end) == (
+        "12月3日 14:30–16:00 长春 / 15:30–17:00 서울"
+    )
+    assert dual_clock(MEETING, "Asia/Seoul", "Asia/Shanghai", "ko", end=end) == (
+        "12월 3일 (목) 오후 3:30–오후 5:00 서울 / 14:30–16:00 长春"
+    )

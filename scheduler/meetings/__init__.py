@@ -1,0 +1,1 @@
+"""Meetings, participants, rooms and visits across two time zones."""

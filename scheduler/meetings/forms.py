@@ -1,0 +1,120 @@
+"""Meeting forms. Times are typed on the clock of the meeting's planning zone."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from scheduler.forms import (
+    LocalDateTimeField,
+    StrippedForm,
+    TimezoneField,
+    max_length,
+    select_choices,
+)
+
+KIND_LABELS = {
+    "video_link": _l("Video link"),
+    "inbound_visit": _l("Inbound visit"),
+    "outbound_visit": _l("Outbound visit"),
+    "inspection": _l("On-site inspection"),
+    "signing": _l("MOU or agreement signing"),
+    "forum": _l("Forum or seminar"),
+    "other": _l("Other"),
+}
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "tentative": _l("Tentative"),
+    "confirmed": _l("Confirmed"),
+    "held": _l("Held"),
+    "postponed": _l("Postponed"),
+    "cancelled": _l("Cancelled"),
+}
+ROLE_LABELS = {
+    "host": _l("Host"),
+    "speaker": _l("Speaker"),
+    "participant": _l("Participant"),
+    "interpreter": _l("Interpreter"),
+    "technical": _l("Technical support"),
+    "observer": _l("Observer"),
+}
+HOST_SIDE_LABELS = {"": _l("Not decided"), "cn": _l("Chinese side"), "kr": _l("Korean side")}
+PLATFORM_SUGGESTIONS = ("Zoom", "Tencent Meeting", "VooV Meeting", "Umeet", "Webex", "Teams")
+_required = DataRequired(_l("This field is required."))
+_time_required = InputRequired(_l("This field is required."))
+
+
+class MeetingForm(StrippedForm):
+    kind = SelectField(_l("Kind"), choices=select_choices(KIND_LABELS.items()))
+    title_zh = StringField(_l("Title (Chinese)"), validators=[max_length(200)])
+    title_ko = StringField(_l("Title (Korean)"), validators=[max_length(200)])
+    title_en = StringField(_l("Title (English, optional)"), validators=[max_length(200)])
+    partners = SelectMultipleField(_l("Partners"), coerce=int)
+    timezone = TimezoneField(_l("Planned in time zone"), default="Asia/Shanghai")
+    start_local = LocalDateTimeField(_l("Start"), validators=[_time_required])
+    end_local = LocalDateTimeField(_l("End"), validators=[_time_required])
+    agenda_zh = TextAreaField(_l("Agenda (Chinese)"), validators=[max_length(10000)])
+    agenda_ko = TextAreaField(_l("Agenda (Korean)"), validators=[max_length(10000)])
+    agenda_en = TextAreaField(_l("Agenda (English, optional)"), validators=[max_length(10000)])
+    location_zh = StringField(_l("Place (Chinese)"), validators=[max_length(200)])
+    location_ko = StringField(_l("Place (Korean)"), validators=[max_length(200)])
+    room_id = SelectField(_l("Room"), coerce=int, default=0)
+    platform = StringField(
+        _l("Video platform"),
+        validators=[max_length(60)],
+        render_kw={"list": "platform-suggestions"},
+    )
+    join_url = StringField(
+        _l("Join link"),
+        validators=[
+            Optional(),
+            max_length(500),
+            URL(
+                require_tld=False, message=_l("The join link must start with http:// or https://.")
+            ),
+        ],
+    )
+    meeting_code = StringField(_l("Meeting ID"), validators=[max_length(60)])
+    passcode = StringField(_l("Passcode"), validators=[max_length(60)])
+    host_side = SelectField(_l("Hosted by"), choices=select_choices(HOST_SIDE_LABELS.items()))
+    tech_check_minutes = IntegerField(
+        _l("Technical check (minutes before the start)"),
+        validators=[Optional(), NumberRange(0, 240, _l("Between 0 and 240 minutes."))],
+    )
+    override_reason = StringField(
+        _l("Reason for booking despite the conflicts"), validators=[max_length(500)]
+    )
+
+    def validate_title_zh(self, field):
+        if not (field.data or self.title_ko.data):
+            raise ValidationError(_l("Enter a title in Chinese or Korean."))
+
+    def validate_join_url(self, field):
+        if field.data and not field.data.lower().startswith(("http://", "https://")):
+            raise ValidationError(_l("The join link must start with http:// or https://."))
+
+
+class ReasonForm(StrippedForm):
+    reason = TextAreaField(_l("Reason"), validators=[_required, max_length(2000)])
+
+
+class ParticipantForm(StrippedForm):
+    person = SelectField(_l("Person"), validators=[_required])
+    guest_email = StringField(_l("Guest e-mail"), validators=[max_length(254)])
+    guest_name = StringField(_l("Guest name"), validators=[max_length(100)])
+    role = SelectField(_l("Role"), choices=select_choices(ROLE_LABELS.items()))
+    override_reason = StringField(
+        _l("Reason for booking despite the conflicts"), validators=[max_length(500)]
+    )

@@ -1,0 +1,129 @@
+"""Meetings and who takes part. Every instant is UTC; `timezone` is the zone it was planned in."""
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scheduler.db import TimestampMixin, UTCDateTime
+from scheduler.extensions import db
+
+MEETING_KINDS = (
+    "video_link", "inbound_visit", "outbound_visit", "inspection", "signing", "forum", "other",
+)  # fmt: skip
+MEETING_STATUSES = ("draft", "tentative", "confirmed", "held", "postponed", "cancelled")
+PARTICIPANT_ROLES = ("host", "speaker", "participant", "interpreter", "technical", "observer")
+HOST_SIDES = ("cn", "kr")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+meeting_partners = sa.Table(
+    "meeting_partners",
+    db.metadata,
+    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("partner_id", sa.ForeignKey("partners.id"), primary_key=True, index=True),
+)
+
+
+class Room(TimestampMixin, db.Model):
+    """An internal resource that cannot be booked twice at once."""
+
+    __tablename__ = "rooms"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_zh: Mapped[str] = mapped_column(sa.String(100))
+    name_ko: Mapped[str] = mapped_column(sa.String(100), default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    def audit_label(self) -> str:
+        return self.name_zh
+
+
+class Meeting(TimestampMixin, db.Model):
+    __tablename__ = "meetings"
+    __audited__ = True
+    __table_args__ = (
+        sa.CheckConstraint("end_dt > start_dt", name="ends_after_start"),
+        sa.CheckConstraint(_in("kind", MEETING_KINDS), name="kind_known"),
+        sa.CheckConstraint(_in("status", MEETING_STATUSES), name="status_known"),
+        sa.CheckConstraint(
+            "host_side IS NULL OR " + _in("host_side", HOST_SIDES), name="host_side"
+        ),
+        sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        sa.Index("ix_meetings_start_end", "start_dt", "end_dt"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(sa.String(64), unique=True, default=lambda: str(uuid.uuid4()))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    title_zh: Mapped[str] = mapped_column(sa.String(200), default="")
+    title_ko: Mapped[str] = mapped_column(sa.String(200), default="")
+    title_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    agenda_zh: Mapped[str] = mapped_column(sa.Text, default="")
+    agenda_ko: Mapped[str] = mapped_column(sa.Text, default="")
+    agenda_en: Mapped[str] = mapped_column(sa.Text, default="")
+    start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    organizer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    location_zh: Mapped[str] = mapped_column(sa.String(200), default="")
+    location_ko: Mapped[str] = mapped_column(sa.String(200), default="")
+    platform: Mapped[str] = mapped_column(sa.String(60), default="")
+    join_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    meeting_code: Mapped[str] = mapped_column(sa.String(60), default="")
+    passcode: Mapped[str] = mapped_column(sa.String(60), default="")
+    host_side: Mapped[str | None] = mapped_column(sa.String(2))
+    tech_check_minutes: Mapped[int | None]
+    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rooms.id"), index=True)
+    # Bumped on every change that matters to a calendar (RFC 5546 §2.1.4).
+    sequence: Mapped[int] = mapped_column(default=0)
+    status_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    organizer: Mapped["User"] = relationship()  # noqa: F821
+    room: Mapped[Room | None] = relationship()
+    partners: Mapped[list["Partner"]] = relationship(secondary=meeting_partners)  # noqa: F821
+    participants: Mapped[list["Participant"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+
+    def audit_label(self) -> str:
+        return self.title_zh or self.title_ko or self.uid
+
+
+class Participant(db.Model):
+    """A staff user, a partner contact or an outside guest (by e-mail) in one meeting."""
+
+    __tablename__ = "participants"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(CASE WHEN user_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN contact_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN guest_email IS NULL THEN 0 ELSE 1 END) = 1",
+            name="exactly_one_person",
+        ),
+        sa.CheckConstraint(_in("role", PARTICIPANT_ROLES), name="role_known"),
+        sa.UniqueConstraint("meeting_id", "user_id", name="uq_participants_meeting_user"),
+        sa.UniqueConstraint("meeting_id", "contact_id", name="uq_participants_meeting_contact"),
+        sa.UniqueConstraint("meeting_id", "guest_email", name="uq_participants_meeting_guest"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id"), index=True)
+    guest_email: Mapped[str | None] = mapped_column(sa.String(254))
+    guest_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    guest_language: Mapped[str] = mapped_column(sa.String(5), default="zh")
+    role: Mapped[str] = mapped_column(sa.String(20), default="participant")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="participants")
+    user: Mapped["User | None"] = relationship()  # noqa: F821
+    contact: Mapped["Contact | None"] = relationship()  # noqa: F821

@@ -1,0 +1,64 @@
+"""Read-side helpers for meeting pages."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from scheduler.auth.models import User
+from scheduler.contacts.models import Contact
+from scheduler.extensions import db
+from scheduler.meetings.models import Meeting, Participant, Room
+from scheduler.partners.models import Partner
+
+
+def meetings_between(start: datetime, end: datetime, partner_id=None, kind=None, status=None):
+    """Meetings overlapping [start, end), with partners and participants loaded in bulk."""
+    query = (
+        sa.select(Meeting)
+        .where(Meeting.start_dt < end, Meeting.end_dt > start)
+        .options(
+            selectinload(Meeting.partners),
+            selectinload(Meeting.participants).selectinload(Participant.contact),
+            selectinload(Meeting.participants).selectinload(Participant.user),
+        )
+        .order_by(Meeting.start_dt, Meeting.id)
+    )
+    if partner_id:
+        query = query.where(Meeting.partners.any(Partner.id == partner_id))
+    if kind:
+        query = query.where(Meeting.kind == kind)
+    if status:
+        query = query.where(Meeting.status == status)
+    return db.session.scalars(query).all()
+
+
+def partner_choices(lang: str) -> list[tuple[int, str]]:
+    from scheduler.i18n import localized
+
+    partners = db.session.scalars(sa.select(Partner).order_by(Partner.kr_code)).all()
+    return [(p.id, localized(p, "name", lang)) for p in partners if p.is_current]
+
+
+def room_choices(lang: str, blank_label) -> list[tuple[int, str]]:
+    rooms = db.session.scalars(sa.select(Room).where(Room.is_active.is_(True))).all()
+    label = (lambda r: r.name_ko or r.name_zh) if lang == "ko" else (lambda r: r.name_zh)
+    return [(0, blank_label)] + [(r.id, label(r)) for r in rooms]
+
+
+def people_choices(meeting: Meeting, lang: str) -> list[tuple[str, str]]:
+    """Active staff and the active contacts of the meeting's partners, as form choices."""
+    from scheduler.i18n import person_name, user_name
+
+    users = db.session.scalars(
+        sa.select(User).where(User.is_active_user.is_(True)).order_by(User.email)
+    ).all()
+    partner_ids = [p.id for p in meeting.partners]
+    contacts = db.session.scalars(
+        sa.select(Contact)
+        .where(Contact.is_active.is_(True), Contact.partner_id.in_(partner_ids))
+        .order_by(Contact.family_name_ko, Contact.given_name_ko)
+    ).all()
+    choices = [(f"user:{u.id}", user_name(u, lang)) for u in users]
+    choices += [(f"contact:{c.id}", person_name(c, lang)) for c in contacts]
+    return choices + [("guest", "—")]

@@ -1,0 +1,213 @@
+"""Meeting lifecycle: one function per change, each flushing once; the caller commits.
+
+Every function here ends in `_changed()`, the single hook the invite and reminder code uses.
+"""
+
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+
+from scheduler.audit.services import record
+from scheduler.extensions import db
+from scheduler.meetings.conflicts import Conflict, find_conflicts, lock_resources
+from scheduler.meetings.models import Meeting, Participant
+from scheduler.meetings.signals import meeting_changed
+
+MIN_DURATION = timedelta(minutes=5)
+MAX_DURATION = timedelta(hours=24)
+# Changes that make calendars replace their copy (RFC 5546 §2.1.4 and the location/join data).
+SEQUENCE_FIELDS = (
+    "start_dt", "end_dt", "timezone", "status", "location_zh", "location_ko", "platform",
+    "join_url", "meeting_code", "passcode", "room_id",
+)  # fmt: skip
+EDITABLE_FIELDS = (
+    "kind", "title_zh", "title_ko", "title_en", "agenda_zh", "agenda_ko", "agenda_en",
+    "start_dt", "end_dt", "timezone", "location_zh", "location_ko", "platform", "join_url",
+    "meeting_code", "passcode", "host_side", "tech_check_minutes", "room_id",
+)  # fmt: skip
+
+
+class MeetingError(ValueError):
+    """A change that cannot be made; ``message`` is translated."""
+
+    def __init__(self, message, conflicts: list[Conflict] | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.conflicts = conflicts or []
+
+
+def check_times(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise MeetingError(_l("The end must be after the start."))
+    if end - start < MIN_DURATION:
+        raise MeetingError(_l("A meeting lasts at least 5 minutes."))
+    if end - start > MAX_DURATION:
+        raise MeetingError(_l("A meeting lasts at most 24 hours. Use a visit for several days."))
+
+
+def check_join_url(url: str) -> None:
+    if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+        raise MeetingError(_l("The join link must start with http:// or https://."))
+
+
+def participant_label(participant: Participant) -> str:
+    from scheduler.i18n import person_name, user_name
+
+    if participant.user:
+        return user_name(participant.user)
+    if participant.contact:
+        return person_name(participant.contact)
+    return participant.guest_name or participant.guest_email
+
+
+def _check_conflicts(meeting: Meeting, override_reason: str | None) -> None:
+    lock_resources(meeting)
+    conflicts = find_conflicts(meeting, participant_label)
+    if any(c.is_hard for c in conflicts):
+        raise MeetingError(_l("An interpreter or room is already booked at this time."), conflicts)
+    if conflicts and not (override_reason or "").strip():
+        raise MeetingError(_l("Some participants already have a meeting at this time."), conflicts)
+    if conflicts:
+        record(db.session, "override", meeting, {
+            "reason": override_reason.strip(),
+            "conflicts": [[c.meeting.id, c.kind, c.label] for c in conflicts],
+        })  # fmt: skip
+
+
+def _changed(meeting: Meeting, change: str, **details) -> None:
+    db.session.flush()
+    meeting_changed.send(meeting, change=change, **details)
+
+
+def _apply(meeting: Meeting, data: dict) -> bool:
+    """Set fields from *data*; True when a calendar-relevant field changed."""
+    relevant = False
+    for field in EDITABLE_FIELDS:
+        if field in data and getattr(meeting, field) != data[field]:
+            relevant = relevant or field in SEQUENCE_FIELDS
+            setattr(meeting, field, data[field])
+    return relevant
+
+
+def create_meeting(organizer, data: dict, partners, override_reason=None) -> Meeting:
+    """A new draft meeting (or the status in *data*), checked for times, link and clashes."""
+    check_times(data["start_dt"], data["end_dt"])
+    check_join_url(data.get("join_url", ""))
+    meeting = Meeting(organizer=organizer, status=data.get("status", "draft"))
+    _apply(meeting, data)
+    meeting.partners = list(partners)
+    db.session.add(meeting)
+    db.session.flush()
+    _check_conflicts(meeting, override_reason)
+    _changed(meeting, "created")
+    return meeting
+
+
+def update_meeting(meeting: Meeting, data: dict, partners=None, override_reason=None) -> Meeting:
+    """Edit a meeting; bumps SEQUENCE when something a calendar shows has changed."""
+    _refuse_if_closed(meeting)
+    check_times(data.get("start_dt", meeting.start_dt), data.get("end_dt", meeting.end_dt))
+    check_join_url(data.get("join_url", meeting.join_url))
+    moved = {"start_dt", "end_dt"} & {f for f in data if getattr(meeting, f) != data[f]}
+    if _apply(meeting, data):
+        meeting.sequence += 1
+    if partners is not None:
+        meeting.partners = list(partners)
+    db.session.flush()
+    if moved:
+        _check_conflicts(meeting, override_reason)
+    _changed(meeting, "updated")
+    return meeting
+
+
+def _refuse_if_closed(meeting: Meeting) -> None:
+    if meeting.status in ("cancelled", "held"):
+        raise MeetingError(_l("A cancelled or held meeting cannot be changed."))
+
+
+def _set_status(meeting: Meeting, status: str, reason: str = "") -> None:
+    meeting.status = status
+    meeting.status_reason = reason
+    meeting.sequence += 1
+
+
+def confirm(meeting: Meeting) -> None:
+    _refuse_if_closed(meeting)
+    _set_status(meeting, "confirmed")
+    _changed(meeting, "confirmed")
+
+
+def make_tentative(meeting: Meeting) -> None:
+    _refuse_if_closed(meeting)
+    _set_status(meeting, "tentative")
+    _changed(meeting, "tentative")
+
+
+def reschedule(meeting: Meeting, start: datetime, end: datetime, override_reason=None) -> None:
+    """Move a meeting (a postponed one comes back as tentative)."""
+    update_meeting(meeting, {"start_dt": start, "end_dt": end}, override_reason=override_reason)
+    if meeting.status == "postponed":
+        meeting.status = "tentative"
+    _changed(meeting, "rescheduled")
+
+
+def postpone(meeting: Meeting, reason: str) -> None:
+    _refuse_if_closed(meeting)
+    _set_status(meeting, "postponed", _required_reason(reason))
+    _changed(meeting, "postponed")
+
+
+def cancel(meeting: Meeting, reason: str) -> None:
+    _refuse_if_closed(meeting)
+    _set_status(meeting, "cancelled", _required_reason(reason))
+    _changed(meeting, "cancelled")
+
+
+def mark_held(meeting: Meeting) -> None:
+    if meeting.status != "confirmed":
+        raise MeetingError(_l("Only a confirmed meeting can be marked as held."))
+    meeting.status = "held"
+    _changed(meeting, "held")
+
+
+def _required_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise MeetingError(_l("Please give a reason."))
+    if len(reason) > 2000:
+        raise MeetingError(_l("At most %(max)d characters.", max=2000))
+    return reason
+
+
+def add_participant(meeting: Meeting, role: str = "participant", override_reason=None, **person):
+    """Add a staff user, a contact or a guest (``guest_email=``) to *meeting*."""
+    _refuse_if_closed(meeting)
+    who = person.get("user") or person.get("contact")
+    if who is not None and not who.is_active:  # User.is_active and Contact.is_active
+        raise MeetingError(_l("This person is inactive and cannot take part."))
+    if _already_in(meeting, person):
+        raise MeetingError(_l("This person already takes part in the meeting."))
+    participant = Participant(meeting=meeting, role=role, **person)
+    db.session.add(participant)
+    db.session.flush()
+    _check_conflicts(meeting, override_reason)
+    _changed(meeting, "participant_added", participants_added=[participant])
+    return participant
+
+
+def _already_in(meeting: Meeting, person: dict) -> bool:
+    for p in meeting.participants:
+        if person.get("user") is not None and p.user_id == person["user"].id:
+            return True
+        if person.get("contact") is not None and p.contact_id == person["contact"].id:
+            return True
+        if person.get("guest_email") and p.guest_email == person["guest_email"]:
+            return True
+    return False
+
+
+def remove_participant(meeting: Meeting, participant: Participant) -> None:
+    _refuse_if_closed(meeting)
+    meeting.participants.remove(participant)
+    _changed(meeting, "participant_removed", participants_removed=[participant])

@@ -1,0 +1,218 @@
+"""Meeting pages: list, create, edit, participants and lifecycle actions (thin)."""
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from scheduler.db import now_utc
+from scheduler.extensions import db
+from scheduler.i18n import current_language
+from scheduler.meetings import queries, services
+from scheduler.meetings.forms import MeetingForm, ParticipantForm, ReasonForm
+from scheduler.meetings.models import Meeting
+from scheduler.meetings.services import MeetingError
+from scheduler.partners.models import Partner
+from scheduler.security import roles_required
+from scheduler.timefmt import LocalTimeError, localize_strict, to_local_naive
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+EDITORS = ("admin", "coordinator")
+LIFECYCLE = {
+    "confirm": services.confirm,
+    "tentative": services.make_tentative,
+    "held": services.mark_held,
+}
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    return db.get_or_404(Meeting, meeting_id)
+
+
+def _prepare(form: MeetingForm) -> None:
+    lang = current_language()
+    form.partners.choices = queries.partner_choices(lang)
+    form.room_id.choices = queries.room_choices(lang, _("No room"))
+
+
+def _read_times(form: MeetingForm) -> dict | None:
+    """The form's local times as UTC instants, or None with an error beside the field."""
+    zone = form.timezone.data
+    values = {}
+    for name, field in (("start_dt", form.start_local), ("end_dt", form.end_local)):
+        try:
+            values[name] = localize_strict(field.data, zone)
+        except LocalTimeError as error:
+            message = (
+                _("This time does not exist in %(zone)s (the clocks change).", zone=zone)
+                if error.reason == "nonexistent"
+                else _("This time happens twice in %(zone)s (the clocks change).", zone=zone)
+            )
+            field.errors.append(message)
+    return values if len(values) == 2 else None
+
+
+def _form_data(form: MeetingForm, times: dict) -> dict:
+    names = [n for n in services.EDITABLE_FIELDS if n in form._fields]
+    data = {name: form[name].data for name in names}
+    data.update(times, room_id=form.room_id.data or None, host_side=form.host_side.data or None)
+    return data
+
+
+def _selected_partners(form: MeetingForm):
+    ids = form.partners.data or []
+    return db.session.scalars(db.select(Partner).where(Partner.id.in_(ids))).all() if ids else []
+
+
+def _render_form(form, meeting=None, conflicts=None, status=200):
+    return render_template(
+        "meetings/form.html", form=form, meeting=meeting, conflicts=conflicts or []
+    ), status
+
+
+def _save(form: MeetingForm, meeting: Meeting | None):
+    times = _read_times(form)
+    if times is None:
+        return None
+    data, reason = _form_data(form, times), form.override_reason.data
+    if meeting is None:
+        return services.create_meeting(current_user, data, _selected_partners(form), reason)
+    return services.update_meeting(meeting, data, _selected_partners(form), reason)
+
+
+def _submit(form: MeetingForm, meeting: Meeting | None):
+    try:
+        saved = _save(form, meeting)
+    except MeetingError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _render_form(form, meeting, error.conflicts, 409 if error.conflicts else 400)
+    if saved is None:
+        return _render_form(form, meeting, status=400)
+    if saved.start_dt < now_utc():
+        flash(_("This meeting starts in the past; it is recorded as history."), "warning")
+    db.session.commit()
+    flash(_("The meeting has been saved."), "success")
+    return redirect(url_for("meetings.show_meeting", meeting_id=saved.id))
+
+
+@bp.route("/")
+def list_meetings():
+    start = now_utc() - timedelta(days=7)
+    meetings = queries.meetings_between(start, start + timedelta(days=120))
+    return render_template("meetings/list.html", meetings=meetings)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_meeting():
+    form = MeetingForm()
+    _prepare(form)
+    if form.validate_on_submit():
+        return _submit(form, None)
+    return _render_form(form, status=400 if form.errors else 200)
+
+
+@bp.route("/<int:meeting_id>")
+def show_meeting(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    participant_form = ParticipantForm()
+    participant_form.person.choices = queries.people_choices(meeting, current_language())
+    return render_template(
+        "meetings/detail.html", meeting=meeting, participant_form=participant_form,
+        reason_form=ReasonForm(), conflicts=[],
+    )  # fmt: skip
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_meeting(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = MeetingForm(obj=meeting)
+    _prepare(form)
+    if request.method == "GET":
+        form.partners.data = [p.id for p in meeting.partners]
+        form.start_local.data = to_local_naive(meeting.start_dt, meeting.timezone)
+        form.end_local.data = to_local_naive(meeting.end_dt, meeting.timezone)
+        form.room_id.data = meeting.room_id or 0
+        form.host_side.data = meeting.host_side or ""
+    if form.validate_on_submit():
+        return _submit(form, meeting)
+    return _render_form(form, meeting, status=400 if form.errors else 200)
+
+
+@bp.route("/<int:meeting_id>/<action>", methods=["POST"])
+@roles_required(*EDITORS)
+def change_status(meeting_id, action):
+    meeting = _meeting_or_404(meeting_id)
+    if action in LIFECYCLE:
+        return _run(meeting, LIFECYCLE[action])
+    if action in ("cancel", "postpone"):
+        form = ReasonForm()
+        if not form.validate_on_submit():
+            flash(_("Please give a reason."), "error")
+            return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id)), 303
+        call = services.cancel if action == "cancel" else services.postpone
+        return _run(meeting, lambda m: call(m, form.reason.data))
+    abort(404)
+
+
+def _run(meeting: Meeting, change):
+    try:
+        change(meeting)
+    except MeetingError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return render_template(
+            "meetings/detail.html", meeting=db.session.get(Meeting, meeting.id),
+            participant_form=None, reason_form=ReasonForm(), conflicts=error.conflicts,
+        ), 409 if error.conflicts else 400  # fmt: skip
+    db.session.commit()
+    flash(_("The meeting has been updated."), "success")
+    return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id))
+
+
+def _person_from(form: ParticipantForm) -> dict | None:
+    from scheduler.auth.models import User
+    from scheduler.contacts.models import Contact
+    from scheduler.contacts.services import normalize_email
+
+    kind, _sep, ident = form.person.data.partition(":")
+    if kind == "user" and ident.isdigit():
+        return {"user": db.session.get(User, int(ident))}
+    if kind == "contact" and ident.isdigit():
+        return {"contact": db.session.get(Contact, int(ident))}
+    try:
+        email = normalize_email(form.guest_email.data)
+    except ValueError:
+        email = None
+    if kind == "guest" and email:
+        return {"guest_email": email, "guest_name": form.guest_name.data or ""}
+    return None
+
+
+@bp.route("/<int:meeting_id>/participants", methods=["POST"])
+@roles_required(*EDITORS)
+def add_participant(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = ParticipantForm()
+    form.person.choices = queries.people_choices(meeting, current_language())
+    person = _person_from(form) if form.validate_on_submit() else None
+    if not person or None in person.values():
+        flash(_("Choose a person, or enter a valid e-mail address for a guest."), "error")
+        return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id)), 303
+    change = lambda m: services.add_participant(  # noqa: E731
+        m, form.role.data, form.override_reason.data, **person
+    )
+    return _run(meeting, change)
+
+
+@bp.route("/<int:meeting_id>/participants/<int:participant_id>/remove", methods=["POST"])
+@roles_required(*EDITORS)
+def remove_participant(meeting_id, participant_id):
+    meeting = _meeting_or_404(meeting_id)
+    participant = next((p for p in meeting.participants if p.id == participant_id), None)
+    if participant is None:
+        abort(404)
+    return _run(meeting, lambda m: services.remove_participant(m, participant))
