@@ -18,11 +18,16 @@ pytest_plugins = ["tests.factories", "tests.dbtools", "tests.smtp"]
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    """TEST_DATABASE_URL (PostgreSQL in CI) or a fresh SQLite file."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    """A fresh database for this test run: on TEST_DATABASE_URL's server (PostgreSQL in CI)
+    a new database of its own, so parallel runs never share tables; else a SQLite file."""
+    from tests.dbtools import scratch_database
+
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    with scratch_database(server_url, tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +46,9 @@ def app(database_url):
         seed_partners()
         _db.session.commit()
         _db.session.remove()
-    return application
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
 
 
 def _config_dict(cls) -> dict:
