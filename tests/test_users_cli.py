@@ -96,3 +96,20 @@ def test_unknown_locale_is_refused(app, db):
     assert result.exit_code == 2
     assert "Invalid value for '--locale': 'fr' is not one of 'zh', 'ko', 'en'." in result.output
     assert _user(db, "new@example.org") is None
+
+
+def test_created_users_get_their_sides_office_hours(app, db):
+    from scheduler.auth.services import find_user
+
+    runner = app.test_cli_runner()
+    args = [
+        "users",
+        "create",
+        "seoul-desk@example.org",
+        "--role",
+        "viewer",
+        "--timezone",
+        "Asia/Seoul",
+    ]
+    assert runner.invoke(args=args, input="long enough password\n").exit_code == 0
+    assert find_user("seoul-desk@example.org").working_hours == "Mon-Fri 09:00-12:00,13:00-18:00"

@@ -32,7 +32,12 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(email: str, password: str, role: str, **fields) -> User:
-    """Add a user (flushes, does not commit)."""
+    """Add a user (flushes, does not commit). Working hours default to the zone's office hours."""
+    from scheduler.availability.hours import default_hours_for_zone, format_hours
+
+    fields.setdefault("timezone", "Asia/Shanghai")
+    if not fields.get("working_hours"):
+        fields["working_hours"] = format_hours(default_hours_for_zone(fields["timezone"]))
     user = User(email=email.strip().lower(), role=role, **fields)
     user.set_password(password)
     db.session.add(user)
