@@ -25,7 +25,7 @@ run: translations
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) first-run
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(FLASK) serve --host 127.0.0.1 --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -44,6 +44,15 @@ class Config:
     LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
     MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "file")
+    MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(BASE_DIR / "instance" / "mail"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "foreign-affairs@cnkr-zone.example.cn")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "none")  # none, starttls or tls
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "30"))
+    OUTBOX_INTERVAL_SECONDS = int(os.environ.get("OUTBOX_INTERVAL_SECONDS", "30"))
     SCHEDULER_EMBEDDED = _env_bool("SCHEDULER_EMBEDDED", False)
 
 

@@ -66,11 +66,15 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.contacts.io_views import bp as contacts_io_bp
     from scheduler.contacts.views import bp as contacts_bp
     from scheduler.main.views import bp as main_bp
+    from scheduler.meetings.calendar_views import bp as calendar_bp
+    from scheduler.meetings.calendar_views import ics_bp as meeting_ics_bp
     from scheduler.meetings.views import bp as meetings_bp
     from scheduler.partners.views import bp as partners_bp
+    from scheduler.visits.views import bp as visits_bp
 
     blueprints = (main_bp, auth_bp, partners_bp, contacts_bp, contacts_io_bp, admin_bp, audit_bp,
-                  holidays_admin_bp, meetings_bp)  # fmt: skip
+                  holidays_admin_bp, meetings_bp, visits_bp, calendar_bp,
+                  meeting_ics_bp)  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
 

@@ -53,6 +53,8 @@ def fix_sqlite_transactions(engine: sa.Engine) -> None:
 
     pysqlite starts transactions lazily and breaks nested transactions; see the
     SQLAlchemy docs "Serializable isolation / Savepoints / Transactional DDL".
+    BEGIN IMMEDIATE takes the write lock up front: two writers then queue (busy timeout)
+    instead of one failing with "database is locked" when it upgrades a read lock.
     """
 
     @sa.event.listens_for(engine, "connect")
@@ -64,7 +66,7 @@ def fix_sqlite_transactions(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class SearchableMixin:

@@ -4,10 +4,14 @@ from scheduler.audit.models import AuditEntry
 from scheduler.auth.models import LoginFailure, User
 from scheduler.availability.models import HolidayOverride
 from scheduler.contacts.models import Contact
+from scheduler.invites.models import OutboxMessage
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
+from scheduler.meetings.series_models import MeetingSeries
 from scheduler.partners.models import Partner
+from scheduler.visits.models import Visit, VisitMember, visit_partners
 
 __all__ = [
-    "AuditEntry", "Contact", "HolidayOverride", "LoginFailure", "Meeting", "Participant",
-    "Partner", "Room", "User", "meeting_partners",
+    "AuditEntry", "Contact", "HolidayOverride", "LoginFailure", "Meeting", "MeetingSeries",
+    "OutboxMessage", "Participant", "Partner", "Room", "User", "Visit", "VisitMember",
+    "meeting_partners", "visit_partners",
 ]  # fmt: skip

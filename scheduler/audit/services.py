@@ -4,7 +4,7 @@ Models opt in with a class attribute ``__audited__ = True``. Entries are written
 with a Core insert in the same transaction as the change, so a rollback drops both.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask import has_request_context
@@ -32,7 +32,7 @@ def _actor_id(session: Session) -> int | None:
 
 
 def _plain(value):
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     return value
 

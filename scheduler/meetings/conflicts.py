@@ -39,17 +39,26 @@ def _overlapping(meeting: Meeting):
     )
 
 
+def _lock(model, ids) -> None:
+    # FOR NO KEY UPDATE, not FOR UPDATE: the participant (or meeting) row this transaction has
+    # just inserted holds a FOR KEY SHARE lock on the referenced row through its foreign key,
+    # and so does the racing transaction's. FOR UPDATE conflicts with KEY SHARE, so each would
+    # wait for the other (a deadlock PostgreSQL breaks with an error instead of a refusal);
+    # NO KEY UPDATE coexists with KEY SHARE yet still makes the two bookings queue up.
+    query = sa.select(model.id).where(model.id.in_(ids)).order_by(model.id)
+    db.session.execute(query.with_for_update(key_share=True))
+
+
 def lock_resources(meeting: Meeting) -> None:
-    """Take row locks on the room and the interpreters, so concurrent bookings queue up."""
+    """Take row locks on the room and the people, so concurrent bookings queue up."""
     if meeting.room_id:
-        db.session.execute(sa.select(Room.id).where(Room.id == meeting.room_id).with_for_update())
+        _lock(Room, [meeting.room_id])
     user_ids = sorted(p.user_id for p in meeting.participants if p.user_id)
     contact_ids = sorted(p.contact_id for p in meeting.participants if p.contact_id)
     if user_ids:
-        db.session.execute(sa.select(User.id).where(User.id.in_(user_ids)).with_for_update())
+        _lock(User, user_ids)
     if contact_ids:
-        query = sa.select(Contact.id).where(Contact.id.in_(contact_ids)).with_for_update()
-        db.session.execute(query)
+        _lock(Contact, contact_ids)
 
 
 def _person_key(participant: Participant):

@@ -56,6 +56,12 @@ class Meeting(TimestampMixin, db.Model):
         ),
         sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         sa.Index("ix_meetings_start_end", "start_dt", "end_dt"),
+        # An occurrence of a series is identified by its original start (RECURRENCE-ID); a
+        # unique index (also the series_id lookup) so SQLite can add it without a rebuild.
+        sa.Index("ix_meetings_series_occurrence", "series_id", "recurrence_start", unique=True),
+        sa.CheckConstraint(
+            "(series_id IS NULL) = (recurrence_start IS NULL)", name="series_occurrence_pair"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,12 +87,23 @@ class Meeting(TimestampMixin, db.Model):
     host_side: Mapped[str | None] = mapped_column(sa.String(2))
     tech_check_minutes: Mapped[int | None]
     room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rooms.id"), index=True)
+    # An itinerary item of a visit; the meeting outlives its visit (SET NULL).
+    visit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("visits.id", ondelete="SET NULL"), index=True
+    )
+    # An occurrence of a recurring series (scheduler/meetings/series.py): its original start
+    # in UTC never changes when it moves; `is_exception` marks one edited on its own.
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting_series.id"))
+    recurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_exception: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Bumped on every change that matters to a calendar (RFC 5546 §2.1.4).
     sequence: Mapped[int] = mapped_column(default=0)
     status_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     organizer: Mapped["User"] = relationship()  # noqa: F821
     room: Mapped[Room | None] = relationship()
+    series: Mapped["MeetingSeries | None"] = relationship(back_populates="meetings")  # noqa: F821
+    visit: Mapped["Visit | None"] = relationship(back_populates="meetings")  # noqa: F821
     partners: Mapped[list["Partner"]] = relationship(secondary=meeting_partners)  # noqa: F821
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"

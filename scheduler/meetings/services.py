@@ -24,7 +24,7 @@ SEQUENCE_FIELDS = (
 EDITABLE_FIELDS = (
     "kind", "title_zh", "title_ko", "title_en", "agenda_zh", "agenda_ko", "agenda_en",
     "start_dt", "end_dt", "timezone", "location_zh", "location_ko", "platform", "join_url",
-    "meeting_code", "passcode", "host_side", "tech_check_minutes", "room_id",
+    "meeting_code", "passcode", "host_side", "tech_check_minutes", "room_id", "visit_id",
 )  # fmt: skip
 
 
@@ -109,7 +109,10 @@ def update_meeting(meeting: Meeting, data: dict, partners=None, override_reason=
     _refuse_if_closed(meeting)
     check_times(data.get("start_dt", meeting.start_dt), data.get("end_dt", meeting.end_dt))
     check_join_url(data.get("join_url", meeting.join_url))
-    moved = {"start_dt", "end_dt"} & {f for f in data if getattr(meeting, f) != data[f]}
+    # A new time or a new room can clash with other bookings.
+    moved = {"start_dt", "end_dt", "room_id"} & {f for f in data if getattr(meeting, f) != data[f]}
+    if meeting.series_id is not None:  # an occurrence edited on its own (RECURRENCE-ID override)
+        meeting.is_exception = True
     if _apply(meeting, data):
         meeting.sequence += 1
     if partners is not None:

@@ -1,6 +1,6 @@
 """Meeting pages: list, create, edit, participants and lifecycle actions (thin)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,7 +15,7 @@ from scheduler.meetings.models import Meeting
 from scheduler.meetings.services import MeetingError
 from scheduler.partners.models import Partner
 from scheduler.security import roles_required
-from scheduler.timefmt import LocalTimeError, localize_strict, to_local_naive
+from scheduler.timefmt import LocalTimeError, localize_strict, normalize_timezone, to_local_naive
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 EDITORS = ("admin", "coordinator")
@@ -104,11 +104,26 @@ def list_meetings():
     return render_template("meetings/list.html", meetings=meetings)
 
 
+def _prefill_times(form: MeetingForm) -> None:
+    """A time picked in "find a time" arrives as start_local/end_local/timezone parameters."""
+    zone = normalize_timezone(request.args.get("timezone"))
+    if zone:
+        form.timezone.data = zone
+    for field in (form.start_local, form.end_local):
+        try:
+            value = datetime.fromisoformat(request.args.get(field.name, ""))
+        except ValueError:
+            continue
+        field.data = value.replace(tzinfo=None)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def new_meeting():
     form = MeetingForm()
     _prepare(form)
+    if request.method == "GET":
+        _prefill_times(form)
     if form.validate_on_submit():
         return _submit(form, None)
     return _render_form(form, status=400 if form.errors else 200)
@@ -216,3 +231,8 @@ def remove_participant(meeting_id, participant_id):
     if participant is None:
         abort(404)
     return _run(meeting, lambda m: services.remove_participant(m, participant))
+
+
+# Pages kept in their own modules register their routes on this blueprint.
+import scheduler.meetings.slot_views  # noqa: E402,F401 - "find a time"
+from scheduler.meetings import series_views  # noqa: E402,F401 - recurring meetings

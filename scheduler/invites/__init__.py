@@ -1,0 +1,1 @@
+"""Invites by e-mail: iCalendar content, MIME messages, the outbox and its delivery."""

@@ -1,0 +1,40 @@
+"""`flask --app scheduler outbox ...`"""
+
+import json
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from scheduler.extensions import db
+from scheduler.invites.models import OutboxMessage
+from scheduler.invites.outbox import deliver_due
+
+outbox = AppGroup("outbox", help="The queue of outgoing e-mail.")
+
+
+@outbox.command("deliver")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def deliver_command(as_json):
+    """Send every message that is due now (retries included)."""
+    totals = {"sent": 0, "retry": 0, "failed": 0}
+    while True:
+        counts = deliver_due()
+        for key, value in counts.items():
+            totals[key] += value
+        if not any(counts.values()):
+            break
+    summary = f"sent {totals['sent']}, to retry {totals['retry']}, failed {totals['failed']}"
+    click.echo(json.dumps(totals) if as_json else summary)
+
+
+@outbox.command("status")
+@click.option("--json", "as_json", is_flag=True)
+def status_command(as_json):
+    """How many messages are pending, being sent, sent and failed."""
+    rows = db.session.execute(
+        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+    ).all()
+    counts = {status: 0 for status in ("pending", "sending", "sent", "failed")}
+    counts.update({status: n for status, n in rows})
+    click.echo(json.dumps(counts) if as_json else ", ".join(f"{k} {v}" for k, v in counts.items()))

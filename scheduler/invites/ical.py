@@ -1,0 +1,182 @@
+"""iCalendar bytes for meetings (pure: objects in, bytes out), built with icalendar 7.
+
+`build_event()` makes one VEVENT in one reader's language; `calendar_bytes()` wraps events in a
+VCALENDAR with one single-STANDARD VTIMEZONE per TZID. Invites (METHOD:REQUEST/CANCEL with
+attendees) and feeds (no METHOD) use the same two functions.
+The checklist: ../shared/reference/ical-interop.md.
+"""
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from scheduler.i18n import localized, user_name
+from scheduler.timefmt import dual_clock, other_side_zone
+
+PRODID = "-//China-ROK Changchun exchange scheduler//Meetings 1.0//EN"
+# Never change this suffix: clients key events on UID (a changed UID duplicates every meeting).
+UID_SUFFIX = "@cnkr-exchange-scheduler"
+# No historical DST for Asia/Shanghai (1986–91) or Asia/Seoul (1987–88): one STANDARD block.
+TIMEZONE_FIRST_DATE = date(1992, 1, 1)
+LANGUAGE_TAGS = {"zh": "zh-CN", "ko": "ko", "en": "en"}
+SIDE_ZONES = {"zh": "Asia/Shanghai", "ko": "Asia/Seoul"}
+SECOND_LANGUAGES = {"zh": ("ko",), "ko": ("zh",), "en": ("zh", "ko")}
+LANGUAGE_SEPARATOR = "\n\n" + "—" * 12 + "\n\n"
+ICAL_STATUS = {
+    "draft": "TENTATIVE",
+    "tentative": "TENTATIVE",
+    "confirmed": "CONFIRMED",
+    "held": "CONFIRMED",
+    "postponed": "TENTATIVE",
+    "cancelled": "CANCELLED",
+}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\"]+")
+
+
+def event_uid(meeting) -> str:
+    """The meeting's UID in every calendar it reaches; stable for the meeting's whole life."""
+    return f"{meeting.uid}{UID_SUFFIX}"
+
+
+def clean_parameter(text: str) -> str:
+    """*text* fit for a parameter value such as CN: no quotes, line breaks or control bytes."""
+    return " ".join(_CONTROL.sub(" ", text or "").split())
+
+
+def organizer_address(email: str, name: str = "", sent_by: str | None = None) -> vCalAddress:
+    """An ORGANIZER value: ``mailto:`` URI with a cleaned CN (and SENT-BY when given)."""
+    address = vCalAddress(f"mailto:{email}")
+    if clean_parameter(name):
+        address.params["CN"] = clean_parameter(name)
+    if sent_by:
+        address.params["SENT-BY"] = f"mailto:{sent_by}"
+    return address
+
+
+def _zone_for(lang: str, zone: str | None, meeting) -> str:
+    return zone or SIDE_ZONES.get(lang) or meeting.timezone
+
+
+def _video_lines(meeting, include_passcode: bool) -> list[str]:
+    lines = []
+    if meeting.platform:
+        lines.append(_("Video platform: %(platform)s", platform=meeting.platform))
+    if meeting.join_url:
+        lines.append(_("Join link: %(url)s", url=meeting.join_url))
+    if meeting.meeting_code:
+        lines.append(_("Meeting ID: %(code)s", code=meeting.meeting_code))
+    if include_passcode and meeting.passcode:
+        lines.append(_("Passcode: %(code)s", code=meeting.passcode))
+    return lines
+
+
+def _block(meeting, lang: str, zone: str, include_passcode: bool) -> str:
+    """The description in one language; call under force_locale(lang)."""
+    from scheduler.meetings.forms import KIND_LABELS, STATUS_LABELS
+
+    when = dual_clock(meeting.start_dt, zone, other_side_zone(zone), lang, end=meeting.end_dt)
+    partners = "、" if lang == "zh" else ", "
+    lines = [
+        localized(meeting, "title", lang),
+        _("Time: %(time)s", time=when),
+        _("Kind: %(kind)s", kind=str(KIND_LABELS[meeting.kind])),
+        _("Status: %(status)s", status=str(STATUS_LABELS[meeting.status])),
+    ]
+    if meeting.partners:
+        names = partners.join(localized(p, "name", lang) for p in meeting.partners)
+        lines.append(_("Partners: %(names)s", names=names))
+    if localized(meeting, "location", lang):
+        lines.append(_("Place: %(place)s", place=localized(meeting, "location", lang)))
+    lines += _video_lines(meeting, include_passcode)
+    agenda = localized(meeting, "agenda", lang)
+    if agenda:
+        lines += [_("Agenda:"), agenda]
+    return "\n".join(lines)
+
+
+def meeting_description(meeting, lang: str, zone: str | None = None, include_passcode=False) -> str:
+    """The DESCRIPTION text: *lang* first, then the other side's language after a separator.
+
+    Each block carries both clocks, its reader's side first; *zone* is the first reader's zone.
+    """
+    blocks = []
+    for index, code in enumerate((lang, *SECOND_LANGUAGES[lang])):
+        with force_locale(code):
+            own = _zone_for(code, zone if index == 0 else None, meeting)
+            blocks.append(_block(meeting, code, own, include_passcode))
+    return LANGUAGE_SEPARATOR.join(blocks)
+
+
+def _location(meeting, lang: str) -> str:
+    return localized(meeting, "location", lang) or meeting.join_url or meeting.platform
+
+
+def _add_text(event: Event, name: str, value: str, lang: str) -> None:
+    event.add(name, vText(value), parameters={"LANGUAGE": LANGUAGE_TAGS[lang]})
+
+
+def build_event(
+    meeting,
+    lang: str,
+    *,
+    zone: str | None = None,
+    include_passcode: bool = False,
+    organizer: vCalAddress | None = None,
+    dtstamp: datetime | None = None,
+    url: str | None = None,
+) -> Event:
+    """One VEVENT for *meeting*, its texts in *lang* (zh, ko or en).
+
+    DTSTART/DTEND carry the meeting's IANA TZID; DTSTAMP defaults to the last change
+    (``updated_at``) so the bytes are stable; invites pass the send time instead. ORGANIZER
+    defaults to the meeting's organizer. Attendees are the caller's to add.
+    """
+    tz = ZoneInfo(meeting.timezone)
+    event = Event()
+    event.add("uid", event_uid(meeting))
+    event.add("dtstamp", (dtstamp or meeting.updated_at).astimezone(UTC))
+    event.add("sequence", meeting.sequence)
+    event.add("dtstart", meeting.start_dt.astimezone(tz))
+    event.add("dtend", meeting.end_dt.astimezone(tz))
+    _add_text(event, "summary", localized(meeting, "title", lang), lang)
+    description = meeting_description(meeting, lang, zone, include_passcode)
+    _add_text(event, "description", description, lang)
+    if _location(meeting, lang):
+        _add_text(event, "location", _location(meeting, lang), lang)
+    event.add("status", ICAL_STATUS[meeting.status])
+    event.add("created", meeting.created_at.astimezone(UTC))
+    event.add("last-modified", meeting.updated_at.astimezone(UTC))
+    if url:
+        event.add("url", url)
+    event.add("organizer", organizer or _default_organizer(meeting, lang))
+    return event
+
+
+def _default_organizer(meeting, lang: str) -> vCalAddress:
+    return organizer_address(meeting.organizer.email, user_name(meeting.organizer, lang))
+
+
+def calendar_bytes(events: Iterable[Event], method: str | None = None, *, name: str = "") -> bytes:
+    """A VCALENDAR holding *events*: UTF-8, CRLF, no BOM, a VTIMEZONE for every TZID used.
+
+    *method* is PUBLISH, REQUEST or CANCEL (None for a feed snapshot). *name* becomes
+    NAME and X-WR-CALNAME, escaped (icalendar writes X- properties verbatim otherwise).
+    """
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    if clean_parameter(name):
+        cal.add("name", vText(clean_parameter(name)))
+        cal.add("x-wr-calname", vText(clean_parameter(name)))
+    for event in events:
+        cal.add_component(event)
+    cal.add_missing_timezones(first_date=TIMEZONE_FIRST_DATE)
+    return cal.to_ical()

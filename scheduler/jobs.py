@@ -1,0 +1,83 @@
+"""Periodic jobs and the scheduler process (`flask --app scheduler scheduler run`).
+
+APScheduler never starts inside create_app(): production runs this as its own process; the
+development server may embed one (SCHEDULER_EMBEDDED) in its single process.
+"""
+
+import contextlib
+import logging
+import signal
+
+import click
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from scheduler.db import now_utc
+from scheduler.extensions import db
+
+log = logging.getLogger("scheduler.jobs")
+scheduler_cli = AppGroup("scheduler", help="The process that runs the periodic jobs.")
+
+
+def deliver_outbox_job(app: Flask) -> dict:
+    """One delivery round inside its own app context (one transaction per message)."""
+    from scheduler.invites.outbox import deliver_due
+
+    with app.app_context():
+        try:
+            counts = deliver_due()
+        finally:
+            db.session.remove()
+    if any(counts.values()):
+        log.info("outbox: %(sent)d sent, %(retry)d to retry, %(failed)d failed", counts)
+    return counts
+
+
+def add_jobs(scheduler, app: Flask) -> None:
+    """Register the periodic jobs; the first run is immediate (catch up after downtime)."""
+    interval = app.config["OUTBOX_INTERVAL_SECONDS"]
+    scheduler.add_job(
+        deliver_outbox_job, "interval", seconds=interval, args=[app], id="deliver-outbox",
+        max_instances=1, coalesce=True, next_run_time=now_utc(),
+    )  # fmt: skip
+
+
+def start_embedded(app: Flask) -> BackgroundScheduler:
+    """A background scheduler for the single development-server process."""
+    scheduler = BackgroundScheduler(timezone="UTC")
+    add_jobs(scheduler, app)
+    scheduler.start()
+    return scheduler
+
+
+@scheduler_cli.command("run")
+def run_command():
+    """Run the periodic jobs until SIGTERM or Ctrl-C."""
+    app = current_app._get_current_object()
+    scheduler = BlockingScheduler(timezone="UTC")
+    add_jobs(scheduler, app)
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    click.echo("scheduler running; stop with SIGTERM or Ctrl-C")
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        scheduler.start()
+    click.echo("scheduler stopped")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host, port):
+    """The development server, with one embedded scheduler when SCHEDULER_EMBEDDED is on.
+
+    No reloader: it would start a second process and so a second scheduler.
+    """
+    app = current_app._get_current_object()
+    scheduler = start_embedded(app) if app.config["SCHEDULER_EMBEDDED"] else None
+    try:
+        app.run(host=host, port=port, use_reloader=False, debug=False)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)

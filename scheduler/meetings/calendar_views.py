@@ -1,0 +1,253 @@
+"""Calendar pages (agenda, week, month) in the viewer's zone, and one meeting as an .ics file.
+
+The pages read with a fixed number of queries: the partners, the meetings of the period as
+plain rows, their partner links, and each country's holiday overrides.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from scheduler.availability.services import FIRST_YEAR, LAST_YEAR, load_overrides
+from scheduler.db import now_utc
+from scheduler.extensions import db
+from scheduler.i18n import current_language, localized
+from scheduler.meetings import calendar
+from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, meeting_partners
+from scheduler.partners.models import Partner
+from scheduler.templating import viewer_zone
+from scheduler.timefmt import other_side_zone, zone_label
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+# GET /meetings/<id>.ics lives beside the meeting pages, but its code is calendar output.
+ics_bp = Blueprint("meeting_ics", __name__, url_prefix="/meetings")
+ROW_COLUMNS = (Meeting.id, Meeting.kind, Meeting.status, Meeting.title_zh, Meeting.title_ko,
+               Meeting.title_en, Meeting.start_dt, Meeting.end_dt)  # fmt: skip
+
+
+COUNTRY_NAMES = {"CN": _l("China"), "KR": _l("Korea")}
+
+
+class BadQuery(Exception):
+    """A query parameter the calendar cannot use; ``message`` is translated."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Filters:
+    partner: Partner | None = None
+    partner_ids: tuple[int, ...] = ()  # the partner and its predecessors (merged partners)
+    kind: str = ""
+    status: str = ""
+
+    def args(self) -> dict:
+        """The filters as query parameters, for links that keep them."""
+        values = {"partner": self.partner.slug if self.partner else "", "kind": self.kind,
+                  "status": self.status}  # fmt: skip
+        return {key: value for key, value in values.items() if value}
+
+
+@bp.errorhandler(BadQuery)
+def _bad_query(error: BadQuery):
+    return render_template("errors/error.html", code=400, message=error.message), 400
+
+
+def _today(zone: str) -> date:
+    return now_utc().astimezone(ZoneInfo(zone)).date()
+
+
+def _read_date(zone: str) -> date:
+    text = request.args.get("date", "").strip()
+    if not text:
+        return _today(zone)
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise BadQuery(
+            _('"%(text)s" is not a date. Use YYYY-MM-DD, for example 2027-02-06.', text=text)
+        )
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise BadQuery(_("Use a date between %(first)d and %(last)d.", first=FIRST_YEAR,
+                         last=LAST_YEAR))  # fmt: skip
+    return day
+
+
+def _read_days() -> int:
+    text = request.args.get("days", "").strip()
+    if not text:
+        return calendar.AGENDA_DAYS
+    if not text.isdigit() or not 1 <= int(text) <= calendar.AGENDA_MAX_DAYS:
+        raise BadQuery(_("Show between %(first)d and %(last)d days.", first=1,
+                         last=calendar.AGENDA_MAX_DAYS))  # fmt: skip
+    return int(text)
+
+
+def _read_both_clocks() -> bool:
+    value = request.args.get("clock", "").strip()
+    if value not in ("", "own", "both"):
+        raise BadQuery(_('Unknown clock setting "%(value)s". Use "own" or "both".', value=value))
+    return value == "both"
+
+
+def _lineage_ids(partner: Partner, partners: list[Partner]) -> tuple[int, ...]:
+    found, todo = {partner.id}, [partner.id]
+    while todo:
+        current = todo.pop()
+        for other in partners:
+            if other.successor_id == current and other.id not in found:
+                found.add(other.id)
+                todo.append(other.id)
+    return tuple(sorted(found))
+
+
+def _read_filters(partners: list[Partner]) -> Filters:
+    kind = request.args.get("kind", "").strip()
+    status = request.args.get("status", "").strip()
+    if kind and kind not in MEETING_KINDS:
+        raise BadQuery(_('Unknown kind of meeting "%(value)s".', value=kind))
+    if status and status not in MEETING_STATUSES:
+        raise BadQuery(_('Unknown meeting status "%(value)s".', value=status))
+    slug = request.args.get("partner", "").strip()
+    if not slug:
+        return Filters(kind=kind, status=status)
+    partner = next((p for p in partners if p.slug == slug), None)
+    if partner is None:
+        abort(404)
+    return Filters(partner, _lineage_ids(partner, partners), kind, status)
+
+
+def _meeting_ids(period: calendar.Period, zone: str, filters: Filters):
+    start, end = calendar.utc_bounds(period.first, period.last, zone)
+    query = sa.select(Meeting.id).where(Meeting.start_dt < end, Meeting.end_dt > start)
+    if filters.partner_ids:
+        linked = sa.select(meeting_partners.c.meeting_id).where(
+            meeting_partners.c.partner_id.in_(filters.partner_ids)
+        )
+        query = query.where(Meeting.id.in_(linked))
+    if filters.kind:
+        query = query.where(Meeting.kind == filters.kind)
+    if filters.status:
+        query = query.where(Meeting.status == filters.status)
+    return query
+
+
+def _partner_names(ids_query, partners: list[Partner], lang: str) -> dict[int, list[str]]:
+    """Meeting id → partner names, in one query whatever the number of meetings."""
+    names = {p.id: localized(p, "name", lang) for p in partners}
+    pairs = db.session.execute(
+        sa.select(meeting_partners.c.meeting_id, meeting_partners.c.partner_id)
+        .where(meeting_partners.c.meeting_id.in_(ids_query))
+        .order_by(meeting_partners.c.meeting_id, meeting_partners.c.partner_id)
+    )
+    found: dict[int, list[str]] = {}
+    for meeting_id, partner_id in pairs:
+        found.setdefault(meeting_id, []).append(names[partner_id])
+    return found
+
+
+def load_entries(period, zone, filters, partners, both_clocks) -> list[calendar.Entry]:
+    """The period's meetings as calendar entries, in two queries."""
+    lang = current_language()
+    ids_query = _meeting_ids(period, zone, filters)
+    rows = db.session.execute(
+        sa.select(*ROW_COLUMNS).where(Meeting.id.in_(ids_query))
+        .order_by(Meeting.start_dt, Meeting.id)
+    ).all()  # fmt: skip
+    names = _partner_names(ids_query, partners, lang)
+    other = other_side_zone(zone) if both_clocks else None
+    return [
+        calendar.make_entry(row, localized(row, "title", lang), tuple(names.get(row.id, ())),
+                            zone, lang, other)
+        for row in rows
+    ]  # fmt: skip
+
+
+def _holidays(period: calendar.Period) -> dict:
+    overrides = {country: load_overrides(country, period.first, period.last)
+                 for country in ("CN", "KR")}  # fmt: skip
+    return calendar.holiday_marks(period, current_language(), overrides)
+
+
+def _link_parts() -> dict:
+    """What every entry link needs, computed once per page rather than once per meeting."""
+    from scheduler.meetings.forms import STATUS_LABELS
+
+    path = url_for("meetings.show_meeting", meeting_id=0).removesuffix("0")
+    return {"meeting_path": path, "cancelled_label": str(STATUS_LABELS["cancelled"]),
+            "country_names": COUNTRY_NAMES}  # fmt: skip
+
+
+def _kept_args(filters: Filters, both_clocks: bool, days: int) -> dict:
+    """Query parameters that links to other periods and views carry along."""
+    kept = filters.args()
+    if both_clocks:
+        kept["clock"] = "both"
+    if days != calendar.AGENDA_DAYS:
+        kept["days"] = days
+    return kept
+
+
+def _render(view: str):
+    zone = viewer_zone()
+    partners = db.session.scalars(sa.select(Partner).order_by(Partner.kr_code, Partner.id)).all()
+    filters, both = _read_filters(partners), _read_both_clocks()
+    days = _read_days() if view == "agenda" else calendar.AGENDA_DAYS
+    period = calendar.period_for(view, _read_date(zone), days)
+    entries = load_entries(period, zone, filters, partners, both)
+    keep = _kept_args(filters, both, days if view == "agenda" else calendar.AGENDA_DAYS)
+    return render_template(
+        f"calendar/{view}.html", view=view, period=period, filters=filters, partners=partners,
+        both_clocks=both, keep=keep, today=_today(zone), zone_name=zone_label(zone),
+        other_zone_name=zone_label(other_side_zone(zone)), holidays=_holidays(period),
+        by_day=calendar.place_on_days(entries, zone, period),
+        weeks=calendar.weeks_of(period) if view == "month" else None, lang=current_language(),
+        title=calendar.period_title(period, current_language()), day_title=calendar.day_title,
+        weekday_names=calendar.weekday_names(current_language()), **_link_parts(),
+    )  # fmt: skip
+
+
+@bp.route("/")
+def index():
+    return redirect(url_for("calendar.month", **request.args))
+
+
+@bp.route("/agenda")
+def agenda():
+    return _render("agenda")
+
+
+@bp.route("/week")
+def week():
+    return _render("week")
+
+
+@bp.route("/month")
+def month():
+    return _render("month")
+
+
+@ics_bp.route("/<int:meeting_id>.ics")
+def meeting_ics(meeting_id: int):
+    """One meeting as an .ics file (METHOD:PUBLISH), in the viewer's language, passcode included."""
+    from scheduler.invites.ical import build_event, calendar_bytes
+
+    meeting = db.get_or_404(Meeting, meeting_id)
+    url = current_app.config["BASE_URL"].rstrip("/") + url_for(
+        "meetings.show_meeting", meeting_id=meeting.id
+    )
+    event = build_event(meeting, current_language(), zone=viewer_zone(), include_passcode=True,
+                        url=url)  # fmt: skip
+    body = calendar_bytes([event], method="PUBLISH")
+    headers = {"Content-Disposition": f"attachment; filename=meeting-{meeting.id}.ics",
+               "Cache-Control": "private, no-store"}  # fmt: skip
+    return body, 200, {"Content-Type": "text/calendar; charset=utf-8", **headers}

@@ -1,0 +1,197 @@
+"""The "find a time" page of the slot finder, on the meetings blueprint (read-only, a GET form)."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from babel.dates import format_skeleton
+from flask import render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, NumberRange
+
+from scheduler.auth.models import User
+from scheduler.availability import busy
+from scheduler.availability.slots import (
+    SlotInputError,
+    check_buffer,
+    check_duration,
+    check_range,
+    reason_text,
+)
+from scheduler.contacts.models import Contact
+from scheduler.db import now_utc
+from scheduler.extensions import db
+from scheduler.forms import StrippedForm, max_length
+from scheduler.i18n import current_language, person_name, user_name
+from scheduler.meetings import queries
+from scheduler.meetings.views import EDITORS, bp
+from scheduler.security import roles_required
+from scheduler.templating import viewer_zone
+from scheduler.timefmt import to_local_naive, zone_label
+
+SHOWN_SLOTS = 20
+_required = InputRequired(_l("This field is required."))
+
+
+class DayField(DateField):
+    """A YYYY-MM-DD date with a translated parse error."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a date such as 2026-12-03.")) from error
+
+
+class MinutesField(IntegerField):
+    """A whole number with a translated parse error."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a whole number.")) from error
+
+
+class SlotForm(StrippedForm):
+    class Meta(StrippedForm.Meta):
+        csrf = False  # a GET search changes nothing
+
+    participants = SelectMultipleField(_l("Participants"), render_kw={"size": 10})
+    emails = StringField(_l("More participants by e-mail (comma-separated)"),
+                         validators=[max_length(2000)])  # fmt: skip
+    duration = MinutesField(_l("Duration (minutes)"), default=60, validators=[_required])
+    first_day = DayField(_l("From"), validators=[_required])
+    last_day = DayField(_l("To (included)"), validators=[_required])
+    buffer = MinutesField(_l("Buffer between meetings (minutes)"), default=15,
+                          validators=[_required])  # fmt: skip
+    notice = MinutesField(
+        _l("Minimum notice (hours)"), default=24,
+        validators=[_required, NumberRange(0, 720, _l("Between 0 and 720 hours."))],
+    )  # fmt: skip
+    room_id = SelectField(_l("Room"), coerce=int, default=0)
+
+
+def _label(kind: str, record) -> str:
+    return user_name(record) if kind == "user" else person_name(record)
+
+
+def _people_choices(lang: str) -> list[tuple[str, str]]:
+    users = db.session.scalars(
+        sa.select(User).where(User.is_active_user.is_(True)).order_by(User.email)
+    ).all()
+    contacts = db.session.scalars(
+        sa.select(Contact).where(Contact.is_active.is_(True)).order_by(Contact.family_name_ko)
+    ).all()
+    choices = [(f"user:{u.id}", f"{user_name(u, lang)} ({u.email})") for u in users]
+    return choices + [(f"contact:{c.id}", person_name(c, lang)) for c in contacts]
+
+
+def _prepare(form: SlotForm) -> None:
+    lang = current_language()
+    form.participants.choices = _people_choices(lang)
+    form.room_id.choices = queries.room_choices(lang, _("No room"))
+    if not request.args:
+        today = now_utc().astimezone(ZoneInfo(viewer_zone())).date()
+        form.first_day.data, form.last_day.data = today, today + timedelta(days=13)
+
+
+def _check(form: SlotForm) -> bool:
+    """Domain checks beyond the form's own; errors go beside their fields."""
+    checks = (
+        (form.last_day, lambda: check_range(form.first_day.data, form.last_day.data)),
+        (form.duration, lambda: check_duration(timedelta(minutes=form.duration.data))),
+        (form.buffer, lambda: check_buffer(timedelta(minutes=form.buffer.data))),
+    )
+    ok = True
+    for field, check in checks:
+        try:
+            check()
+        except SlotInputError as error:
+            field.errors.append(error.message)
+            ok = False
+    return ok
+
+
+def _chosen_people(form: SlotForm) -> list[busy.Who] | None:
+    """The chosen people, in order; None with an error beside the field on a problem."""
+    emails = [e for e in (form.emails.data or "").replace(";", ",").split(",") if e.strip()]
+    try:
+        people = busy.people_by_keys(form.participants.data or [], _label)
+        people += busy.people_by_email(emails)
+    except busy.PeopleError as error:
+        form.emails.errors.append(error.message)
+        return None
+    people = list({who.key: who for who in people}.values())
+    if not people:
+        form.participants.errors.append(_("Choose at least one participant."))
+        return None
+    return people
+
+
+def _clocks(start: datetime, zones: list[str]) -> str:
+    """``12月3日 14:30 长春 · 15:30 서울 · 07:30 Berlin``: each zone once, the first one's date."""
+    locale = get_locale()
+    first = start.astimezone(ZoneInfo(zones[0]))
+    parts = []
+    for zone in zones:
+        local = start.astimezone(ZoneInfo(zone))
+        day = (
+            f"{format_skeleton('MMMd', local, locale=locale)} "
+            if local.date() != first.date()
+            else ""
+        )
+        parts.append(f"{day}{local:%H:%M} {zone_label(zone, locale)}")
+    return f"{format_skeleton('MMMEd', first, locale=locale)} " + " · ".join(parts)
+
+
+def _slot_rows(result, people) -> list[dict]:
+    zones = list(dict.fromkeys(who.zone for who in people))
+    rows = []
+    for slot in result.slots[:SHOWN_SLOTS]:
+        link = url_for(
+            "meetings.new_meeting", timezone=zones[0],
+            start_local=to_local_naive(slot.start, zones[0]).isoformat(timespec="minutes"),
+            end_local=to_local_naive(slot.end, zones[0]).isoformat(timespec="minutes"),
+        )  # fmt: skip
+        rows.append({"clocks": _clocks(slot.start, zones), "link": link})
+    return rows
+
+
+def _skipped_rows(result) -> list[tuple[str, str]]:
+    lang = current_language()
+    return [
+        (day.isoformat(), "; ".join(reason_text(reason, lang) for reason in reasons))
+        for day, reasons in result.skipped.items()
+    ]
+
+
+def _search(form: SlotForm):
+    people = _chosen_people(form)
+    if not _check(form) or people is None:
+        return None, None
+    result = busy.search_slots(
+        people, form.first_day.data, form.last_day.data,
+        duration=timedelta(minutes=form.duration.data), buffer=timedelta(minutes=form.buffer.data),
+        notice=timedelta(hours=form.notice.data), now=now_utc(), room_id=form.room_id.data or None,
+    )  # fmt: skip
+    return people, result
+
+
+@bp.route("/find-a-time")
+@roles_required(*EDITORS)
+def find_slots():
+    form = SlotForm(request.args)
+    _prepare(form)
+    if not request.args:
+        return render_template("meetings/slots.html", form=form, result=None)
+    people, result = _search(form) if form.validate() else (None, None)
+    if result is None:
+        return render_template("meetings/slots.html", form=form, result=None), 400
+    return render_template(
+        "meetings/slots.html", form=form, result=result, people=people,
+        slots=_slot_rows(result, people), skipped=_skipped_rows(result),
+    )  # fmt: skip

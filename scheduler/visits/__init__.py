@@ -1,0 +1,1 @@
+"""Visits: a delegation's stay, its roster and its day-by-day itinerary of meetings."""

@@ -1,0 +1,98 @@
+"""Visit forms. Dates are days at the place visited; times are read on its clock."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+
+from scheduler.forms import (
+    LocalDateTimeField,
+    StrippedForm,
+    TimezoneField,
+    max_length,
+    select_choices,
+)
+from scheduler.meetings.forms import KIND_LABELS
+
+DIRECTION_LABELS = {
+    "inbound": _l("Inbound visit"),
+    "outbound": _l("Outbound visit"),
+}
+MEMBER_ROLE_LABELS = {
+    "head": _l("Head of delegation"),
+    "member": _l("Delegation member"),
+    "interpreter": _l("Interpreter"),
+    "liaison": _l("Liaison officer"),
+}
+_required = DataRequired(_l("This field is required."))
+_input_required = InputRequired(_l("This field is required."))
+
+
+class LocalDateField(DateField):
+    """A calendar day with our own translated parse error."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a date such as 2026-12-03.")) from error
+
+
+class VisitForm(StrippedForm):
+    direction = SelectField(_l("Direction"), choices=select_choices(DIRECTION_LABELS.items()))
+    title_zh = StringField(_l("Title (Chinese)"), validators=[max_length(200)])
+    title_ko = StringField(_l("Title (Korean)"), validators=[max_length(200)])
+    title_en = StringField(_l("Title (English, optional)"), validators=[max_length(200)])
+    partners = SelectMultipleField(_l("Partners"), coerce=int)
+    start_date = LocalDateField(_l("First day"), validators=[_input_required])
+    end_date = LocalDateField(_l("Last day"), validators=[_input_required])
+    timezone = TimezoneField(_l("Time zone of the place visited"), default="Asia/Shanghai")
+    arrival_flight = StringField(_l("Arrival flight"), validators=[max_length(20)])
+    arrival_local = LocalDateTimeField(_l("Arrival time"), validators=[Optional()])
+    arrival_airport = StringField(_l("Arrival airport"), validators=[max_length(100)])
+    departure_flight = StringField(_l("Departure flight"), validators=[max_length(20)])
+    departure_local = LocalDateTimeField(_l("Departure time"), validators=[Optional()])
+    departure_airport = StringField(_l("Departure airport"), validators=[max_length(100)])
+    hotel_zh = StringField(_l("Hotel (Chinese)"), validators=[max_length(200)])
+    hotel_ko = StringField(_l("Hotel (Korean)"), validators=[max_length(200)])
+    notes = TextAreaField(_l("Notes"), validators=[max_length(10000)])
+
+    def validate_title_zh(self, field):
+        if not (field.data or self.title_ko.data):
+            raise ValidationError(_l("Enter a title in Chinese or Korean."))
+
+
+class MemberForm(StrippedForm):
+    # Choices are offered, not enforced: the service says why a person cannot join.
+    person = SelectField(_l("Person"), validators=[_required], validate_choice=False)
+    role = SelectField(_l("Role"), choices=select_choices(MEMBER_ROLE_LABELS.items()))
+    title_zh = StringField(
+        _l("Title on this visit (Chinese, optional)"), validators=[max_length(100)]
+    )
+    title_ko = StringField(
+        _l("Title on this visit (Korean, optional)"), validators=[max_length(100)]
+    )
+
+
+class ItineraryItemForm(StrippedForm):
+    kind = SelectField(_l("Kind"), choices=select_choices(KIND_LABELS.items()))
+    title_zh = StringField(_l("Title (Chinese)"), validators=[max_length(200)])
+    title_ko = StringField(_l("Title (Korean)"), validators=[max_length(200)])
+    start_local = LocalDateTimeField(_l("Start"), validators=[_input_required])
+    end_local = LocalDateTimeField(_l("End"), validators=[_input_required])
+    location_zh = StringField(_l("Place (Chinese)"), validators=[max_length(200)])
+    location_ko = StringField(_l("Place (Korean)"), validators=[max_length(200)])
+    with_delegation = BooleanField(_l("The whole delegation takes part"))
+    override_reason = StringField(
+        _l("Reason for booking despite the conflicts"), validators=[max_length(500)]
+    )
+
+    def validate_title_zh(self, field):
+        if not (field.data or self.title_ko.data):
+            raise ValidationError(_l("Enter a title in Chinese or Korean."))

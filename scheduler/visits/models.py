@@ -1,0 +1,130 @@
+"""Visits and their delegation rosters. Dates are calendar days in the visit's place."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.functions import FunctionElement
+
+from scheduler.db import TimestampMixin, UTCDateTime
+from scheduler.extensions import db
+
+VISIT_DIRECTIONS = ("inbound", "outbound")
+MEMBER_ROLES = ("head", "member", "interpreter", "liaison")
+MAX_VISIT_DAYS = 60  # both ends included
+
+
+class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it renders
+    """``later - earlier`` in whole days; each database spells date arithmetic differently."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between_default(element, compiler, **kw):
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"({later} - {earlier})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+visit_partners = sa.Table(
+    "visit_partners",
+    db.metadata,
+    sa.Column("visit_id", sa.ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("partner_id", sa.ForeignKey("partners.id"), primary_key=True, index=True),
+)
+
+
+class Visit(TimestampMixin, db.Model):
+    """A delegation coming to Changchun (inbound) or going to Korea (outbound)."""
+
+    __tablename__ = "visits"
+    __audited__ = True
+    __table_args__ = (
+        sa.CheckConstraint(_in("direction", VISIT_DIRECTIONS), name="direction_known"),
+        sa.CheckConstraint("end_date >= start_date", name="ends_on_or_after_start"),
+        sa.CheckConstraint(
+            days_between(sa.column("end_date"), sa.column("start_date")) < MAX_VISIT_DAYS,
+            name="at_most_60_days",
+        ),
+        sa.CheckConstraint(
+            "arrival_at IS NULL OR departure_at IS NULL OR departure_at > arrival_at",
+            name="departs_after_arrival",
+        ),
+        sa.Index("ix_visits_dates", "start_date", "end_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(sa.String(10))
+    title_zh: Mapped[str] = mapped_column(sa.String(200), default="")
+    title_ko: Mapped[str] = mapped_column(sa.String(200), default="")
+    title_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    # The zone of the place visited: the itinerary's days and times are on its clock.
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    arrival_flight: Mapped[str] = mapped_column(sa.String(20), default="")
+    arrival_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    arrival_airport: Mapped[str] = mapped_column(sa.String(100), default="")
+    departure_flight: Mapped[str] = mapped_column(sa.String(20), default="")
+    departure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    departure_airport: Mapped[str] = mapped_column(sa.String(100), default="")
+    hotel_zh: Mapped[str] = mapped_column(sa.String(200), default="")
+    hotel_ko: Mapped[str] = mapped_column(sa.String(200), default="")
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    organizer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+
+    organizer: Mapped["User"] = relationship()  # noqa: F821
+    partners: Mapped[list["Partner"]] = relationship(secondary=visit_partners)  # noqa: F821
+    members: Mapped[list["VisitMember"]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="VisitMember.id"
+    )
+    meetings: Mapped[list["Meeting"]] = relationship(  # noqa: F821
+        back_populates="visit", order_by="Meeting.start_dt", passive_deletes=True
+    )
+
+    def audit_label(self) -> str:
+        return self.title_zh or self.title_ko or self.title_en or f"visit {self.id}"
+
+
+class VisitMember(db.Model):
+    """One person on a delegation's roster: a partner contact or a staff user."""
+
+    __tablename__ = "visit_members"
+    __audited__ = True
+    __table_args__ = (
+        sa.CheckConstraint("(user_id IS NULL) <> (contact_id IS NULL)", name="exactly_one_person"),
+        sa.CheckConstraint(_in("role", MEMBER_ROLES), name="role_known"),
+        sa.UniqueConstraint("visit_id", "user_id", name="uq_visit_members_visit_user"),
+        sa.UniqueConstraint("visit_id", "contact_id", name="uq_visit_members_visit_contact"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("visits.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20), default="member")
+    # The title on this visit; empty = the contact's own title.
+    title_zh: Mapped[str] = mapped_column(sa.String(100), default="")
+    title_ko: Mapped[str] = mapped_column(sa.String(100), default="")
+
+    visit: Mapped[Visit] = relationship(back_populates="members")
+    user: Mapped["User | None"] = relationship()  # noqa: F821
+    contact: Mapped["Contact | None"] = relationship()  # noqa: F821
+
+    def audit_label(self) -> str:
+        who = self.contact.audit_label() if self.contact else (self.user and self.user.email)
+        return f"{who} ({self.role})"

@@ -1,0 +1,59 @@
+"""Read-side helpers for visit pages."""
+
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from scheduler.auth.models import User
+from scheduler.contacts.models import Contact
+from scheduler.db import now_utc
+from scheduler.extensions import db
+from scheduler.visits.models import Visit
+
+
+def upcoming_and_past() -> tuple[list[Visit], list[Visit]]:
+    """Visits not yet over (soonest first), then the ones that are (latest first).
+
+    "Today" is the office's day: a visit ending today in Changchun is still upcoming.
+    """
+    today = now_utc().astimezone(ZoneInfo(current_app.config["OFFICE_TIMEZONE"])).date()
+    base = sa.select(Visit).options(selectinload(Visit.partners), selectinload(Visit.meetings))
+    upcoming = db.session.scalars(
+        base.where(Visit.end_date >= today).order_by(Visit.start_date, Visit.id)
+    ).all()
+    past = db.session.scalars(
+        base.where(Visit.end_date < today).order_by(Visit.start_date.desc(), Visit.id.desc())
+    ).all()
+    return list(upcoming), list(past)
+
+
+def people_choices(visit: Visit, lang: str) -> list[tuple[str, str]]:
+    """Active contacts of the visit's partners, then active staff, as form choices."""
+    from scheduler.i18n import localized, person_name, user_name
+
+    partner_ids = [p.id for p in visit.partners]
+    contacts = db.session.scalars(
+        sa.select(Contact)
+        .where(Contact.is_active.is_(True), Contact.partner_id.in_(partner_ids))
+        .order_by(Contact.partner_id, Contact.family_name_ko, Contact.given_name_ko)
+    ).all()
+    users = db.session.scalars(
+        sa.select(User).where(User.is_active_user.is_(True)).order_by(User.email)
+    ).all()
+    labelled = [
+        (c, f"{person_name(c, lang)} · {localized(c.partner, 'name', lang)}") for c in contacts
+    ]
+    choices = [("", "—")] + [(f"contact:{c.id}", label) for c, label in labelled]
+    return choices + [(f"user:{u.id}", user_name(u, lang)) for u in users]
+
+
+def person_from_choice(value: str) -> dict | None:
+    """``contact:12`` or ``user:3`` as keyword arguments for add_member, or None."""
+    kind, _sep, ident = (value or "").partition(":")
+    model = {"contact": Contact, "user": User}.get(kind)
+    if model is None or not ident.isdigit():
+        return None
+    person = db.session.get(model, int(ident))
+    return {kind: person} if person is not None else None

@@ -1,0 +1,230 @@
+"""Visit pages: list, create, edit, roster, itinerary items and the printable itinerary (thin)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from scheduler.extensions import db
+from scheduler.i18n import current_language
+from scheduler.meetings import queries as meeting_queries
+from scheduler.meetings.services import MeetingError
+from scheduler.partners.models import Partner
+from scheduler.security import roles_required
+from scheduler.timefmt import LocalTimeError, localize_strict, to_local_naive
+from scheduler.visits import queries, services
+from scheduler.visits.display import HELPERS
+from scheduler.visits.forms import (
+    DIRECTION_LABELS,
+    MEMBER_ROLE_LABELS,
+    ItineraryItemForm,
+    MemberForm,
+    VisitForm,
+)
+from scheduler.visits.models import Visit
+from scheduler.visits.services import VisitError
+
+bp = Blueprint("visits", __name__, url_prefix="/visits")
+EDITORS = ("admin", "coordinator")
+PRINT_LANGUAGES = ("zh", "ko")
+LABELS = {"DIRECTION_LABELS": DIRECTION_LABELS, "MEMBER_ROLE_LABELS": MEMBER_ROLE_LABELS, **HELPERS}
+
+
+def _visit_or_404(visit_id: int) -> Visit:
+    return db.get_or_404(Visit, visit_id)
+
+
+def _localize(field, zone: str):
+    """*field*'s wall-clock time read in *zone*, or None with an error beside the field."""
+    if field.data is None:
+        return None
+    try:
+        return localize_strict(field.data, zone)
+    except LocalTimeError as error:
+        field.errors.append(
+            _("This time does not exist in %(zone)s (the clocks change).", zone=zone)
+            if error.reason == "nonexistent"
+            else _("This time happens twice in %(zone)s (the clocks change).", zone=zone)
+        )
+        return None
+
+
+# --- create and edit -------------------------------------------------------------------------
+
+
+def _visit_data(form: VisitForm) -> dict | None:
+    zone = form.timezone.data
+    names = [n for n in services.VISIT_FIELDS if n in form._fields]
+    data = {name: form[name].data for name in names}
+    data["arrival_at"] = _localize(form.arrival_local, zone)
+    data["departure_at"] = _localize(form.departure_local, zone)
+    return None if form.arrival_local.errors or form.departure_local.errors else data
+
+
+def _selected_partners(form: VisitForm):
+    ids = form.partners.data or []
+    return db.session.scalars(db.select(Partner).where(Partner.id.in_(ids))).all() if ids else []
+
+
+def _render_form(form: VisitForm, visit=None, status=200):
+    return render_template("visits/form.html", form=form, visit=visit, **LABELS), status
+
+
+def _submit(form: VisitForm, visit: Visit | None):
+    data = _visit_data(form)
+    if data is None:
+        return _render_form(form, visit, 400)
+    try:
+        if visit is None:
+            visit = services.create_visit(current_user, data, _selected_partners(form))
+        else:
+            services.update_visit(visit, data, _selected_partners(form))
+    except VisitError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _render_form(form, visit if visit and visit.id else None, 400)
+    db.session.commit()
+    flash(_("The visit has been saved."), "success")
+    return redirect(url_for("visits.show_visit", visit_id=visit.id))
+
+
+@bp.route("/")
+def list_visits():
+    upcoming, past = queries.upcoming_and_past()
+    return render_template("visits/list.html", upcoming=upcoming, past=past, **LABELS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_visit():
+    form = VisitForm()
+    form.partners.choices = meeting_queries.partner_choices(current_language())
+    if form.validate_on_submit():
+        return _submit(form, None)
+    return _render_form(form, status=400 if form.errors else 200)
+
+
+@bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_visit(visit_id):
+    visit = _visit_or_404(visit_id)
+    form = VisitForm(obj=visit)
+    form.partners.choices = meeting_queries.partner_choices(current_language())
+    if request.method == "GET":
+        form.partners.data = [p.id for p in visit.partners]
+        for name in ("arrival", "departure"):
+            moment = getattr(visit, f"{name}_at")
+            form[f"{name}_local"].data = moment and to_local_naive(moment, visit.timezone)
+    if form.validate_on_submit():
+        return _submit(form, visit)
+    return _render_form(form, visit, status=400 if form.errors else 200)
+
+
+# --- detail, roster and itinerary items ------------------------------------------------------
+
+
+def _member_form(visit: Visit, form: MemberForm | None = None) -> MemberForm:
+    form = form or MemberForm(formdata=None)
+    form.person.choices = queries.people_choices(visit, current_language())
+    return form
+
+
+def _render_detail(visit, member_form=None, item_form=None, conflicts=None, status=200):
+    default_kind = services.ITEM_KIND[visit.direction]
+    return render_template(
+        "visits/detail.html", visit=visit, days=services.itinerary_days(visit),
+        roster=services.roster(visit), member_form=_member_form(visit, member_form),
+        item_form=item_form or ItineraryItemForm(formdata=None, kind=default_kind),
+        conflicts=conflicts or [], **LABELS,
+    ), status  # fmt: skip
+
+
+@bp.route("/<int:visit_id>")
+def show_visit(visit_id):
+    return _render_detail(_visit_or_404(visit_id))
+
+
+def _fail(visit_id: int, message, status=400, **forms):
+    """Undo the request's changes and show the visit again with *message*."""
+    db.session.rollback()
+    flash(str(message), "error")
+    return _render_detail(_visit_or_404(visit_id), status=status, **forms)
+
+
+@bp.route("/<int:visit_id>/members", methods=["POST"])
+@roles_required(*EDITORS)
+def add_member(visit_id):
+    visit = _visit_or_404(visit_id)
+    form = _member_form(visit, MemberForm())
+    if not form.validate_on_submit():
+        return _render_detail(visit, member_form=form, status=400)
+    person = queries.person_from_choice(form.person.data)
+    if person is None:
+        return _fail(visit_id, _("Choose a contact or a staff member."), member_form=form)
+    try:
+        services.add_member(visit, form.role.data, title_zh=form.title_zh.data,
+                            title_ko=form.title_ko.data, **person)  # fmt: skip
+    except VisitError as error:
+        return _fail(visit_id, error.message, member_form=form)
+    db.session.commit()
+    flash(_("The delegation has been updated."), "success")
+    return redirect(url_for("visits.show_visit", visit_id=visit.id))
+
+
+@bp.route("/<int:visit_id>/members/<int:member_id>/remove", methods=["POST"])
+@roles_required(*EDITORS)
+def remove_member(visit_id, member_id):
+    visit = _visit_or_404(visit_id)
+    member = next((m for m in visit.members if m.id == member_id), None)
+    if member is None:
+        abort(404)
+    services.remove_member(visit, member)
+    db.session.commit()
+    flash(_("The delegation has been updated."), "success")
+    return redirect(url_for("visits.show_visit", visit_id=visit.id))
+
+
+def _item_data(form: ItineraryItemForm, zone: str) -> dict | None:
+    start, end = _localize(form.start_local, zone), _localize(form.end_local, zone)
+    if start is None or end is None:
+        return None
+    fields = ("kind", "title_zh", "title_ko", "location_zh", "location_ko")
+    return {**{name: form[name].data for name in fields}, "start_dt": start, "end_dt": end}
+
+
+@bp.route("/<int:visit_id>/items", methods=["POST"])
+@roles_required(*EDITORS)
+def add_item(visit_id):
+    visit = _visit_or_404(visit_id)
+    form = ItineraryItemForm()
+    data = _item_data(form, visit.timezone) if form.validate_on_submit() else None
+    if data is None:
+        return _render_detail(visit, item_form=form, status=400)
+    try:
+        services.add_itinerary_item(visit, current_user, data, form.with_delegation.data,
+                                    form.override_reason.data)  # fmt: skip
+    except VisitError as error:
+        return _fail(visit_id, error.message, item_form=form)
+    except MeetingError as error:
+        status = 409 if error.conflicts else 400
+        return _fail(visit_id, error.message, status, item_form=form, conflicts=error.conflicts)
+    db.session.commit()
+    flash(_("The itinerary item has been added."), "success")
+    return redirect(url_for("visits.show_visit", visit_id=visit.id))
+
+
+# --- printable itinerary ---------------------------------------------------------------------
+
+
+@bp.route("/<int:visit_id>/itinerary")
+def itinerary(visit_id):
+    visit = _visit_or_404(visit_id)
+    viewer_lang = current_language()
+    lang = request.args.get("lang") or (viewer_lang if viewer_lang in PRINT_LANGUAGES else "zh")
+    if lang not in PRINT_LANGUAGES:
+        abort(400)
+    with force_locale(lang):
+        return render_template(
+            "visits/itinerary.html", visit=visit, lang=lang, roster=services.roster(visit),
+            days=services.itinerary_days(visit, include_cancelled=False), **LABELS,
+        )  # fmt: skip
