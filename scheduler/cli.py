@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from scheduler.extensions import db
 
@@ -40,7 +40,8 @@ def translate_compile():
 
 
 @click.command("seed")
-@click.option("--demo", is_flag=True, help="Also add demo contacts.")
+@click.option("--demo", is_flag=True, help="Also add demo contacts, meetings and a visit.")
+@with_appcontext
 def seed_command(demo: bool):
     """Add or refresh the partner directory (never overwrites staff edits)."""
     from scheduler.demo import seed_demo
@@ -54,6 +55,7 @@ def seed_command(demo: bool):
 
 
 @click.command("first-run")
+@with_appcontext
 def first_run_command():
     """On an empty database: demo data and an admin whose password is printed once."""
     from scheduler.auth.models import User

@@ -158,8 +158,34 @@ FIELDS = (
 )  # fmt: skip
 
 
+DEMO_COORDINATOR = "wang.fang@example.org"
+
+
+def _demo_coordinator():
+    """The staff member who organizes the demo meetings (no usable password: an example)."""
+    from scheduler.auth.services import create_user, find_user, generate_password
+
+    return find_user(DEMO_COORDINATOR) or create_user(
+        DEMO_COORDINATOR, generate_password(), "coordinator", name_zh="王芳", name_ko="왕팡"
+    )
+
+
 def seed_demo() -> int:
-    """Add the demo contacts that are missing. Returns how many were added."""
+    """Add the demo contacts that are missing, then the demo schedule on an empty calendar.
+
+    Returns how many contacts were added.
+    """
+    added = _seed_contacts()
+    from zoneinfo import ZoneInfo
+
+    from scheduler.db import now_utc
+    from scheduler.demo_meetings import ZONE, seed_demo_meetings
+
+    seed_demo_meetings(_demo_coordinator(), now_utc().astimezone(ZoneInfo(ZONE)).date())
+    return added
+
+
+def _seed_contacts() -> int:
     seed_partners()
     added = 0
     for slug, *values in DEMO_CONTACTS:

@@ -12,7 +12,7 @@ import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from scheduler.db import now_utc
 from scheduler.extensions import db
@@ -69,6 +69,7 @@ def run_command():
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
 def serve_command(host, port):
     """The development server, with one embedded scheduler when SCHEDULER_EMBEDDED is on.
 
@@ -76,8 +77,11 @@ def serve_command(host, port):
     """
     app = current_app._get_current_object()
     scheduler = start_embedded(app) if app.config["SCHEDULER_EMBEDDED"] else None
+    from werkzeug.serving import run_simple
+
+    click.echo(f"serving http://{host}:{port}")
     try:
-        app.run(host=host, port=port, use_reloader=False, debug=False)
+        run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

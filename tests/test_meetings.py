@@ -44,6 +44,7 @@ def test_create_reads_times_in_the_planning_zone(auth, client, db):
     assert meeting.end_dt == datetime(2030, 12, 3, 8, 0, tzinfo=UTC)
     assert meeting.status == "draft" and meeting.sequence == 0
     assert [p.slug for p in meeting.partners] == ["seoul"]
+    assert meeting.tech_check_minutes == 30
     html = client.get(response.location).get_data(as_text=True)
     assert "12月3日 14:30–16:00 长春 / 15:30–17:00 서울" in html
 
@@ -126,3 +127,13 @@ def test_edit_shows_local_times_and_bumps_sequence_on_a_move(auth, client, make_
     client.post(f"/meetings/{meeting.id}/edit", data=_form(start_local="2030-12-03T15:00",
                                                            title_zh="新标题"))  # fmt: skip
     assert meeting.sequence == 1  # a new title does not make calendars replace the entry
+
+
+def test_video_links_get_a_30_minute_technical_check_by_default(auth, client, db):
+    auth.login("coordinator")
+    client.post("/meetings/new", data=_form(tech_check_minutes=""))
+    assert _newest(db).tech_check_minutes == 30
+    forum = _form(kind="forum", tech_check_minutes="", start_local="2030-12-04T14:30",
+                  end_local="2030-12-04T16:00")  # fmt: skip
+    client.post("/meetings/new", data=forum)
+    assert _newest(db).tech_check_minutes is None

@@ -14,6 +14,7 @@ from scheduler.meetings.conflicts import Conflict, find_conflicts, lock_resource
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.meetings.signals import meeting_changed
 
+DEFAULT_TECH_CHECK_MINUTES = 30  # video links get a technical check unless told otherwise
 MIN_DURATION = timedelta(minutes=5)
 MAX_DURATION = timedelta(hours=24)
 # Changes that make calendars replace their copy (RFC 5546 §2.1.4 and the location/join data).
@@ -96,6 +97,8 @@ def create_meeting(organizer, data: dict, partners, override_reason=None) -> Mee
     check_join_url(data.get("join_url", ""))
     meeting = Meeting(organizer=organizer, status=data.get("status", "draft"))
     _apply(meeting, data)
+    if meeting.kind == "video_link" and meeting.tech_check_minutes is None:
+        meeting.tech_check_minutes = DEFAULT_TECH_CHECK_MINUTES
     meeting.partners = list(partners)
     db.session.add(meeting)
     db.session.flush()

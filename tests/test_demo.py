@@ -1,0 +1,48 @@
+"""`flask seed --demo` and `flask first-run` give a newcomer a lived-in app, once."""
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from config import TestingConfig
+from scheduler import create_app
+from scheduler.extensions import db
+from scheduler.meetings.models import Meeting
+
+
+def _fresh_app(tmp_path):
+    config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'demo.db'}"})
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def _meetings(app):
+    with app.app_context():
+        rows = db.session.execute(sa.select(Meeting.status, Meeting.series_id, Meeting.visit_id))
+        return list(rows)
+
+
+def test_seed_demo_is_idempotent_and_covers_every_kind_of_entry(tmp_path):
+    app = _fresh_app(tmp_path)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed", "--demo"])
+    assert first.exit_code == 0, first.output
+    assert "demo contacts: 9 added" in first.output
+    rows = _meetings(app)
+    assert len(rows) == 10
+    assert {status for status, *_ in rows} == {"confirmed", "tentative", "cancelled", "draft"}
+    assert sum(1 for _s, series, _v in rows if series) == 6
+    assert sum(1 for *_rest, visit in rows if visit) == 1
+    second = runner.invoke(args=["seed", "--demo"])
+    assert "demo contacts: 0 added" in second.output
+    assert len(_meetings(app)) == 10
+
+
+def test_first_run_creates_an_admin_once(tmp_path):
+    app = _fresh_app(tmp_path)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["first-run"])
+    assert "e-mail:   admin@example.org" in result.output and "password: " in result.output
+    again = runner.invoke(args=["first-run"])
+    assert again.output.strip() == "Existing accounts kept; nothing to do."
