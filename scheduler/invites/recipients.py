@@ -1,0 +1,32 @@
+"""Who a participant is, as far as mail is concerned: address, name, language and zone."""
+
+from dataclasses import dataclass
+
+from scheduler.i18n import person_name, user_name
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One mailbox to write to, in its owner's language and on its owner's clock."""
+
+    email: str
+    name: str
+    language: str  # zh, ko or en
+    timezone: str
+
+
+def recipient_of(participant) -> Recipient | None:
+    """The participant's mailbox, or None when they have no e-mail (skipped, with a note)."""
+    if participant.user is not None:
+        user = participant.user
+        lang = user.locale or "zh"
+        return Recipient(user.email, user_name(user, lang), lang, user.timezone)
+    if participant.contact is not None:
+        contact = participant.contact
+        if not contact.email:
+            return None
+        name = person_name(contact, contact.language)
+        return Recipient(contact.email, name, contact.language, contact.timezone)
+    zone = "Asia/Seoul" if participant.guest_language == "ko" else "Asia/Shanghai"
+    name = participant.guest_name or participant.guest_email
+    return Recipient(participant.guest_email, name, participant.guest_language, zone)
