@@ -120,14 +120,28 @@ MAIN_PAGES = (
     "/contacts/new/seoul",
     "/search?q=김",
     "/no-such-page",
-)
+    "/meetings/",
+    "/meetings/new",
+    "/meetings/series/new",
+    "/meetings/find-a-time",
+    "/calendar/agenda",
+    "/calendar/week?date=2030-12-02",
+    "/calendar/month?date=2026-09-01&clock=both",
+    "/visits/",
+    "/visits/new",
+    "/admin/users",
+    "/admin/holidays?country=KR&year=2026",
+    "/profile",
+)  # /audit/ is left out: it shows stored field names and values, which are data
 
 
 @pytest.mark.parametrize("lang", CATALOG_LANGS)
-def test_main_pages_show_no_english_ui(auth, client, make_contact, lang):
+def test_main_pages_show_no_english_ui(auth, client, make_contact, make_meeting, lang):
     contact = make_contact("seoul", romanized_family="", romanized_given="", email="")
+    meeting = make_meeting(platform="", join_url="")
     auth.login("admin", locale=lang)
-    pages = (*MAIN_PAGES, f"/contacts/{contact.id}", f"/contacts/{contact.id}/edit")
+    pages = (*MAIN_PAGES, f"/contacts/{contact.id}", f"/contacts/{contact.id}/edit",
+             f"/meetings/{meeting.id}", f"/meetings/{meeting.id}/edit")  # fmt: skip
     for url in pages:
         response = client.get(url)
         assert response.status_code in (200, 404), url
