@@ -53,7 +53,17 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
     SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "30"))
     OUTBOX_INTERVAL_SECONDS = int(os.environ.get("OUTBOX_INTERVAL_SECONDS", "30"))
+    # Minutes before a meeting's start; a meeting's own `reminder_offsets` overrides them.
+    REMINDER_OFFSETS_MINUTES = os.environ.get("REMINDER_OFFSETS_MINUTES", "1440,60")
     SCHEDULER_EMBEDDED = _env_bool("SCHEDULER_EMBEDDED", False)
+    # Calendar feeds (scheduler/feeds): window, cancelled-meeting grace, token key, limits.
+    FEED_DAYS_BACK = int(os.environ.get("FEED_DAYS_BACK", "90"))
+    FEED_MONTHS_AHEAD = int(os.environ.get("FEED_MONTHS_AHEAD", "18"))
+    FEED_CANCELLED_DAYS = int(os.environ.get("FEED_CANCELLED_DAYS", "14"))
+    FEED_TOKEN_KEY = os.environ.get("FEED_TOKEN_KEY", "")  # empty: SECRET_KEY keys the hash
+    FEED_MISS_LIMIT = int(os.environ.get("FEED_MISS_LIMIT", "20"))
+    FEED_MISS_WINDOW_SECONDS = int(os.environ.get("FEED_MISS_WINDOW_SECONDS", "600"))
+    FEED_FETCH_WRITE_SECONDS = int(os.environ.get("FEED_FETCH_WRITE_SECONDS", "300"))
 
 
 class DevelopmentConfig(Config):

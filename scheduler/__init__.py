@@ -56,6 +56,12 @@ def register_models(app: Flask) -> None:
 
     register_audit_listener(Session)
     register_user_loader()
+    from scheduler.invites.reminders import register_reminder_listeners
+
+    register_reminder_listeners(app)
+    from scheduler.invites.dispatch import register_invite_listeners
+
+    register_invite_listeners(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -65,6 +71,8 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.availability.views import bp as holidays_admin_bp
     from scheduler.contacts.io_views import bp as contacts_io_bp
     from scheduler.contacts.views import bp as contacts_bp
+    from scheduler.invites.outbox_views import bp as outbox_bp
+    from scheduler.invites.rsvp_views import bp as rsvp_bp
     from scheduler.main.views import bp as main_bp
     from scheduler.meetings.calendar_views import bp as calendar_bp
     from scheduler.meetings.calendar_views import ics_bp as meeting_ics_bp
@@ -74,9 +82,12 @@ def register_blueprints(app: Flask) -> None:
 
     blueprints = (main_bp, auth_bp, partners_bp, contacts_bp, contacts_io_bp, admin_bp, audit_bp,
                   holidays_admin_bp, meetings_bp, visits_bp, calendar_bp,
-                  meeting_ics_bp)  # fmt: skip
+                  meeting_ics_bp, rsvp_bp, outbox_bp)  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
+    from scheduler.feeds.views import init_app as init_feeds
+
+    init_feeds(app)
 
 
 def register_request_hooks(app: Flask) -> None:

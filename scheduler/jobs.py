@@ -18,6 +18,7 @@ from scheduler.db import now_utc
 from scheduler.extensions import db
 
 log = logging.getLogger("scheduler.jobs")
+REMINDER_INTERVAL_SECONDS = 60  # reminders are due to the minute
 scheduler_cli = AppGroup("scheduler", help="The process that runs the periodic jobs.")
 
 
@@ -35,12 +36,31 @@ def deliver_outbox_job(app: Flask) -> dict:
     return counts
 
 
+def enqueue_reminders_job(app: Flask) -> dict:
+    """Queue the reminders that are due, in one transaction with their sent marks."""
+    from scheduler.invites.reminders import enqueue_due_reminders
+
+    with app.app_context():
+        try:
+            counts = enqueue_due_reminders()
+            db.session.commit()
+        finally:
+            db.session.remove()
+    if any(counts.values()):
+        log.info("reminders: %(sent)d queued, %(skipped)d skipped", counts)
+    return counts
+
+
 def add_jobs(scheduler, app: Flask) -> None:
     """Register the periodic jobs; the first run is immediate (catch up after downtime)."""
     interval = app.config["OUTBOX_INTERVAL_SECONDS"]
     scheduler.add_job(
         deliver_outbox_job, "interval", seconds=interval, args=[app], id="deliver-outbox",
         max_instances=1, coalesce=True, next_run_time=now_utc(),
+    )  # fmt: skip
+    scheduler.add_job(
+        enqueue_reminders_job, "interval", seconds=REMINDER_INTERVAL_SECONDS, args=[app],
+        id="enqueue-reminders", max_instances=1, coalesce=True, next_run_time=now_utc(),
     )  # fmt: skip
 
 

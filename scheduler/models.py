@@ -4,14 +4,17 @@ from scheduler.audit.models import AuditEntry
 from scheduler.auth.models import LoginFailure, User
 from scheduler.availability.models import HolidayOverride
 from scheduler.contacts.models import Contact
+from scheduler.feeds.models import Feed, FeedBody, FeedEventBlock
 from scheduler.invites.models import OutboxMessage
+from scheduler.invites.reminder_models import Reminder
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.meetings.series_models import MeetingSeries
 from scheduler.partners.models import Partner
 from scheduler.visits.models import Visit, VisitMember, visit_partners
 
 __all__ = [
-    "AuditEntry", "Contact", "HolidayOverride", "LoginFailure", "Meeting", "MeetingSeries",
-    "OutboxMessage", "Participant", "Partner", "Room", "User", "Visit", "VisitMember",
+    "AuditEntry", "Contact", "Feed", "FeedBody", "FeedEventBlock", "HolidayOverride",
+    "LoginFailure", "Meeting", "MeetingSeries",
+    "OutboxMessage", "Participant", "Partner", "Reminder", "Room", "User", "Visit", "VisitMember",
     "meeting_partners", "visit_partners",
 ]  # fmt: skip

@@ -13,7 +13,14 @@ from config import TestingConfig
 from scheduler import create_app
 from scheduler.extensions import db as _db
 
-pytest_plugins = ["tests.factories", "tests.dbtools", "tests.smtp", "tests.visits_support"]
+pytest_plugins = [
+    "tests.factories",
+    "tests.dbtools",
+    "tests.smtp",
+    "tests.visits_support",
+    "tests.invites_support",
+    "tests.invite_support",
+]
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ def _msgids_in_source() -> set:
         ("scheduler/**.py", "python"),
         ("config.py", "python"),
         ("templates/**.html", "jinja2"),
+        ("templates/**.txt", "jinja2"),
     ]
     keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
                 "ngettext": (1, 2), "lazy_ngettext": (1, 2)}  # fmt: skip

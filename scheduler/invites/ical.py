@@ -2,21 +2,25 @@
 
 `build_event()` makes one VEVENT in one reader's language; `calendar_bytes()` wraps events in a
 VCALENDAR with one single-STANDARD VTIMEZONE per TZID. Invites (METHOD:REQUEST/CANCEL with
-attendees) and feeds (no METHOD) use the same two functions.
+attendees) and feeds (no METHOD) use the same two functions; `invite_event()`,
+`series_master_event()` and `occurrence_event()` add what an invite needs on top.
 The checklist: ../shared/reference/ical-interop.md.
 """
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from scheduler.i18n import localized, user_name
-from scheduler.timefmt import dual_clock, other_side_zone
+from scheduler.meetings.recurrence import ical_rrule
+from scheduler.timefmt import dual_clock, localize_strict, other_side_zone
 
 PRODID = "-//China-ROK Changchun exchange scheduler//Meetings 1.0//EN"
 # Never change this suffix: clients key events on UID (a changed UID duplicates every meeting).
@@ -90,6 +94,8 @@ def _block(meeting, lang: str, zone: str, include_passcode: bool) -> str:
     if meeting.partners:
         names = partners.join(localized(p, "name", lang) for p in meeting.partners)
         lines.append(_("Partners: %(names)s", names=names))
+    if meeting.status in ("postponed", "cancelled") and meeting.status_reason:
+        lines.append(_("Reason: %(reason)s", reason=meeting.status_reason))
     if localized(meeting, "location", lang):
         lines.append(_("Place: %(place)s", place=localized(meeting, "location", lang)))
     lines += _video_lines(meeting, include_passcode)
@@ -129,18 +135,22 @@ def build_event(
     organizer: vCalAddress | None = None,
     dtstamp: datetime | None = None,
     url: str | None = None,
+    uid: str | None = None,
+    sequence: int | None = None,
+    status: str | None = None,
 ) -> Event:
     """One VEVENT for *meeting*, its texts in *lang* (zh, ko or en).
 
     DTSTART/DTEND carry the meeting's IANA TZID; DTSTAMP defaults to the last change
     (``updated_at``) so the bytes are stable; invites pass the send time instead. ORGANIZER
-    defaults to the meeting's organizer. Attendees are the caller's to add.
+    defaults to the meeting's organizer. Attendees are the caller's to add. *uid*,
+    *sequence* and *status* replace the meeting's own (a series' UID, a series' SEQUENCE).
     """
     tz = ZoneInfo(meeting.timezone)
     event = Event()
-    event.add("uid", event_uid(meeting))
+    event.add("uid", uid or event_uid(meeting))
     event.add("dtstamp", (dtstamp or meeting.updated_at).astimezone(UTC))
-    event.add("sequence", meeting.sequence)
+    event.add("sequence", meeting.sequence if sequence is None else sequence)
     event.add("dtstart", meeting.start_dt.astimezone(tz))
     event.add("dtend", meeting.end_dt.astimezone(tz))
     _add_text(event, "summary", localized(meeting, "title", lang), lang)
@@ -148,7 +158,7 @@ def build_event(
     _add_text(event, "description", description, lang)
     if _location(meeting, lang):
         _add_text(event, "location", _location(meeting, lang), lang)
-    event.add("status", ICAL_STATUS[meeting.status])
+    event.add("status", status or ICAL_STATUS[meeting.status])
     event.add("created", meeting.created_at.astimezone(UTC))
     event.add("last-modified", meeting.updated_at.astimezone(UTC))
     if url:
@@ -178,5 +188,92 @@ def calendar_bytes(events: Iterable[Event], method: str | None = None, *, name: 
         cal.add("x-wr-calname", vText(clean_parameter(name)))
     for event in events:
         cal.add_component(event)
-    cal.add_missing_timezones(first_date=TIMEZONE_FIRST_DATE)
+    # What add_missing_timezones(first_date=TIMEZONE_FIRST_DATE) does, with each VTIMEZONE
+    # built once per process (icalendar walks every transition: ~40 ms a zone) and in a
+    # fixed order (a set's order changes between processes; feeds need stable bytes).
+    zones = [_vtimezone(tzid) for tzid in sorted(cal.get_missing_tzids())]
+    cal.subcomponents[:0] = [zone for zone in zones if zone is not None]
     return cal.to_ical()
+
+
+@lru_cache(maxsize=64)
+def _vtimezone(tzid: str) -> Timezone | None:
+    """The VTIMEZONE for *tzid* (None if unknown); shared, so never change the result."""
+    try:
+        return Timezone.from_tzid(tzid, first_date=TIMEZONE_FIRST_DATE)
+    except ValueError:
+        return None
+
+
+# Invites (iTIP over e-mail): one recipient per calendar, ATTENDEE + ORGANIZER, METHOD set.
+
+
+@dataclass(frozen=True)
+class InviteParty:
+    """What every VEVENT of one invite shares: reader's language and zone, people, send time."""
+
+    lang: str
+    zone: str
+    organizer: vCalAddress
+    attendee: vCalAddress
+    dtstamp: datetime
+
+
+def attendee_address(email: str, name: str = "") -> vCalAddress:
+    """The invited person as ATTENDEE: one individual whose answer is asked for (RSVP=TRUE).
+
+    vCalAddress raises ValueError for CR/LF in the address (a check that survives python -O).
+    """
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CUTYPE"] = "INDIVIDUAL"
+    address.params["ROLE"] = "REQ-PARTICIPANT"
+    address.params["PARTSTAT"] = "NEEDS-ACTION"
+    address.params["RSVP"] = "TRUE"
+    if clean_parameter(name):
+        address.params["CN"] = clean_parameter(name)
+    return address
+
+
+def series_uid(series) -> str:
+    """The UID of a recurring series; its occurrences are (this UID, RECURRENCE-ID)."""
+    return f"{series.uid}{UID_SUFFIX}"
+
+
+def invite_event(meeting, party: InviteParty, method: str, *, uid=None, sequence=None) -> Event:
+    """One VEVENT of an invite, passcode included (it goes to a participant). A CANCEL carries
+    STATUS:CANCELLED; a REQUEST the meeting's TENTATIVE or CONFIRMED. Never a VALARM."""
+    event = build_event(
+        meeting, party.lang, zone=party.zone, include_passcode=True, organizer=party.organizer,
+        dtstamp=party.dtstamp, uid=uid, sequence=sequence,
+        status="CANCELLED" if method == "CANCEL" else None,
+    )  # fmt: skip
+    event.add("attendee", party.attendee)
+    return event
+
+
+def _replace(event: Event, name: str, value) -> None:
+    del event[name]
+    event.add(name, value)
+
+
+def series_master_event(series, template, party: InviteParty, method: str, *, sequence: int,
+                        exdates: list[datetime], last_start: datetime) -> Event:  # fmt: skip
+    """The series' master VEVENT: the first original start, RRULE and EXDATE (cancelled
+    dates, on the same TZID as DTSTART), the shared content taken from *template*."""
+    tz = ZoneInfo(series.timezone)
+    first = localize_strict(series.first_start_local(), series.timezone)
+    event = invite_event(template, party, method, uid=series_uid(series), sequence=sequence)
+    _replace(event, "dtstart", first.astimezone(tz))
+    _replace(event, "dtend", (first + timedelta(minutes=series.duration_minutes)).astimezone(tz))
+    event.add("rrule", ical_rrule(series.rule, last_start))
+    if exdates:
+        event.add("exdate", [moment.astimezone(tz) for moment in exdates])
+    return event
+
+
+def occurrence_event(series, meeting, party: InviteParty, method: str, *, sequence: int) -> Event:
+    """One occurrence on its own: RECURRENCE-ID = its original start, written exactly like the
+    master's DTSTART (same TZID, same form), so every client matches the two."""
+    event = invite_event(meeting, party, method, uid=series_uid(series), sequence=sequence)
+    event.add("recurrence-id", meeting.recurrence_start.astimezone(ZoneInfo(series.timezone)))
+    return event

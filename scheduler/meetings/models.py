@@ -15,6 +15,7 @@ MEETING_KINDS = (
 MEETING_STATUSES = ("draft", "tentative", "confirmed", "held", "postponed", "cancelled")
 PARTICIPANT_ROLES = ("host", "speaker", "participant", "interpreter", "technical", "observer")
 HOST_SIDES = ("cn", "kr")
+RSVP_STATUSES = ("needs_action", "accepted", "tentative", "declined")
 
 
 def _in(column: str, values) -> str:
@@ -99,6 +100,8 @@ class Meeting(TimestampMixin, db.Model):
     # Bumped on every change that matters to a calendar (RFC 5546 §2.1.4).
     sequence: Mapped[int] = mapped_column(default=0)
     status_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # Minutes before the start, e.g. "1440,60"; NULL = config REMINDER_OFFSETS_MINUTES.
+    reminder_offsets: Mapped[str | None] = mapped_column(sa.Text)
 
     organizer: Mapped["User"] = relationship()  # noqa: F821
     room: Mapped[Room | None] = relationship()
@@ -125,6 +128,7 @@ class Participant(db.Model):
             name="exactly_one_person",
         ),
         sa.CheckConstraint(_in("role", PARTICIPANT_ROLES), name="role_known"),
+        sa.CheckConstraint(_in("rsvp_status", RSVP_STATUSES), name="rsvp_status_known"),
         sa.UniqueConstraint("meeting_id", "user_id", name="uq_participants_meeting_user"),
         sa.UniqueConstraint("meeting_id", "contact_id", name="uq_participants_meeting_contact"),
         sa.UniqueConstraint("meeting_id", "guest_email", name="uq_participants_meeting_guest"),
@@ -140,6 +144,12 @@ class Participant(db.Model):
     guest_name: Mapped[str] = mapped_column(sa.String(100), default="")
     guest_language: Mapped[str] = mapped_column(sa.String(5), default="zh")
     role: Mapped[str] = mapped_column(sa.String(20), default="participant")
+    # The answer to the invitation (scheduler/invites/rsvp.py) and the version it answered.
+    rsvp_status: Mapped[str] = mapped_column(
+        sa.String(20), default="needs_action", server_default="needs_action"
+    )
+    rsvp_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rsvp_sequence: Mapped[int | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     user: Mapped["User | None"] = relationship()  # noqa: F821

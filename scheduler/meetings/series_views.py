@@ -36,25 +36,32 @@ from scheduler.timefmt import to_local_naive
 SIDES = (("CN", "Asia/Shanghai"), ("KR", "Asia/Seoul"))
 
 
-def describe(rule: Rule) -> str:
-    """The rule in a sentence of the viewer's language."""
-    n = rule.interval
+def _pattern(rule: Rule) -> str:
+    """The repeat pattern; an interval of 1 gets its own sentence ("every week", not "every 1")."""
+    n, once = rule.interval, rule.interval == 1
     if rule.freq == "weekly":
         names = weekday_names()
         days = ", ".join(names[code] for code in rule.weekdays)
-        pattern = ngettext("Every week on %(days)s", "Every %(num)d weeks on %(days)s", n,
-                           days=days)  # fmt: skip
-    elif rule.month_day == -1:
-        pattern = ngettext("Every month on the last day", "Every %(num)d months on the last day", n)
-    elif rule.month_day is not None:
-        pattern = ngettext("Every month on day %(day)d", "Every %(num)d months on day %(day)d", n,
-                           day=rule.month_day)  # fmt: skip
-    else:
-        pattern = ngettext(
-            "Every month on the %(nth)s %(weekday)s",
-            "Every %(num)d months on the %(nth)s %(weekday)s",
-            n, nth=NTH_LABELS[rule.week_of_month], weekday=weekday_names()[rule.weekdays[0]],
-        )  # fmt: skip
+        if once:
+            return _("Every week on %(days)s", days=days)
+        return _("Every %(num)d weeks on %(days)s", num=n, days=days)
+    if rule.month_day == -1:
+        if once:
+            return _("Every month on the last day")
+        return _("Every %(num)d months on the last day", num=n)
+    if rule.month_day is not None:
+        if once:
+            return _("Every month on day %(day)d", day=rule.month_day)
+        return _("Every %(num)d months on day %(day)d", num=n, day=rule.month_day)
+    nth, weekday = NTH_LABELS[rule.week_of_month], weekday_names()[rule.weekdays[0]]
+    if once:
+        return _("Every month on the %(nth)s %(weekday)s", nth=nth, weekday=weekday)
+    return _("Every %(num)d months on the %(nth)s %(weekday)s", num=n, nth=nth, weekday=weekday)
+
+
+def describe(rule: Rule) -> str:
+    """The rule in a sentence of the viewer's language."""
+    pattern = _pattern(rule)
     if rule.count is not None:
         end = ngettext("%(num)d meeting", "%(num)d meetings", rule.count)
     else:

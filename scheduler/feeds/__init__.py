@@ -1,0 +1,1 @@
+"""Secret, revocable webcal feeds (issue 5): one URL per partner, contact, staff user or office."""

@@ -1,0 +1,168 @@
+"""What a feed holds: its meetings (scope, window, cancelled-for-14-days) and their versions.
+
+Everything here reads light columns only, so an unchanged feed is recognised (and served from
+the cache, or answered 304) without loading or rendering a single meeting.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+
+from scheduler.contacts.models import Contact
+from scheduler.extensions import db
+from scheduler.feeds.models import Feed
+from scheduler.meetings.models import Meeting, Participant, meeting_partners
+from scheduler.meetings.series_models import MeetingSeries
+from scheduler.partners.models import Partner
+from scheduler.partners.services import lineage
+
+# Bump when the rendering changes, so every cached block and body is rebuilt.
+RENDER_VERSION = "feed-1"
+# Drafts are the office's own working state: only staff-facing feeds show them.
+STAFF_SCOPES = ("user", "office")
+PARTICIPANT_SCOPES = ("contact", "user")
+
+
+def _raw(column):
+    """*column* as the driver returns it (SQLite: ISO text, PostgreSQL: naive datetime).
+
+    Both sort like the instants they stand for and hash stably; skipping the conversion to
+    aware datetimes keeps the per-request fingerprint of 1,000 rows cheap.
+    """
+    return sa.type_coerce(column, sa.String).label(column.key)
+
+
+# One feed row: id, updated_at, sequence, start_dt, timezone, series_id (a SQLAlchemy Row).
+ROW_COLUMNS = (Meeting.id, _raw(Meeting.updated_at), Meeting.sequence, _raw(Meeting.start_dt),
+               Meeting.timezone, Meeting.series_id)  # fmt: skip
+
+
+def as_utc(raw) -> datetime:
+    """A raw column value (ISO text or naive datetime, UTC) as an aware UTC datetime."""
+    moment = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
+    return moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SeriesVersion:
+    """A series in the feed: its own version and the newest change among all its rows."""
+
+    id: int
+    updated_at: datetime
+    sequence: int
+    timezone: str
+    newest_row: datetime
+    row_count: int
+    first_start: object  # raw, comparable with the rows' start_dt
+
+    @property
+    def newest(self) -> datetime:
+        return max(self.updated_at, self.newest_row)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The feed's contents at one moment: rows outside series, series, and their fingerprint."""
+
+    rows: list
+    series: list[SeriesVersion]
+    context_version: str
+    fingerprint: str
+    newest_change: datetime | None
+
+
+def window(now: datetime) -> tuple[datetime, datetime]:
+    """(start, end) of the default feed window: FEED_DAYS_BACK back, FEED_MONTHS_AHEAD ahead."""
+    config = current_app.config
+    back = timedelta(days=int(config.get("FEED_DAYS_BACK", 90)))
+    ahead = relativedelta(months=int(config.get("FEED_MONTHS_AHEAD", 18)))
+    return now - back, now + ahead
+
+
+def _scope_filter(feed: Feed):
+    if feed.scope == "partner":
+        ids = [p.id for p in lineage(feed.partner)]
+        return Meeting.id.in_(
+            sa.select(meeting_partners.c.meeting_id).where(meeting_partners.c.partner_id.in_(ids))
+        )
+    if feed.scope == "contact":
+        return Meeting.id.in_(
+            sa.select(Participant.meeting_id).where(Participant.contact_id == feed.contact_id)
+        )
+    if feed.scope == "user":
+        takes_part = sa.select(Participant.meeting_id).where(Participant.user_id == feed.user_id)
+        return sa.or_(Meeting.organizer_id == feed.user_id, Meeting.id.in_(takes_part))
+    return sa.true()
+
+
+def _status_filter(feed: Feed, now: datetime):
+    days = int(current_app.config.get("FEED_CANCELLED_DAYS", 14))
+    recently_cancelled = sa.and_(
+        Meeting.status == "cancelled", Meeting.updated_at >= now - timedelta(days=days)
+    )
+    shown = ("tentative", "confirmed", "held", "postponed")
+    if feed.scope in STAFF_SCOPES:
+        shown += ("draft",)
+    return sa.or_(Meeting.status.in_(shown), recently_cancelled)
+
+
+def feed_rows(feed: Feed, now: datetime) -> list:
+    """The meetings of *feed* that overlap its window, earliest first."""
+    start, end = window(now)
+    query = (
+        sa.select(*ROW_COLUMNS)
+        .where(Meeting.end_dt > start, Meeting.start_dt < end)
+        .where(_scope_filter(feed), _status_filter(feed, now))
+        .order_by(Meeting.start_dt, Meeting.id)
+    )
+    return db.session.execute(query).all()
+
+
+def series_versions(series_ids: set[int]) -> list[SeriesVersion]:
+    """Versions of the series in a feed, over ALL their rows (an EXDATE or a moved occurrence
+    outside the window still changes the series' VEVENTs)."""
+    if not series_ids:
+        return []
+    rows = sa.select(
+        Meeting.series_id, sa.func.max(Meeting.updated_at), sa.func.count(),
+        sa.type_coerce(sa.func.min(Meeting.recurrence_start), sa.String),
+    ).where(Meeting.series_id.in_(series_ids)).group_by(Meeting.series_id)  # fmt: skip
+    aggregates = {sid: rest for sid, *rest in db.session.execute(rows)}
+    own = sa.select(MeetingSeries.id, MeetingSeries.updated_at, MeetingSeries.sequence,
+                    MeetingSeries.timezone).where(MeetingSeries.id.in_(series_ids))  # fmt: skip
+    return [
+        SeriesVersion(sid, updated, sequence, zone, *aggregates[sid])
+        for sid, updated, sequence, zone in db.session.execute(own.order_by(MeetingSeries.id))
+    ]
+
+
+def context_version(feed: Feed) -> str:
+    """Versions of what every event mentions besides the meeting: partner names, the owner."""
+    partners = db.session.scalar(sa.select(sa.func.max(Partner.updated_at)))
+    owner = {"contact": Contact, "partner": Partner}.get(feed.scope)
+    owner_id = feed.contact_id if feed.scope == "contact" else feed.partner_id
+    owner_version = owner and db.session.scalar(
+        sa.select(owner.updated_at).where(owner.id == owner_id)
+    )
+    return f"{RENDER_VERSION}|{partners}|{owner_version}"
+
+
+def _digest(parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def snapshot(feed: Feed, lang: str, now: datetime) -> Snapshot:
+    """The feed's contents and fingerprint in *lang*: three light queries, no rendering."""
+    rows = feed_rows(feed, now)
+    singles = [row for row in rows if row.series_id is None]
+    series = series_versions({row.series_id for row in rows if row.series_id is not None})
+    context = context_version(feed)
+    fingerprint = _digest([lang, feed.scope, context, [tuple(r) for r in singles], series])
+    changes = [s.newest for s in series]
+    if singles:
+        changes.append(as_utc(max(row.updated_at for row in singles)))
+    return Snapshot(singles, series, context, fingerprint, max(changes, default=None))

@@ -1,0 +1,94 @@
+"""A feed (who it is for, its language, the keyed hash of its token) and its cached output."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scheduler.db import UTCDateTime, now_utc
+from scheduler.extensions import db
+
+FEED_SCOPES = ("partner", "contact", "user", "office")
+FEED_LANGUAGES = ("zh", "ko", "en")
+
+
+class Feed(db.Model):
+    """One subscription URL. Only an HMAC of the token is stored; the token is shown once.
+
+    Not ``__audited__``: fetch statistics change often; create/rotate/revoke are recorded
+    explicitly (scheduler/feeds/services.py).
+    """
+
+    __tablename__ = "feeds"
+    __table_args__ = (
+        sa.CheckConstraint("scope IN ('partner', 'contact', 'user', 'office')", name="scope_known"),
+        sa.CheckConstraint("language IN ('zh', 'ko', 'en')", name="language_known"),
+        sa.CheckConstraint(
+            "(scope = 'partner') = (partner_id IS NOT NULL)"
+            " AND (scope = 'contact') = (contact_id IS NOT NULL)"
+            " AND (scope = 'user') = (user_id IS NOT NULL)",
+            name="owner_matches_scope",
+        ),
+        sa.CheckConstraint("fetch_count >= 0", name="fetch_count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(10))
+    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    language: Mapped[str] = mapped_column(sa.String(5))
+    # HMAC-SHA256 of the token, hex; the lookup key (the token itself is never stored).
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fetch_count: Mapped[int] = mapped_column(default=0)
+    last_user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    partner: Mapped["Partner | None"] = relationship()  # noqa: F821
+    contact: Mapped["Contact | None"] = relationship()  # noqa: F821
+    user: Mapped["User | None"] = relationship(foreign_keys=[user_id])  # noqa: F821
+    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def audit_label(self) -> str:
+        return f"feed {self.id} ({self.scope})"
+
+
+class FeedBody(db.Model):
+    """A feed's finished bytes for one language, shared by every worker.
+
+    ``fingerprint`` hashes what the body was made from (ids and versions of its events);
+    a request whose fingerprint matches serves ``body`` as is, so a change is never missed.
+    """
+
+    __tablename__ = "feed_bodies"
+
+    feed_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(sa.String(5), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    etag: Mapped[str] = mapped_column(sa.String(70))
+    last_modified: Mapped[datetime] = mapped_column(UTCDateTime)
+    body: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class FeedEventBlock(db.Model):
+    """One rendered VEVENT (text between BEGIN:VEVENT and END:VEVENT, inclusive).
+
+    ``cache_key`` names the event, language and variant (passcode or not); ``version`` says
+    which state of the meeting it shows. A stale version is simply re-rendered and replaced.
+    """
+
+    __tablename__ = "feed_event_blocks"
+
+    cache_key: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    version: Mapped[str] = mapped_column(sa.String(200))
+    block: Mapped[str] = mapped_column(sa.Text)

@@ -1,0 +1,234 @@
+"""Feed bytes: cached VEVENT blocks joined under a VCALENDAR head (no METHOD).
+
+Built on `scheduler.invites.ical.build_event` (one VEVENT, same UID/SUMMARY/DESCRIPTION rules
+as the invites); ical.py's `calendar_bytes` serializes a whole Calendar object, about 20 times
+slower than joining pre-rendered blocks, and has no X-WR-CALDESC / REFRESH-INTERVAL, so the
+calendar head and VTIMEZONEs are assembled here from icalendar output.
+Recurring series are published like the invites publish them (scheduler/meetings/series.py
+`ical_identity`): one master VEVENT with the series UID, RRULE and EXDATE (cancelled
+occurrences), plus a RECURRENCE-ID override for every occurrence that differs from the master.
+"""
+
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from icalendar import Calendar, Event, vText
+from sqlalchemy.orm import selectinload
+
+from scheduler.extensions import db
+from scheduler.feeds.content import PARTICIPANT_SCOPES, SeriesVersion, Snapshot
+from scheduler.feeds.models import Feed, FeedEventBlock
+from scheduler.i18n import localized, person_name, user_name
+from scheduler.invites.ical import PRODID, TIMEZONE_FIRST_DATE, build_event, event_uid
+from scheduler.meetings.models import Meeting
+from scheduler.meetings.recurrence import ical_rrule
+from scheduler.meetings.series import exdates
+from scheduler.meetings.series_models import MeetingSeries
+
+# The calendar's brand name in each language (the issue's "中韩交流 · 首尔特别市").
+BRAND = {"zh": "中韩交流", "ko": "한중 교류", "en": "China–ROK exchange"}
+REFRESH = timedelta(hours=1)
+_LOADERS = (selectinload(Meeting.partners), selectinload(Meeting.organizer))
+
+
+class Variant:
+    """How one feed renders events: language, reader's zone, passcode and URL or not."""
+
+    def __init__(self, feed: Feed, lang: str, zone: str):
+        self.lang, self.zone = lang, zone
+        self.private = feed.scope in PARTICIPANT_SCOPES
+
+    @property
+    def key(self) -> str:
+        return f"{self.lang}:{self.zone}:{int(self.private)}"
+
+    def event(self, meeting: Meeting) -> Event:
+        url = meeting.join_url if self.private and meeting.join_url else None
+        return build_event(meeting, self.lang, zone=self.zone, include_passcode=self.private,
+                           url=url)  # fmt: skip
+
+
+def _text(event: Event) -> str:
+    return event.to_ical().decode("utf-8")
+
+
+def _replace(event: Event, name: str, value, **parameters) -> None:
+    event.pop(name, None)
+    event.add(name, value, parameters=parameters or None)
+
+
+def _single_block(meeting: Meeting, variant: Variant) -> str:
+    return _text(variant.event(meeting))
+
+
+def _master(series: MeetingSeries, rows: list[Meeting], variant: Variant) -> tuple[Event, Meeting]:
+    """The series' VEVENT: its UID, first start, RRULE and EXDATEs, texts of the first row."""
+    live = [m for m in rows if m.status != "cancelled"]
+    template = next((m for m in live if not m.is_exception), (live or rows)[0])
+    zone = ZoneInfo(series.timezone)
+    event = variant.event(template)
+    first = rows[0].recurrence_start.astimezone(zone)
+    duration = timedelta(minutes=series.duration_minutes)
+    _replace(event, "uid", event_uid(series))
+    _replace(event, "dtstart", first)
+    _replace(event, "dtend", first + duration)
+    _replace(event, "sequence", max(series.sequence, template.sequence))
+    newest = max(series.updated_at, template.updated_at).astimezone(UTC)
+    _replace(event, "dtstamp", newest)
+    _replace(event, "last-modified", newest)
+    event.add("rrule", ical_rrule(series.rule, rows[-1].recurrence_start))
+    cancelled = exdates(series)
+    if cancelled:
+        event.add("exdate", [start.astimezone(zone) for start in cancelled])
+    if not live:
+        _replace(event, "status", "CANCELLED")
+    return event, template
+
+
+def _differs(row: Meeting, template: Meeting, duration: timedelta) -> bool:
+    moved = row.start_dt != row.recurrence_start or row.end_dt - row.start_dt != duration
+    return row.is_exception or moved or row.status != template.status
+
+
+def _override(series: MeetingSeries, row: Meeting, variant: Variant) -> Event:
+    event = variant.event(row)
+    _replace(event, "uid", event_uid(series))
+    event.add("recurrence-id", row.recurrence_start.astimezone(ZoneInfo(series.timezone)))
+    return event
+
+
+def _series_block(series: MeetingSeries, variant: Variant) -> str:
+    rows = sorted(series.meetings, key=lambda m: m.recurrence_start)
+    master, template = _master(series, rows, variant)
+    duration = timedelta(minutes=series.duration_minutes)
+    overrides = [
+        _override(series, row, variant)
+        for row in rows
+        if row.status != "cancelled" and _differs(row, template, duration)
+    ]
+    return "".join(_text(event) for event in (master, *overrides))
+
+
+def _block_versions(snap: Snapshot, variant: Variant) -> dict[str, tuple[str, object]]:
+    """cache key → (version, row or series version) for every event block of the feed."""
+    wanted = {}
+    for row in snap.rows:
+        version = f"{row.updated_at}|{row.sequence}|{snap.context_version}"
+        wanted[f"m{row.id}:{variant.key}"] = (version, row)
+    for series in snap.series:
+        parts = (series.updated_at.isoformat(), series.sequence, series.newest_row.isoformat(),
+                 series.row_count, snap.context_version)  # fmt: skip
+        version = "|".join(map(str, parts))
+        wanted[f"s{series.id}:{variant.key}"] = (version, series)
+    return wanted
+
+
+def _render_missing(missing: dict, variant: Variant) -> dict[str, str]:
+    """Render the blocks the cache lacks, loading only those meetings and series."""
+    meeting_ids = [item.id for _v, item in missing.values() if not _is_series(item)]
+    series_ids = [item.id for _v, item in missing.values() if _is_series(item)]
+    meetings = {m.id: m for m in db.session.scalars(
+        sa.select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*_LOADERS))}  # fmt: skip
+    all_series = {s.id: s for s in db.session.scalars(
+        sa.select(MeetingSeries).where(MeetingSeries.id.in_(series_ids))
+        .options(selectinload(MeetingSeries.meetings).options(*_LOADERS)))}  # fmt: skip
+    rendered = {}
+    for key, (_version, item) in missing.items():
+        if _is_series(item):
+            rendered[key] = _series_block(all_series[item.id], variant)
+        else:
+            rendered[key] = _single_block(meetings[item.id], variant)
+    return rendered
+
+
+def event_blocks(snap: Snapshot, variant: Variant) -> list[str]:
+    """Every VEVENT block of the feed in order, from the block cache where it is current."""
+    wanted = _block_versions(snap, variant)
+    query = sa.select(FeedEventBlock.cache_key, FeedEventBlock.version, FeedEventBlock.block)
+    found = db.session.execute(query.where(FeedEventBlock.cache_key.in_(list(wanted))))
+    cached = {key: (version, block) for key, version, block in found}
+    missing = {k: v for k, v in wanted.items() if cached.get(k, (None,))[0] != v[0]}
+    rendered = _render_missing(missing, variant) if missing else {}
+    _store_blocks({key: (wanted[key][0], block) for key, block in rendered.items()})
+    blocks = {key: cached[key][1] for key in wanted if key not in rendered} | rendered
+    return [blocks[key] for key in _ordered_keys(wanted)]
+
+
+def _is_series(item) -> bool:
+    return isinstance(item, SeriesVersion)
+
+
+def _ordered_keys(wanted: dict) -> list[str]:
+    def start(item):
+        return item.first_start if _is_series(item) else item.start_dt
+
+    return sorted(wanted, key=lambda key: (start(wanted[key][1]), key))
+
+
+def _store_blocks(blocks: dict[str, tuple[str, str]]) -> None:
+    """Upsert rendered blocks in a savepoint; a concurrent writer's row wins (same content)."""
+    if not blocks:
+        return
+    rows = [{"cache_key": k, "version": v, "block": b} for k, (v, b) in blocks.items()]
+    try:
+        with db.session.begin_nested():
+            stale = sa.delete(FeedEventBlock).where(FeedEventBlock.cache_key.in_(list(blocks)))
+            db.session.execute(stale)
+            db.session.execute(sa.insert(FeedEventBlock), rows)
+    except sa.exc.IntegrityError:
+        pass  # another worker stored the same blocks first
+
+
+@lru_cache(maxsize=64)
+def vtimezone_block(tzid: str) -> str:
+    """The VTIMEZONE for *tzid* with a single STANDARD block for CN/KR (first date 1992)."""
+    cal = Calendar()
+    event = Event()
+    event.add("dtstart", datetime(2030, 1, 1, tzinfo=ZoneInfo(tzid)))
+    cal.add_component(event)
+    cal.add_missing_timezones(first_date=TIMEZONE_FIRST_DATE)
+    return "".join(_text(component) for component in cal.walk("VTIMEZONE"))
+
+
+def calendar_title(feed: Feed, lang: str) -> tuple[str, str]:
+    """(X-WR-CALNAME, X-WR-CALDESC) in *lang*."""
+    with force_locale(lang):
+        if feed.scope == "partner":
+            owner = localized(feed.partner, "name", lang)
+            about = _("Meetings with %(name)s, published by the Changchun foreign affairs office.",
+                      name=owner)  # fmt: skip
+        elif feed.scope in ("contact", "user"):
+            person = feed.contact or feed.user
+            owner = person_name(person, lang) if feed.contact else user_name(person, lang)
+            about = _("Meetings %(name)s takes part in, published by the Changchun foreign "
+                      "affairs office.", name=owner)  # fmt: skip
+        else:
+            owner = _("Whole office")
+            about = _("Every meeting of the Changchun foreign affairs office.")
+    return f"{BRAND[lang]} · {owner}", about
+
+
+def _head(feed: Feed, lang: str) -> str:
+    name, about = calendar_title(feed, lang)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("name", vText(name))
+    cal.add("x-wr-calname", vText(name))
+    cal.add("x-wr-caldesc", vText(about))
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
+    return cal.to_ical().decode("utf-8").removesuffix("END:VCALENDAR\r\n")
+
+
+def feed_body(feed: Feed, lang: str, zone: str, snap: Snapshot) -> bytes:
+    """The finished feed: head, one VTIMEZONE per zone used, events, END; UTF-8, CRLF."""
+    blocks = event_blocks(snap, Variant(feed, lang, zone))
+    zones = sorted({row.timezone for row in snap.rows} | {s.timezone for s in snap.series})
+    parts = [_head(feed, lang), *(vtimezone_block(z) for z in zones), *blocks, "END:VCALENDAR\r\n"]
+    return "".join(parts).encode("utf-8")

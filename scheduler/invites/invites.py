@@ -1,0 +1,227 @@
+"""One invite e-mail per recipient: subject, text and HTML bodies, and the iCalendar object.
+
+Everything a recipient reads is rendered under ``force_locale(recipient.language)``; the
+calendar carries the same UID and SEQUENCE for everyone (ical-interop.md §5).
+Who gets which invite, and when, is decided in dispatch.py.
+"""
+
+import importlib.util
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from scheduler.i18n import localized, user_name
+from scheduler.invites.ical import (
+    InviteParty,
+    attendee_address,
+    calendar_bytes,
+    invite_event,
+    occurrence_event,
+    organizer_address,
+    series_master_event,
+)
+from scheduler.invites.mail import build_message
+from scheduler.invites.recipients import Recipient
+from scheduler.timefmt import dual_clock, other_side_zone
+
+RSVP_ANSWERS = ("accepted", "tentative", "declined")
+LANGUAGE_TAGS = {"zh": "zh-CN", "ko": "ko", "en": "en"}
+# Why a message goes out; picks its subject and first sentence.
+REASONS = ("new", "updated", "postponed", "cancelled", "removed")
+
+
+@dataclass(frozen=True)
+class SeriesLayout:
+    """How a series reaches calendars: the master's content, its exceptions and EXDATEs."""
+
+    series: object
+    template: object  # the occurrence whose content the master shows
+    overrides: tuple  # occurrences that differ from the master (RECURRENCE-ID events)
+    exdates: tuple  # original starts of cancelled occurrences
+    last_start: datetime  # the last original start (for UNTIL)
+    sequence: int  # max of the series' and its occurrences' sequences
+
+
+def series_layout(series) -> SeriesLayout:
+    """The master, exceptions and cancelled dates of *series* as they stand now."""
+    rows = sorted(series.meetings, key=lambda m: m.recurrence_start)
+    live = [m for m in rows if m.status != "cancelled"] or rows
+    template = next((m for m in live if not m.is_exception), live[0])
+    overrides = tuple(
+        m for m in live
+        if m is not template and m.status != "cancelled"
+        and (m.is_exception or m.status != template.status)
+    )  # fmt: skip
+    return SeriesLayout(
+        series=series, template=template, overrides=overrides,
+        exdates=tuple(m.recurrence_start for m in rows if m.status == "cancelled"),
+        last_start=rows[-1].recurrence_start,
+        sequence=max([series.sequence, *(m.sequence for m in rows)]),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Invite:
+    """One message to write: to whom, REQUEST or CANCEL, why, and about what.
+
+    ``meeting`` is what the e-mail describes (for a series: the changed occurrence or the
+    master's template); ``layout`` is set for a series; ``occurrence_only`` makes a CANCEL of
+    just ``meeting`` (RECURRENCE-ID). ``participant`` gives the RSVP links (REQUEST only).
+    """
+
+    recipient: Recipient
+    method: str
+    reason: str
+    meeting: object
+    participant: object = None
+    layout: SeriesLayout | None = None
+    occurrence_only: bool = False
+
+    @property
+    def calendar_uid(self) -> str:
+        """The UID the message is about (a series' or the meeting's)."""
+        return (self.layout.series.uid if self.layout else self.meeting.uid) + (
+            "#" + self.meeting.uid if self.occurrence_only else ""
+        )
+
+
+def _party(invite: Invite, dtstamp: datetime) -> InviteParty:
+    recipient, meeting = invite.recipient, invite.meeting
+    name = user_name(meeting.organizer, recipient.language)
+    return InviteParty(
+        lang=recipient.language, zone=recipient.timezone,
+        organizer=organizer_address(current_app.config["MAIL_FROM"], name),
+        attendee=attendee_address(recipient.email, recipient.name), dtstamp=dtstamp,
+    )  # fmt: skip
+
+
+def invite_events(invite: Invite, dtstamp: datetime) -> list:
+    """The VEVENTs of *invite*: one meeting; or a series' master with its exceptions; or,
+    to cancel one occurrence, just that occurrence."""
+    party, method = _party(invite, dtstamp), invite.method
+    # A removed participant's copy must be replaced although the meeting's own SEQUENCE
+    # did not move (RFC 5546 §3.2.5: a CANCEL increments it).
+    extra = 1 if invite.reason == "removed" else 0
+    layout = invite.layout
+    if layout is None:
+        sequence = invite.meeting.sequence + extra
+        return [invite_event(invite.meeting, party, method, sequence=sequence)]
+    sequence = layout.sequence + extra
+    if invite.occurrence_only:
+        return [occurrence_event(layout.series, invite.meeting, party, method, sequence=sequence)]
+    master = series_master_event(
+        layout.series, layout.template, party, method, sequence=sequence,
+        exdates=list(layout.exdates), last_start=layout.last_start,
+    )  # fmt: skip
+    if method == "CANCEL":
+        return [master]
+    occurrences = [
+        occurrence_event(layout.series, row, party, method, sequence=sequence)
+        for row in layout.overrides
+    ]
+    return [master, *occurrences]
+
+
+def invite_calendar(invite: Invite, dtstamp: datetime) -> bytes:
+    """The iCalendar bytes of *invite*, METHOD as in the MIME part."""
+    return calendar_bytes(invite_events(invite, dtstamp), method=invite.method)
+
+
+def _when(meeting, recipient: Recipient) -> str:
+    zone = recipient.timezone
+    return dual_clock(meeting.start_dt, zone, other_side_zone(zone), recipient.language,
+                      end=meeting.end_dt)  # fmt: skip
+
+
+def _repeats(layout: SeriesLayout | None) -> str:
+    if layout is None:
+        return ""
+    from scheduler.meetings.series_views import describe
+
+    return describe(layout.series.rule)
+
+
+def _rsvp_links(invite: Invite) -> dict:
+    """Answer links (absolute, signed) when the RSVP module is there and an answer is asked."""
+    if invite.method != "REQUEST" or invite.participant is None:
+        return {}
+    if importlib.util.find_spec("scheduler.invites.rsvp") is None:
+        return {}
+    from scheduler.invites.rsvp import rsvp_url
+
+    return {answer: rsvp_url(invite.participant, answer) for answer in RSVP_ANSWERS}
+
+
+def invite_context(invite: Invite) -> dict:
+    """What the templates show; call under force_locale(recipient.language)."""
+    from scheduler.meetings.forms import STATUS_LABELS
+
+    meeting, recipient, lang = invite.meeting, invite.recipient, invite.recipient.language
+    return {
+        "invite": invite, "meeting": meeting, "recipient": recipient,
+        "html_lang": LANGUAGE_TAGS.get(lang, lang),
+        "title": localized(meeting, "title", lang), "when": _when(meeting, recipient),
+        "repeats": "" if invite.occurrence_only else _repeats(invite.layout),
+        "status": str(STATUS_LABELS[meeting.status]),
+        "place": localized(meeting, "location", lang),
+        "agenda": localized(meeting, "agenda", lang),
+        "organizer_name": user_name(meeting.organizer, lang),
+        "organizer_email": meeting.organizer.email,
+        "rsvp": _rsvp_links(invite),
+        "intro": invite_intro(invite, user_name(meeting.organizer, lang)),
+    }  # fmt: skip
+
+
+def invite_intro(invite: Invite, organizer_name: str) -> str:
+    """The first sentence of the e-mail: why the recipient gets it."""
+    if invite.reason == "cancelled":
+        return _("The meeting below has been cancelled. Please remove it from your calendar.")
+    if invite.reason == "removed":
+        return _("You are no longer invited to the meeting below.")
+    if invite.reason == "postponed":
+        return _("The meeting below has been postponed. We will send the new time.")
+    if invite.reason == "updated":
+        return _("The meeting below has changed. Your calendar entry will be updated.")
+    if invite.meeting.status == "tentative":
+        return _("%(name)s invites you to the meeting below. The time is not final yet.",
+                 name=organizer_name)  # fmt: skip
+    return _("%(name)s invites you to the meeting below.", name=organizer_name)
+
+
+def invite_subject(invite: Invite, context: dict) -> str:
+    """The subject line: a whole translatable sentence per reason."""
+    title, when = context["title"], context["when"]
+    if invite.reason == "cancelled":
+        return _("Cancelled: %(title)s, %(time)s", title=title, time=when)
+    if invite.reason == "removed":
+        return _("No longer invited: %(title)s, %(time)s", title=title, time=when)
+    if invite.reason == "postponed":
+        return _("Postponed: %(title)s", title=title)
+    if invite.reason == "updated":
+        return _("Updated invitation: %(title)s, %(time)s", title=title, time=when)
+    if invite.meeting.status == "tentative":
+        return _("Tentative invitation: %(title)s, %(time)s", title=title, time=when)
+    return _("Invitation: %(title)s, %(time)s", title=title, time=when)
+
+
+def compose_invite(invite: Invite, dtstamp: datetime):
+    """The e-mail for *invite* (an EmailMessage), in the recipient's language.
+
+    From is the office mailbox (the ORGANIZER) with the organizing staff member's name;
+    Reply-To is that staff member. Raises ValueError for an unusable address.
+    """
+    recipient, organizer = invite.recipient, invite.meeting.organizer
+    with force_locale(recipient.language):
+        context = invite_context(invite)
+        text = render_template("email/invite.txt", **context)
+        html = render_template("email/invite.html", **context)
+        subject = invite_subject(invite, context)
+        calendar = invite_calendar(invite, dtstamp)
+    return build_message(
+        sender=(current_app.config["MAIL_FROM"], user_name(organizer, recipient.language)),
+        to=(recipient.email, recipient.name), subject=subject, text=text, html=html,
+        reply_to=organizer.email or None, calendar=calendar, method=invite.method,
+    )  # fmt: skip

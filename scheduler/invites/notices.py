@@ -1,0 +1,61 @@
+"""Plain notices by e-mail (reminders, RSVP answers): rendered in the reader's language, queued.
+
+Invites with calendars live in dispatch.py; these carry no calendar part.
+"""
+
+from datetime import datetime
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+
+from scheduler.i18n import localized, user_name
+from scheduler.invites.mail import build_message
+from scheduler.invites.outbox import enqueue
+from scheduler.invites.recipients import Recipient
+from scheduler.timefmt import dual_clock, other_side_zone
+
+
+def organizer_recipient(meeting) -> Recipient | None:
+    """The organizing staff member as a mail recipient (None without an e-mail)."""
+    user = meeting.organizer
+    if not user.email:
+        return None
+    lang = user.locale or "zh"
+    return Recipient(user.email, user_name(user, lang), lang, user.timezone)
+
+
+def both_clocks(dt: datetime, recipient: Recipient, end: datetime | None = None) -> str:
+    """*dt* (to *end*) on the recipient's clock first, then on the other side's."""
+    zone = recipient.timezone
+    return dual_clock(dt, zone, other_side_zone(zone), recipient.language, end=end)
+
+
+def meeting_context(meeting, recipient: Recipient) -> dict:
+    """What every notice shows about *meeting*, in the recipient's language and zone."""
+    lang = recipient.language
+    return {
+        "meeting": meeting,
+        "title": localized(meeting, "title", lang),
+        "when": both_clocks(meeting.start_dt, recipient, meeting.end_dt),
+        "place": localized(meeting, "location", lang),
+        "agenda": localized(meeting, "agenda", lang),
+        "organizer_name": user_name(meeting.organizer, lang),
+        "recipient": recipient,
+    }
+
+
+def queue_notice(recipient: Recipient, template: str, subject: str, context: dict, kind: str):
+    """Render ``email/<template>.txt|.html`` and put the message in the outbox.
+
+    Call under ``force_locale(recipient.language)``. Flushes only (the caller's transaction).
+    """
+    meeting = context["meeting"]
+    text = render_template(f"email/{template}.txt", **context)
+    html = render_template(f"email/{template}.html", **context)
+    office = _("Foreign affairs office, Changchun")
+    organizer = meeting.organizer.email or None
+    message = build_message(
+        sender=(current_app.config["MAIL_FROM"], office), to=(recipient.email, recipient.name),
+        subject=subject, text=text, html=html, reply_to=organizer,
+    )  # fmt: skip
+    return enqueue(message, kind=kind, meeting_id=meeting.id)

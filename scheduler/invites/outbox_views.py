@@ -1,0 +1,71 @@
+"""The staff outbox page: mail waiting, sent or failed, newest first; resend failed ones.
+
+Coordinators and admins only: the page shows partners' addresses and every meeting's
+subject, and only they act on mail. Viewers get 403.
+"""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from scheduler.admin.services import format_when
+from scheduler.extensions import db
+from scheduler.invites.models import OutboxMessage
+from scheduler.invites.outbox import resend
+from scheduler.security import roles_required
+
+bp = Blueprint("outbox", __name__, url_prefix="/outbox")
+PER_PAGE = 50
+STAFF = ("admin", "coordinator")
+STATUS_NAMES = {
+    "pending": _l("Waiting"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+}
+
+
+def _status_filter() -> str:
+    status = request.args.get("status", "")
+    return status if status in STATUS_NAMES else ""
+
+
+def _render(status: str, http_status: int = 200):
+    query = sa.select(OutboxMessage).order_by(
+        OutboxMessage.created_at.desc(), OutboxMessage.id.desc()
+    )
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    counts = dict(
+        db.session.execute(
+            sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    return render_template(
+        "outbox/list.html", page=page, status=status, counts=counts, STATUS_NAMES=STATUS_NAMES,
+        zone=current_user.timezone, when=lambda dt: format_when(dt, current_user.timezone),
+    ), http_status  # fmt: skip
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def list_messages():
+    """Messages filtered by ``?status=``, 50 a page."""
+    return _render(_status_filter())
+
+
+@bp.route("/<int:message_id>/resend", methods=["POST"])
+@roles_required(*STAFF)
+def resend_message(message_id: int):
+    """Queue a failed message again from its first attempt."""
+    row = db.get_or_404(OutboxMessage, message_id)
+    if row.status != "failed":
+        flash(_("Only a failed message can be sent again."), "error")
+        return _render(_status_filter(), 409)
+    resend(row)
+    db.session.commit()
+    flash(_("The message to %(recipient)s will be sent again.", recipient=row.recipient), "success")
+    return redirect(url_for("outbox.list_messages", status=_status_filter() or None))

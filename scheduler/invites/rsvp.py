@@ -1,0 +1,151 @@
+"""Answers to an invitation (accepted, tentative, declined) through signed links.
+
+A token names one participant of one meeting at one ``sequence``; it needs no login and is
+valid until the meeting ends. The link only shows the meeting: a mail scanner following it
+changes nothing, the recipient's button (a POST) records the answer.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from scheduler.db import now_utc
+from scheduler.extensions import db
+
+RSVP_ANSWERS = ("accepted", "tentative", "declined")
+RSVP_STATUSES = ("needs_action", *RSVP_ANSWERS)
+TOKEN_SALT = "rsvp-answer"  # noqa: S105 - a salt that separates token kinds, not a secret
+RSVP_LABELS = {
+    "needs_action": _l("No answer yet"),
+    "accepted": _l("Accepted"),
+    "tentative": _l("Maybe"),
+    "declined": _l("Declined"),
+}
+ANSWER_BUTTONS = {"accepted": _l("Accept"), "tentative": _l("Maybe"), "declined": _l("Decline")}
+
+
+class RSVPError(Exception):
+    """A token that cannot be used; ``reason`` is tampered, foreign or expired."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class RSVPClaim:
+    """What a valid token says: this participant, and the meeting version it was sent for."""
+
+    participant: object
+    sequence: int
+
+    @property
+    def is_stale(self) -> bool:
+        """The meeting changed (time, place, status) since the link was sent."""
+        return self.sequence < self.participant.meeting.sequence
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+
+
+def rsvp_token(participant) -> str:
+    """A token bound to *participant*, their meeting and the meeting's current sequence."""
+    payload = {"p": participant.id, "m": participant.meeting_id, "s": participant.meeting.sequence}
+    return _serializer().dumps(payload)
+
+
+def rsvp_url(participant, answer: str) -> str:
+    """The absolute link (under BASE_URL) that offers *participant* to answer *answer*."""
+    if answer not in RSVP_ANSWERS:
+        raise ValueError(f"unknown RSVP answer: {answer!r}")
+    adapter = current_app.url_map.bind("localhost")
+    path = adapter.build("rsvp.respond", {"token": rsvp_token(participant), "answer": answer})
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def read_token(token: str) -> RSVPClaim:
+    """The claim in *token*; raises RSVPError when it is tampered, foreign or expired."""
+    from scheduler.meetings.models import Participant
+
+    try:
+        payload = _serializer().loads(token)
+        participant_id, meeting_id, sequence = (
+            int(payload["p"]),
+            int(payload["m"]),
+            int(payload["s"]),
+        )
+    except (BadSignature, KeyError, TypeError, ValueError) as error:
+        raise RSVPError("tampered") from error
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.meeting_id != meeting_id:
+        raise RSVPError("foreign")
+    if participant.meeting.end_dt <= now_utc():
+        raise RSVPError("expired")
+    return RSVPClaim(participant, sequence)
+
+
+def record_answer(claim: RSVPClaim, answer: str) -> bool:
+    """Store *answer* for the claim's participant, audit it and tell the organizer (flushes).
+
+    Returns False (and changes nothing) when the same answer to the same version is already
+    stored. The caller refuses stale claims first: an answer must be to the current version.
+    """
+    from scheduler.audit.services import record
+    from scheduler.invites.reminders import sync_reminders
+    from scheduler.meetings.services import participant_label
+
+    if answer not in RSVP_ANSWERS:
+        raise ValueError(f"unknown RSVP answer: {answer!r}")
+    participant, meeting = claim.participant, claim.participant.meeting
+    if (participant.rsvp_status, participant.rsvp_sequence) == (answer, meeting.sequence):
+        return False
+    before = participant.rsvp_status
+    participant.rsvp_status, participant.rsvp_at = answer, now_utc()
+    participant.rsvp_sequence = meeting.sequence
+    changes = {"participant": participant_label(participant), "rsvp_status": [before, answer],
+               "sequence": meeting.sequence}  # fmt: skip
+    record(db.session, "rsvp", meeting, changes)
+    _tell_organizer(participant, answer)
+    sync_reminders(meeting)  # a declined participant gets no reminders
+    db.session.flush()
+    return True
+
+
+def _tell_organizer(participant, answer: str) -> None:
+    from flask_babel import force_locale
+
+    from scheduler.invites.notices import meeting_context, organizer_recipient, queue_notice
+    from scheduler.invites.recipients import recipient_of
+
+    meeting = participant.meeting
+    organizer = organizer_recipient(meeting)
+    if organizer is None:
+        return
+    with force_locale(organizer.language):
+        context = meeting_context(meeting, organizer)
+        who = recipient_of(participant)
+        context.update(answer=answer, who=who.name if who else "",
+                       meeting_url=meeting_page_url(meeting))  # fmt: skip
+        subject = answer_sentence(answer, context["who"], context["title"])
+        queue_notice(organizer, "rsvp_answer", subject, context, kind="rsvp_answer")
+
+
+def answer_sentence(answer: str, name: str, title: str) -> str:
+    """``王芳 accepted the invitation to …`` as one translatable sentence per answer."""
+    from flask_babel import gettext as _
+
+    if answer == "accepted":
+        return _("%(name)s accepted the invitation to %(title)s.", name=name, title=title)
+    if answer == "tentative":
+        return _("%(name)s might attend %(title)s (tentative).", name=name, title=title)
+    return _("%(name)s declined the invitation to %(title)s.", name=name, title=title)
+
+
+def meeting_page_url(meeting) -> str:
+    """The staff page of *meeting*, absolute (for mail)."""
+    adapter = current_app.url_map.bind("localhost")
+    path = adapter.build("meetings.show_meeting", {"meeting_id": meeting.id})
+    return current_app.config["BASE_URL"].rstrip("/") + path

@@ -1,0 +1,107 @@
+"""The public RSVP page: a recipient answers an invitation through their signed link.
+
+GET only shows the meeting (mail scanners open links); the button POSTs the answer with a
+CSRF token. A link from an older version of the meeting shows the current details and offers
+the answer for the current version; a bad link gets a translated 4xx page and changes nothing.
+"""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import AnyOf
+
+from scheduler.extensions import db
+from scheduler.i18n import LOCALE_COOKIE, localized, normalize_locale
+from scheduler.invites.notices import both_clocks
+from scheduler.invites.recipients import Recipient, recipient_of
+from scheduler.invites.rsvp import (
+    ANSWER_BUTTONS,
+    RSVP_ANSWERS,
+    RSVP_LABELS,
+    RSVPError,
+    read_token,
+    record_answer,
+    rsvp_token,
+)  # fmt: skip
+from scheduler.security import public
+
+bp = Blueprint("rsvp", __name__, url_prefix="/rsvp")
+bp.add_app_template_global(RSVP_LABELS, "RSVP_LABELS")
+CLOSED_STATUSES = ("cancelled", "held")
+TOKEN_PROBLEMS = {
+    "tampered": (400, _l("This answer link is not valid. Please use the link from your e-mail.")),
+    "foreign": (404, _l("This answer link does not belong to any invitation we know.")),
+    "expired": (410, _l("This meeting is over, so its answer link no longer works.")),
+}
+
+
+class AnswerForm(FlaskForm):
+    """The answer button; the CSRF token rides along (the session is the recipient's browser)."""
+
+    answer = StringField(validators=[AnyOf(RSVP_ANSWERS)])
+
+
+def _reader(participant) -> Recipient:
+    """Who the link was sent to; a participant without e-mail still reads in their language."""
+    found = recipient_of(participant)
+    return found or Recipient("", "", "zh", "Asia/Shanghai")
+
+
+def _page_language(reader: Recipient) -> str:
+    """The language the reader chose on this site (switcher, account), else theirs."""
+    if current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    return normalize_locale(request.cookies.get(LOCALE_COOKIE)) or reader.language
+
+
+def _invalid(reason: str):
+    status, message = TOKEN_PROBLEMS[reason]
+    return render_template("rsvp/invalid.html", message=message), status
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+@public
+def respond(token: str):
+    """Show the meeting and the answer buttons (GET) or record the answer (POST)."""
+    try:
+        claim = read_token(token)
+    except RSVPError as error:
+        return _invalid(error.reason)
+    reader = _reader(claim.participant)
+    with force_locale(_page_language(reader)):
+        if request.method == "POST":
+            return _answer(claim, reader)
+        return _page(claim, reader, request.args.get("answer", ""))
+
+
+def _page(claim, reader: Recipient, chosen: str, form=None, status: int = 200):
+    participant = claim.participant
+    meeting = participant.meeting
+    context = {
+        "meeting": meeting, "participant": participant, "reader": reader,
+        "title": localized(meeting, "title", reader.language),
+        "when": both_clocks(meeting.start_dt, reader, meeting.end_dt),
+        "is_stale": claim.is_stale, "is_closed": meeting.status in CLOSED_STATUSES,
+        "chosen": chosen if chosen in RSVP_ANSWERS else "",
+        "action": url_for("rsvp.respond", token=rsvp_token(participant)),
+        "form": form or AnswerForm(),
+        "buttons": ANSWER_BUTTONS,
+    }  # fmt: skip
+    return render_template("rsvp/respond.html", **context), status
+
+
+def _answer(claim, reader: Recipient):
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _page(claim, reader, "", form, 400)
+    if claim.is_stale or claim.participant.meeting.status in CLOSED_STATUSES:
+        return _page(claim, reader, form.answer.data, status=409)
+    if record_answer(claim, form.answer.data):
+        db.session.commit()
+    label = RSVP_LABELS[claim.participant.rsvp_status]
+    flash(_("Thank you. Your answer has been recorded: %(answer)s", answer=label), "success")
+    return redirect(url_for("rsvp.respond", token=rsvp_token(claim.participant)))

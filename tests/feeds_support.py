@@ -1,0 +1,34 @@
+"""Helpers for the feed tests: make a feed through the CLI, fetch it, read its events."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from icalendar import Calendar
+
+from scheduler.feeds.services import fetch_counter
+from scheduler.feeds.tokens import miss_limiter
+
+
+@pytest.fixture(autouse=True)
+def _fresh_feed_state():
+    """The miss limiter and fetch counter are per process: start each test clean."""
+    miss_limiter.clear()
+    fetch_counter.clear()
+    yield
+    miss_limiter.clear()
+    fetch_counter.clear()
+
+
+def new_feed(app, *args) -> str:
+    """Create a feed with `flask feeds create ARGS` and return its path (/calendars/….ics)."""
+    result = app.test_cli_runner().invoke(args=["feeds", "create", *args])
+    assert result.exit_code == 0, result.output
+    return urlsplit(result.output.strip()).path
+
+
+def events(body: bytes) -> list:
+    return Calendar.from_ical(body).walk("VEVENT")
+
+
+def summaries(body: bytes) -> list[str]:
+    return [str(event["SUMMARY"]) for event in events(body)]
