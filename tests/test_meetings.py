@@ -137,3 +137,18 @@ def test_video_links_get_a_30_minute_technical_check_by_default(auth, client, db
                   end_local="2030-12-04T16:00")  # fmt: skip
     client.post("/meetings/new", data=forum)
     assert _newest(db).tech_check_minutes is None
+
+
+def test_reminders_are_set_per_meeting(auth, client, db):
+    auth.login("coordinator", locale="en")
+    client.post("/meetings/new", data=_form(reminder_offsets="30, 120,30"))
+    assert _newest(db).reminder_offsets == "120,30"
+    client.post("/meetings/new", data=_form(reminder_offsets="", start_local="2030-12-05T14:30",
+                                            end_local="2030-12-05T16:00"))  # fmt: skip
+    assert _newest(db).reminder_offsets is None
+    before = count(Meeting)
+    for bad in ("soon", "0", "-5", "99999999"):
+        response = client.post("/meetings/new", data=_form(reminder_offsets=bad))
+        assert response.status_code == 400
+        assert "Enter minutes separated by commas" in response.get_data(as_text=True)
+    assert count(Meeting) == before

@@ -93,9 +93,23 @@ class MeetingForm(StrippedForm):
         _l("Technical check (minutes before the start)"),
         validators=[Optional(), NumberRange(0, 240, _l("Between 0 and 240 minutes."))],
     )
+    reminder_offsets = StringField(
+        _l("Reminders (minutes before the start)"),
+        validators=[max_length(100)],
+        render_kw={"placeholder": "1440, 60"},
+    )
     override_reason = StringField(
         _l("Reason for booking despite the conflicts"), validators=[max_length(500)]
     )
+
+    def validate_reminder_offsets(self, field):
+        from scheduler.invites.reminders import parse_offsets
+
+        try:
+            field.data = ",".join(str(m) for m in parse_offsets(field.data)) or None
+        except ValueError as error:
+            message = _l("Enter minutes separated by commas, for example 1440, 60.")
+            raise ValidationError(message) from error
 
     def validate_title_zh(self, field):
         if not (field.data or self.title_ko.data):

@@ -26,6 +26,7 @@ EDITABLE_FIELDS = (
     "kind", "title_zh", "title_ko", "title_en", "agenda_zh", "agenda_ko", "agenda_en",
     "start_dt", "end_dt", "timezone", "location_zh", "location_ko", "platform", "join_url",
     "meeting_code", "passcode", "host_side", "tech_check_minutes", "room_id", "visit_id",
+    "reminder_offsets",
 )  # fmt: skip
 
 
