@@ -1,7 +1,8 @@
 """Demo meetings, a monthly exchange series and a visit, relative to today.
 
-Built through the same services staff use, so every rule (times, conflicts, audit) holds.
-Runs only when there is no meeting yet.
+Built through the same services staff use, so every rule (times, conflicts, audit, invites)
+holds; it commits where a person would have pressed "save" twice. Runs only when there is no
+meeting yet.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -13,7 +14,7 @@ from scheduler.extensions import db
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.recurrence import Rule
-from scheduler.meetings.series import create_series
+from scheduler.meetings.series import cancel_occurrence, create_series, edit_occurrence
 from scheduler.partners.services import get_partner
 from scheduler.timefmt import localize_strict
 from scheduler.visits.services import add_itinerary_item, add_member, create_visit
@@ -50,11 +51,15 @@ def _seed_single_meetings(organizer, today: date) -> None:
     services.confirm(confirmed)
     moved = _video_link(organizer, _next_weekday(today, 2), "busan",
                         "釜山广域市港口物流合作会谈", "부산광역시 항만물류 협력 회의")  # fmt: skip
+    services.add_participant(moved, contact=find_by_email("jihoon.park@busan.example.kr"))
     services.make_tentative(moved)
     day = _next_weekday(today, 3)
     services.reschedule(moved, _at(day, 10), _at(day, 11, 30))
     dropped = _video_link(organizer, _next_weekday(today, 4), "ulsan",
                           "蔚山友好城市年度工作会谈", "울산 자매도시 연간 업무 회의")  # fmt: skip
+    services.add_participant(dropped, contact=find_by_email("jaewon.yoon@ulsan.example.kr"))
+    services.confirm(dropped)
+    db.session.commit()  # two separate staff actions: the invite goes out, then the cancellation
     services.cancel(dropped, "韩方议程调整 / 한국 측 일정 조정")
 
 
@@ -65,7 +70,12 @@ def _seed_series(organizer, today: date) -> None:
     data = {"kind": "video_link", "title_zh": "江原特别自治道月度工作视频例会",
             "title_ko": "강원특별자치도 월례 실무 화상회의", "timezone": ZONE,
             "platform": "Zoom", "join_url": "https://zoom.us/j/0000000000"}  # fmt: skip
-    create_series(organizer, rule, data, [get_partner("gangwon")])
+    series = create_series(organizer, rule, data, [get_partner("gangwon")])
+    second, third = sorted(series.meetings, key=lambda m: m.start_dt)[1:3]
+    later = {"start_dt": second.start_dt + timedelta(hours=4),
+             "end_dt": second.end_dt + timedelta(hours=4)}  # fmt: skip
+    edit_occurrence(second, later)
+    cancel_occurrence(third, "春节假期 / 설 연휴")
 
 
 def _seed_visit(organizer, today: date) -> None:

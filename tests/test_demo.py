@@ -32,6 +32,7 @@ def test_seed_demo_is_idempotent_and_covers_every_kind_of_entry(tmp_path):
     rows = _meetings(app)
     assert len(rows) == 10
     assert {status for status, *_ in rows} == {"confirmed", "tentative", "cancelled", "draft"}
+    assert sum(1 for status, series, _v in rows if series and status == "cancelled") == 1
     assert sum(1 for _s, series, _v in rows if series) == 6
     assert sum(1 for *_rest, visit in rows if visit) == 1
     second = runner.invoke(args=["seed", "--demo"])
@@ -46,3 +47,18 @@ def test_first_run_creates_an_admin_once(tmp_path):
     assert "e-mail:   admin@example.org" in result.output and "password: " in result.output
     again = runner.invoke(args=["first-run"])
     assert again.output.strip() == "Existing accounts kept; nothing to do."
+
+
+def test_demo_invites_are_queued_for_make_run(tmp_path):
+    from scheduler.invites.models import OutboxMessage
+
+    app = _fresh_app(tmp_path)
+    app.test_cli_runner().invoke(args=["seed", "--demo"])
+    with app.app_context():
+        kinds = db.session.execute(sa.select(OutboxMessage.recipient, OutboxMessage.subject))
+        by_recipient = {}
+        for recipient, subject in kinds:
+            by_recipient.setdefault(recipient, []).append(subject)
+    assert set(by_recipient) >= {"minjun.kim@seoul.example.kr", "jihoon.park@busan.example.kr",
+                                 "jaewon.yoon@ulsan.example.kr"}  # fmt: skip
+    assert len(by_recipient["jaewon.yoon@ulsan.example.kr"]) == 2  # the invite, then the CANCEL
