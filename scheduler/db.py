@@ -83,3 +83,21 @@ def _refresh_search_text(_mapper, _connection, target) -> None:
 
 sa.event.listen(SearchableMixin, "before_insert", _refresh_search_text, propagate=True)
 sa.event.listen(SearchableMixin, "before_update", _refresh_search_text, propagate=True)
+
+
+def one_of(column: str, values) -> str:
+    """SQL for a CHECK constraint: *column* holds one of *values* (a fixed, known list)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def partner_link_table(name: str, owner_table: str, metadata: sa.MetaData) -> sa.Table:
+    """A many-to-many table from *owner_table* rows to partners (meetings, visits, …)."""
+    owner_key = f"{owner_table.removesuffix('s')}_id"
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column(
+            owner_key, sa.ForeignKey(f"{owner_table}.id", ondelete="CASCADE"), primary_key=True
+        ),  # fmt: skip
+        sa.Column("partner_id", sa.ForeignKey("partners.id"), primary_key=True, index=True),
+    )

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from scheduler.db import TimestampMixin, UTCDateTime
+from scheduler.db import TimestampMixin, UTCDateTime, one_of, partner_link_table
 from scheduler.extensions import db
 
 MEETING_KINDS = (
@@ -18,16 +18,7 @@ HOST_SIDES = ("cn", "kr")
 RSVP_STATUSES = ("needs_action", "accepted", "tentative", "declined")
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-meeting_partners = sa.Table(
-    "meeting_partners",
-    db.metadata,
-    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("partner_id", sa.ForeignKey("partners.id"), primary_key=True, index=True),
-)
+meeting_partners = partner_link_table("meeting_partners", "meetings", db.metadata)
 
 
 class Room(TimestampMixin, db.Model):
@@ -50,10 +41,10 @@ class Meeting(TimestampMixin, db.Model):
     __audited__ = True
     __table_args__ = (
         sa.CheckConstraint("end_dt > start_dt", name="ends_after_start"),
-        sa.CheckConstraint(_in("kind", MEETING_KINDS), name="kind_known"),
-        sa.CheckConstraint(_in("status", MEETING_STATUSES), name="status_known"),
+        sa.CheckConstraint(one_of("kind", MEETING_KINDS), name="kind_known"),
+        sa.CheckConstraint(one_of("status", MEETING_STATUSES), name="status_known"),
         sa.CheckConstraint(
-            "host_side IS NULL OR " + _in("host_side", HOST_SIDES), name="host_side"
+            "host_side IS NULL OR " + one_of("host_side", HOST_SIDES), name="host_side"
         ),
         sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         sa.Index("ix_meetings_start_end", "start_dt", "end_dt"),
@@ -127,8 +118,8 @@ class Participant(db.Model):
             " + CASE WHEN guest_email IS NULL THEN 0 ELSE 1 END) = 1",
             name="exactly_one_person",
         ),
-        sa.CheckConstraint(_in("role", PARTICIPANT_ROLES), name="role_known"),
-        sa.CheckConstraint(_in("rsvp_status", RSVP_STATUSES), name="rsvp_status_known"),
+        sa.CheckConstraint(one_of("role", PARTICIPANT_ROLES), name="role_known"),
+        sa.CheckConstraint(one_of("rsvp_status", RSVP_STATUSES), name="rsvp_status_known"),
         sa.UniqueConstraint("meeting_id", "user_id", name="uq_participants_meeting_user"),
         sa.UniqueConstraint("meeting_id", "contact_id", name="uq_participants_meeting_contact"),
         sa.UniqueConstraint("meeting_id", "guest_email", name="uq_participants_meeting_guest"),

@@ -7,7 +7,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.functions import FunctionElement
 
-from scheduler.db import TimestampMixin, UTCDateTime
+from scheduler.db import TimestampMixin, UTCDateTime, one_of, partner_link_table
 from scheduler.extensions import db
 
 VISIT_DIRECTIONS = ("inbound", "outbound")
@@ -34,16 +34,7 @@ def _days_between_sqlite(element, compiler, **kw):
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-visit_partners = sa.Table(
-    "visit_partners",
-    db.metadata,
-    sa.Column("visit_id", sa.ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("partner_id", sa.ForeignKey("partners.id"), primary_key=True, index=True),
-)
+visit_partners = partner_link_table("visit_partners", "visits", db.metadata)
 
 
 class Visit(TimestampMixin, db.Model):
@@ -52,7 +43,7 @@ class Visit(TimestampMixin, db.Model):
     __tablename__ = "visits"
     __audited__ = True
     __table_args__ = (
-        sa.CheckConstraint(_in("direction", VISIT_DIRECTIONS), name="direction_known"),
+        sa.CheckConstraint(one_of("direction", VISIT_DIRECTIONS), name="direction_known"),
         sa.CheckConstraint("end_date >= start_date", name="ends_on_or_after_start"),
         sa.CheckConstraint(
             days_between(sa.column("end_date"), sa.column("start_date")) < MAX_VISIT_DAYS,
@@ -105,7 +96,7 @@ class VisitMember(db.Model):
     __audited__ = True
     __table_args__ = (
         sa.CheckConstraint("(user_id IS NULL) <> (contact_id IS NULL)", name="exactly_one_person"),
-        sa.CheckConstraint(_in("role", MEMBER_ROLES), name="role_known"),
+        sa.CheckConstraint(one_of("role", MEMBER_ROLES), name="role_known"),
         sa.UniqueConstraint("visit_id", "user_id", name="uq_visit_members_visit_user"),
         sa.UniqueConstraint("visit_id", "contact_id", name="uq_visit_members_visit_contact"),
     )
