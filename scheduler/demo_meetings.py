@@ -15,6 +15,7 @@ from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.recurrence import Rule
 from scheduler.meetings.series import cancel_occurrence, create_series, edit_occurrence
+from scheduler.meetings.series_people import add_series_participant, confirm_series
 from scheduler.partners.services import get_partner
 from scheduler.timefmt import localize_strict
 from scheduler.visits.services import add_itinerary_item, add_member, create_visit
@@ -71,10 +72,14 @@ def _seed_series(organizer, today: date) -> None:
             "title_ko": "강원특별자치도 월례 실무 화상회의", "timezone": ZONE,
             "platform": "Zoom", "join_url": "https://zoom.us/j/0000000000"}  # fmt: skip
     series = create_series(organizer, rule, data, [get_partner("gangwon")])
+    add_series_participant(series, contact=find_by_email("sujin.choi@gangwon.example.kr"))
+    confirm_series(series)
+    db.session.commit()  # the series invite goes out before the two later changes
     second, third = sorted(series.meetings, key=lambda m: m.start_dt)[1:3]
     later = {"start_dt": second.start_dt + timedelta(hours=4),
              "end_dt": second.end_dt + timedelta(hours=4)}  # fmt: skip
     edit_occurrence(second, later)
+    db.session.commit()
     cancel_occurrence(third, "春节假期 / 설 연휴")
 
 

@@ -32,6 +32,7 @@ def test_seed_demo_is_idempotent_and_covers_every_kind_of_entry(tmp_path):
     rows = _meetings(app)
     assert len(rows) == 10
     assert {status for status, *_ in rows} == {"confirmed", "tentative", "cancelled", "draft"}
+    assert sum(1 for status, series, _v in rows if series and status == "confirmed") == 5
     assert sum(1 for status, series, _v in rows if series and status == "cancelled") == 1
     assert sum(1 for _s, series, _v in rows if series) == 6
     assert sum(1 for *_rest, visit in rows if visit) == 1
@@ -62,3 +63,5 @@ def test_demo_invites_are_queued_for_make_run(tmp_path):
     assert set(by_recipient) >= {"minjun.kim@seoul.example.kr", "jihoon.park@busan.example.kr",
                                  "jaewon.yoon@ulsan.example.kr"}  # fmt: skip
     assert len(by_recipient["jaewon.yoon@ulsan.example.kr"]) == 2  # the invite, then the CANCEL
+    # The monthly series: the invite, the moved occurrence, the cancelled occurrence.
+    assert len(by_recipient["sujin.choi@gangwon.example.kr"]) == 3

@@ -51,7 +51,8 @@ def _expanded(rule: Rule) -> tuple[Rule, list]:
         raise MeetingError(error.message) from error
 
 
-def _changed(series: MeetingSeries, change: str, **details) -> None:
+def changed(series: MeetingSeries, change: str, **details) -> None:
+    """Flush and tell listeners (invites, reminders) about a series-wide change."""
     db.session.flush()
     meeting_changed.send(series, change=change, **details)
 
@@ -78,7 +79,7 @@ def _new_occurrence(series, occurrence, data, partners, people=()) -> Meeting:
     return meeting
 
 
-def _check_conflicts(meetings: list[Meeting], override_reason: str | None) -> None:
+def check_conflicts(meetings: list[Meeting], override_reason: str | None) -> None:
     """Refuse double-booked interpreters or rooms; people's clashes need a reason (audited)."""
     found = {}
     for meeting in meetings:
@@ -110,8 +111,8 @@ def create_series(organizer, rule: Rule, data: dict, partners, override_reason=N
     db.session.add(series)
     meetings = [_new_occurrence(series, o, data, partners) for o in occurrences]
     db.session.flush()
-    _check_conflicts(meetings, override_reason)
-    _changed(series, "series_created", meetings=meetings)
+    check_conflicts(meetings, override_reason)
+    changed(series, "series_created", meetings=meetings)
     return series
 
 
@@ -228,10 +229,10 @@ def edit_following(meeting: Meeting, rule: Rule, data: dict, partners=None,
     target.set_rule(rule)
     kept, dropped = _rebuild(target, occurrences, by_date, data, partners, meeting)
     db.session.flush()
-    _check_conflicts(kept, override_reason)
+    check_conflicts(kept, override_reason)
     change = "series_split" if before else "series_updated"
     extra = {"previous": old} if before else {}
-    _changed(target, change, meetings=kept, removed=dropped, **extra)
+    changed(target, change, meetings=kept, removed=dropped, **extra)
     return target
 
 
@@ -256,12 +257,12 @@ def cancel_following(meeting: Meeting, reason: str) -> MeetingSeries:
             row.sequence += 1
     if not before:
         series.sequence += 1
-        _changed(series, "series_cancelled", meetings=rows)
+        changed(series, "series_cancelled", meetings=rows)
         return series
     _end_before(series, meeting.recurrence_start)
     for row in rows:
         row.series, row.recurrence_start = None, None
-    _changed(series, "series_truncated", meetings=before, removed=rows)
+    changed(series, "series_truncated", meetings=before, removed=rows)
     return series
 
 

@@ -193,7 +193,7 @@ def add_participant(meeting: Meeting, role: str = "participant", override_reason
     who = person.get("user") or person.get("contact")
     if who is not None and not who.is_active:  # User.is_active and Contact.is_active
         raise MeetingError(_l("This person is inactive and cannot take part."))
-    if _already_in(meeting, person):
+    if already_in(meeting, person):
         raise MeetingError(_l("This person already takes part in the meeting."))
     participant = Participant(meeting=meeting, role=role, **person)
     db.session.add(participant)
@@ -203,7 +203,7 @@ def add_participant(meeting: Meeting, role: str = "participant", override_reason
     return participant
 
 
-def _already_in(meeting: Meeting, person: dict) -> bool:
+def already_in(meeting: Meeting, person: dict) -> bool:
     for p in meeting.participants:
         if person.get("user") is not None and p.user_id == person["user"].id:
             return True

@@ -1,0 +1,54 @@
+"""Whole-series actions: confirm every meeting at once, add a person to every meeting.
+
+Each is one flush and one `meeting_changed` signal with the series as sender, so invites go
+out once per person for the whole series (RRULE master + exceptions), not once per meeting.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from scheduler.extensions import db
+from scheduler.meetings import services
+from scheduler.meetings.models import Meeting, Participant
+from scheduler.meetings.series import changed, check_conflicts
+from scheduler.meetings.series_models import MeetingSeries
+from scheduler.meetings.services import MeetingError
+
+OPEN_STATUSES = ("draft", "tentative", "postponed")
+
+
+def _upcoming(series: MeetingSeries) -> list[Meeting]:
+    return [m for m in series.meetings if m.status not in ("cancelled", "held")]
+
+
+def confirm_series(series: MeetingSeries) -> list[Meeting]:
+    """Confirm every draft, tentative or postponed meeting of *series*."""
+    rows = [m for m in series.meetings if m.status in OPEN_STATUSES]
+    if not rows:
+        raise MeetingError(_l("There is nothing left to confirm in this series."))
+    for meeting in rows:
+        meeting.status = "confirmed"
+        meeting.sequence += 1
+    series.sequence += 1
+    changed(series, "series_confirmed", meetings=rows)
+    return rows
+
+
+def add_series_participant(
+    series: MeetingSeries, role: str = "participant", override_reason=None, **person
+) -> list[Participant]:
+    """Add one person to every meeting of *series* that has not been held or cancelled."""
+    who = person.get("user") or person.get("contact")
+    if who is not None and not who.is_active:
+        raise MeetingError(_l("This person is inactive and cannot take part."))
+    rows, added = _upcoming(series), []
+    for meeting in rows:
+        if not services.already_in(meeting, person):
+            participant = Participant(meeting=meeting, role=role, **person)
+            db.session.add(participant)
+            added.append(participant)
+    if not added:
+        raise MeetingError(_l("This person already takes part in the meeting."))
+    db.session.flush()
+    check_conflicts(rows, override_reason)
+    changed(series, "participant_added", meetings=rows, participants_added=added)
+    return added
