@@ -222,3 +222,20 @@ def test_organizer_only_when_a_participant(make_meeting, make_user, auth, client
     assert sorted(received) == sorted([organizer.email, "kim@seoul.example.kr"])
     rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [(r.kind, r.status) for r in rows] == [("invite_request", "sent")] * 2
+
+
+def test_confirm_then_cancel_in_one_transaction_sends_nothing(app, db, make_meeting, make_contact):
+    from scheduler.contacts.models import Contact
+
+    contact_id = make_contact("seoul", email="same.tx@seoul.example.kr").id
+    meeting_id = make_meeting().id
+    with app.app_context():  # one unit of work, as a script or job would do it
+        meeting = db.session.get(Meeting, meeting_id)
+        services.add_participant(meeting, contact=db.session.get(Contact, contact_id))
+        services.confirm(meeting)
+        services.cancel(meeting, "계획 변경")
+        db.session.commit()
+    rows = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == "same.tx@seoul.example.kr")
+    ).all()
+    assert rows == []

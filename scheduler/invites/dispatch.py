@@ -119,7 +119,7 @@ def _recipients(participants) -> list[tuple]:
 
 
 def _invited_before(meeting_ids: set[int]) -> set[str]:
-    """Addresses whose latest invite for these meetings, before this transaction, was a REQUEST."""
+    """Addresses whose latest invite for these meetings was a REQUEST."""
     if not meeting_ids:
         return set()
     rows = db.session.execute(
@@ -128,7 +128,19 @@ def _invited_before(meeting_ids: set[int]) -> set[str]:
         .order_by(OutboxMessage.id)
     )
     latest = {recipient.lower(): kind for recipient, kind in rows}
-    return {address for address, kind in latest.items() if kind == "invite_request"}
+    sent = {address for address, kind in latest.items() if kind == "invite_request"}
+    return sent | _requested_in_this_transaction(meeting_ids)
+
+
+def _requested_in_this_transaction(meeting_ids: set[int]) -> set[str]:
+    """Addresses with a REQUEST decided earlier in this transaction (not yet in the outbox),
+    so a cancel in the same transaction takes it back instead of leaving it to go out."""
+    pending = db.session.info.get(PENDING, {})
+    return {
+        invite.recipient.email.strip().lower()
+        for invite in pending.values()
+        if invite.method == "REQUEST" and invite.meeting.id in meeting_ids
+    }
 
 
 def _invites(plan, people, meeting, invited: set[str], **fields) -> list[Invite]:
