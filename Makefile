@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app scheduler
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format translations install-test clean
+.PHONY: run test lint format translations install-test clean node-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,13 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: translations lint
+# Test-only JavaScript tools (ical.js parses what we emit); skipped where there is no npm.
+node-tools:
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: the ical.js checks will be skipped"; fi
+
+test: translations lint node-tools
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) instance/scheduler.db
+	rm -rf $(VENV) node_modules instance/scheduler.db
