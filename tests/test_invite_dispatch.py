@@ -239,3 +239,40 @@ def test_confirm_then_cancel_in_one_transaction_sends_nothing(app, db, make_meet
         sa.select(OutboxMessage).where(OutboxMessage.recipient == "same.tx@seoul.example.kr")
     ).all()
     assert rows == []
+
+
+def test_removed_then_added_back_gets_a_newer_invite(app, db, make_meeting, make_contact):
+    from email import message_from_bytes
+
+    from icalendar import Calendar
+
+    from scheduler.contacts.models import Contact
+
+    contact_id = make_contact("seoul", email="back.again@seoul.example.kr").id
+    meeting_id = make_meeting().id
+
+    def step(action):
+        with app.app_context():
+            meeting = db.session.get(Meeting, meeting_id)
+            action(meeting, db.session.get(Contact, contact_id))
+            db.session.commit()
+
+    step(lambda m, c: services.add_participant(m, contact=c))
+    step(lambda m, c: services.confirm(m))
+    step(lambda m, c: services.remove_participant(m, m.participants[0]))
+    step(lambda m, c: services.add_participant(m, contact=c))
+    rows = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.recipient == "back.again@seoul.example.kr")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert [row.kind for row in rows] == ["invite_request", "invite_cancel", "invite_request"]
+    events = []
+    for row in rows:
+        part = next(p for p in message_from_bytes(row.raw).walk()
+                    if p.get_content_type() == "text/calendar")  # fmt: skip
+        events.append(Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0])
+    sequences = [int(event["SEQUENCE"]) for event in events]
+    # RFC 5546 §2.1.5: the higher SEQUENCE wins, and on a tie the later DTSTAMP.
+    assert sequences[0] < sequences[1] <= sequences[2]
+    assert events[2]["DTSTAMP"].dt >= events[1]["DTSTAMP"].dt

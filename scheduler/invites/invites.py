@@ -102,14 +102,10 @@ def invite_events(invite: Invite, dtstamp: datetime) -> list:
     """The VEVENTs of *invite*: one meeting; or a series' master with its exceptions; or,
     to cancel one occurrence, just that occurrence."""
     party, method = _party(invite, dtstamp), invite.method
-    # A removed participant's copy must be replaced although the meeting's own SEQUENCE
-    # did not move (RFC 5546 §3.2.5: a CANCEL increments it).
-    extra = 1 if invite.reason == "removed" else 0
     layout = invite.layout
     if layout is None:
-        sequence = invite.meeting.sequence + extra
-        return [invite_event(invite.meeting, party, method, sequence=sequence)]
-    sequence = layout.sequence + extra
+        return [invite_event(invite.meeting, party, method, sequence=invite.meeting.sequence)]
+    sequence = layout.sequence
     if invite.occurrence_only:
         return [occurrence_event(layout.series, invite.meeting, party, method, sequence=sequence)]
     master = series_master_event(

@@ -215,6 +215,9 @@ def already_in(meeting: Meeting, person: dict) -> bool:
 
 
 def remove_participant(meeting: Meeting, participant: Participant) -> None:
+    """Take someone off a meeting. SEQUENCE rises (RFC 5546: a CANCEL increments it), so if
+    they are added back later their new invite is newer than the cancellation they got."""
     _refuse_if_closed(meeting)
     meeting.participants.remove(participant)
+    meeting.sequence += 1
     _changed(meeting, "participant_removed", participants_removed=[participant])
