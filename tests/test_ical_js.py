@@ -14,6 +14,8 @@ import sqlalchemy as sa
 
 from scheduler.invites.models import OutboxMessage
 from scheduler.meetings import services
+from scheduler.meetings.models import Meeting
+from tests.invite_support import change
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tests" / "js" / "parse_ics.mjs"
@@ -56,7 +58,6 @@ def _calendars(db, email: str) -> list[bytes]:
 
 def test_invite_update_and_cancel_parse_in_ical_js(app, db, make_meeting, make_contact, parse):
     from scheduler.contacts.models import Contact
-    from scheduler.meetings.models import Meeting
 
     contact = make_contact("seoul", email="icaljs@seoul.example.kr")
     meeting = make_meeting(title_ko='제목; 쉼표, "따옴표": 끝')
@@ -68,9 +69,7 @@ def test_invite_update_and_cancel_parse_in_ical_js(app, db, make_meeting, make_c
         lambda m: services.cancel(m, "사정 변경"),
     )  # fmt: skip
     for step in steps:  # one request each, as staff would do it
-        with app.app_context():
-            step(db.session.get(Meeting, meeting.id))
-            db.session.commit()
+        change(app, Meeting, meeting.id, step)
     request, update, cancel = (parse(ics) for ics in _calendars(db, contact.email))
     assert [request["method"], update["method"], cancel["method"]] == ["REQUEST", "REQUEST",
                                                                       "CANCEL"]  # fmt: skip
@@ -97,7 +96,6 @@ def test_series_with_a_moved_occurrence_parses_in_ical_js(app, auth, client, db,
                                                           parse):  # fmt: skip
     from datetime import timedelta
 
-    from scheduler.meetings.models import Meeting
     from scheduler.meetings.series import edit_occurrence
     from tests.test_series import _create
 
@@ -108,11 +106,9 @@ def test_series_with_a_moved_occurrence_parses_in_ical_js(app, auth, client, db,
                 data={"person": f"contact:{contact.id}", "role": "participant"})  # fmt: skip
     client.post(f"/meetings/series/{series.id}/confirm")
     second = series.meetings[1]
-    with app.app_context():
-        moved = db.session.get(Meeting, second.id)
-        edit_occurrence(moved, {"start_dt": moved.start_dt + timedelta(hours=2),
-                                "end_dt": moved.end_dt + timedelta(hours=2)})  # fmt: skip
-        db.session.commit()
+    later = {"start_dt": second.start_dt + timedelta(hours=2),
+             "end_dt": second.end_dt + timedelta(hours=2)}  # fmt: skip
+    change(app, Meeting, second.id, lambda moved: edit_occurrence(moved, later))
     first, update = (parse(ics) for ics in _calendars(db, contact.email))
     [master] = first["events"]
     assert master["rrule"].startswith("FREQ=WEEKLY") and master["recurrence_id_utc"] is None

@@ -224,55 +224,40 @@ def test_organizer_only_when_a_participant(make_meeting, make_user, auth, client
     assert [(r.kind, r.status) for r in rows] == [("invite_request", "sent")] * 2
 
 
-def test_confirm_then_cancel_in_one_transaction_sends_nothing(app, db, make_meeting, make_contact):
-    from scheduler.contacts.models import Contact
+def test_confirm_then_cancel_in_one_transaction_sends_nothing(app, make_meeting, make_contact,
+                                                                 mail):  # fmt: skip
+    contact = make_contact("seoul", email="same.tx@seoul.example.kr")
 
-    contact_id = make_contact("seoul", email="same.tx@seoul.example.kr").id
-    meeting_id = make_meeting().id
-    with app.app_context():  # one unit of work, as a script or job would do it
-        meeting = db.session.get(Meeting, meeting_id)
-        services.add_participant(meeting, contact=db.session.get(Contact, contact_id))
+    def one_unit_of_work(meeting):  # as a script or a job might do it
+        services.add_participant(meeting, contact=db_get_contact(contact.id))
         services.confirm(meeting)
         services.cancel(meeting, "계획 변경")
-        db.session.commit()
-    rows = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.recipient == "same.tx@seoul.example.kr")
-    ).all()
-    assert rows == []
+
+    change(app, Meeting, make_meeting().id, one_unit_of_work)
+    assert mail() == {}
 
 
-def test_removed_then_added_back_gets_a_newer_invite(app, db, make_meeting, make_contact):
-    from email import message_from_bytes
-
-    from icalendar import Calendar
-
-    from scheduler.contacts.models import Contact
-
-    contact_id = make_contact("seoul", email="back.again@seoul.example.kr").id
+def test_removed_then_added_back_gets_a_newer_invite(app, make_meeting, make_contact, mail):
+    contact = make_contact("seoul", email="back.again@seoul.example.kr")
     meeting_id = make_meeting().id
-
-    def step(action):
-        with app.app_context():
-            meeting = db.session.get(Meeting, meeting_id)
-            action(meeting, db.session.get(Contact, contact_id))
-            db.session.commit()
-
-    step(lambda m, c: services.add_participant(m, contact=c))
-    step(lambda m, c: services.confirm(m))
-    step(lambda m, c: services.remove_participant(m, m.participants[0]))
-    step(lambda m, c: services.add_participant(m, contact=c))
-    rows = db.session.scalars(
-        sa.select(OutboxMessage)
-        .where(OutboxMessage.recipient == "back.again@seoul.example.kr")
-        .order_by(OutboxMessage.id)
-    ).all()
-    assert [row.kind for row in rows] == ["invite_request", "invite_cancel", "invite_request"]
-    events = []
-    for row in rows:
-        part = next(p for p in message_from_bytes(row.raw).walk()
-                    if p.get_content_type() == "text/calendar")  # fmt: skip
-        events.append(Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0])
-    sequences = [int(event["SEQUENCE"]) for event in events]
+    steps = (  # one request each, as staff would do it
+        lambda m: services.add_participant(m, contact=db_get_contact(contact.id)),
+        services.confirm,
+        lambda m: services.remove_participant(m, m.participants[0]),
+        lambda m: services.add_participant(m, contact=db_get_contact(contact.id)),
+    )
+    for step in steps:
+        change(app, Meeting, meeting_id, step)
+    invites = mail()["back.again@seoul.example.kr"]
+    assert [invite.method for invite in invites] == ["REQUEST", "CANCEL", "REQUEST"]
+    sequences = [int(invite.event["SEQUENCE"]) for invite in invites]
     # RFC 5546 §2.1.5: the higher SEQUENCE wins, and on a tie the later DTSTAMP.
     assert sequences[0] < sequences[1] <= sequences[2]
-    assert events[2]["DTSTAMP"].dt >= events[1]["DTSTAMP"].dt
+    assert invites[2].event["DTSTAMP"].dt >= invites[1].event["DTSTAMP"].dt
+
+
+def db_get_contact(contact_id):
+    from scheduler.contacts.models import Contact
+    from scheduler.extensions import db
+
+    return db.session.get(Contact, contact_id)

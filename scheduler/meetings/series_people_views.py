@@ -14,8 +14,13 @@ from scheduler.meetings.views import EDITORS, _person_from, bp
 from scheduler.security import roles_required
 
 
-def _series_or_404(series_id: int) -> MeetingSeries:
-    return db.get_or_404(MeetingSeries, series_id)
+def participant_form_for(series: MeetingSeries) -> ParticipantForm | None:
+    """The add-a-person form, offering the staff and the contacts of the series' partners."""
+    if not series.meetings:
+        return None
+    form = ParticipantForm()
+    form.person.choices = queries.people_choices(series.meetings[0], current_language())
+    return form
 
 
 def _back(series: MeetingSeries):
@@ -37,18 +42,16 @@ def _run(series: MeetingSeries, change, success: str):
 @bp.route("/series/<int:series_id>/confirm", methods=["POST"])
 @roles_required(*EDITORS)
 def confirm_whole_series(series_id):
-    series = _series_or_404(series_id)
+    series = db.get_or_404(MeetingSeries, series_id)
     return _run(series, lambda: confirm_series(series), _("The meetings have been confirmed."))
 
 
 @bp.route("/series/<int:series_id>/participants", methods=["POST"])
 @roles_required(*EDITORS)
 def add_participant_to_series(series_id):
-    series = _series_or_404(series_id)
-    first = series.meetings[0] if series.meetings else None
-    form = ParticipantForm()
-    form.person.choices = queries.people_choices(first, current_language()) if first else []
-    person = _person_from(form) if form.validate_on_submit() else None
+    series = db.get_or_404(MeetingSeries, series_id)
+    form = participant_form_for(series)
+    person = _person_from(form) if form and form.validate_on_submit() else None
     if not person or None in person.values():
         flash(_("Choose a person, or enter a valid e-mail address for a guest."), "error")
         return _back(series), 303

@@ -14,10 +14,9 @@ from scheduler.availability.services import load_overrides
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.i18n import current_language
-from scheduler.meetings import queries
 from scheduler.meetings import series as series_services
 from scheduler.meetings.conflicts import find_conflicts
-from scheduler.meetings.forms import ParticipantForm, ReasonForm
+from scheduler.meetings.forms import ReasonForm
 from scheduler.meetings.models import Meeting, Room
 from scheduler.meetings.recurrence import RecurrenceError, Rule, anchored, expand
 from scheduler.meetings.series_forms import NTH_LABELS, SeriesForm, weekday_names
@@ -183,14 +182,13 @@ def _series_page(series: MeetingSeries, status: int = 200):
     meetings = list(series.meetings)
     rows = zip(meetings, holiday_flags([m.start_dt for m in meetings]), conflict_flags(meetings),
                strict=True)  # fmt: skip
-    participant_form = ParticipantForm()
-    if meetings:
-        participant_form.person.choices = queries.people_choices(meetings[0], current_language())
+    from scheduler.meetings.series_people_views import participant_form_for
+
     return render_template(
         "meetings/series_detail.html", series=series, description=describe(series.rule),
         rows=[{"meeting": m, "holidays": h, "conflicts": c} for m, h, c in rows],
         reason_form=ReasonForm(), split_from=series.split_from,
-        participant_form=participant_form if meetings else None,
+        participant_form=participant_form_for(series),
     ), status  # fmt: skip
 
 
