@@ -5,6 +5,7 @@ from scheduler.auth.models import LoginFailure, User
 from scheduler.availability.models import HolidayOverride
 from scheduler.contacts.models import Contact
 from scheduler.feeds.models import Feed, FeedBody, FeedEventBlock
+from scheduler.history.models import Attachment, FollowUp, MeetingOutcome
 from scheduler.invites.models import OutboxMessage
 from scheduler.invites.reminder_models import Reminder
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
@@ -13,8 +14,8 @@ from scheduler.partners.models import Partner
 from scheduler.visits.models import Visit, VisitMember, visit_partners
 
 __all__ = [
-    "AuditEntry", "Contact", "Feed", "FeedBody", "FeedEventBlock", "HolidayOverride",
-    "LoginFailure", "Meeting", "MeetingSeries",
+    "Attachment", "AuditEntry", "Contact", "Feed", "FeedBody", "FeedEventBlock", "FollowUp", "HolidayOverride",
+    "LoginFailure", "Meeting", "MeetingOutcome", "MeetingSeries",
     "OutboxMessage", "Participant", "Partner", "Reminder", "Room", "User", "Visit", "VisitMember",
     "meeting_partners", "visit_partners",
 ]  # fmt: skip

@@ -1,0 +1,1 @@
+"""Exchange history: outcomes and minutes, follow-ups, search, statistics, reports."""
