@@ -77,11 +77,13 @@ def register_cli(app: Flask) -> None:
     from scheduler.availability.cli import holidays_group
     from scheduler.contacts.cli import contacts
     from scheduler.feeds.cli import feeds
+    from scheduler.history.cli import history_cli
     from scheduler.invites.cli import outbox
     from scheduler.jobs import scheduler_cli, serve_command
     from scheduler.meetings.cli import slots_command
 
     commands = (translate, seed_command, first_run_command, users, contacts, holidays_group,
-                slots_command, outbox, scheduler_cli, serve_command, feeds)  # fmt: skip
+                slots_command, outbox, scheduler_cli, serve_command, feeds,
+                history_cli)  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

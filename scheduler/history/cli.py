@@ -1,0 +1,5 @@
+"""`flask --app scheduler history …`: the exchange history from the command line."""
+
+from flask.cli import AppGroup
+
+history_cli = AppGroup("history", help="Exchange history: search index, exports.")
