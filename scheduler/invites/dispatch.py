@@ -11,8 +11,10 @@
 - Cancelling sends CANCEL to everyone who was invited; a removed participant gets CANCEL (just
   them), an added one REQUEST (the others' copies are unchanged).
 - Recurring series: the series' UID with its master (RRULE/EXDATE) and every changed
-  occurrence (RECURRENCE-ID) in one REQUEST; one cancelled occurrence is a CANCEL of that
-  RECURRENCE-ID only (a CANCEL holding the master would cancel the whole series).
+  occurrence (RECURRENCE-ID) in one REQUEST. Cancelling one occurrence is such a REQUEST too,
+  its date now in the master's EXDATE, to those who were invited (no "naked" exception: a
+  CANCEL holding the master would cancel the whole series). Only a person removed from one
+  occurrence gets a CANCEL of that RECURRENCE-ID alone: the others keep that date.
 - One message per recipient and calendar object per transaction: when one request changes a
   meeting twice (reschedule = update + rescheduled), the later decision replaces the earlier.
   A "this and following" split reaches each person twice, once per UID (the old series now
@@ -153,8 +155,9 @@ def _invites(plan, people, meeting, invited: set[str], **fields) -> list[Invite]
         if who in ("invited", "removed") and not known:
             continue  # nothing in their calendar to change
         why = ("updated" if known else "new") if reason == "auto" else reason
+        answerable = method == "REQUEST" and reason != "occurrence_cancelled"
         result.append(Invite(recipient, method, why, meeting,
-                             participant if method == "REQUEST" else None, **fields))  # fmt: skip
+                             participant if answerable else None, **fields))  # fmt: skip
     return result
 
 
@@ -195,6 +198,10 @@ def _occurrence_invites(meeting: Meeting, change: str, details: dict, bumped: bo
     plan = _plan(status, change, bumped)
     if plan is None:
         return []
+    if plan[2] == "cancelled" and status != "cancelled":
+        # One date of a living series: the master with that date in EXDATE, not a bare
+        # RECURRENCE-ID cancel (ical-interop.md §1, "Single occurrence").
+        plan = ("invited", "REQUEST", "occurrence_cancelled")
     only = plan[1] == "CANCEL" and status != "cancelled"
     people = _people(plan[0], [meeting], details)
     invited = _invited_before(_series_ids(meeting.series, details))

@@ -30,7 +30,7 @@ from scheduler.timefmt import dual_clock, other_side_zone
 RSVP_ANSWERS = ("accepted", "tentative", "declined")
 LANGUAGE_TAGS = {"zh": "zh-CN", "ko": "ko", "en": "en"}
 # Why a message goes out; picks its subject and first sentence.
-REASONS = ("new", "updated", "postponed", "cancelled", "removed")
+REASONS = ("new", "updated", "postponed", "cancelled", "occurrence_cancelled", "removed")
 
 
 @dataclass(frozen=True)
@@ -175,6 +175,9 @@ def invite_intro(invite: Invite, organizer_name: str) -> str:
     """The first sentence of the e-mail: why the recipient gets it."""
     if invite.reason == "cancelled":
         return _("The meeting below has been cancelled. Please remove it from your calendar.")
+    if invite.reason == "occurrence_cancelled":
+        return _("The date below of a recurring meeting has been cancelled. The other dates "
+                 "stay as they are; your calendar will be updated.")  # fmt: skip
     if invite.reason == "removed":
         return _("You are no longer invited to the meeting below.")
     if invite.reason == "postponed":
@@ -190,7 +193,7 @@ def invite_intro(invite: Invite, organizer_name: str) -> str:
 def invite_subject(invite: Invite, context: dict) -> str:
     """The subject line: a whole translatable sentence per reason."""
     title, when = context["title"], context["when"]
-    if invite.reason == "cancelled":
+    if invite.reason in ("cancelled", "occurrence_cancelled"):
         return _("Cancelled: %(title)s, %(time)s", title=title, time=when)
     if invite.reason == "removed":
         return _("No longer invited: %(title)s, %(time)s", title=title, time=when)
