@@ -40,8 +40,10 @@ node-tools:
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund; \
 	else echo "npm not found: the ical.js checks will be skipped"; fi
 
+# The iCalendar tests run once more under -O: nothing may rest on an assert in the library.
 test: translations lint node-tools
 	$(BIN)/python -m pytest
+	$(BIN)/python -O -m pytest -q -p no:cacheprovider tests/test_ical.py tests/test_invites_ical.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/scheduler.db
