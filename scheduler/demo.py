@@ -159,6 +159,7 @@ FIELDS = (
 
 
 DEMO_COORDINATOR = "wang.fang@example.org"
+DEMO_OFFICER = "li.ming@example.org"
 
 
 def _demo_coordinator():
@@ -167,6 +168,15 @@ def _demo_coordinator():
 
     return find_user(DEMO_COORDINATOR) or create_user(
         DEMO_COORDINATOR, generate_password(), "coordinator", name_zh="王芳", name_ko="왕팡"
+    )
+
+
+def _demo_officer():
+    """A second staff member who owns some of the demo follow-up actions."""
+    from scheduler.auth.services import create_user, find_user, generate_password
+
+    return find_user(DEMO_OFFICER) or create_user(
+        DEMO_OFFICER, generate_password(), "coordinator", name_zh="李明", name_ko="리밍"
     )
 
 
@@ -179,9 +189,12 @@ def seed_demo() -> int:
     from zoneinfo import ZoneInfo
 
     from scheduler.db import now_utc
+    from scheduler.demo_history import seed_demo_history
     from scheduler.demo_meetings import ZONE, seed_demo_meetings
 
-    seed_demo_meetings(_demo_coordinator(), now_utc().astimezone(ZoneInfo(ZONE)).date())
+    today = now_utc().astimezone(ZoneInfo(ZONE)).date()
+    seed_demo_meetings(_demo_coordinator(), today)
+    seed_demo_history(_demo_coordinator(), [_demo_coordinator(), _demo_officer()], today)
     return added
 
 

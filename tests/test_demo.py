@@ -5,7 +5,9 @@ from flask_migrate import upgrade
 
 from config import TestingConfig
 from scheduler import create_app
+from scheduler.db import now_utc
 from scheduler.extensions import db
+from scheduler.history.models import FollowUp, MeetingOutcome
 from scheduler.meetings.models import Meeting
 
 
@@ -18,8 +20,13 @@ def _fresh_app(tmp_path):
 
 
 def _meetings(app):
+    """The demo schedule: meetings still to come (the demo history lies in the past)."""
     with app.app_context():
-        rows = db.session.execute(sa.select(Meeting.status, Meeting.series_id, Meeting.visit_id))
+        rows = db.session.execute(
+            sa.select(Meeting.status, Meeting.series_id, Meeting.visit_id).where(
+                Meeting.start_dt >= now_utc()
+            )
+        )
         return list(rows)
 
 
@@ -65,3 +72,37 @@ def test_demo_invites_are_queued_for_make_run(tmp_path):
     assert len(by_recipient["jaewon.yoon@ulsan.example.kr"]) == 2  # the invite, then the CANCEL
     # The monthly series: the invite, the moved occurrence, the cancelled occurrence.
     assert len(by_recipient["sujin.choi@gangwon.example.kr"]) == 3
+
+
+def test_seed_demo_adds_years_of_past_exchanges_without_mailing_them(tmp_path):
+    from scheduler.invites.models import OutboxMessage
+    from scheduler.visits.models import Visit
+
+    app = _fresh_app(tmp_path)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed", "--demo"])
+    past = sa.select(Meeting).where(Meeting.start_dt < now_utc())
+    with app.app_context():
+        meetings = db.session.scalars(past).all()
+        held = [m for m in meetings if m.status == "held"]
+        kinds = {m.kind for m in held}
+        years = {m.start_dt.year for m in held}
+        outcomes = db.session.scalar(sa.select(sa.func.count()).select_from(MeetingOutcome))
+        statuses = set(db.session.scalars(sa.select(FollowUp.status)))
+        directions = set(db.session.scalars(sa.select(Visit.direction)))
+        mailed = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.meeting_id.in_([m.id for m in meetings]))
+        )
+        sample = held[0].outcome
+    assert len([m for m in held if m.kind == "video_link"]) > 50
+    assert {"video_link", "inbound_visit", "outbound_visit", "inspection", "signing"} <= kinds
+    assert len(years) >= 4 and outcomes == len(held)
+    assert sample.summary_zh and sample.summary_ko and "## " in sample.minutes
+    assert statuses == {"open", "done", "dropped"}
+    assert directions == {"inbound", "outbound"}
+    assert mailed == 0
+    runner.invoke(args=["seed", "--demo"])
+    with app.app_context():
+        assert len(db.session.scalars(past).all()) == len(meetings)
