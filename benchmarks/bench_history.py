@@ -1,0 +1,205 @@
+"""history: 50,000 meetings over 17 partners and 10 years, with outcomes, through the test client.
+
+Measures a filtered history page of 50 rows, a search for a two-character Hangul term and a
+two-character Hanzi term, and the statistics page; counts the SQL statements of the history page
+with 50 rows and with a handful, to show the count does not depend on the rows shown.
+Runs on SQLite, or on PostgreSQL in a scratch database when BENCH_DATABASE_URL is set.
+"""
+
+import os
+import random
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+MEETINGS, PARTNERS, YEARS = 50_000, 17, 10
+FIRST_DAY = date(2016, 1, 1)
+PASSWORD = "benchmark password"  # noqa: S105
+KINDS = ("video_link",) * 6 + ("inbound_visit", "outbound_visit", "inspection", "signing", "forum")
+TOPICS = (
+    ("经贸合作", "경제무역 협력", "trade"), ("港口物流", "항만물류", "port logistics"),
+    ("冰雪旅游", "빙설 관광", "winter tourism"), ("医疗健康", "의료 보건", "health care"),
+    ("青少年交流", "청소년 교류", "youth exchange"), ("数字经济", "디지털 경제", "digital economy"),
+    ("农业技术", "농업 기술", "agriculture"), ("文化交流", "문화 교류", "culture"),
+)  # fmt: skip
+# One meeting in about forty mentions a signed agreement: the searched terms are rare.
+SIGNED = ("签约仪式顺利举行", "업무협약 체결")
+MINUTES = "## 纪要 · 회의록\n\n- 中方介绍了示范区的进展。\n- 한국 측은 협력 수요를 설명했다.\n" * 3
+TARGETS_MS = {"history_page": 100, "search_hangul": 200, "search_hanzi": 200, "statistics": 300}
+
+
+def _app(url: str):
+    from config import TestingConfig
+    from scheduler import create_app
+
+    settings = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    return create_app({**settings, "SQLALCHEMY_DATABASE_URI": url})
+
+
+def _meeting_row(n: int, organizer_id: int, rng: random.Random) -> dict:
+    start = datetime.combine(FIRST_DAY, datetime.min.time(), UTC) + timedelta(
+        minutes=rng.randrange(YEARS * 365 * 24 * 4) * 15
+    )
+    topic = rng.choice(TOPICS)
+    past = start < datetime.now(UTC)
+    status = ("held" if rng.random() < 0.93 else "cancelled") if past else "confirmed"
+    return {
+        "uid": str(uuid.UUID(int=rng.getrandbits(128))), "kind": rng.choice(KINDS),
+        "status": status, "title_zh": f"{topic[0]}交流会议 第{n}次",
+        "title_ko": f"{topic[1]} 교류 회의 제{n}차", "title_en": f"{topic[2]} exchange no. {n}",
+        "agenda_zh": f"{topic[0]}合作进展；下一步工作安排", "agenda_ko": f"{topic[1]} 협력 현황",
+        "start_dt": start, "end_dt": start + timedelta(minutes=90), "timezone": "Asia/Shanghai",
+        "organizer_id": organizer_id,
+    }  # fmt: skip
+
+
+def _outcome_row(meeting_id: int, title_zh: str, rng: random.Random) -> dict:
+    signed = rng.random() < 0.025
+    extra_zh, extra_ko = SIGNED if signed else ("", "")
+    return {
+        "meeting_id": meeting_id,
+        "summary_zh": f"双方就{title_zh}交换意见，同意建立季度会商机制。{extra_zh}",
+        "summary_ko": f"양측은 분기별 실무 협의 체계 구축에 합의했다. {extra_ko}",
+        "minutes": MINUTES,
+        "decisions": "1. 三个月内再次会商 · 3개월 안에 재협의",
+        "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC),
+    }  # fmt: skip
+
+
+def _seed(organizer_id: int, partner_ids: list[int], contact_ids: list[int]) -> None:
+    from scheduler.extensions import db
+    from scheduler.history.models import FollowUp, MeetingOutcome
+    from scheduler.meetings.models import Meeting, Participant, meeting_partners
+
+    rng = random.Random(17)
+    rows = [_meeting_row(n, organizer_id, rng) for n in range(MEETINGS)]
+    for chunk in range(0, MEETINGS, 5000):
+        db.session.execute(sa.insert(Meeting), rows[chunk : chunk + 5000])
+    meetings = db.session.execute(sa.select(Meeting.id, Meeting.status, Meeting.title_zh)).all()
+    links = [{"meeting_id": m.id, "partner_id": partner_ids[m.id % PARTNERS]} for m in meetings]
+    people = [{"meeting_id": m.id, "user_id": organizer_id, "role": "host"} for m in meetings]
+    people += [
+        {"meeting_id": m.id, "contact_id": contact_ids[m.id % len(contact_ids)]} for m in meetings
+    ]
+    held = [m for m in meetings if m.status == "held"]
+    outcomes = [_outcome_row(m.id, m.title_zh, rng) for m in held]
+    due = date.today()
+    actions = [
+        {"meeting_id": m.id, "title": "提交合作方案 · 협력안 제출", "owner_id": organizer_id,
+         "due_date": due - timedelta(days=m.id % 400), "status": ("open", "done")[m.id % 2],
+         "notes": "", "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC)}
+        for m in held[::5]
+    ]  # fmt: skip
+    for table, values in ((meeting_partners, links), (Participant, people),
+                          (MeetingOutcome, outcomes), (FollowUp, actions)):  # fmt: skip
+        for chunk in range(0, len(values), 5000):
+            db.session.execute(sa.insert(table), values[chunk : chunk + 5000])
+    db.session.commit()
+
+
+def _prepare(app) -> dict:
+    from flask_migrate import upgrade
+
+    from scheduler.auth.services import create_user
+    from scheduler.contacts.models import Contact
+    from scheduler.demo import seed_demo
+    from scheduler.extensions import db
+    from scheduler.partners.models import Partner
+
+    with app.app_context():
+        upgrade()
+        seed_demo()  # partners and contacts (and a small demo history on top)
+        user = create_user("bench@example.org", PASSWORD, "coordinator", name_zh="王芳")
+        db.session.commit()
+        partner_ids = db.session.scalars(
+            sa.select(Partner.id).order_by(Partner.kr_code).limit(PARTNERS)
+        ).all()
+        contact_ids = db.session.scalars(sa.select(Contact.id)).all()
+        started = time.perf_counter()
+        _seed(user.id, partner_ids, contact_ids)
+        seeded_s = time.perf_counter() - started
+    started = time.perf_counter()
+    result = app.test_cli_runner().invoke(args=["history", "reindex"])
+    assert result.exit_code == 0, result.output
+    return {"seed_s": round(seeded_s, 1), "reindex_s": round(time.perf_counter() - started, 1)}
+
+
+def _count_queries(app, client, url: str) -> int:
+    from scheduler.extensions import db
+
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def _rows_shown(client, url: str) -> int:
+    return client.get(url).get_data(as_text=True).count('class="history-row')
+
+
+def _measure_pages(app, client, quick: bool) -> dict:
+    from benchmarks.run import timed
+
+    repeat = 5 if quick else 25
+    pages = {
+        "history_page": "/history/?partner=seoul&kind=video_link&status=held",
+        "search_hangul": "/history/search?q=협약",
+        "search_hanzi": "/history/search?q=签约",
+        "statistics": "/history/statistics",
+    }
+    result = {}
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        result[name] = {**timed(lambda url=url: client.get(url), repeat),
+                        "target_ms": TARGETS_MS[name]}  # fmt: skip
+    few = "/history/?partner=seoul&kind=video_link&status=held&year=2016"
+    result["history_page"] |= {
+        "rows": _rows_shown(client, pages["history_page"]), "rows_few": _rows_shown(client, few),
+        "queries": _count_queries(app, client, pages["history_page"]),
+        "queries_few": _count_queries(app, client, few),
+    }  # fmt: skip
+    result["search_hangul"]["queries"] = _count_queries(app, client, pages["search_hangul"])
+    result["statistics"]["queries"] = _count_queries(app, client, pages["statistics"])
+    return result
+
+
+def _run(url: str, quick: bool) -> dict:
+    app = _app(url)
+    setup = _prepare(app)
+    client = app.test_client()
+    client.post("/login", data={"email": "bench@example.org", "password": PASSWORD})
+    pages = _measure_pages(app, client, quick)
+    with app.app_context():
+        from scheduler.extensions import db
+
+        database = db.engine.dialect.name
+        db.engine.dispose()
+    met = all(p["median_ms"] <= p["target_ms"] for p in pages.values())
+    return {"name": "history", "n": MEETINGS, "database": database, **setup, **pages,
+            "targets_met": met}  # fmt: skip
+
+
+def measure(quick: bool) -> dict:
+    from tests.dbtools import scratch_database
+
+    with tempfile.TemporaryDirectory() as folder:
+        server = os.environ.get("BENCH_DATABASE_URL") or "sqlite://"
+        with scratch_database(server, Path(folder)) as url:
+            return _run(url, quick)
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(measure(quick=True), ensure_ascii=False))
