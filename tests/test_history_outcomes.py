@@ -24,14 +24,14 @@ REL = 'rel="noopener noreferrer nofollow"'
         ("[go](jav&#x61;script:alert(1))", "<p>[go](javascript:alert(1))</p>\n"),
         ("[go](jav&#97;script&colon;alert(1))", "<p>[go](javascript:alert(1))</p>\n"),
         ("[go](vbscript:msgbox(1))", "<p>[go](vbscript:msgbox(1))</p>\n"),
-        ("[go](data:text/html;base64,PHNjcmlwdD4=)", "<p>[go](data:text/html;base64,PHNjcmlwdD4=)</p>\n"),
+        ("[go](data:text/html,<b>x)", "<p>[go](data:text/html,&lt;b&gt;x)</p>\n"),
         ("[go](file:///etc/passwd)", "<p>[go](file:///etc/passwd)</p>\n"),
         ("[go](/meetings/1)", "<p>[go](/meetings/1)</p>\n"),
-        ("[go][ref]\n\n[ref]: javascript:alert(1)", "<p>[go][ref]</p>\n<p>[ref]: javascript:alert(1)</p>\n"),
+        ("[go][r]\n\n[r]: javascript:x()", "<p>[go][r]</p>\n<p>[r]: javascript:x()</p>\n"),
         ("<javascript:alert(1)>", "<p>&lt;javascript:alert(1)&gt;</p>\n"),
         ("![logo](https://tracker.example/pixel.png)", "<p>logo</p>\n"),
         ("![](https://tracker.example/pixel.png)", "<p></p>\n"),
-        ("![x](data:image/png;base64,iVBORw0KGgo=)", "<p>![x](data:image/png;base64,iVBORw0KGgo=)</p>\n"),
+        ("![x](data:image/png;base64,iVBO)", "<p>![x](data:image/png;base64,iVBO)</p>\n"),
         ("[go](https://example.org/a?b=1&c=2)",
          f'<p><a href="https://example.org/a?b=1&amp;c=2" {REL}>go</a></p>\n'),
         ('[go](https://example.org "a\\"<b>")',
@@ -62,9 +62,12 @@ def test_markdown_blank_and_tables():
 
 
 def _outcome_form(**overrides):
-    data = {"summary_zh": "双方同意在新能源汽车领域加强合作。",
-            "summary_ko": "양측은 신에너지 자동차 분야 협력을 강화하기로 합의했다.",
-            "minutes": "1. 开场致辞\n2. **签约** 仪式", "decisions": "- 下次视频连线定于三月"}  # fmt: skip
+    data = {
+        "summary_zh": "双方同意在新能源汽车领域加强合作。",
+        "summary_ko": "양측은 신에너지 자동차 분야 협력을 강화하기로 합의했다.",
+        "minutes": "1. 开场致辞\n2. **签约** 仪式",
+        "decisions": "- 下次视频连线定于三月",
+    }
     data.update(overrides)
     return data
 
@@ -77,8 +80,7 @@ def _outcome_of(db, meeting):
 
 @pytest.fixture
 def held_meeting(auth, client, make_meeting):
-    meeting = make_meeting()
-    auth.login("coordinator", locale="zh")
+    meeting = make_meeting(organizer=auth.login("coordinator", locale="zh"))
     mark_held(client, meeting)
     return meeting
 

@@ -139,9 +139,9 @@ def may_delete(user, attachment: Attachment) -> bool:
 def delete_attachment(attachment: Attachment) -> None:
     """Delete the row now (audited) and its file once the transaction commits."""
     meeting = attachment.meeting
-    before = {"original_name": attachment.original_name, "meeting_id": attachment.meeting_id,
-              "content_type": attachment.content_type, "size_bytes": attachment.size_bytes}  # fmt: skip
-    record(db.session, "delete", attachment, {key: [value, None] for key, value in before.items()})
+    kept = ("original_name", "meeting_id", "content_type", "size_bytes", "stored_name")
+    changes = {key: [getattr(attachment, key), None] for key in kept}
+    record(db.session, "delete", attachment, changes)
     files.remove_after_commit(db.session, attachment.stored_name)
     db.session.delete(attachment)
     db.session.flush()

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from scheduler.extensions import db
@@ -36,6 +37,8 @@ def _allow_large_upload(endpoint, _values):
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_error):
+    # The body was left unread; the meeting page's forms must not try to parse it again.
+    request.form = request.files = ImmutableMultiDict()
     error = attachments.too_large_error()
     return _refuse(request.view_args["meeting_id"], error.message, error.status)
 
