@@ -348,3 +348,35 @@ def test_upload_on_a_meeting_that_is_not_held_yet(auth, client, db, make_meeting
     auth.login("coordinator", locale="ko")
     assert _upload(client, meeting, pdf_bytes(), "초청장.pdf").status_code == 302
     assert newest(db, Attachment).original_name == "초청장.pdf"
+
+
+def test_check_uploads_finds_and_removes_stray_files(app, client, db, meeting, uploads):
+    import json
+    import os
+    import time
+
+    _upload(client, meeting, pdf_bytes(), "kept.pdf")
+    kept = newest(db, Attachment)
+    old_stray, new_stray = uploads / ("a" * 32), uploads / ("b" * 32)
+    for stray in (old_stray, new_stray):
+        stray.write_bytes(b"%PDF-1.4 left behind by a killed process")
+    two_hours_ago = time.time() - 7200
+    os.utime(old_stray, (two_hours_ago, two_hours_ago))
+    (uploads / "notes.txt").write_text("not ours")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["history", "check-uploads", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {
+        "orphan_files": ["a" * 32, "b" * 32], "missing_files": [], "deleted_files": [],
+    }  # fmt: skip
+    result = runner.invoke(args=["history", "check-uploads", "--delete-orphans"])
+    assert result.output.splitlines() == [
+        f"file without a row: {'a' * 32}",
+        f"file without a row: {'b' * 32}",
+        "orphan files 2, missing files 0, deleted 1",
+    ]
+    assert _stored_files(uploads) == sorted([kept.stored_name, "b" * 32, "notes.txt"])
+    (uploads / kept.stored_name).unlink()
+    result = runner.invoke(args=["history", "check-uploads"])
+    assert result.exit_code == 1
+    assert f"attachment {kept.id}: file missing" in result.output.splitlines()

@@ -11,6 +11,7 @@ import re
 import secrets
 import zipfile
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -57,6 +58,15 @@ def stored_path(stored_name: str) -> Path:
     if not _STORED_NAME.match(stored_name):
         raise ValueError("not a stored attachment name")
     return upload_folder() / stored_name
+
+
+def stored_files() -> dict[str, datetime]:
+    """The stored attachment files on disk: name → last modified (UTC)."""
+    return {
+        path.name: datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        for path in upload_folder().iterdir()
+        if _STORED_NAME.match(path.name) and path.is_file()
+    }
 
 
 def write_new_file(session: Session, stream: BinaryIO, limit: int) -> tuple[str, int]:
