@@ -380,3 +380,18 @@ def test_check_uploads_finds_and_removes_stray_files(app, client, db, meeting, u
     result = runner.invoke(args=["history", "check-uploads"])
     assert result.exit_code == 1
     assert f"attachment {kept.id}: file missing" in result.output.splitlines()
+
+
+def test_other_pages_keep_the_site_wide_body_limit(
+    app, client, db, meeting, translated, monkeypatch
+):
+    _upload(client, meeting, pdf_bytes(), "a.pdf")
+    attachment = newest(db, Attachment)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # CSRF reads every form first
+    big = {"minutes": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)}
+    message = translated("zh", "The uploaded file is too large.")
+    for url in (f"/meetings/{meeting.id}/outcome", f"/attachments/{attachment.id}/delete"):
+        response = client.post(url, data=big)
+        assert response.status_code == 413
+        assert message in response.get_data(as_text=True)
+    assert count(Attachment) == 1

@@ -6,6 +6,7 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from scheduler.errors import MESSAGES
 from scheduler.extensions import db
 from scheduler.history import attachment_files, attachments, outcomes
 from scheduler.history.markdown import render_markdown
@@ -19,6 +20,7 @@ bp = Blueprint("outcomes", __name__)
 EDITORS = ("admin", "coordinator")
 # Room for the multipart framing and the CSRF token around one file of the largest size.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
+UPLOAD_ENDPOINT = "outcomes.upload_attachment"
 bp.record_once(lambda _state: attachment_files.register_file_listeners())
 bp.add_app_template_filter(render_markdown, "markdown")
 bp.add_app_template_global(attachments.may_delete, "may_delete_attachment")
@@ -31,12 +33,14 @@ bp.add_app_template_global(MAX_ATTACHMENT_BYTES // (1024 * 1024), "attachment_ma
 def _allow_large_upload(endpoint, _values):
     # Runs before every before_request hook (CSRF reads the form there), so the upload's own
     # limit applies instead of the site-wide MAX_CONTENT_LENGTH; larger bodies are never read.
-    if endpoint == "outcomes.upload_attachment":
+    if endpoint == UPLOAD_ENDPOINT:
         request.max_content_length = MAX_ATTACHMENT_BYTES + MULTIPART_OVERHEAD_BYTES
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_error):
+    if request.endpoint != UPLOAD_ENDPOINT:
+        return render_template("errors/error.html", code=413, message=MESSAGES[413]), 413
     # The body was left unread; the meeting page's forms must not try to parse it again.
     request.form = request.files = ImmutableMultiDict()
     error = attachments.too_large_error()
