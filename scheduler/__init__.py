@@ -85,6 +85,9 @@ def register_blueprints(app: Flask) -> None:
                   meeting_ics_bp, rsvp_bp, outbox_bp)  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
+    from scheduler.history.outcome_views import bp as outcomes_bp
+
+    app.register_blueprint(outcomes_bp)
     from scheduler.feeds.views import init_app as init_feeds
 
     init_feeds(app)

@@ -3,3 +3,7 @@
 from flask.cli import AppGroup
 
 history_cli = AppGroup("history", help="Exchange history: search index, exports.")
+
+from scheduler.history.attachment_cli import check_uploads_command  # noqa: E402 - after the group
+
+history_cli.add_command(check_uploads_command)

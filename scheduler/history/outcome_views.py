@@ -1,0 +1,116 @@
+"""Outcome, minutes and attachments of a meeting (thin views; services flush, views commit)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from scheduler.errors import MESSAGES
+from scheduler.extensions import db
+from scheduler.history import attachment_files, attachments, outcomes
+from scheduler.history.markdown import render_markdown
+from scheduler.history.models import MAX_ATTACHMENT_BYTES, Attachment
+from scheduler.history.outcome_forms import MARKDOWN_HELP, AttachmentForm, OutcomeForm
+from scheduler.meetings.models import Meeting
+from scheduler.meetings.views import show_meeting
+from scheduler.security import roles_required
+
+bp = Blueprint("outcomes", __name__)
+EDITORS = ("admin", "coordinator")
+# Room for the multipart framing and the CSRF token around one file of the largest size.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+UPLOAD_ENDPOINT = "outcomes.upload_attachment"
+bp.record_once(lambda _state: attachment_files.register_file_listeners())
+bp.add_app_template_filter(render_markdown, "markdown")
+bp.add_app_template_global(attachments.may_delete, "may_delete_attachment")
+bp.add_app_template_global(attachments.file_size, "file_size")
+bp.add_app_template_global(AttachmentForm.ACCEPT, "attachment_accept")
+bp.add_app_template_global(MAX_ATTACHMENT_BYTES // (1024 * 1024), "attachment_max_mb")
+
+
+@bp.url_value_preprocessor
+def _allow_large_upload(endpoint, _values):
+    # Runs before every before_request hook (CSRF reads the form there), so the upload's own
+    # limit applies instead of the site-wide MAX_CONTENT_LENGTH; larger bodies are never read.
+    if endpoint == UPLOAD_ENDPOINT:
+        request.max_content_length = MAX_ATTACHMENT_BYTES + MULTIPART_OVERHEAD_BYTES
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error):
+    if request.endpoint != UPLOAD_ENDPOINT:
+        return render_template("errors/error.html", code=413, message=MESSAGES[413]), 413
+    # The body was left unread; the meeting page's forms must not try to parse it again.
+    request.form = request.files = ImmutableMultiDict()
+    error = attachments.too_large_error()
+    return _refuse(request.view_args["meeting_id"], error.message, error.status)
+
+
+def _refuse(meeting_id: int, message, status: int = 400):
+    """The meeting page again with the reason; nothing was changed."""
+    db.session.rollback()
+    flash(str(message), "error")
+    return show_meeting(meeting_id), status
+
+
+@bp.route("/meetings/<int:meeting_id>/outcome", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_outcome(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    if not outcomes.may_record_outcome(meeting):
+        return _refuse(meeting.id, outcomes.NOT_HELD)
+    form = OutcomeForm(obj=meeting.outcome)
+    if not form.validate_on_submit():
+        return render_template(
+            "history/outcome_form.html", form=form, meeting=meeting, markdown_help=MARKDOWN_HELP
+        ), 400 if form.errors else 200
+    outcomes.save_outcome(meeting, form.data, current_user)
+    db.session.commit()
+    flash(_("The outcome has been saved."), "success")
+    return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id))
+
+
+@bp.route("/meetings/<int:meeting_id>/attachments", methods=["POST"])
+@roles_required(*EDITORS)
+def upload_attachment(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        message = next(iter(form.errors.values()), [_("Choose a file to attach.")])[0]
+        return _refuse(meeting.id, message)
+    try:
+        attachment = attachments.add_attachment(meeting, form.file.data, current_user)
+    except attachments.AttachmentError as error:
+        return _refuse(meeting.id, error.message, error.status)
+    db.session.commit()
+    flash(_("%(name)s has been attached.", name=attachment.original_name), "success")
+    return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id, _anchor="attachments"))
+
+
+@bp.route("/attachments/<int:attachment_id>")
+def download_attachment(attachment_id):
+    attachment = db.get_or_404(Attachment, attachment_id)
+    path = attachment_files.stored_path(attachment.stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path, mimetype=attachment.content_type, as_attachment=True,
+        download_name=attachment.original_name, conditional=True, max_age=0,
+    )  # fmt: skip
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
+def delete_attachment(attachment_id):
+    attachment = db.get_or_404(Attachment, attachment_id)
+    if not attachments.may_delete(current_user, attachment):
+        abort(403)
+    meeting_id, name = attachment.meeting_id, attachment.original_name
+    attachments.delete_attachment(attachment)
+    db.session.commit()
+    flash(_("%(name)s has been deleted.", name=name), "success")
+    return redirect(url_for("meetings.show_meeting", meeting_id=meeting_id, _anchor="attachments"))
