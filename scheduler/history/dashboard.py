@@ -6,8 +6,8 @@ page costs the same number of SQL statements however many rows it shows.
 """
 
 from dataclasses import dataclass, field
-from typing import ClassVar
 from datetime import UTC, date, datetime, time, timedelta
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -164,7 +164,10 @@ def _ids(entries, object_type: str) -> set[int]:
 _PAGES = {
     "meetings": (Meeting.id, Meeting.id, "meetings.show_meeting", "meeting_id"),
     "meeting_outcomes": (
-        MeetingOutcome.id, MeetingOutcome.meeting_id, "meetings.show_meeting", "meeting_id",
+        MeetingOutcome.id,
+        MeetingOutcome.meeting_id,
+        "meetings.show_meeting",
+        "meeting_id",
     ),  # fmt: skip
     "follow_ups": (FollowUp.id, FollowUp.id, "follow_ups.edit_follow_up", "follow_up_id"),
     "visits": (Visit.id, Visit.id, "visits.show_visit", "visit_id"),

@@ -19,7 +19,7 @@ def _owner_id(value) -> int:
 
 class FollowUpForm(StrippedForm):
     title = StringField(
-        _l("Action"),
+        _l("Action item"),
         validators=[DataRequired(_l("Enter a title.")), max_length(MAX_TITLE_LENGTH)],
     )
     # Checked by the service (an active account), so a bad id gets our own message.

@@ -128,8 +128,10 @@ def change_status(follow_up_id: int):
     if not (current_user.can_edit() or current_user.id == follow_up.owner_id):
         abort(403)
     form = FollowUpStatusForm()
-    back = safe_next(request.form.get("next") or url_for(
-        "meetings.show_meeting", meeting_id=follow_up.meeting_id, _anchor="follow-ups"))  # fmt: skip
+    meeting_page = url_for(
+        "meetings.show_meeting", meeting_id=follow_up.meeting_id, _anchor="follow-ups"
+    )
+    back = safe_next(request.form.get("next") or meeting_page)
     if not form.validate_on_submit():
         flash(_("Choose one of the values offered."), "error")
         return redirect(back), 303
@@ -161,6 +163,4 @@ def list_follow_ups():
         status=filters["status"] or None,
     )
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    return render_template(
-        "history/follow_up_list.html", page=page, filters=filters, today=today
-    )
+    return render_template("history/follow_up_list.html", page=page, filters=filters, today=today)
