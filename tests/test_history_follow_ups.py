@@ -297,3 +297,17 @@ def test_the_meeting_page_queries_do_not_grow_with_the_actions(auth, client, mee
     with count_statements(app) as six:
         assert client.get(f"/meetings/{meeting.id}").status_code == 200
     assert six.count == one.count
+
+
+@pytest.mark.parametrize("lang", ["zh", "ko"])
+def test_the_follow_up_pages_are_translated(auth, client, past_meeting, lang):
+    from tests.test_i18n import english_left_in
+
+    me = auth.login("coordinator", locale=lang)
+    late = add_follow_up(past_meeting, me, "回复光州市函件", date(2020, 6, 1), notes="附件")
+    add_follow_up(past_meeting, me, "准备年度报告", date(2099, 1, 1), status="done")
+    for url in (f"/follow-ups/{late.id}/edit", "/follow-ups/?who=all", "/follow-ups/?overdue=1",
+                f"/meetings/{past_meeting.id}", "/partners/gwangju"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert english_left_in(response.get_data(as_text=True)) == [], url

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, selectinload
 
 from scheduler.audit.models import AuditEntry
-from scheduler.audit.views import ACTION_NAMES, OTHER_ACTION_NAMES, object_links
+from scheduler.audit.views import ACTION_NAMES, OTHER_ACTION_NAMES
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
@@ -24,6 +24,7 @@ from scheduler.history import follow_ups
 from scheduler.history.models import FollowUp, MeetingOutcome
 from scheduler.invites.models import OutboxMessage
 from scheduler.meetings.models import Meeting, Participant
+from scheduler.partners.models import Partner
 from scheduler.visits.models import Visit
 
 EDITOR_ROLES = ("admin", "coordinator")
@@ -156,11 +157,7 @@ def recent_changes() -> list[AuditEntry]:
     return list(db.session.scalars(query))
 
 
-def _ids(entries, object_type: str) -> set[int]:
-    return {e.object_id for e in entries if e.object_type == object_type and e.object_id}
-
-
-# object_type → (its id column, the id the page is found by, endpoint, endpoint argument)
+# object_type → (its id column, what its page is found by, endpoint, endpoint argument)
 _PAGES = {
     "meetings": (Meeting.id, Meeting.id, "meetings.show_meeting", "meeting_id"),
     "meeting_outcomes": (
@@ -171,18 +168,26 @@ _PAGES = {
     ),  # fmt: skip
     "follow_ups": (FollowUp.id, FollowUp.id, "follow_ups.edit_follow_up", "follow_up_id"),
     "visits": (Visit.id, Visit.id, "visits.show_visit", "visit_id"),
+    "partners": (Partner.id, Partner.slug, "partners.show_partner", "slug"),
+    "contacts": (Contact.id, Contact.id, "contacts.show_contact", "contact_id"),
 }
 
 
 def change_links(entries) -> dict:
-    """(object_type, id) → URL for the changed objects that still exist (a query per type)."""
-    links = object_links(entries)
-    for object_type, (key, target, endpoint, argument) in _PAGES.items():
-        ids = _ids(entries, object_type)
-        if not ids:
-            continue
-        for object_id, target_id in db.session.execute(sa.select(key, target).where(key.in_(ids))):
-            links[object_type, object_id] = url_for(endpoint, **{argument: target_id})
+    """(object_type, id) → URL for the changed objects that still exist, in one query."""
+    if not entries:
+        return {}
+    lookups = []
+    for object_type, (key, target, _endpoint, _argument) in _PAGES.items():
+        ids = {e.object_id for e in entries if e.object_type == object_type and e.object_id}
+        lookups.append(
+            sa.select(sa.literal(object_type), key, sa.cast(target, sa.String)).where(key.in_(ids))
+        )
+    links = {}
+    for object_type, object_id, target in db.session.execute(sa.union_all(*lookups)):
+        _key, _target, endpoint, argument = _PAGES[object_type]
+        value = target if argument == "slug" else int(target)
+        links[object_type, object_id] = url_for(endpoint, **{argument: value})
     return links
 
 
