@@ -163,29 +163,24 @@ def test_the_setting_changes_how_many_days_ahead(app, auth, client, meeting, kim
     assert follow_up.remind_at == datetime(2030, 12, 15, 0, 0, tzinfo=UTC)
 
 
-def test_the_reminders_job_sends_due_ones_through_smtp(app, make_meeting, kim, smtp_server):
+def test_the_reminders_job_sends_due_ones_through_smtp(smtp_app, make_meeting, kim,
+                                                      smtp_server):  # fmt: skip
     past = make_meeting(start_dt=datetime(2020, 5, 6, 2, 0, tzinfo=UTC),
                         end_dt=datetime(2020, 5, 6, 3, 0, tzinfo=UTC))  # fmt: skip
     tomorrow = today_in("Asia/Seoul") + timedelta(days=1)
     due = add_follow_up(past, kim, "回复函件", due=tomorrow)
     add_follow_up(past, kim, "准备年度报告", due=tomorrow + timedelta(days=30))
-    assert enqueue_reminders_job(app)["follow_ups"] == 1
-    assert enqueue_reminders_job(app)["follow_ups"] == 0
-    settings = {"MAIL_TRANSPORT": "smtp", "SMTP_HOST": smtp_server.host,
-                "SMTP_PORT": smtp_server.port, "SMTP_SECURITY": "none"}  # fmt: skip
-    previous = {key: app.config[key] for key in settings}
-    app.config.update(settings)
-    try:
-        with app.app_context():
-            deliver_due()
-    finally:
-        app.config.update(previous)
+    assert enqueue_reminders_job(smtp_app)["follow_ups"] == 1
+    assert enqueue_reminders_job(smtp_app)["follow_ups"] == 0
+    with smtp_app.app_context():
+        deliver_due()
     [mail] = [m for m in smtp_server.messages if m.rcpt_tos == (kim.email,)]
     assert mail.message["Subject"].endswith(": 回复函件")
+    assert mail.message["To"] == "김민지 <minji.kim@example.kr>"
     html = mail.message.get_body(("html",)).get_content()
-    link = f"{app.config['BASE_URL'].rstrip('/')}/follow-ups/{due.id}/edit"
+    link = f"{smtp_app.config['BASE_URL'].rstrip('/')}/follow-ups/{due.id}/edit"
     assert f'<a href="{link}">후속 조치 열기</a>' in html
-    assert "<td>회복 함수</td>" not in html and "<td>回复函件</td>" in html
+    assert "<td>回复函件</td>" in html
 
 
 def _scratch_app(url):
