@@ -106,6 +106,23 @@ def test_an_inactive_owner_is_refused(auth, client, meeting, make_user):
     assert f'<option value="{gone.id}"' not in page  # not offered either
 
 
+def test_an_owner_who_left_must_be_replaced_when_the_action_is_edited(auth, client, meeting,
+                                                                     make_user):  # fmt: skip
+    auth.login("coordinator", locale="en")
+    leaver = make_user("coordinator", name_zh="离职者")
+    follow_up = add_follow_up(meeting, leaver)
+    leaver.is_active_user = False
+    db.session.commit()
+    url = f"/follow-ups/{follow_up.id}/edit"
+    option = f'<option selected value="{leaver.id}">离职者 ({leaver.email})</option>'
+    assert option in client.get(url).text
+    response = client.post(url, data=_form(leaver, status="open", notes="改"))
+    assert response.status_code == 400
+    assert "Choose an active staff member as the owner." in response.text
+    db.session.expire_all()
+    assert follow_up.notes == ""
+
+
 def test_an_unknown_meeting_is_404(auth, client):
     user = auth.login("coordinator")
     assert client.post("/meetings/999999/follow-ups", data=_form(user)).status_code == 404

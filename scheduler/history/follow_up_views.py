@@ -38,8 +38,19 @@ def when_for_viewer(moment) -> str:
     return format_when(moment, viewer_zone())
 
 
-def _with_owners(form: FollowUpForm) -> FollowUpForm:
-    return form.set_owner_choices(services.active_owners(), user_name)
+def _with_owners(form: FollowUpForm, current=None) -> FollowUpForm:
+    """Offer the active staff; an owner who has left stays shown (and is refused on saving),
+    so the form never silently hands the action to someone else."""
+    owners = services.active_owners()
+    if current is not None and current not in owners:
+        owners = [current, *owners]
+    return form.set_owner_choices(owners, _owner_label)
+
+
+def _owner_label(user) -> str:
+    """The name with the e-mail, which tells apart two people of the same name."""
+    name = user_name(user)
+    return name if name == user.email else f"{name} ({user.email})"
 
 
 @bp.app_template_global()
@@ -114,7 +125,7 @@ def edit_follow_up(follow_up_id: int):
     follow_up = db.get_or_404(FollowUp, follow_up_id)
     if request.method == "POST" and not current_user.can_edit():
         abort(403)
-    form = _with_owners(FollowUpEditForm(obj=follow_up))
+    form = _with_owners(FollowUpEditForm(obj=follow_up), current=follow_up.owner)
     if request.method == "POST":
         return _save(form, follow_up.meeting, follow_up)
     return _show_form(form, follow_up.meeting, follow_up, 200)
