@@ -153,8 +153,7 @@ def listing(owner_id: int | None = None, overdue_before: date | None = None, sta
     *overdue_before*: only open actions due before that day (the viewer's today).
     """
     query = sa.select(FollowUp).options(
-        selectinload(FollowUp.owner),
-        selectinload(FollowUp.meeting).selectinload(Meeting.partners),
+        selectinload(FollowUp.owner), selectinload(FollowUp.meeting)
     )
     if owner_id is not None:
         query = query.where(FollowUp.owner_id == owner_id)
