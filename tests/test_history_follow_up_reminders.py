@@ -1,5 +1,7 @@
 """Reminder e-mails to follow-up owners: due 09:00 their time, in their language, sent once."""
 
+import email
+import email.policy
 import threading
 from datetime import UTC, date, datetime, timedelta
 
@@ -42,12 +44,12 @@ def _run(app, now):
     return counts
 
 
-def _text(row) -> str:
-    import email
-    import email.policy
+def _message(row):
+    return email.message_from_bytes(row.raw, policy=email.policy.default)
 
-    message = email.message_from_bytes(row.raw, policy=email.policy.default)
-    return message.get_body(("plain",)).get_content()
+
+def _text(row) -> str:
+    return _message(row).get_body(("plain",)).get_content()
 
 
 def test_the_reminder_is_due_at_nine_on_the_owners_clock(app, meeting, kim):
@@ -235,3 +237,14 @@ def test_two_job_runs_at_once_never_remind_twice(scratch_database_url):
     assert errors == []
     assert sum(sent) == 30 and len(subjects) == 30 and len(set(subjects)) == 30
     assert unsent == 0
+
+
+def test_user_text_is_escaped_in_the_html_mail_and_kept_on_one_subject_line(app, meeting, kim):
+    add_follow_up(meeting, kim, title="<b>签约</b> & 备忘录\r\nBcc: x@example.org")
+    _run(app, REMIND_SEOUL)
+    [row] = outbox_rows(KIND)
+    message = _message(row)
+    assert message["Bcc"] is None
+    assert message["Subject"].endswith(": <b>签约</b> & 备忘录 Bcc: x@example.org")
+    html = message.get_body(("html",)).get_content()
+    assert "<td>&lt;b&gt;签约&lt;/b&gt; &amp; 备忘录\r\nBcc: x@example.org</td>" in html
