@@ -81,6 +81,8 @@ def test_a_due_date_before_the_meeting_is_refused(auth, client, meeting, lang, m
         ({"title": "议" * 201}, "title", "At most 200 characters."),
         ({"owner_id": "999999"}, "owner_id", "Choose an active staff member as the owner."),
         ({"owner_id": "x'; --"}, "owner_id", "Choose an active staff member as the owner."),
+        ({"owner_id": "9" * 30}, "owner_id", "Choose an active staff member as the owner."),
+        ({"owner_id": ""}, "owner_id", "Choose an active staff member as the owner."),
         ({"due_date": "2030-13-01"}, "due_date", "Enter a date such as 2026-12-03."),
         ({"due_date": ""}, "due_date", "Enter a due date."),
         ({"notes": "x" * 5001}, "notes", "At most 5000 characters."),

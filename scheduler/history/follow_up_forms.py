@@ -12,9 +12,10 @@ STATUS_NAMES = {"open": _l("Open"), "done": _l("Done"), "dropped": _l("Dropped")
 
 
 def _owner_id(value) -> int:
-    """A posted owner id as an int; anything else becomes 0, which no account has."""
+    """A posted owner id as an int; anything else (or too big for the column) becomes 0,
+    which no account has."""
     text = str(value or "").strip()
-    return int(text) if text.isdigit() else 0
+    return int(text) if text.isdigit() and len(text) < 10 else 0
 
 
 class FollowUpForm(StrippedForm):
