@@ -54,7 +54,7 @@ def _owner_label(user) -> str:
 
 
 @bp.app_template_global()
-def new_follow_up_form(meeting: Meeting) -> FollowUpForm:
+def new_follow_up_form() -> FollowUpForm:
     """An empty form for the meeting page, offering the signed-in user as the owner."""
     form = _with_owners(FollowUpForm(formdata=None))
     form.owner_id.data = current_user.id
