@@ -57,6 +57,8 @@ class Config:
     OUTBOX_INTERVAL_SECONDS = int(os.environ.get("OUTBOX_INTERVAL_SECONDS", "30"))
     # Minutes before a meeting's start; a meeting's own `reminder_offsets` overrides them.
     REMINDER_OFFSETS_MINUTES = os.environ.get("REMINDER_OFFSETS_MINUTES", "1440,60")
+    # Owners of follow-up actions are reminded at 09:00 their time this many days before due.
+    FOLLOW_UP_REMINDER_DAYS = int(os.environ.get("FOLLOW_UP_REMINDER_DAYS", "2"))
     SCHEDULER_EMBEDDED = _env_bool("SCHEDULER_EMBEDDED", False)
     # Calendar feeds (scheduler/feeds): window, cancelled-meeting grace, token key, limits.
     FEED_DAYS_BACK = int(os.environ.get("FEED_DAYS_BACK", "90"))

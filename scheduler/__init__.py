@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.availability.views import bp as holidays_admin_bp
     from scheduler.contacts.io_views import bp as contacts_io_bp
     from scheduler.contacts.views import bp as contacts_bp
+    from scheduler.history.follow_up_views import bp as follow_ups_bp
     from scheduler.invites.outbox_views import bp as outbox_bp
     from scheduler.invites.rsvp_views import bp as rsvp_bp
     from scheduler.main.views import bp as main_bp
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.history.outcome_views import bp as outcomes_bp
 
     app.register_blueprint(outcomes_bp)
+    app.register_blueprint(follow_ups_bp)
     from scheduler.feeds.views import init_app as init_feeds
 
     init_feeds(app)

@@ -38,16 +38,19 @@ def deliver_outbox_job(app: Flask) -> dict:
 
 def enqueue_reminders_job(app: Flask) -> dict:
     """Queue the reminders that are due, in one transaction with their sent marks."""
+    from scheduler.history.follow_up_reminders import enqueue_due_follow_up_reminders
     from scheduler.invites.reminders import enqueue_due_reminders
 
     with app.app_context():
         try:
             counts = enqueue_due_reminders()
+            counts["follow_ups"] = enqueue_due_follow_up_reminders()["sent"]
             db.session.commit()
         finally:
             db.session.remove()
     if any(counts.values()):
-        log.info("reminders: %(sent)d queued, %(skipped)d skipped", counts)
+        log.info("reminders: %(sent)d queued, %(skipped)d skipped, %(follow_ups)d follow-ups",
+                 counts)  # fmt: skip
     return counts
 
 

@@ -133,6 +133,7 @@ MAIN_PAGES = (
     "/admin/users",
     "/admin/holidays?country=KR&year=2026",
     "/profile",
+    "/follow-ups/?who=all",
 )  # /audit/ is left out: it shows stored field names and values, which are data
 
 

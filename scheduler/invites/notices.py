@@ -11,17 +11,19 @@ from flask_babel import gettext as _
 from scheduler.i18n import localized, user_name
 from scheduler.invites.mail import build_message
 from scheduler.invites.outbox import enqueue
-from scheduler.invites.recipients import Recipient
+from scheduler.invites.recipients import Recipient, user_recipient
 from scheduler.timefmt import dual_clock, other_side_zone
 
 
 def organizer_recipient(meeting) -> Recipient | None:
     """The organizing staff member as a mail recipient (None without an e-mail)."""
-    user = meeting.organizer
-    if not user.email:
-        return None
-    lang = user.locale or "zh"
-    return Recipient(user.email, user_name(user, lang), lang, user.timezone)
+    return user_recipient(meeting.organizer)
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A page of this site as an absolute link under BASE_URL (for mail; no request needed)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["BASE_URL"].rstrip("/") + path
 
 
 def both_clocks(dt: datetime, recipient: Recipient, end: datetime | None = None) -> str:

@@ -15,12 +15,18 @@ class Recipient:
     timezone: str
 
 
+def user_recipient(user) -> Recipient | None:
+    """A staff account's mailbox, in the language they chose (Chinese by default)."""
+    if not user.email:
+        return None
+    lang = user.locale or "zh"
+    return Recipient(user.email, user_name(user, lang), lang, user.timezone)
+
+
 def recipient_of(participant) -> Recipient | None:
     """The participant's mailbox, or None when they have no e-mail (skipped, with a note)."""
     if participant.user is not None:
-        user = participant.user
-        lang = user.locale or "zh"
-        return Recipient(user.email, user_name(user, lang), lang, user.timezone)
+        return user_recipient(participant.user)
     if participant.contact is not None:
         contact = participant.contact
         if not contact.email:

@@ -61,9 +61,9 @@ def rsvp_url(participant, answer: str) -> str:
     """The absolute link (under BASE_URL) that offers *participant* to answer *answer*."""
     if answer not in RSVP_ANSWERS:
         raise ValueError(f"unknown RSVP answer: {answer!r}")
-    adapter = current_app.url_map.bind("localhost")
-    path = adapter.build("rsvp.respond", {"token": rsvp_token(participant), "answer": answer})
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    from scheduler.invites.notices import absolute_url
+
+    return absolute_url("rsvp.respond", token=rsvp_token(participant), answer=answer)
 
 
 def read_token(token: str) -> RSVPClaim:
@@ -146,6 +146,6 @@ def answer_sentence(answer: str, name: str, title: str) -> str:
 
 def meeting_page_url(meeting) -> str:
     """The staff page of *meeting*, absolute (for mail)."""
-    adapter = current_app.url_map.bind("localhost")
-    path = adapter.build("meetings.show_meeting", {"meeting_id": meeting.id})
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    from scheduler.invites.notices import absolute_url
+
+    return absolute_url("meetings.show_meeting", meeting_id=meeting.id)

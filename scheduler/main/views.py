@@ -14,7 +14,12 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index():
-    return render_template("main/index.html", overview=partner_overview())
+    """The dashboard, with the partner overview further down."""
+    from scheduler.history.dashboard import build_dashboard
+    from scheduler.templating import viewer_zone
+
+    dashboard = build_dashboard(current_user, viewer_zone())
+    return render_template("main/index.html", overview=partner_overview(), dashboard=dashboard)
 
 
 @bp.route("/language", methods=["POST"])

@@ -1,0 +1,205 @@
+"""The home page after sign-in: this week, invites waiting for answers, failed mail, overdue
+follow-ups and recent changes.
+
+Each section is a fixed number of set-based queries (related rows loaded in bulk), so the
+page costs the same number of SQL statements however many rows it shows.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager, selectinload
+
+from scheduler.audit.models import AuditEntry
+from scheduler.audit.views import ACTION_NAMES, OTHER_ACTION_NAMES
+from scheduler.contacts.models import Contact
+from scheduler.db import now_utc
+from scheduler.extensions import db
+from scheduler.history import follow_ups
+from scheduler.history.models import FollowUp, MeetingOutcome
+from scheduler.invites.models import OutboxMessage
+from scheduler.meetings.models import Meeting, Participant
+from scheduler.partners.models import Partner
+from scheduler.visits.models import Visit
+
+EDITOR_ROLES = ("admin", "coordinator")
+SHOWN_ROWS = 20
+RECENT_CHANGES = 10
+WAITING_STATUSES = ("confirmed", "tentative")
+# Changes worth seeing on the home page; the whole log (accounts, holidays…) is /audit/.
+CHANGE_TYPES = {
+    "meetings": _l("Meeting"),
+    "follow_ups": _l("Follow-up action"),
+    "meeting_outcomes": _l("Outcome"),
+    "attachments": _l("Attachment"),
+    "visits": _l("Visit"),
+    "partners": _l("Partner"),
+    "contacts": _l("Contact"),
+}
+
+
+@dataclass
+class Dashboard:
+    """What the home page shows to one user."""
+
+    week_start: date
+    week_meetings: list
+    waiting: list  # [(meeting, [participants waiting])], soonest first
+    waiting_count: int
+    failed_mail: int | None  # None: the user may not see the outbox
+    overdue: list
+    overdue_count: int
+    changes: list
+    change_links: dict = field(default_factory=dict)
+    type_names: ClassVar[dict] = CHANGE_TYPES
+    action_names: ClassVar[dict] = {**ACTION_NAMES, **OTHER_ACTION_NAMES}
+
+    @property
+    def week_end(self) -> date:
+        """Sunday of the week shown."""
+        return self.week_start + timedelta(days=6)
+
+    @property
+    def waiting_shown(self) -> int:
+        """How many waiting people are listed (at most SHOWN_ROWS of waiting_count)."""
+        return sum(len(people) for _meeting, people in self.waiting)
+
+
+def week_of(zone: str, now: datetime) -> tuple[date, datetime, datetime]:
+    """Monday of the week on the clock of *zone*, and the week as UTC instants [start, end)."""
+    monday = follow_ups.today_in(zone, now)
+    monday -= timedelta(days=monday.weekday())
+    start = datetime.combine(monday, time(0), tzinfo=ZoneInfo(zone))
+    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=ZoneInfo(zone))
+    return monday, start.astimezone(UTC), end.astimezone(UTC)
+
+
+def week_meetings(start: datetime, end: datetime) -> list[Meeting]:
+    """Meetings starting in [start, end) that are not cancelled, partners loaded in bulk."""
+    query = (
+        sa.select(Meeting)
+        .where(Meeting.start_dt >= start, Meeting.start_dt < end, Meeting.status != "cancelled")
+        .options(selectinload(Meeting.partners))
+        .order_by(Meeting.start_dt, Meeting.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def _waiting_people(user, now: datetime):
+    """Invited people with no answer yet, on upcoming confirmed or tentative meetings.
+
+    Contacts without an e-mail were never invited, so they are not waited for. Coordinators
+    and admins see every meeting; others the meetings they organize or take part in.
+    """
+    has_email = sa.and_(Contact.email.is_not(None), Contact.email != "")
+    invited = sa.or_(Participant.contact_id.is_(None), has_email)
+    query = (
+        sa.select(Participant)
+        .join(Participant.meeting)
+        .outerjoin(Participant.contact)
+        .where(
+            Participant.rsvp_status == "needs_action", invited,
+            Meeting.status.in_(WAITING_STATUSES), Meeting.start_dt > now,
+        )
+    )  # fmt: skip
+    if user.role not in EDITOR_ROLES:
+        mine = Meeting.participants.any(Participant.user_id == user.id)
+        query = query.where(sa.or_(Meeting.organizer_id == user.id, mine))
+    return query
+
+
+def waiting_for_answers(user, now: datetime) -> tuple[list, int]:
+    """Up to SHOWN_ROWS waiting people grouped by meeting (soonest first), and the total."""
+    query = _waiting_people(user, now)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.options(
+            contains_eager(Participant.meeting), contains_eager(Participant.contact),
+            selectinload(Participant.user),
+        ).order_by(Meeting.start_dt, Meeting.id, Participant.id).limit(SHOWN_ROWS)
+    )  # fmt: skip
+    grouped: dict[int, tuple] = {}
+    for participant in rows:
+        grouped.setdefault(participant.meeting_id, (participant.meeting, []))[1].append(participant)
+    return list(grouped.values()), total
+
+
+def failed_mail_count(user) -> int | None:
+    """Messages that could not be delivered, for those who may open the outbox page."""
+    if user.role not in EDITOR_ROLES:
+        return None
+    query = sa.select(sa.func.count()).where(OutboxMessage.status == "failed")
+    return db.session.scalar(query)
+
+
+def overdue_follow_ups(user, today: date) -> tuple[list[FollowUp], int]:
+    """The user's own overdue actions first; coordinators and admins see everyone's."""
+    only = None if user.role in EDITOR_ROLES else user.id
+    query = follow_ups.overdue(today, first_owner_id=user.id, only_owner_id=only)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    return list(db.session.scalars(query.limit(SHOWN_ROWS))), total
+
+
+def recent_changes() -> list[AuditEntry]:
+    """The latest changes to meetings, follow-ups, outcomes, visits, partners and contacts."""
+    query = (
+        sa.select(AuditEntry)
+        .where(AuditEntry.object_type.in_(CHANGE_TYPES))
+        .options(selectinload(AuditEntry.user))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(RECENT_CHANGES)
+    )
+    return list(db.session.scalars(query))
+
+
+# object_type → (its id column, what its page is found by, endpoint, endpoint argument)
+_PAGES = {
+    "meetings": (Meeting.id, Meeting.id, "meetings.show_meeting", "meeting_id"),
+    "meeting_outcomes": (
+        MeetingOutcome.id,
+        MeetingOutcome.meeting_id,
+        "meetings.show_meeting",
+        "meeting_id",
+    ),  # fmt: skip
+    "follow_ups": (FollowUp.id, FollowUp.id, "follow_ups.edit_follow_up", "follow_up_id"),
+    "visits": (Visit.id, Visit.id, "visits.show_visit", "visit_id"),
+    "partners": (Partner.id, Partner.slug, "partners.show_partner", "slug"),
+    "contacts": (Contact.id, Contact.id, "contacts.show_contact", "contact_id"),
+}
+
+
+def change_links(entries) -> dict:
+    """(object_type, id) → URL for the changed objects that still exist, in one query."""
+    if not entries:
+        return {}
+    lookups = []
+    for object_type, (key, target, _endpoint, _argument) in _PAGES.items():
+        ids = {e.object_id for e in entries if e.object_type == object_type and e.object_id}
+        lookups.append(
+            sa.select(sa.literal(object_type), key, sa.cast(target, sa.String)).where(key.in_(ids))
+        )
+    links = {}
+    for object_type, object_id, target in db.session.execute(sa.union_all(*lookups)):
+        _key, _target, endpoint, argument = _PAGES[object_type]
+        value = target if argument == "slug" else int(target)
+        links[object_type, object_id] = url_for(endpoint, **{argument: value})
+    return links
+
+
+def build_dashboard(user, zone: str, now: datetime | None = None) -> Dashboard:
+    """Every section of the home page for *user*, whose clock is *zone*."""
+    now = now or now_utc()
+    monday, start, end = week_of(zone, now)
+    waiting, waiting_count = waiting_for_answers(user, now)
+    overdue, overdue_count = overdue_follow_ups(user, follow_ups.today_in(zone, now))
+    changes = recent_changes()
+    return Dashboard(
+        week_start=monday, week_meetings=week_meetings(start, end), waiting=waiting,
+        waiting_count=waiting_count, failed_mail=failed_mail_count(user), overdue=overdue,
+        overdue_count=overdue_count, changes=changes, change_links=change_links(changes),
+    )  # fmt: skip
