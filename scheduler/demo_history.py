@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.history.models import FollowUp, MeetingOutcome
-from scheduler.history.signals import outcome_changed
+from scheduler.history.follow_ups import create_follow_up, set_status
+from scheduler.history.outcomes import save_outcome
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.signals import meeting_changed
@@ -87,27 +87,26 @@ def _minutes(partner: Partner, topic, agreement) -> str:
     )
 
 
-def _outcome(meeting: Meeting, partner: Partner, topic, rng: random.Random) -> None:
+def _outcome(meeting: Meeting, partner: Partner, topic, organizer, rng: random.Random) -> None:
     agreement = rng.choice(AGREEMENTS)
-    db.session.add(MeetingOutcome(
-        meeting=meeting,
-        summary_zh=f"双方就{topic[0]}深入交换意见，同意{agreement[0]}。",
-        summary_ko=f"양측은 {topic[1]}에 대해 폭넓게 의견을 나누고 {agreement[1]}에 합의했다.",
-        minutes=_minutes(partner, topic, agreement),
-        decisions=f"1. {agreement[0]} · {agreement[1]}\n2. 三个月内再次会商 · 3개월 안에 재협의",
-    ))  # fmt: skip
+    save_outcome(meeting, {
+        "summary_zh": f"双方就{topic[0]}深入交换意见，同意{agreement[0]}。",
+        "summary_ko": f"양측은 {topic[1]}에 대해 폭넓게 의견을 나누고 {agreement[1]}에 합의했다.",
+        "minutes": _minutes(partner, topic, agreement),
+        "decisions": f"1. {agreement[0]} · {agreement[1]}\n2. 三个月内再次会商 · 3개월 안에 재협의",
+    }, organizer)  # fmt: skip
 
 
 def _follow_ups(meeting: Meeting, owners: list, today: date, rng: random.Random) -> None:
     held_on = meeting.start_dt.date()
     for zh, ko in rng.sample(ACTIONS, rng.choice((0, 1, 1, 2))):
         due = held_on + timedelta(days=rng.choice((14, 21, 30, 45)))
-        status = "open" if due > today - timedelta(days=40) else rng.choice(CLOSED_STATUSES)
-        done_at = _at(due, 9, CN_ZONE) if status == "done" else None
-        db.session.add(FollowUp(
-            meeting=meeting, title=f"{zh} · {ko}", owner=rng.choice(owners), due_date=due,
-            status=status, completed_at=done_at and min(done_at, now_utc()),
-        ))  # fmt: skip
+        action = create_follow_up(meeting, {
+            "title": f"{zh} · {ko}", "owner_id": rng.choice(owners).id, "due_date": due,
+        })  # fmt: skip
+        if due <= today - timedelta(days=40):
+            status = rng.choice(CLOSED_STATUSES)
+            set_status(action, status, now=min(_at(due, 9, CN_ZONE), now_utc()))
 
 
 def _record(meeting: Meeting, status: str, reason: str = "") -> None:
@@ -167,10 +166,8 @@ class _Seeder:
             _record(meeting, "cancelled", "日程冲突 · 일정 충돌")
             return
         _record(meeting, "held")
-        _outcome(meeting, partner, topic, self.rng)
+        _outcome(meeting, partner, topic, self.organizer, self.rng)
         _follow_ups(meeting, self.owners, self.today, self.rng)
-        db.session.flush()
-        outcome_changed.send(meeting)
 
     def visit(self, direction: str) -> None:
         day, partner = self.take_day(days=2)
