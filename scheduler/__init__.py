@@ -88,6 +88,9 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.feeds.views import init_app as init_feeds
 
     init_feeds(app)
+    from scheduler.history.history_views import bp as history_bp  # timelines, statistics
+
+    app.register_blueprint(history_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
