@@ -72,6 +72,23 @@ def test_figures_count_exchanges_in_sql(client, exchanges):
     assert "<small>(1 项已逾期)</small>" in html
 
 
+def test_a_meeting_with_two_partners_counts_once_and_once_for_each(client, exchanges):
+    # 20:30 UTC on 30 June is 04:30 on 1 July in Changchun.
+    add_meeting(exchanges, datetime(2028, 6, 30, 20, 30, tzinfo=UTC), partners=("busan", "seoul"),
+                kind="forum")  # fmt: skip
+    _db.session.commit()
+    html = client.get("/history/statistics?year=2028").get_data(as_text=True)
+    assert _figure(html, "交流次数") == "6"
+    charts = _svgs(html)
+    table = html.split('id="chart-months-caption"')[1].split("</table>")[0]
+    months = re.findall(r'<tr><th scope="row">([^<]+)</th><td class="text-end">(\d+)</td>', table)
+    assert months[5:8] == [("6月", "1"), ("7月", "2"), ("8月", "1")]
+    partners = html.split('id="chart-partners-caption"')[1].split("</table>")[0]
+    assert re.findall(r'<th scope="row">([^<]+)</th><td class="text-end">(\d+)</td>', partners) == [
+        ("首尔特别市", "6"), ("釜山广域市", "1")]  # fmt: skip
+    assert "论坛或研讨会" in set(_texts(charts["chart-kinds"]))
+
+
 def test_year_over_year_and_partner_year_tables(client, exchanges):
     html = client.get("/history/statistics").get_data(as_text=True)
     yoy = re.findall(r'<tr><th scope="row">(\d{4})</th><td class="text-end">(\d+)</td>\s*'

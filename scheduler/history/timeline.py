@@ -211,12 +211,3 @@ def visits_for(filters: HistoryFilters, contact_id: int | None = None) -> list[V
         first, after = date(filters.year, 1, 1), date(filters.year + 1, 1, 1)
         query = query.where(Visit.start_date >= first, Visit.start_date < after)
     return list(db.session.scalars(query.order_by(Visit.start_date.desc(), Visit.id.desc())))
-
-
-def history_years(conditions: list | None = None) -> list[int]:
-    """The office years that have meetings (for the year filter), newest first."""
-    from scheduler.history.statistics import office_year_expr
-
-    year = office_year_expr(Meeting.start_dt)
-    query = sa.select(year).where(*(conditions or [])).group_by(year).order_by(year.desc())
-    return [int(y) for y in db.session.scalars(query) if y is not None]
