@@ -49,10 +49,12 @@ def bar_chart(
     """A bar chart of one or more *series* over *labels*, with its table and description."""
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
     chart = kind(**_config(len(series) > 1, len(labels), horizontal))
-    chart.x_labels = labels
+    # pygal stacks horizontal bars from the bottom up; reversed, they read top-down like the table.
+    order = (lambda items: list(reversed(items))) if horizontal else list
+    chart.x_labels = order(labels)
     chart.y_labels = value_ticks(max((max(v, default=0) for _n, v in series), default=0))
     for name, values in series:
-        chart.add(name, values)
+        chart.add(name, order(values))
     columns = [values for _name, values in series]
     rows = [[label, *values] for label, *values in zip(labels, *columns, strict=True)]
     description = describe(labels, [sum(values) for values in zip(*columns, strict=True)])
@@ -82,9 +84,16 @@ def _config(with_legend: bool, n_labels: int, horizontal: bool) -> dict:
 
 
 def value_ticks(highest: int) -> list[int]:
-    """Whole-number ticks from 0 past *highest* (counts have no fractions)."""
-    step = max(1, -(-highest // 5))
-    return list(range(0, highest + step + 1, step))
+    """About five round whole-number ticks (steps of 1, 2 or 5 × 10ⁿ) from 0 past *highest*."""
+    if highest <= 0:
+        return [0, 1]
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if step * 5 >= highest:
+                return list(range(0, highest + step, step))
+        magnitude *= 10
 
 
 def describe(labels: list[str], totals: list[int]) -> str:
