@@ -37,10 +37,14 @@ def _office_offset_minutes() -> int:
     return int(offset.total_seconds() // 60)
 
 
+def _is_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
 def _office_part(part: str, column) -> sa.ColumnElement:
     """The year or month of *column* (naive UTC in the database) on the office's clock."""
     minutes = _office_offset_minutes()
-    if db.session.get_bind().dialect.name == "sqlite":
+    if _is_sqlite():
         return _sqlite_office_part(part, column, minutes)
     interval = sa.literal_column(f"INTERVAL '{minutes} minutes'", sa.Interval)
     return sa.cast(sa.extract(part, sa.type_coerce(column, sa.DateTime) + interval), sa.Integer)
@@ -195,9 +199,16 @@ def _by_partner_and_year(partner: Partner | None, year: int | None):
     (A separate query: folding the partner links into the grouping above sorts more rows
     and measured slower than two passes.)"""
     year_expr = office_year_expr(Meeting.start_dt).label("year")
+    meeting_id = Meeting.id
+    if _is_sqlite():
+        # SQLite would look up each link's meeting by id, hopping around the wide meetings
+        # table; "+ 0" keeps it off that index, so it reads the meetings in order and finds
+        # their links in the narrow link index instead (3 times faster at 50,000 meetings).
+        meeting_id = Meeting.id + 0
     query = (
         sa.select(link.c.partner_id, year_expr, sa.func.count())
-        .join(Meeting, Meeting.id == link.c.meeting_id)
+        .select_from(link)
+        .join(Meeting, meeting_id == link.c.meeting_id)
         .where(*_counted(partner))
         .group_by(link.c.partner_id, year_expr)
     )
@@ -235,12 +246,11 @@ def _follow_ups(partner: Partner | None, year: int | None) -> tuple[dict[str, in
     """Follow-up actions of the selected meetings by status, and how many open ones are late."""
     conditions = meeting_conditions(HistoryFilters(partner=partner, year=year))
     late = sa.case((FollowUp.due_date < _office_today(), 1), else_=0)
-    query = (
-        sa.select(FollowUp.status, sa.func.count(), sa.func.coalesce(sa.func.sum(late), 0))
-        .join(Meeting, Meeting.id == FollowUp.meeting_id)
-        .where(*conditions)
-        .group_by(FollowUp.status)
-    )
+    query = sa.select(
+        FollowUp.status, sa.func.count(), sa.func.coalesce(sa.func.sum(late), 0)
+    ).group_by(FollowUp.status)
+    if conditions:  # all meetings need no look-up
+        query = query.where(FollowUp.meeting_id.in_(sa.select(Meeting.id).where(*conditions)))
     counts = dict.fromkeys(FOLLOW_UP_STATUSES, 0)
     overdue = 0
     for status, n, n_late in db.session.execute(query):
