@@ -59,13 +59,14 @@ def _render_timeline(filters, heading, endpoint, url_args, contact=None, **conte
     conditions = timeline.meeting_conditions(filters, contact_id)
     page = timeline.history_page(conditions, timeline.read_page(request.args))
     scope_partner = filters.partner if endpoint == "history.partner_timeline" else None
+    scope_ids = set(timeline.scope_partner_ids(scope_partner)) if scope_partner else set()
     page_args = {**filters.url_args(), **url_args}
     if endpoint != "history.index":
         page_args.pop("partner", None)  # the partner is in the path
     return render_template(
         "history/timeline.html", filters=filters, page=page, contact=contact, heading=heading,
-        scope_partner=scope_partner, endpoint=endpoint, url_args=url_args, page_args=page_args,
-        visits=timeline.visits_for(filters, contact_id), **context,
+        scope_partner=scope_partner, scope_ids=scope_ids, endpoint=endpoint, url_args=url_args,
+        page_args=page_args, visits=timeline.visits_for(filters, contact_id), **context,
     )  # fmt: skip
 
 

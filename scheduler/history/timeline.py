@@ -185,12 +185,12 @@ def group_by_year(meetings: list[Meeting]) -> list[tuple[int, list[Meeting]]]:
     return [(year, list(group)) for year, group in groupby(meetings, key=office_year)]
 
 
-def from_predecessor(meeting: Meeting, partner: Partner) -> list[Partner]:
-    """The predecessors through which *meeting* is in *partner*'s timeline (empty = its own)."""
+def from_predecessor(meeting: Meeting, partner: Partner, scope_ids: set[int]) -> list[Partner]:
+    """The predecessors through which *meeting* is in *partner*'s timeline (empty = its own);
+    *scope_ids* are the partner's and its predecessors' ids (scope_partner_ids)."""
     if any(p.id == partner.id for p in meeting.partners):
         return []
-    ids = set(scope_partner_ids(partner))
-    return [p for p in meeting.partners if p.id in ids]
+    return [p for p in meeting.partners if p.id in scope_ids]
 
 
 def visits_for(filters: HistoryFilters, contact_id: int | None = None) -> list[Visit]:
