@@ -72,6 +72,8 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.contacts.io_views import bp as contacts_io_bp
     from scheduler.contacts.views import bp as contacts_bp
     from scheduler.history.follow_up_views import bp as follow_ups_bp
+    from scheduler.history.history_views import bp as history_bp
+    from scheduler.history.outcome_views import bp as outcomes_bp
     from scheduler.invites.outbox_views import bp as outbox_bp
     from scheduler.invites.rsvp_views import bp as rsvp_bp
     from scheduler.main.views import bp as main_bp
@@ -84,12 +86,9 @@ def register_blueprints(app: Flask) -> None:
     blueprints = (main_bp, auth_bp, partners_bp, contacts_bp, contacts_io_bp, admin_bp, audit_bp,
                   holidays_admin_bp, meetings_bp, visits_bp, calendar_bp,
                   meeting_ics_bp, rsvp_bp, outbox_bp)  # fmt: skip
-    for bp in blueprints:
+    history = (outcomes_bp, follow_ups_bp, history_bp)
+    for bp in (*blueprints, *history):
         app.register_blueprint(bp)
-    from scheduler.history.outcome_views import bp as outcomes_bp
-
-    app.register_blueprint(outcomes_bp)
-    app.register_blueprint(follow_ups_bp)
     from scheduler.feeds.views import init_app as init_feeds
 
     init_feeds(app)

@@ -72,8 +72,8 @@ def template_rows() -> Iterator[list[str]]:
     return table_rows([TEMPLATE_EXAMPLE])
 
 
-def to_bytes(rows: Iterable[list[str]], file_format: str) -> bytes:
-    return to_xlsx(rows) if file_format == "xlsx" else to_csv(rows)
+def to_bytes(rows: Iterable[list[str]], file_format: str, sheet_title: str = "contacts") -> bytes:
+    return to_xlsx(rows, sheet_title) if file_format == "xlsx" else to_csv(rows)
 
 
 def to_csv(rows: Iterable[list[str]]) -> bytes:
@@ -83,10 +83,10 @@ def to_csv(rows: Iterable[list[str]]) -> bytes:
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
-def to_xlsx(rows: Iterable[list[str]]) -> bytes:
+def to_xlsx(rows: Iterable[list[str]], sheet_title: str = "contacts") -> bytes:
     """One worksheet, every cell a string (control characters Excel refuses are dropped)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("contacts")
+    sheet = workbook.create_sheet(sheet_title)
     sheet.freeze_panes = "A2"
     for row in rows:
         sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])

@@ -2,8 +2,9 @@
 
 from flask.cli import AppGroup
 
-history_cli = AppGroup("history", help="Exchange history: search index, exports.")
+from scheduler.history.attachment_cli import check_uploads_command
+from scheduler.history.exports_cli import export_command
 
-from scheduler.history.attachment_cli import check_uploads_command  # noqa: E402 - after the group
-
-history_cli.add_command(check_uploads_command)
+history_cli = AppGroup("history", help="Exchange history: search index, exports, uploads.")
+for command in (check_uploads_command, export_command):
+    history_cli.add_command(command)

@@ -1,0 +1,184 @@
+"""History exports: CSV and XLSX bytes by page and by CLI, localized headers, the list's
+filters, formula injection neutralized like the contact export, and bad input."""
+
+import codecs
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from scheduler.extensions import db as _db
+from tests.history_timeline_support import add_meeting, at
+
+HEADERS = {
+    "zh": ["编号", "日期（长春）", "时间（长春）", "时间（首尔）", "类别", "状态", "会议名称",
+           "合作方", "参加人员", "成果摘要", "决定事项"],
+    "ko": ["번호", "날짜(창춘)", "시간(창춘)", "시간(서울)", "구분", "상태", "회의명",
+           "협력 기관", "참석자", "성과 요약", "결정 사항"],
+    "en": ["No.", "Date (Changchun)", "Time (Changchun)", "Time (Seoul)", "Kind", "Status",
+           "Meeting title", "Partners", "Participants", "Outcome summary", "Decisions"],
+}  # fmt: skip
+
+
+def _csv_rows(body: bytes) -> list[list[str]]:
+    assert body.startswith(codecs.BOM_UTF8)
+    return list(csv.reader(io.StringIO(body[len(codecs.BOM_UTF8) :].decode("utf-8"))))
+
+
+def _xlsx_rows(body: bytes) -> list[list[str]]:
+    workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+    assert workbook.sheetnames == ["history"]
+    return [[cell or "" for cell in row] for row in workbook["history"].iter_rows(values_only=True)]
+
+
+@pytest.fixture
+def exported(auth, db, make_contact):
+    user = auth.login("coordinator", locale="zh", timezone="Asia/Shanghai")
+    contact = make_contact("seoul")
+    meetings = [
+        add_meeting(user, at(2028, 3), title_zh="=HYPERLINK(\"http://x\")", title_ko="-2+3",
+                    outcome=("+成果", "@성과"), contacts=[contact]),
+        add_meeting(user, at(2028, 12, 31, 17), partners=("busan", "seoul"), kind="signing",
+                    status="confirmed", title_zh="签约仪式"),
+        add_meeting(user, at(2027, 5), partners=("busan",), title_zh="釜山 2027"),
+    ]  # fmt: skip
+    db.session.commit()
+    return meetings
+
+
+def test_csv_export_has_localized_headers_and_neutralized_cells(client, exported):
+    first, signing, _old = exported
+    response = client.get("/history/export.csv?partner=seoul")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="history-seoul-all-years.csv"'
+    )
+    assert response.headers["Cache-Control"] == "private, no-store"
+    rows = _csv_rows(response.data)
+    assert rows[0] == HEADERS["zh"]
+    assert rows[1] == [
+        str(signing.id),
+        "2029-01-01",
+        "01:00–02:30",
+        "02:00–03:30",
+        "签约（备忘录或协议）",
+        "已确认",
+        "签约仪式",
+        "首尔特别市; 釜山广域市",
+        "王芳",
+        "",
+        "",
+    ]
+    assert rows[2] == [
+        str(first.id),
+        "2028-03-15",
+        "10:00–11:30",
+        "11:00–12:30",
+        "视频连线",
+        "已举行",
+        '\'=HYPERLINK("http://x")',
+        "首尔特别市",
+        "王芳; 金敏洙",
+        "'+成果",
+        "签署合作备忘录",
+    ]
+    assert len(rows) == 3
+
+
+def test_xlsx_export_with_the_lists_filters_in_korean(auth, client, exported):
+    auth.logout()
+    auth.login("viewer", locale="ko")
+    response = client.get("/history/export.xlsx?year=2028&kind=video_link&status=held")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="history-all-2028.xlsx"'
+    )
+    rows = _xlsx_rows(response.data)
+    assert rows[0] == HEADERS["ko"]
+    assert [row[6] for row in rows[1:]] == ["'-2+3"]
+    assert rows[1][9] == "'@성과" and rows[1][4] == "화상회의" and rows[1][8] == "왕팡; 김민수"
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_year_without_exchanges_gives_headers_only(client, exported, file_format):
+    response = client.get(f"/history/export.{file_format}?year=2020")
+    assert response.status_code == 200
+    read = _csv_rows if file_format == "csv" else _xlsx_rows
+    assert read(response.data) == [HEADERS["zh"]]
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [("/history/export.pdf", 404), ("/history/export.csv?partner=atlantis", 404),
+     ("/history/export.csv?year=1900", 400), ("/history/export.xlsx?year=x", 400),
+     ("/history/export.csv?kind=zzz&status=zzz", 200)],
+)  # fmt: skip
+def test_bad_input(client, exported, url, status):
+    assert client.get(url).status_code == status
+
+
+def test_cli_export_csv_in_korean_for_a_partner_and_year(app, exported, tmp_path):
+    out = tmp_path / "busan.csv"
+    result = app.test_cli_runner().invoke(
+        args=["history", "export", "--format", "csv", "--out", str(out), "--partner", "busan",
+              "--year", "2027", "--lang", "ko"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Wrote 1 exchanges to {out}.\n"
+    rows = _csv_rows(out.read_bytes())
+    assert rows[0] == HEADERS["ko"]
+    assert rows[1][2:8] == [
+        "10:00–11:30",
+        "11:00–12:30",
+        "화상회의",
+        "개최 완료",
+        "화상회의 2027-05-15",
+        "부산광역시",
+    ]
+
+
+def test_cli_export_xlsx_in_english_with_everything(app, exported, tmp_path):
+    out = tmp_path / "all.xlsx"
+    result = app.test_cli_runner().invoke(
+        args=["history", "export", "--format", "xlsx", "--out", str(out), "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = _xlsx_rows(out.read_bytes())
+    assert rows[0] == HEADERS["en"]
+    assert [row[4] for row in rows[1:]] == ["MOU or agreement signing", "Video link", "Video link"]
+
+
+def test_cli_export_for_an_empty_year_writes_headers(app, exported, tmp_path):
+    out = tmp_path / "empty.csv"
+    result = app.test_cli_runner().invoke(
+        args=["history", "export", "--format", "csv", "--out", str(out), "--year", "2020"]
+    )
+    assert result.exit_code == 0 and result.output == f"Wrote 0 exchanges to {out}.\n"
+    assert _csv_rows(out.read_bytes()) == [HEADERS["zh"]]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [(["--partner", "atlantis"], "no partner called 'atlantis'"),
+     (["--year", "1800"], "1800 is not in the range 1992<=x<=2100"),
+     (["--lang", "fr"], "'fr' is not one of 'zh', 'ko', 'en'")],
+)  # fmt: skip
+def test_cli_refuses_bad_options(app, exported, tmp_path, extra, message):
+    out = tmp_path / "x.csv"
+    result = app.test_cli_runner().invoke(
+        args=["history", "export", "--format", "csv", "--out", str(out), *extra]
+    )
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not out.exists()
+
+
+def test_export_reads_in_batches_and_keeps_every_row(client, exported):
+    user = exported[0].organizer
+    for day in range(1, 29):
+        add_meeting(user, at(2026, 2, day), partners=("ulsan",))
+    _db.session.commit()
+    rows = _csv_rows(client.get("/history/export.csv?partner=ulsan").data)
+    assert len(rows) == 29 and rows[1][1] == "2026-02-28" and rows[-1][1] == "2026-02-01"
