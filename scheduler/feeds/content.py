@@ -36,9 +36,11 @@ def _raw(column):
     return sa.type_coerce(column, sa.String).label(column.key)
 
 
-# One feed row: id, updated_at, sequence, start_dt, timezone, series_id (a SQLAlchemy Row).
+# One feed row: id, updated_at, sequence, start_dt, timezone, series_id, end_dt, status
+# (a SQLAlchemy Row). end_dt and status say when the row leaves the feed with time.
 ROW_COLUMNS = (Meeting.id, _raw(Meeting.updated_at), Meeting.sequence, _raw(Meeting.start_dt),
-               Meeting.timezone, Meeting.series_id)  # fmt: skip
+               Meeting.timezone, Meeting.series_id, _raw(Meeting.end_dt),
+               Meeting.status)  # fmt: skip
 
 
 def as_utc(raw) -> datetime:
@@ -73,13 +75,26 @@ class Snapshot:
     context_version: str
     fingerprint: str
     newest_change: datetime | None
+    valid_until: datetime | None = None  # when time alone changes the contents (None: never)
+
+
+def _rules() -> tuple[timedelta, relativedelta, timedelta]:
+    """(days back, months ahead, days a cancellation stays) from the settings."""
+    config = current_app.config
+    return (timedelta(days=int(config.get("FEED_DAYS_BACK", 90))),
+            relativedelta(months=int(config.get("FEED_MONTHS_AHEAD", 18))),
+            timedelta(days=int(config.get("FEED_CANCELLED_DAYS", 14))))  # fmt: skip
+
+
+def rules_key() -> str:
+    """Names the rendering and the rules: a cached body made under other ones is rebuilt."""
+    back, ahead, cancelled = _rules()
+    return f"{RENDER_VERSION}:{back.days}:{ahead.months + 12 * ahead.years}:{cancelled.days}"
 
 
 def window(now: datetime) -> tuple[datetime, datetime]:
     """(start, end) of the default feed window: FEED_DAYS_BACK back, FEED_MONTHS_AHEAD ahead."""
-    config = current_app.config
-    back = timedelta(days=int(config.get("FEED_DAYS_BACK", 90)))
-    ahead = relativedelta(months=int(config.get("FEED_MONTHS_AHEAD", 18)))
+    back, ahead, _cancelled = _rules()
     return now - back, now + ahead
 
 
@@ -100,9 +115,8 @@ def _scope_filter(feed: Feed):
 
 
 def _status_filter(feed: Feed, now: datetime):
-    days = int(current_app.config.get("FEED_CANCELLED_DAYS", 14))
     recently_cancelled = sa.and_(
-        Meeting.status == "cancelled", Meeting.updated_at >= now - timedelta(days=days)
+        Meeting.status == "cancelled", Meeting.updated_at >= now - _rules()[2]
     )
     shown = ("tentative", "confirmed", "held", "postponed")
     if feed.scope in STAFF_SCOPES:
@@ -120,6 +134,40 @@ def feed_rows(feed: Feed, now: datetime) -> list:
         .order_by(Meeting.start_dt, Meeting.id)
     )
     return db.session.execute(query).all()
+
+
+def _entering_at(start: datetime, ahead: relativedelta) -> datetime:
+    """The last whole second before a meeting starting at *start* enters the window.
+
+    ``now + ahead`` clamps month ends, so ``start - ahead`` is only a first guess (at most a
+    few days early): the exact moment is searched to the second, rounded down (early is safe).
+    """
+    low, high = 0, 4 * 24 * 3600  # seconds after start - ahead; high is surely inside
+    first = start - ahead
+    while low < high:
+        middle = (low + high) // 2
+        if first + timedelta(seconds=middle) + ahead > start:
+            high = middle
+        else:
+            low = middle + 1
+    return first + timedelta(seconds=low - 1)
+
+
+def valid_until(feed: Feed, rows: list, now: datetime) -> datetime | None:
+    """The first moment at which time alone can change *feed*'s rows: a row ends more than
+    FEED_DAYS_BACK ago, a cancellation ages out, or the next meeting enters the window."""
+    back, ahead, cancelled_days = _rules()
+    moments = [as_utc(min(row.end_dt for row in rows)) + back] if rows else []
+    cancelled = [row.updated_at for row in rows if row.status == "cancelled"]
+    if cancelled:
+        moments.append(as_utc(min(cancelled)) + cancelled_days)
+    later = sa.select(sa.func.min(Meeting.start_dt)).where(
+        Meeting.start_dt >= window(now)[1], _scope_filter(feed), _status_filter(feed, now)
+    )
+    upcoming = db.session.scalar(later)
+    if upcoming is not None:
+        moments.append(_entering_at(upcoming, ahead))
+    return min(moments, default=None)
 
 
 def series_versions(series_ids: set[int]) -> list[SeriesVersion]:
@@ -165,4 +213,5 @@ def snapshot(feed: Feed, lang: str, now: datetime) -> Snapshot:
     changes = [s.newest for s in series]
     if singles:
         changes.append(as_utc(max(row.updated_at for row in singles)))
-    return Snapshot(singles, series, context, fingerprint, max(changes, default=None))
+    newest = max(changes, default=None)
+    return Snapshot(singles, series, context, fingerprint, newest, valid_until(feed, rows, now))

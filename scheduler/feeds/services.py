@@ -1,8 +1,10 @@
 """Create, rotate and revoke feeds; serve one feed's body with its validators; count fetches."""
 
 import hashlib
+import hmac
 import threading
 import time
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -12,9 +14,9 @@ from sqlalchemy.orm import defer
 from scheduler.audit.services import record
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.feeds import content, render
+from scheduler.feeds import content, invalidation, render
 from scheduler.feeds.models import FEED_LANGUAGES, Feed, FeedBody
-from scheduler.feeds.tokens import new_token, token_hash
+from scheduler.feeds.tokens import is_well_formed, new_token, token_hash
 
 
 class FeedError(Exception):
@@ -120,28 +122,136 @@ def _cached(feed_id: int, lang: str) -> FeedBody | None:
     return db.session.scalar(query.options(defer(FeedBody.body)))
 
 
-def current_body(feed: Feed, lang: str, now: datetime | None = None) -> FeedBody:
-    """The feed's cached body row, rebuilt first when anything it shows has changed.
+def feed_state(token: str, lang: str | None):
+    """One indexed read: the active feed of *token* with its cached body's validators and the
+    current change generation, or None (malformed, unknown, rotated or revoked token).
+
+    The row has id, language (the feed's own), lang (the one served), etag, last_modified,
+    validated_as, valid_until and generation; etag is None when nothing is cached yet.
+    """
+    if not is_well_formed(token):
+        return None
+    wanted = token_hash(token)
+    served = sa.literal(lang) if lang else Feed.language
+    query = (
+        sa.select(Feed.id, Feed.token_hash, Feed.language, Feed.revoked_at,
+                  served.label("lang"), FeedBody.etag, FeedBody.last_modified,
+                  FeedBody.validated_as, FeedBody.valid_until,
+                  invalidation.current_generation().label("generation"))
+        .outerjoin(FeedBody, sa.and_(FeedBody.feed_id == Feed.id, FeedBody.language == served))
+        .where(Feed.token_hash == wanted)
+    )  # fmt: skip
+    state = db.session.execute(query).first()
+    if state is None or not hmac.compare_digest(state.token_hash, wanted):
+        return None
+    return state if state.revoked_at is None else None
+
+
+def validation_key(generation) -> str:
+    """What a body is checked against: the change generation and the feed rules."""
+    return f"{generation}|{content.rules_key()}"
+
+
+def is_current(state, now: datetime) -> bool:
+    """True when *state*'s cached body is certainly what a rebuild would make now."""
+    if state.etag is None or state.generation is None:
+        return False
+    if state.validated_as != validation_key(state.generation):
+        return False
+    return state.valid_until is None or now < state.valid_until
+
+
+def current_body(feed: Feed, lang: str, now: datetime | None = None, generation=None):
+    """The feed's cached body row (body deferred), rebuilt first when what it shows changed.
 
     Comparing fingerprints of the current data makes the cache exact: any change of a
     meeting, series, partner name or membership gives a new fingerprint in the same request.
+    *generation* must be read before the data (a change committed in between then only
+    causes one more check, never a stale body); it is read here when not given.
     """
     now = now or now_utc()
+    if generation is None:
+        generation = db.session.scalar(sa.select(invalidation.current_generation()))
+    validated_as = validation_key(generation)
     snap = content.snapshot(feed, lang, now)
     cached = _cached(feed.id, lang)
     if cached is not None and cached.fingerprint == snap.fingerprint:
+        if (cached.validated_as, cached.valid_until) != (validated_as, snap.valid_until):
+            cached.validated_as, cached.valid_until = validated_as, snap.valid_until
+            _save(cached)
         return cached
     body = render.feed_body(feed, lang, reader_zone(feed, lang), snap)
     etag = '"' + hashlib.sha256(body).hexdigest() + '"'
     modified = _last_modified(snap, cached, etag, now)
     row = FeedBody(feed_id=feed.id, language=lang, fingerprint=snap.fingerprint, etag=etag,
-                   last_modified=modified, body=body)  # fmt: skip
+                   last_modified=modified, body=body, validated_as=validated_as,
+                   valid_until=snap.valid_until)  # fmt: skip
+    bodies.put(feed.id, lang, etag, body)
+    return _save(row)
+
+
+def _save(row: FeedBody) -> FeedBody:
     try:
         with db.session.begin_nested():
-            row = db.session.merge(row)
+            return db.session.merge(row)
     except sa.exc.IntegrityError:
-        pass  # another worker stored this body first
-    return row
+        return row  # another worker stored this body first
+
+
+def body_of(state) -> tuple[str, datetime, bytes]:
+    """(etag, last_modified, body) of the cached body *state* names: from this process's
+    memory when it holds that ETag, else read (a newer body stored meanwhile is as good)."""
+    body = bodies.get(state.id, state.lang, state.etag)
+    if body is not None:
+        return state.etag, state.last_modified, body
+    query = sa.select(FeedBody.etag, FeedBody.last_modified, FeedBody.body).where(
+        FeedBody.feed_id == state.id, FeedBody.language == state.lang
+    )
+    etag, modified, body = db.session.execute(query).one()
+    bodies.put(state.id, state.lang, etag, body)
+    return etag, modified, body
+
+
+class BodyMemory:
+    """This process's copies of recently served bodies, keyed by feed, language and ETag.
+
+    The ETag is a hash of the bytes, so a copy can never be stale: when the database names
+    another ETag the copy is simply not used. Bounded by FEED_MEMORY_BYTES (least recently
+    used first out); it only spares reading the body from the database on every request.
+    """
+
+    def __init__(self):
+        self._bodies: OrderedDict[tuple, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, feed_id: int, lang: str, etag: str) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get((feed_id, lang, etag))
+            if body is not None:
+                self._bodies.move_to_end((feed_id, lang, etag))
+            return body
+
+    def put(self, feed_id: int, lang: str, etag: str, body: bytes) -> None:
+        limit = int(current_app.config.get("FEED_MEMORY_BYTES", 64 * 1024 * 1024))
+        with self._lock:
+            for key in [k for k in self._bodies if k[:2] == (feed_id, lang)]:
+                self._size -= len(self._bodies.pop(key))
+            if len(body) > limit:
+                return
+            self._bodies[(feed_id, lang, etag)] = body
+            self._size += len(body)
+            while self._size > limit:
+                _key, oldest = self._bodies.popitem(last=False)
+                self._size -= len(oldest)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._bodies.clear()
+            self._size = 0
+
+
+bodies = BodyMemory()
 
 
 class FetchCounter:
