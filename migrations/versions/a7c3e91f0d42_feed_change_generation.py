@@ -1,4 +1,5 @@
-"""feed change generation: cached feed bodies are checked against one counter
+"""feed change generation: cached feed validators are checked against one counter; the
+body bytes are no longer stored (they are the cached event blocks joined)
 
 Revision ID: a7c3e91f0d42
 Revises: e683bb55d2eb
@@ -28,10 +29,13 @@ def upgrade():
     with op.batch_alter_table('feed_bodies', schema=None) as batch_op:
         batch_op.add_column(sa.Column('validated_as', sa.String(length=100), server_default='', nullable=False))
         batch_op.add_column(sa.Column('valid_until', scheduler.db.UTCDateTime(), nullable=True))
+        batch_op.drop_column('body')
 
 
 def downgrade():
+    op.execute('DELETE FROM feed_bodies')  # a cache: rebuilt on the next request
     with op.batch_alter_table('feed_bodies', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('body', sa.LargeBinary(), nullable=False))
         batch_op.drop_column('valid_until')
         batch_op.drop_column('validated_as')
     op.drop_table('feed_changes')

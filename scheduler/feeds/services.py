@@ -4,17 +4,16 @@ import hashlib
 import hmac
 import threading
 import time
-from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import defer
 
 from scheduler.audit.services import record
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.feeds import content, invalidation, render
+from scheduler.feeds import content, invalidation, memory, render
 from scheduler.feeds.models import FEED_LANGUAGES, Feed, FeedBody
 from scheduler.feeds.tokens import is_well_formed, new_token, token_hash
 
@@ -117,31 +116,36 @@ def _last_modified(snap, previous: FeedBody | None, etag: str, now: datetime) ->
     return max(_seconds(now), previous.last_modified + timedelta(seconds=1))
 
 
-def _cached(feed_id: int, lang: str) -> FeedBody | None:
-    query = sa.select(FeedBody).where(FeedBody.feed_id == feed_id, FeedBody.language == lang)
-    return db.session.scalar(query.options(defer(FeedBody.body)))
+def _state_query():
+    """The one read of a feed request, built once: token → feed, cached validators, generation.
+
+    ``:lang`` is the requested language or NULL for the feed's own.
+    """
+    served = sa.func.coalesce(sa.bindparam("lang", type_=sa.String), Feed.language)
+    return (
+        sa.select(Feed.id, Feed.token_hash, Feed.revoked_at, served.label("lang"),
+                  FeedBody.etag, FeedBody.last_modified, FeedBody.validated_as,
+                  FeedBody.valid_until, invalidation.current_generation().label("generation"))
+        .outerjoin(FeedBody, sa.and_(FeedBody.feed_id == Feed.id, FeedBody.language == served))
+        .where(Feed.token_hash == sa.bindparam("token_hash"))
+    )  # fmt: skip
+
+
+_STATE_QUERY = _state_query()
 
 
 def feed_state(token: str, lang: str | None):
-    """One indexed read: the active feed of *token* with its cached body's validators and the
+    """One indexed read: the active feed of *token* with its cached validators and the
     current change generation, or None (malformed, unknown, rotated or revoked token).
 
-    The row has id, language (the feed's own), lang (the one served), etag, last_modified,
-    validated_as, valid_until and generation; etag is None when nothing is cached yet.
+    The row has id, lang (the language served), etag, last_modified, validated_as,
+    valid_until and generation; etag is None when nothing is cached yet.
     """
     if not is_well_formed(token):
         return None
     wanted = token_hash(token)
-    served = sa.literal(lang) if lang else Feed.language
-    query = (
-        sa.select(Feed.id, Feed.token_hash, Feed.language, Feed.revoked_at,
-                  served.label("lang"), FeedBody.etag, FeedBody.last_modified,
-                  FeedBody.validated_as, FeedBody.valid_until,
-                  invalidation.current_generation().label("generation"))
-        .outerjoin(FeedBody, sa.and_(FeedBody.feed_id == Feed.id, FeedBody.language == served))
-        .where(Feed.token_hash == wanted)
-    )  # fmt: skip
-    state = db.session.execute(query).first()
+    found = db.session.connection().execute(_STATE_QUERY, {"token_hash": wanted, "lang": lang})
+    state = found.first()
     if state is None or not hmac.compare_digest(state.token_hash, wanted):
         return None
     return state if state.revoked_at is None else None
@@ -161,8 +165,17 @@ def is_current(state, now: datetime) -> bool:
     return state.valid_until is None or now < state.valid_until
 
 
-def current_body(feed: Feed, lang: str, now: datetime | None = None, generation=None):
-    """The feed's cached body row (body deferred), rebuilt first when what it shows changed.
+@dataclass(frozen=True)
+class Served:
+    """What a feed request answers with: validators and the bytes they stand for."""
+
+    etag: str
+    last_modified: datetime
+    body: bytes
+
+
+def current_body(feed: Feed, lang: str, now: datetime | None = None, generation=None) -> Served:
+    """The feed's bytes and validators now; the validators row is stored when they changed.
 
     Comparing fingerprints of the current data makes the cache exact: any change of a
     meeting, series, partner name or membership gives a new fingerprint in the same request.
@@ -172,86 +185,50 @@ def current_body(feed: Feed, lang: str, now: datetime | None = None, generation=
     now = now or now_utc()
     if generation is None:
         generation = db.session.scalar(sa.select(invalidation.current_generation()))
-    validated_as = validation_key(generation)
     snap = content.snapshot(feed, lang, now)
-    cached = _cached(feed.id, lang)
+    cached = db.session.get(FeedBody, (feed.id, lang))
+    body = None
     if cached is not None and cached.fingerprint == snap.fingerprint:
-        if (cached.validated_as, cached.valid_until) != (validated_as, snap.valid_until):
-            cached.validated_as, cached.valid_until = validated_as, snap.valid_until
-            _save(cached)
-        return cached
-    body = render.feed_body(feed, lang, reader_zone(feed, lang), snap)
-    etag = '"' + hashlib.sha256(body).hexdigest() + '"'
-    modified = _last_modified(snap, cached, etag, now)
-    row = FeedBody(feed_id=feed.id, language=lang, fingerprint=snap.fingerprint, etag=etag,
-                   last_modified=modified, body=body, validated_as=validated_as,
-                   valid_until=snap.valid_until)  # fmt: skip
-    bodies.put(feed.id, lang, etag, body)
-    return _save(row)
+        body = memory.bodies.get((feed.id, lang, cached.etag))
+    etag = cached.etag if body is not None else None
+    if body is None:
+        body = render.feed_body(feed, lang, reader_zone(feed, lang), snap)
+        etag = '"' + hashlib.sha256(body).hexdigest() + '"'
+    row = cached or FeedBody(feed_id=feed.id, language=lang)
+    if row.etag != etag:
+        row.last_modified = _last_modified(snap, cached, etag, now)
+    row.fingerprint, row.etag, row.valid_until = snap.fingerprint, etag, snap.valid_until
+    row.validated_as = validation_key(generation)
+    _save(row)
+    remember(feed.id, lang, etag, body)
+    return Served(etag, row.last_modified, body)
 
 
-def _save(row: FeedBody) -> FeedBody:
+def remember(feed_id: int, lang: str, etag: str, body: bytes) -> None:
+    """Keep *body* in this process, replacing older bodies of the same feed and language."""
+    memory.bodies.put_many({(feed_id, lang, etag): body},
+                           replaces=lambda key: key[:2] == (feed_id, lang))  # fmt: skip
+
+
+def _save(row: FeedBody) -> None:
+    """Store the validators in a savepoint; when another worker stored them first, keep its."""
+    if row in db.session and not db.session.is_modified(row):
+        return
     try:
         with db.session.begin_nested():
-            return db.session.merge(row)
+            db.session.add(row)
     except sa.exc.IntegrityError:
-        return row  # another worker stored this body first
+        pass
 
 
-def body_of(state) -> tuple[str, datetime, bytes]:
-    """(etag, last_modified, body) of the cached body *state* names: from this process's
-    memory when it holds that ETag, else read (a newer body stored meanwhile is as good)."""
-    body = bodies.get(state.id, state.lang, state.etag)
+def body_of(state) -> Served:
+    """The bytes *state*'s ETag stands for: this process's copy, else rebuilt (from cached
+    blocks) by `current_body`, which also notices if the data changed meanwhile."""
+    body = memory.bodies.get((state.id, state.lang, state.etag))
     if body is not None:
-        return state.etag, state.last_modified, body
-    query = sa.select(FeedBody.etag, FeedBody.last_modified, FeedBody.body).where(
-        FeedBody.feed_id == state.id, FeedBody.language == state.lang
-    )
-    etag, modified, body = db.session.execute(query).one()
-    bodies.put(state.id, state.lang, etag, body)
-    return etag, modified, body
-
-
-class BodyMemory:
-    """This process's copies of recently served bodies, keyed by feed, language and ETag.
-
-    The ETag is a hash of the bytes, so a copy can never be stale: when the database names
-    another ETag the copy is simply not used. Bounded by FEED_MEMORY_BYTES (least recently
-    used first out); it only spares reading the body from the database on every request.
-    """
-
-    def __init__(self):
-        self._bodies: OrderedDict[tuple, bytes] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, feed_id: int, lang: str, etag: str) -> bytes | None:
-        with self._lock:
-            body = self._bodies.get((feed_id, lang, etag))
-            if body is not None:
-                self._bodies.move_to_end((feed_id, lang, etag))
-            return body
-
-    def put(self, feed_id: int, lang: str, etag: str, body: bytes) -> None:
-        limit = int(current_app.config.get("FEED_MEMORY_BYTES", 64 * 1024 * 1024))
-        with self._lock:
-            for key in [k for k in self._bodies if k[:2] == (feed_id, lang)]:
-                self._size -= len(self._bodies.pop(key))
-            if len(body) > limit:
-                return
-            self._bodies[(feed_id, lang, etag)] = body
-            self._size += len(body)
-            while self._size > limit:
-                _key, oldest = self._bodies.popitem(last=False)
-                self._size -= len(oldest)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._bodies.clear()
-            self._size = 0
-
-
-bodies = BodyMemory()
+        return Served(state.etag, state.last_modified, body)
+    found = db.session.get(Feed, state.id)
+    return current_body(found, state.lang, generation=state.generation)
 
 
 class FetchCounter:

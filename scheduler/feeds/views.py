@@ -3,7 +3,6 @@
 import base64
 import io
 from email.utils import format_datetime, parsedate_to_datetime
-from types import SimpleNamespace
 
 import segno
 from flask import (
@@ -102,19 +101,16 @@ def feed(name: str):
     state = services.feed_state(token, lang)
     if state is None:
         return _miss()
-    if not services.is_current(state, now_utc()):
+    if services.is_current(state, now_utc()):
+        served = services.body_of(state)
+    else:
         found = db.session.get(Feed, state.id)
-        row = services.current_body(found, state.lang, generation=state.generation)
-        state = SimpleNamespace(id=state.id, lang=state.lang, etag=row.etag,
-                                last_modified=row.last_modified)  # fmt: skip
+        served = services.current_body(found, state.lang, generation=state.generation)
     services.fetch_counter.add(state.id, request.headers.get("User-Agent", ""))
     db.session.commit()
-    if _is_fresh(state):
-        return Response(status=304, headers=_validators(state))
-    etag, modified, body = services.body_of(state)
-    response = Response(
-        body, headers=_validators(SimpleNamespace(etag=etag, last_modified=modified))
-    )
+    if _is_fresh(served):
+        return Response(status=304, headers=_validators(served))
+    response = Response(served.body, headers=_validators(served))
     response.content_type = "text/calendar; charset=utf-8"
     return response
 
