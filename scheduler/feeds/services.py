@@ -144,8 +144,10 @@ def feed_state(token: str, lang: str | None):
     if not is_well_formed(token):
         return None
     wanted = token_hash(token)
-    found = db.session.connection().execute(_STATE_QUERY, {"token_hash": wanted, "lang": lang})
-    state = found.first()
+    # Read-only: on SQLite this transaction takes no write lock (gunicorn workers would queue
+    # on it); the caller ends it before anything is written (see views.feed).
+    connection = db.session.connection(execution_options={"sqlite_read_only": True})
+    state = connection.execute(_STATE_QUERY, {"token_hash": wanted, "lang": lang}).first()
     if state is None or not hmac.compare_digest(state.token_hash, wanted):
         return None
     return state if state.revoked_at is None else None
@@ -174,17 +176,16 @@ class Served:
     body: bytes
 
 
-def current_body(feed: Feed, lang: str, now: datetime | None = None, generation=None) -> Served:
+def current_body(feed: Feed, lang: str, now: datetime | None = None) -> Served:
     """The feed's bytes and validators now; the validators row is stored when they changed.
 
     Comparing fingerprints of the current data makes the cache exact: any change of a
     meeting, series, partner name or membership gives a new fingerprint in the same request.
-    *generation* must be read before the data (a change committed in between then only
-    causes one more check, never a stale body); it is read here when not given.
+    The generation is read before the data: a change committed in between then only causes
+    one more check later, never a stale body.
     """
     now = now or now_utc()
-    if generation is None:
-        generation = db.session.scalar(sa.select(invalidation.current_generation()))
+    generation = db.session.scalar(sa.select(invalidation.current_generation()))
     snap = content.snapshot(feed, lang, now)
     cached = db.session.get(FeedBody, (feed.id, lang))
     body = None
@@ -221,14 +222,15 @@ def _save(row: FeedBody) -> None:
         pass
 
 
-def body_of(state) -> Served:
-    """The bytes *state*'s ETag stands for: this process's copy, else rebuilt (from cached
-    blocks) by `current_body`, which also notices if the data changed meanwhile."""
-    body = memory.bodies.get((state.id, state.lang, state.etag))
-    if body is not None:
-        return Served(state.etag, state.last_modified, body)
-    found = db.session.get(Feed, state.id)
-    return current_body(found, state.lang, generation=state.generation)
+def served_for(state, now: datetime) -> Served:
+    """What to answer for *state*: its cached body when that is current and this process
+    holds a copy, else `current_body` (re-joined from cached blocks, re-rendered where the
+    data changed), checked against a generation read afresh."""
+    if is_current(state, now):
+        body = memory.bodies.get((state.id, state.lang, state.etag))
+        if body is not None:
+            return Served(state.etag, state.last_modified, body)
+    return current_body(db.session.get(Feed, state.id), state.lang, now)
 
 
 class FetchCounter:

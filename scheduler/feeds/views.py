@@ -99,13 +99,14 @@ def feed(name: str):
     lang = lang if lang in FEED_LANGUAGES else None
     token = name.removesuffix(".ics") if name.endswith(".ics") else ""
     state = services.feed_state(token, lang)
+    db.session.commit()  # ends the read-only transaction: what follows may write
     if state is None:
         return _miss()
-    if services.is_current(state, now_utc()):
-        served = services.body_of(state)
+    now = now_utc()
+    if services.is_current(state, now) and _is_fresh(state):
+        served = state  # a 304 needs only the validators
     else:
-        found = db.session.get(Feed, state.id)
-        served = services.current_body(found, state.lang, generation=state.generation)
+        served = services.served_for(state, now)
     services.fetch_counter.add(state.id, request.headers.get("User-Agent", ""))
     db.session.commit()
     if _is_fresh(served):
