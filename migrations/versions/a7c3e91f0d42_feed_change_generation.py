@@ -1,5 +1,7 @@
-"""feed change generation: cached feed validators are checked against one counter; the
-body bytes are no longer stored (they are the cached event blocks joined)
+"""feed change generation; feed bodies are no longer stored
+
+Cached feed validators are checked against one counter raised by every change a feed could
+show; the body bytes are the cached event blocks joined (kept in memory by each worker).
 
 Revision ID: a7c3e91f0d42
 Revises: e683bb55d2eb

@@ -193,13 +193,16 @@ def series_versions(series_ids: set[int]) -> list[SeriesVersion]:
 
 def context_version(feed: Feed) -> str:
     """Versions of what every event mentions besides the meeting: partner names, the owner."""
-    partners = db.session.scalar(sa.select(sa.func.max(Partner.updated_at)))
+    partners = sa.select(sa.func.max(Partner.updated_at)).scalar_subquery()
     owner = {"contact": Contact, "partner": Partner}.get(feed.scope)
     owner_id = feed.contact_id if feed.scope == "contact" else feed.partner_id
-    owner_version = owner and db.session.scalar(
-        sa.select(owner.updated_at).where(owner.id == owner_id)
+    owner_version = (
+        sa.select(owner.updated_at).where(owner.id == owner_id).scalar_subquery()
+        if owner is not None
+        else sa.null()
     )
-    return f"{RENDER_VERSION}|{partners}|{owner_version}"
+    newest, own = db.session.connection().execute(sa.select(partners, owner_version)).one()
+    return f"{RENDER_VERSION}|{newest}|{own}"
 
 
 def _digest(parts, rows: list) -> str:
