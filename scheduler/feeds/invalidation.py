@@ -15,6 +15,7 @@ of each feed compares the fingerprint of its contents and re-renders only when t
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from scheduler.db import now_utc
 from scheduler.feeds.models import FeedChanges
 
 # Everything an event block, a feed's scope or its title is made of.
@@ -35,12 +36,21 @@ def mark_changed(session: Session) -> None:
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
-    if session.info.get(_PENDING):
-        return
-    touched = [*session.new, *session.deleted]
-    touched += [obj for obj in session.dirty if session.is_modified(obj)]
-    if any(_table_name(obj) in FEED_TABLES for obj in touched):
-        mark_changed(session)
+    dirty = [obj for obj in session.dirty if session.is_modified(obj)]
+    for obj in dirty:
+        _stamp_new_partners(obj)
+    if not session.info.get(_PENDING):
+        touched = [*session.new, *session.deleted, *dirty]
+        if any(_table_name(obj) in FEED_TABLES for obj in touched):
+            mark_changed(session)
+
+
+def _stamp_new_partners(obj) -> None:
+    """A meeting whose partners changed has changed (its DESCRIPTION names them): without
+    this only the link table would be written, and its updated_at, which versions the
+    cached event blocks and is the event's DTSTAMP, would still name the old state."""
+    if _table_name(obj) == "meetings" and sa.inspect(obj).attrs.partners.history.has_changes():
+        obj.updated_at = now_utc()
 
 
 def _do_orm_execute(state) -> None:
