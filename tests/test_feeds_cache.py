@@ -45,21 +45,19 @@ def test_adding_and_removing_a_participant(app, client, db, make_meeting, make_c
 
 def test_moving_a_meeting_to_another_partner(app, client, db, make_meeting):
     meeting = make_meeting(**_at(3, title_ko="옮길 회의"))
-    seoul_path, busan_path = (
-        new_feed(app, "--partner", "seoul"),
-        new_feed(app, "--partner", "busan"),
-    )
-    seoul, busan = client.get(seoul_path), client.get(busan_path)
+    paths = [new_feed(app, *args) for args in (("--partner", "seoul"), ("--partner", "busan"),
+                                                ("--office", "--lang", "ko"))]  # fmt: skip
+    seoul, busan, office = (client.get(path) for path in paths)
     (event,) = events(seoul.data)
     assert "서울특별시" in str(event["DESCRIPTION"]) and events(busan.data) == []
-    meeting_services.update_meeting(meeting, {}, partners=[get_partner("busan")])
+    meeting.partners = [get_partner("busan")]
     db.session.commit()
-    assert events(_refetch(client, seoul_path, seoul).data) == []
-    (moved,) = events(_refetch(client, busan_path, busan).data)
-    assert "부산광역시" in str(moved["DESCRIPTION"]) and "서울특별시" not in str(
-        moved["DESCRIPTION"]
-    )
-    assert moved.decoded("DTSTAMP") > event.decoded("DTSTAMP") - timedelta(seconds=1)
+    assert events(_refetch(client, paths[0], seoul).data) == []
+    for path, before in ((paths[1], busan), (paths[2], office)):
+        (moved,) = events(_refetch(client, path, before).data)
+        description = str(moved["DESCRIPTION"])
+        assert "부산광역시" in description and "서울특별시" not in description, path
+        assert moved.decoded("DTSTAMP") >= event.decoded("DTSTAMP")
 
 
 def test_renaming_a_partner(app, client, db, make_meeting):
