@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -132,6 +133,8 @@ def _state_query():
 
 
 _STATE_QUERY = _state_query()
+_READ_ONLY = defaultdict(dict, sqlite={"sqlite_read_only": True},
+                         postgresql={"isolation_level": "AUTOCOMMIT"})  # fmt: skip
 
 
 def feed_state(token: str, lang: str | None):
@@ -145,8 +148,11 @@ def feed_state(token: str, lang: str | None):
         return None
     wanted = token_hash(token)
     # Read-only: on SQLite this transaction takes no write lock (gunicorn workers would queue
-    # on it); the caller ends it before anything is written (see views.feed).
-    connection = db.session.connection(execution_options={"sqlite_read_only": True})
+    # on it), PostgreSQL runs the one statement without BEGIN/COMMIT round trips; the caller
+    # ends it before anything is written (see views.feed).
+    bind = db.session.get_bind()  # the tests bind sessions to one connection already begun
+    options = _READ_ONLY[bind.dialect.name] if isinstance(bind, sa.Engine) else {}
+    connection = db.session.connection(execution_options=options)
     state = connection.execute(_STATE_QUERY, {"token_hash": wanted, "lang": lang}).first()
     if state is None or not hmac.compare_digest(state.token_hash, wanted):
         return None
