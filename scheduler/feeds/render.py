@@ -135,10 +135,12 @@ def _render_missing(missing: dict, variant: Variant) -> dict[str, str]:
     meeting_ids = [item.id for _v, item, _start in missing.values() if not _is_series(item)]
     series_ids = [item.id for _v, item, _start in missing.values() if _is_series(item)]
     meetings = {m.id: m for m in db.session.scalars(
-        sa.select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*_LOADERS))}  # fmt: skip
+        sa.select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*_LOADERS))
+    } if meeting_ids else {}  # fmt: skip
     all_series = {s.id: s for s in db.session.scalars(
         sa.select(MeetingSeries).where(MeetingSeries.id.in_(series_ids))
-        .options(selectinload(MeetingSeries.meetings).options(*_LOADERS)))}  # fmt: skip
+        .options(selectinload(MeetingSeries.meetings).options(*_LOADERS)))
+    } if series_ids else {}  # fmt: skip
     rendered = {}
     for key, (_version, item, _start) in missing.items():
         if _is_series(item):
