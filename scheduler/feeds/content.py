@@ -76,7 +76,7 @@ class Snapshot:
 
     rows: list
     series: list[SeriesVersion]
-    context_version: str
+    context_version: str  # part of every event block's version
     fingerprint: str
     newest_change: datetime | None
     valid_until: datetime | None = None  # when time alone changes the contents (None: never)
@@ -193,8 +193,13 @@ def series_versions(series_ids: set[int]) -> list[SeriesVersion]:
     ]
 
 
-def context_version(feed: Feed) -> str:
-    """Versions of what every event mentions besides the meeting: partner names, the owner."""
+def context_version(feed: Feed) -> tuple[str, str]:
+    """(what every event block mentions besides its meeting: the partner names; the version
+    of the feed's owner, whose name only the calendar's title shows).
+
+    Blocks are shared by every feed with the same language, zone and variant, so the owner
+    stays out of their version (else two feeds sharing meetings overwrite each other's).
+    """
     partners = sa.select(sa.func.max(Partner.updated_at)).scalar_subquery()
     owner = {"contact": Contact, "partner": Partner}.get(feed.scope)
     owner_id = feed.contact_id if feed.scope == "contact" else feed.partner_id
@@ -204,7 +209,7 @@ def context_version(feed: Feed) -> str:
         else sa.null()
     )
     newest, own = db.session.connection().execute(sa.select(partners, owner_version)).one()
-    return f"{RENDER_VERSION}|{newest}|{own}"
+    return f"{RENDER_VERSION}|{newest}", str(own)
 
 
 def _digest(parts, rows: list) -> str:
@@ -218,8 +223,8 @@ def snapshot(feed: Feed, lang: str, now: datetime) -> Snapshot:
     rows = feed_rows(feed, now)
     singles = [row for row in rows if row.series_id is None]
     series = series_versions({row.series_id for row in rows if row.series_id is not None})
-    context = context_version(feed)
-    fingerprint = _digest([lang, feed.scope, context, series], singles)
+    context, owner = context_version(feed)
+    fingerprint = _digest([lang, feed.scope, context, owner, series], singles)
     changes = [s.newest for s in series]
     if singles:
         changes.append(as_utc(max(row.updated_at for row in singles)))
