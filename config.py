@@ -68,6 +68,10 @@ class Config:
     FEED_MISS_LIMIT = int(os.environ.get("FEED_MISS_LIMIT", "20"))
     FEED_MISS_WINDOW_SECONDS = int(os.environ.get("FEED_MISS_WINDOW_SECONDS", "600"))
     FEED_FETCH_WRITE_SECONDS = int(os.environ.get("FEED_FETCH_WRITE_SECONDS", "300"))
+    # Per worker: copies of rendered event blocks and finished feed bodies (about 1 MB each
+    # per 1,000 events); the database stays the shared cache.
+    FEED_MEMORY_BLOCK_BYTES = int(os.environ.get("FEED_MEMORY_BLOCK_BYTES", str(64 << 20)))
+    FEED_MEMORY_BODY_BYTES = int(os.environ.get("FEED_MEMORY_BODY_BYTES", str(64 << 20)))
 
 
 class DevelopmentConfig(Config):

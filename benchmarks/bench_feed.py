@@ -1,28 +1,55 @@
-"""feed: a partner's subscription feed of 1,000 events through the test client.
+"""feed: partner subscription feeds of 1,000 and 200 events, the targets of issue 5.
 
-Figures: an unchanged feed's full GET (served from the body cache), a 304 revalidation, a GET
-right after one meeting changed (one block re-rendered), a GET with nothing cached at all,
-and, as the yardstick, icalendar alone building and serializing the same 1,000 events.
+Server time, measured by calling the app's WSGI stack in process (no HTTP client in the
+figure): an unchanged feed's full GET, a 304 revalidation, a GET right after one meeting of
+the feed changed, a GET with nothing cached at all, and, as that one's yardstick, icalendar
+alone building and serializing the same 1,000 events.
+
+Over loopback HTTP: the app under gunicorn with 2 workers, and in the same run the same bytes
+served as a static file by Flask, each driven by `wrk -t2 -c4` (or a Python generator of the
+same shape where wrk is missing; the JSON says which). BENCH_DATABASE_URL (PostgreSQL) makes
+the run use a scratch database on that server; SQLite in a temporary folder otherwise.
 """
 
+import hashlib
+import io
+import os
+import socket
+import statistics
+import subprocess
+import sys
 import tempfile
+import time
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
-EVENTS = 1000
+EVENTS, SMALL_EVERY = 1000, 5  # the small feed's partner is on every 5th meeting: 200 events
 PASSWORD = "benchmark password"  # noqa: S105
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def _app(folder: Path):
+def app_for(url: str):
     from config import TestingConfig
     from scheduler import create_app
 
     settings = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
-    settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder / 'bench.db'}"
-    return create_app(settings)
+    return create_app({**settings, "SQLALCHEMY_DATABASE_URI": url})
+
+
+@contextmanager
+def _database(folder: Path):
+    server = os.environ.get("BENCH_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{folder / 'bench.db'}"
+        return
+    from tests.dbtools import scratch_database
+
+    with scratch_database(server, folder) as url:
+        yield url
 
 
 def _rows(organizer_id: int) -> list[dict]:
@@ -42,8 +69,9 @@ def _rows(organizer_id: int) -> list[dict]:
     return rows
 
 
-def _prepare(app) -> str:
-    """Schema, partners, 1,000 meetings with Seoul, and a Seoul feed; returns its path."""
+def _prepare(app) -> dict[str, str]:
+    """Schema, partners, 1,000 meetings with Seoul (every 5th also with Busan), a Korean feed
+    for each; returns {"1000": path, "200": path}."""
     from flask_migrate import upgrade
 
     from scheduler.auth.services import create_user
@@ -57,13 +85,52 @@ def _prepare(app) -> str:
         seed_partners()
         user = create_user("bench@example.org", PASSWORD, "coordinator", name_zh="王芳")
         db.session.execute(sa.insert(Meeting), _rows(user.id))
-        seoul = get_partner("seoul")
-        ids = db.session.scalars(sa.select(Meeting.id)).all()
+        seoul, busan = get_partner("seoul"), get_partner("busan")
+        ids = db.session.scalars(sa.select(Meeting.id).order_by(Meeting.id)).all()
         links = [{"meeting_id": mid, "partner_id": seoul.id} for mid in ids]
+        links += [{"meeting_id": mid, "partner_id": busan.id} for mid in ids[::SMALL_EVERY]]
         db.session.execute(sa.insert(meeting_partners), links)
-        _feed, token = create_feed("partner", seoul, user, "ko")
+        paths = {}
+        for label, partner in (("1000", seoul), ("200", busan)):
+            _feed, token = create_feed("partner", partner, user, "ko")
+            paths[label] = f"/calendars/{token}.ics"
         db.session.commit()
-        return f"/calendars/{token}.ics"
+        db.session.remove()
+    return paths
+
+
+class Server:
+    """Calls the WSGI app directly: the time a request spends in the server, nothing else."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def get(self, path: str, headers: dict | None = None) -> tuple[str, dict, bytes]:
+        from werkzeug.test import EnvironBuilder
+
+        environ = EnvironBuilder(path=path, headers=headers or {}).get_environ()
+        return self.call(environ)
+
+    def call(self, environ: dict) -> tuple[str, dict, bytes]:
+        answer = {}
+
+        def start_response(status, headers, _exc_info=None):
+            answer["status"], answer["headers"] = status, dict(headers)
+
+        chunks = self.app(dict(environ, **{"wsgi.input": io.BytesIO()}), start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
+        return answer["status"], answer["headers"], body
+
+    def timed_get(self, path: str, headers: dict | None = None, repeat: int = 1) -> dict:
+        from werkzeug.test import EnvironBuilder
+
+        from benchmarks.run import timed
+
+        environ = EnvironBuilder(path=path, headers=headers or {}).get_environ()
+        return timed(lambda: self.call(environ), repeat)
 
 
 def _touch_one(app) -> None:
@@ -74,16 +141,20 @@ def _touch_one(app) -> None:
         meeting = db.session.scalars(sa.select(Meeting).order_by(Meeting.id)).first()
         meeting.title_ko = f"바뀐 제목 {uuid.uuid4().hex[:6]}"
         db.session.commit()
+        db.session.remove()
 
 
 def _drop_caches(app) -> None:
     from scheduler.extensions import db
+    from scheduler.feeds import memory
     from scheduler.feeds.models import FeedBody, FeedEventBlock
 
     with app.app_context():
         db.session.execute(sa.delete(FeedBody))
         db.session.execute(sa.delete(FeedEventBlock))
         db.session.commit()
+        db.session.remove()
+    memory.clear()
 
 
 def _icalendar_alone(app) -> None:
@@ -98,50 +169,168 @@ def _icalendar_alone(app) -> None:
         meetings = db.session.scalars(sa.select(Meeting).options(
             selectinload(Meeting.partners), selectinload(Meeting.organizer))).all()  # fmt: skip
         calendar_bytes([build_event(m, "ko", zone="Asia/Seoul") for m in meetings])
+        db.session.remove()
 
 
-def _timed_after(prepare, call, repeat: int) -> dict:
-    from benchmarks.run import timed
-
+def _median_after(prepare, call, repeat: int) -> dict:
     samples = []
     for _ in range(repeat):
         prepare()
-        samples.append(timed(call, 1)["median_ms"])
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
-    return {"median_ms": samples[len(samples) // 2], "p95_ms": samples[-1]}
+    return {"median_ms": round(samples[len(samples) // 2], 2), "p95_ms": round(samples[-1], 2)}
+
+
+def in_process(app, paths: dict, quick: bool) -> dict:
+    """Server-time figures (see the module docstring)."""
+    from benchmarks.run import timed
+
+    server, repeat = Server(app), 10 if quick else 50
+    status, headers, body = server.get(paths["1000"])
+    assert status.startswith("200") and body.count(b"BEGIN:VEVENT") == EVENTS, status
+    small = server.get(paths["200"])[2]
+    assert small.count(b"BEGIN:VEVENT") == EVENTS // SMALL_EVERY
+    full = server.timed_get(paths["1000"], repeat=repeat * 4)
+    full_small = server.timed_get(paths["200"], repeat=repeat * 4)
+    etag = {"If-None-Match": headers["ETag"]}
+    assert server.get(paths["1000"], etag)[0].startswith("304")
+    revalidate = server.timed_get(paths["1000"], etag, repeat=repeat * 10)
+    changed = _median_after(lambda: _touch_one(app), lambda: server.get(paths["1000"]), repeat)
+    _icalendar_alone(app)  # warm the zone cache as the feed has it
+    cold, yardstick, ratios = [], [], []
+    for _ in range(3 if quick else 7):  # interleaved: a busy machine slows both alike
+        _drop_caches(app)
+        cold.append(timed(lambda: server.get(paths["1000"]), 1)["median_ms"])
+        yardstick.append(timed(lambda: _icalendar_alone(app), 1)["median_ms"])
+        ratios.append(cold[-1] / yardstick[-1])
+    return {
+        "full_1000_median_ms": full["median_ms"], "full_1000_p95_ms": full["p95_ms"],
+        "full_200_median_ms": full_small["median_ms"],
+        "not_modified_median_ms": revalidate["median_ms"],
+        "not_modified_p95_ms": revalidate["p95_ms"], "not_modified_target_ms": 1,
+        "after_change_median_ms": changed["median_ms"],
+        "after_change_p95_ms": changed["p95_ms"], "after_change_target_ms": 25,
+        "uncached_median_ms": statistics.median(cold),
+        "icalendar_alone_median_ms": statistics.median(yardstick),
+        "uncached_ratio": round(statistics.median(ratios), 2),
+        "uncached_ratio_target": 1.3,
+        "body_kb": round(len(body) / 1024), "body_200_kb": round(len(small) / 1024),
+    }  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(url: str, static_dir: Path):
+    """The app under gunicorn (2 sync workers) on a free loopback port; yields its base URL."""
+    port = _free_port()
+    env = {**os.environ, "BENCH_FEED_DATABASE_URL": url, "BENCH_FEED_STATIC_DIR": str(static_dir)}
+    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind",
+               f"127.0.0.1:{port}", "--log-level", "warning",
+               "benchmarks.feed_server:create()"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_up(base: str, process) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited; is it installed? (pip install -e '.[test]')")
+        try:
+            with urllib.request.urlopen(base + "/bench-static/feed-200.ics", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def _fetch(url: str, headers: dict | None = None) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {})) as got:
+            return got.status, got.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+def over_http(url: str, paths: dict, bodies: dict, folder: Path, quick: bool) -> dict:
+    """Feed vs. static file through gunicorn, side by side, under wrk -t2 -c4."""
+    from benchmarks import loadgen
+
+    static_dir = folder / "static"
+    static_dir.mkdir()
+    for label, body in bodies.items():
+        (static_dir / f"feed-{label}.ics").write_bytes(body)
+    seconds, rounds = (3, 1) if quick else (5, 3)
+    figures = {"load_tool": loadgen.tool(), "load_seconds": seconds, "load_rounds": rounds}
+    etag = {"If-None-Match": '"' + hashlib.sha256(bodies["1000"]).hexdigest() + '"'}
+    with gunicorn(url, static_dir) as base:
+        targets = {}
+        for label, path in paths.items():
+            targets[f"feed_{label}"] = (base + path, {})
+            targets[f"static_{label}"] = (f"{base}/bench-static/feed-{label}.ics", {})
+            for name in (f"feed_{label}", f"static_{label}"):
+                status, served = _fetch(targets[name][0])
+                assert status == 200 and served == bodies[label], (name, status)
+        targets["not_modified"] = (base + paths["1000"], etag)
+        assert _fetch(*targets["not_modified"])[0] == 304
+        for target, headers in targets.values():
+            loadgen.load(target, 1, headers)  # both workers warm (memory copies, zone caches)
+        runs = {name: [] for name in targets}
+        for _ in range(rounds):  # interleaved: a busy machine slows feed and file alike
+            for name, (target, headers) in targets.items():
+                result = loadgen.load(target, seconds, headers)
+                assert result["errors"] == 0, (name, result)
+                runs[name].append(result)
+    for name, results in runs.items():
+        figures[f"http_{name}_rps"] = statistics.median(r["requests_per_s"] for r in results)
+        figures[f"http_{name}_median_ms"] = statistics.median(r["median_ms"] for r in results)
+    for label in paths:
+        ratios = [feed["median_ms"] / static["median_ms"]
+                  for feed, static in zip(runs[f"feed_{label}"], runs[f"static_{label}"],
+                                          strict=True)]  # fmt: skip
+        figures[f"http_{label}_median_vs_static"] = round(statistics.median(ratios), 2)
+    figures.update({"http_median_vs_static_target": 2, "http_rps_target": 1000})
+    return figures
 
 
 def measure(quick: bool) -> dict:
-    from benchmarks.run import timed
-
-    repeat = 5 if quick else 30
-    with tempfile.TemporaryDirectory() as folder:
-        app = _app(Path(folder))
-        path = _prepare(app)
-        client = app.test_client()
-        first = client.get(path)
-        assert first.status_code == 200 and first.data.count(b"BEGIN:VEVENT") == EVENTS
-        etag = first.headers["ETag"]
-        full = timed(lambda: client.get(path), repeat * 4)
-        revalidate = timed(lambda: client.get(path, headers={"If-None-Match": etag}), repeat * 4)
-        changed = _timed_after(lambda: _touch_one(app), lambda: client.get(path), repeat)
-        cold = _timed_after(
-            lambda: _drop_caches(app), lambda: client.get(path), max(3, repeat // 3)
-        )
-        yardstick = timed(lambda: _icalendar_alone(app), max(3, repeat // 3))
-        result = {
-            "name": "feed", "n": EVENTS, **full, "target_ms": 50,
-            "not_modified_median_ms": revalidate["median_ms"],
-            "not_modified_p95_ms": revalidate["p95_ms"], "not_modified_target_ms": 20,
-            "after_change_median_ms": changed["median_ms"], "after_change_target_ms": 100,
-            "uncached_median_ms": cold["median_ms"],
-            "icalendar_alone_median_ms": yardstick["median_ms"],
-            "body_kb": round(len(first.data) / 1024),
-        }  # fmt: skip
+    with tempfile.TemporaryDirectory() as name, _database(Path(name)) as url:
+        folder = Path(name)
+        app = app_for(url)
+        paths = _prepare(app)
+        backend = sa.engine.make_url(url).get_backend_name()
+        # Timings are wall-clock: on a shared machine, read them against its load.
+        result = {"name": "feed", "n": EVENTS, "database": backend, "cpus": os.cpu_count(),
+                  "load_average_1m_at_start": round(os.getloadavg()[0], 2)}  # fmt: skip
+        result |= in_process(app, paths, quick)
+        result |= {"median_ms": result["full_1000_median_ms"],
+                   "p95_ms": result["full_1000_p95_ms"], "target_ms": 50}  # fmt: skip
+        server = Server(app)
+        bodies = {label: server.get(path)[2] for label, path in paths.items()}
         with app.app_context():
             from scheduler.extensions import db
 
             db.engine.dispose()
+        result |= over_http(url, paths, bodies, folder, quick)
+        result["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
         return result
 
 

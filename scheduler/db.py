@@ -66,7 +66,10 @@ def fix_sqlite_transactions(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A connection opened with execution_options(sqlite_read_only=True) only reads: a
+        # plain BEGIN lets such readers (e.g. every feed request) run side by side.
+        read_only = connection.get_execution_options().get("sqlite_read_only")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class SearchableMixin:

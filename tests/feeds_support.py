@@ -5,18 +5,20 @@ from urllib.parse import urlsplit
 import pytest
 from icalendar import Calendar
 
+from scheduler.feeds import memory
 from scheduler.feeds.services import fetch_counter
 from scheduler.feeds.tokens import miss_limiter
 
 
 @pytest.fixture(autouse=True)
 def _fresh_feed_state():
-    """The miss limiter and fetch counter are per process: start each test clean."""
-    miss_limiter.clear()
-    fetch_counter.clear()
+    """The miss limiter, fetch counter and output copies are per process: start each test
+    clean (the rolled-back tests reuse ids)."""
+    for forget in (miss_limiter.clear, fetch_counter.clear, memory.clear):
+        forget()
     yield
-    miss_limiter.clear()
-    fetch_counter.clear()
+    for forget in (miss_limiter.clear, fetch_counter.clear, memory.clear):
+        forget()
 
 
 def new_feed(app, *args) -> str:

@@ -62,10 +62,17 @@ class Feed(db.Model):
 
 
 class FeedBody(db.Model):
-    """A feed's finished bytes for one language, shared by every worker.
+    """A feed's validators for one language, shared by every worker.
 
-    ``fingerprint`` hashes what the body was made from (ids and versions of its events);
-    a request whose fingerprint matches serves ``body`` as is, so a change is never missed.
+    The bytes themselves are not stored (rewriting a megabyte per change costs more than all
+    the rest): they are the calendar head and the feed's `FeedEventBlock` rows joined, which
+    every worker keeps in memory by ETag (scheduler/feeds/memory.py) and re-joins when it
+    lacks them. ``fingerprint`` hashes what the body was made from (ids and versions of its
+    events).
+    ``validated_as`` names the change generation (`FeedChanges`) and feed rules the body was
+    last checked against, and ``valid_until`` the first moment the passing of time alone
+    could change it (an event leaving or entering the window, a cancellation aging out): while
+    both hold, a request serves the row without looking at a single meeting.
     """
 
     __tablename__ = "feed_bodies"
@@ -77,7 +84,8 @@ class FeedBody(db.Model):
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
     etag: Mapped[str] = mapped_column(sa.String(70))
     last_modified: Mapped[datetime] = mapped_column(UTCDateTime)
-    body: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    validated_as: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class FeedEventBlock(db.Model):
@@ -92,3 +100,15 @@ class FeedEventBlock(db.Model):
     cache_key: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
     version: Mapped[str] = mapped_column(sa.String(200))
     block: Mapped[str] = mapped_column(sa.Text)
+
+
+class FeedChanges(db.Model):
+    """One row: a counter raised in the same transaction as any change a feed could show.
+
+    Written at commit by the session hooks in scheduler/feeds/invalidation.py (never by hand).
+    """
+
+    __tablename__ = "feed_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    generation: Mapped[int] = mapped_column(sa.BigInteger, default=0)

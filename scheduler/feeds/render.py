@@ -14,12 +14,15 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+import sqlalchemy.dialects.postgresql
+import sqlalchemy.dialects.sqlite
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vText
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from scheduler.extensions import db
+from scheduler.feeds import memory
 from scheduler.feeds.content import PARTICIPANT_SCOPES, SeriesVersion, Snapshot
 from scheduler.feeds.models import Feed, FeedEventBlock
 from scheduler.i18n import localized, person_name, user_name
@@ -32,7 +35,7 @@ from scheduler.meetings.series_models import MeetingSeries
 # The calendar's brand name in each language (the issue's "中韩交流 · 首尔特别市").
 BRAND = {"zh": "中韩交流", "ko": "한중 교류", "en": "China–ROK exchange"}
 REFRESH = timedelta(hours=1)
-_LOADERS = (selectinload(Meeting.partners), selectinload(Meeting.organizer))
+_LOADERS = (selectinload(Meeting.partners), joinedload(Meeting.organizer))
 
 
 class Variant:
@@ -41,10 +44,7 @@ class Variant:
     def __init__(self, feed: Feed, lang: str, zone: str):
         self.lang, self.zone = lang, zone
         self.private = feed.scope in PARTICIPANT_SCOPES
-
-    @property
-    def key(self) -> str:
-        return f"{self.lang}:{self.zone}:{int(self.private)}"
+        self.key = f"{lang}:{zone}:{int(self.private)}"
 
     def event(self, meeting: Meeting) -> Event:
         url = meeting.join_url if self.private and meeting.join_url else None
@@ -113,31 +113,36 @@ def _series_block(series: MeetingSeries, variant: Variant) -> str:
     return "".join(_text(event) for event in (master, *overrides))
 
 
-def _block_versions(snap: Snapshot, variant: Variant) -> dict[str, tuple[str, object]]:
-    """cache key → (version, row or series version) for every event block of the feed."""
+def _block_versions(snap: Snapshot, variant: Variant) -> dict[str, tuple[str, object, object]]:
+    """cache key → (version, row or series version, start) for every event block of the feed."""
     wanted = {}
+    suffix, context = f":{variant.key}", snap.context_version
     for row in snap.rows:
-        version = f"{row.updated_at}|{row.sequence}|{snap.context_version}"
-        wanted[f"m{row.id}:{variant.key}"] = (version, row)
+        version = f"{row.updated_at}|{row.sequence}|{context}"
+        wanted[f"m{row.id}{suffix}"] = (version, row, row.start_dt)
     for series in snap.series:
         parts = (series.updated_at.isoformat(), series.sequence, series.newest_row.isoformat(),
                  series.row_count, snap.context_version)  # fmt: skip
         version = "|".join(map(str, parts))
-        wanted[f"s{series.id}:{variant.key}"] = (version, series)
+        wanted[f"s{series.id}{suffix}"] = (version, series, series.first_start)
     return wanted
 
 
 def _render_missing(missing: dict, variant: Variant) -> dict[str, str]:
     """Render the blocks the cache lacks, loading only those meetings and series."""
-    meeting_ids = [item.id for _v, item in missing.values() if not _is_series(item)]
-    series_ids = [item.id for _v, item in missing.values() if _is_series(item)]
+    if not missing:
+        return {}
+    meeting_ids = [item.id for _v, item, _start in missing.values() if not _is_series(item)]
+    series_ids = [item.id for _v, item, _start in missing.values() if _is_series(item)]
     meetings = {m.id: m for m in db.session.scalars(
-        sa.select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*_LOADERS))}  # fmt: skip
+        sa.select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*_LOADERS))
+    } if meeting_ids else {}  # fmt: skip
     all_series = {s.id: s for s in db.session.scalars(
         sa.select(MeetingSeries).where(MeetingSeries.id.in_(series_ids))
-        .options(selectinload(MeetingSeries.meetings).options(*_LOADERS)))}  # fmt: skip
+        .options(selectinload(MeetingSeries.meetings).options(*_LOADERS)))
+    } if series_ids else {}  # fmt: skip
     rendered = {}
-    for key, (_version, item) in missing.items():
+    for key, (_version, item, _start) in missing.items():
         if _is_series(item):
             rendered[key] = _series_block(all_series[item.id], variant)
         else:
@@ -145,17 +150,29 @@ def _render_missing(missing: dict, variant: Variant) -> dict[str, str]:
     return rendered
 
 
-def event_blocks(snap: Snapshot, variant: Variant) -> list[str]:
-    """Every VEVENT block of the feed in order, from the block cache where it is current."""
+def event_blocks(snap: Snapshot, variant: Variant) -> list[bytes]:
+    """Every VEVENT block of the feed in order, UTF-8: this process's copies first, then the
+    shared block cache for the rest, and only blocks found in neither (or stale) rendered."""
     wanted = _block_versions(snap, variant)
-    query = sa.select(FeedEventBlock.cache_key, FeedEventBlock.version, FeedEventBlock.block)
-    found = db.session.execute(query.where(FeedEventBlock.cache_key.in_(list(wanted))))
-    cached = {key: (version, block) for key, version, block in found}
-    missing = {k: v for k, v in wanted.items() if cached.get(k, (None,))[0] != v[0]}
-    rendered = _render_missing(missing, variant) if missing else {}
-    _store_blocks({key: (wanted[key][0], block) for key, block in rendered.items()})
-    blocks = {key: cached[key][1] for key in wanted if key not in rendered} | rendered
+    copies = memory.blocks.get_many([(key, version) for key, (version, *_rest) in wanted.items()])
+    blocks = {key: block for (key, _version), block in copies.items()}
+    missing = {k: v for k, v in wanted.items() if k not in blocks}
+    if missing:
+        stored = _stored_blocks(missing)
+        rendered = _render_missing({k: v for k, v in missing.items() if k not in stored}, variant)
+        _store_blocks({key: (wanted[key][0], block) for key, block in rendered.items()})
+        found = {key: block.encode("utf-8") for key, block in (stored | rendered).items()}
+        memory.blocks.put_many({(key, wanted[key][0]): block for key, block in found.items()},
+                               replaces=lambda old: old[0] in found)  # fmt: skip
+        blocks |= found
     return [blocks[key] for key in _ordered_keys(wanted)]
+
+
+def _stored_blocks(missing: dict) -> dict[str, str]:
+    """The shared cache's blocks among *missing* whose version is the one wanted."""
+    query = sa.select(FeedEventBlock.cache_key, FeedEventBlock.version, FeedEventBlock.block)
+    rows = db.session.connection().execute(query.where(FeedEventBlock.cache_key.in_(list(missing))))
+    return {key: block for key, version, block in rows if missing[key][0] == version}
 
 
 def _is_series(item) -> bool:
@@ -163,24 +180,23 @@ def _is_series(item) -> bool:
 
 
 def _ordered_keys(wanted: dict) -> list[str]:
-    def start(item):
-        return item.first_start if _is_series(item) else item.start_dt
-
-    return sorted(wanted, key=lambda key: (start(wanted[key][1]), key))
+    return sorted(wanted, key=lambda key: (wanted[key][2], key))
 
 
 def _store_blocks(blocks: dict[str, tuple[str, str]]) -> None:
-    """Upsert rendered blocks in a savepoint; a concurrent writer's row wins (same content)."""
+    """Upsert rendered blocks in one statement (PostgreSQL and SQLite both have ON CONFLICT);
+    a concurrent writer of the same key wrote the same content or a newer version."""
     if not blocks:
         return
     rows = [{"cache_key": k, "version": v, "block": b} for k, (v, b) in blocks.items()]
-    try:
-        with db.session.begin_nested():
-            stale = sa.delete(FeedEventBlock).where(FeedEventBlock.cache_key.in_(list(blocks)))
-            db.session.execute(stale)
-            db.session.execute(sa.insert(FeedEventBlock), rows)
-    except sa.exc.IntegrityError:
-        pass  # another worker stored the same blocks first
+    dialect = db.session.get_bind().dialect.name
+    insert = (sa.dialects.postgresql if dialect == "postgresql" else sa.dialects.sqlite).insert
+    statement = insert(FeedEventBlock.__table__)
+    statement = statement.on_conflict_do_update(
+        index_elements=["cache_key"],
+        set_={"version": statement.excluded.version, "block": statement.excluded.block},
+    )
+    db.session.connection().execute(statement, rows)
 
 
 @lru_cache(maxsize=64)
@@ -230,5 +246,5 @@ def feed_body(feed: Feed, lang: str, zone: str, snap: Snapshot) -> bytes:
     """The finished feed: head, one VTIMEZONE per zone used, events, END; UTF-8, CRLF."""
     blocks = event_blocks(snap, Variant(feed, lang, zone))
     zones = sorted({row.timezone for row in snap.rows} | {s.timezone for s in snap.series})
-    parts = [_head(feed, lang), *(vtimezone_block(z) for z in zones), *blocks, "END:VCALENDAR\r\n"]
-    return "".join(parts).encode("utf-8")
+    head = "".join([_head(feed, lang), *(vtimezone_block(z) for z in zones)])
+    return b"".join([head.encode("utf-8"), *blocks, b"END:VCALENDAR\r\n"])

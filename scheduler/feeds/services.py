@@ -1,20 +1,22 @@
 """Create, rotate and revoke feeds; serve one feed's body with its validators; count fetches."""
 
 import hashlib
+import hmac
 import threading
 import time
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import defer
 
 from scheduler.audit.services import record
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.feeds import content, render
+from scheduler.feeds import content, invalidation, memory, render
 from scheduler.feeds.models import FEED_LANGUAGES, Feed, FeedBody
-from scheduler.feeds.tokens import new_token, token_hash
+from scheduler.feeds.tokens import is_well_formed, new_token, token_hash
 
 
 class FeedError(Exception):
@@ -115,33 +117,126 @@ def _last_modified(snap, previous: FeedBody | None, etag: str, now: datetime) ->
     return max(_seconds(now), previous.last_modified + timedelta(seconds=1))
 
 
-def _cached(feed_id: int, lang: str) -> FeedBody | None:
-    query = sa.select(FeedBody).where(FeedBody.feed_id == feed_id, FeedBody.language == lang)
-    return db.session.scalar(query.options(defer(FeedBody.body)))
+def _state_query():
+    """The one read of a feed request, built once: token → feed, cached validators, generation.
+
+    ``:lang`` is the requested language or NULL for the feed's own.
+    """
+    served = sa.func.coalesce(sa.bindparam("lang", type_=sa.String), Feed.language)
+    return (
+        sa.select(Feed.id, Feed.token_hash, Feed.revoked_at, served.label("lang"),
+                  FeedBody.etag, FeedBody.last_modified, FeedBody.validated_as,
+                  FeedBody.valid_until, invalidation.current_generation().label("generation"))
+        .outerjoin(FeedBody, sa.and_(FeedBody.feed_id == Feed.id, FeedBody.language == served))
+        .where(Feed.token_hash == sa.bindparam("token_hash"))
+    )  # fmt: skip
 
 
-def current_body(feed: Feed, lang: str, now: datetime | None = None) -> FeedBody:
-    """The feed's cached body row, rebuilt first when anything it shows has changed.
+_STATE_QUERY = _state_query()
+_READ_ONLY = defaultdict(dict, sqlite={"sqlite_read_only": True},
+                         postgresql={"isolation_level": "AUTOCOMMIT"})  # fmt: skip
+
+
+def feed_state(token: str, lang: str | None):
+    """One indexed read: the active feed of *token* with its cached validators and the
+    current change generation, or None (malformed, unknown, rotated or revoked token).
+
+    The row has id, lang (the language served), etag, last_modified, validated_as,
+    valid_until and generation; etag is None when nothing is cached yet.
+    """
+    if not is_well_formed(token):
+        return None
+    wanted = token_hash(token)
+    # Read-only: on SQLite this transaction takes no write lock (gunicorn workers would queue
+    # on it), PostgreSQL runs the one statement without BEGIN/COMMIT round trips; the caller
+    # ends it before anything is written (see views.feed).
+    bind = db.session.get_bind()  # the tests bind sessions to one connection already begun
+    options = _READ_ONLY[bind.dialect.name] if isinstance(bind, sa.Engine) else {}
+    connection = db.session.connection(execution_options=options)
+    state = connection.execute(_STATE_QUERY, {"token_hash": wanted, "lang": lang}).first()
+    if state is None or not hmac.compare_digest(state.token_hash, wanted):
+        return None
+    return state if state.revoked_at is None else None
+
+
+def validation_key(generation) -> str:
+    """What a body is checked against: the change generation and the feed rules."""
+    return f"{generation}|{content.rules_key()}"
+
+
+def is_current(state, now: datetime) -> bool:
+    """True when *state*'s cached body is certainly what a rebuild would make now."""
+    if state.etag is None or state.generation is None:
+        return False
+    if state.validated_as != validation_key(state.generation):
+        return False
+    return state.valid_until is None or now < state.valid_until
+
+
+@dataclass(frozen=True)
+class Served:
+    """What a feed request answers with: validators and the bytes they stand for."""
+
+    etag: str
+    last_modified: datetime
+    body: bytes
+
+
+def current_body(feed: Feed, lang: str, now: datetime | None = None) -> Served:
+    """The feed's bytes and validators now; the validators row is stored when they changed.
 
     Comparing fingerprints of the current data makes the cache exact: any change of a
     meeting, series, partner name or membership gives a new fingerprint in the same request.
+    The generation is read before the data: a change committed in between then only causes
+    one more check later, never a stale body.
     """
     now = now or now_utc()
+    generation = db.session.scalar(sa.select(invalidation.current_generation()))
     snap = content.snapshot(feed, lang, now)
-    cached = _cached(feed.id, lang)
+    cached = db.session.get(FeedBody, (feed.id, lang))
+    body = None
     if cached is not None and cached.fingerprint == snap.fingerprint:
-        return cached
-    body = render.feed_body(feed, lang, reader_zone(feed, lang), snap)
-    etag = '"' + hashlib.sha256(body).hexdigest() + '"'
-    modified = _last_modified(snap, cached, etag, now)
-    row = FeedBody(feed_id=feed.id, language=lang, fingerprint=snap.fingerprint, etag=etag,
-                   last_modified=modified, body=body)  # fmt: skip
+        body = memory.bodies.get((feed.id, lang, cached.etag))
+    etag = cached.etag if body is not None else None
+    if body is None:
+        body = render.feed_body(feed, lang, reader_zone(feed, lang), snap)
+        etag = '"' + hashlib.sha256(body).hexdigest() + '"'
+    row = cached or FeedBody(feed_id=feed.id, language=lang)
+    if row.etag != etag:
+        row.last_modified = _last_modified(snap, cached, etag, now)
+    row.fingerprint, row.etag, row.valid_until = snap.fingerprint, etag, snap.valid_until
+    row.validated_as = validation_key(generation)
+    _save(row)
+    remember(feed.id, lang, etag, body)
+    return Served(etag, row.last_modified, body)
+
+
+def remember(feed_id: int, lang: str, etag: str, body: bytes) -> None:
+    """Keep *body* in this process, replacing older bodies of the same feed and language."""
+    memory.bodies.put_many({(feed_id, lang, etag): body},
+                           replaces=lambda key: key[:2] == (feed_id, lang))  # fmt: skip
+
+
+def _save(row: FeedBody) -> None:
+    """Store the validators in a savepoint; when another worker stored them first, keep its."""
+    if row in db.session and not db.session.is_modified(row):
+        return
     try:
         with db.session.begin_nested():
-            row = db.session.merge(row)
+            db.session.add(row)
     except sa.exc.IntegrityError:
-        pass  # another worker stored this body first
-    return row
+        pass
+
+
+def served_for(state, now: datetime) -> Served:
+    """What to answer for *state*: its cached body when that is current and this process
+    holds a copy, else `current_body` (re-joined from cached blocks, re-rendered where the
+    data changed), checked against a generation read afresh."""
+    if is_current(state, now):
+        body = memory.bodies.get((state.id, state.lang, state.etag))
+        if body is not None:
+            return Served(state.etag, state.last_modified, body)
+    return current_body(db.session.get(Feed, state.id), state.lang, now)
 
 
 class FetchCounter:

@@ -21,11 +21,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler.contacts.models import Contact
+from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.feeds import services
+from scheduler.feeds import invalidation, services
 from scheduler.feeds.forms import NewFeedForm
 from scheduler.feeds.models import Feed
-from scheduler.feeds.tokens import find_active_feed, install_log_filter, miss_limiter
+from scheduler.feeds.tokens import install_log_filter, miss_limiter
 from scheduler.partners.services import get_partner
 from scheduler.security import public, roles_required
 
@@ -84,23 +85,33 @@ def _validators(row) -> dict:
 @bp.route("/calendars/<path:name>", methods=["GET"])
 @public
 def feed(name: str):
-    """The feed: GET and HEAD (Flask answers HEAD with GET's headers); no Accept needed."""
+    """The feed: GET and HEAD (Flask answers HEAD with GET's headers); no Accept needed.
+
+    An unchanged feed costs one indexed read (token, cached validators, change generation)
+    and its body comes from this process's memory; only after a change is anything rebuilt.
+    """
     config = current_app.config
     address = request.remote_addr or ""
     limit, window = int(config["FEED_MISS_LIMIT"]), float(config["FEED_MISS_WINDOW_SECONDS"])
     if miss_limiter.is_blocked(address, limit, window):
         return _plain(429, _("Too many attempts. Please wait a while and try again."))
-    found = find_active_feed(name.removesuffix(".ics")) if name.endswith(".ics") else None
-    if found is None:
-        return _miss()
     lang = request.args.get("lang")
-    lang = lang if lang in FEED_LANGUAGES else found.language
-    row = services.current_body(found, lang)
-    services.fetch_counter.add(found.id, request.headers.get("User-Agent", ""))
+    lang = lang if lang in FEED_LANGUAGES else None
+    token = name.removesuffix(".ics") if name.endswith(".ics") else ""
+    state = services.feed_state(token, lang)
+    db.session.commit()  # ends the read-only transaction: what follows may write
+    if state is None:
+        return _miss()
+    now = now_utc()
+    if services.is_current(state, now) and _is_fresh(state):
+        served = state  # a 304 needs only the validators
+    else:
+        served = services.served_for(state, now)
+    services.fetch_counter.add(state.id, request.headers.get("User-Agent", ""))
     db.session.commit()
-    if _is_fresh(row):
-        return Response(status=304, headers=_validators(row))
-    response = Response(row.body, headers=_validators(row))
+    if _is_fresh(served):
+        return Response(status=304, headers=_validators(served))
+    response = Response(served.body, headers=_validators(served))
     response.content_type = "text/calendar; charset=utf-8"
     return response
 
@@ -220,3 +231,4 @@ def init_app(app) -> None:
     app.config.setdefault("FEED_MISS_WINDOW_SECONDS", 600)
     app.register_blueprint(bp)
     install_log_filter()
+    invalidation.install()

@@ -1,0 +1,153 @@
+"""Cached feeds are never stale: every change a feed shows (made through the services, the
+ORM or bulk SQL) and the passing of time reach the next fetch; nothing else changes bytes."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+
+from scheduler.feeds import memory
+from scheduler.meetings import services as meeting_services
+from scheduler.meetings.models import Meeting, Participant
+from scheduler.partners.models import Partner
+from scheduler.partners.services import get_partner
+from tests.feeds_support import _fresh_feed_state, events, new_feed, summaries  # noqa: F401
+
+
+def _at(days: float, **more) -> dict:
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=days)
+    return {"start_dt": start, "end_dt": start + timedelta(hours=1), "status": "confirmed", **more}
+
+
+def _refetch(client, path: str, before):
+    """GET *path* as a calendar client would after *before*: conditionally, by its ETag."""
+    return client.get(path, headers={"If-None-Match": before.headers["ETag"]})
+
+
+def test_adding_and_removing_a_participant(app, client, db, make_meeting, make_contact):
+    contact = make_contact(email="park@seoul.example.kr")
+    meeting = make_meeting(**_at(3, title_ko="참가 회의"))
+    path = new_feed(app, "--contact", contact.email)
+    empty = client.get(path)
+    assert events(empty.data) == []
+    participant = Participant(meeting=meeting, contact=contact)
+    db.session.add(participant)
+    db.session.commit()
+    joined = _refetch(client, path, empty)
+    assert joined.status_code == 200 and summaries(joined.data) == ["참가 회의"]
+    db.session.delete(participant)
+    db.session.commit()
+    left = _refetch(client, path, joined)
+    assert left.status_code == 200 and events(left.data) == []
+    assert left.data == empty.data and left.headers["ETag"] == empty.headers["ETag"]
+
+
+def test_moving_a_meeting_to_another_partner(app, client, db, make_meeting):
+    meeting = make_meeting(**_at(3, title_ko="옮길 회의"))
+    paths = [new_feed(app, *args) for args in (("--partner", "seoul"), ("--partner", "busan"),
+                                                ("--office", "--lang", "ko"))]  # fmt: skip
+    seoul, busan, office = (client.get(path) for path in paths)
+    (event,) = events(seoul.data)
+    assert "서울특별시" in str(event["DESCRIPTION"]) and events(busan.data) == []
+    meeting.partners = [get_partner("busan")]
+    db.session.commit()
+    assert events(_refetch(client, paths[0], seoul).data) == []
+    for path, before in ((paths[1], busan), (paths[2], office)):
+        (moved,) = events(_refetch(client, path, before).data)
+        description = str(moved["DESCRIPTION"])
+        assert "부산광역시" in description and "서울특별시" not in description, path
+        assert moved.decoded("DTSTAMP") >= event.decoded("DTSTAMP")
+
+
+def test_renaming_a_partner(app, client, db, make_meeting):
+    make_meeting(**_at(3))
+    path = new_feed(app, "--partner", "seoul")
+    before = client.get(path)
+    seoul = get_partner("seoul")
+    seoul.name_ko = "서울시"
+    db.session.commit()
+    after = _refetch(client, path, before)
+    assert after.status_code == 200
+    assert "X-WR-CALNAME:한중 교류 · 서울시\r\n" in after.get_data(as_text=True)
+    assert "서울시" in str(events(after.data)[0]["DESCRIPTION"])
+
+
+def test_bulk_sql_changes_and_deletions(app, client, db, make_meeting):
+    keep = make_meeting(**_at(3, title_ko="남는 회의"))
+    gone = make_meeting(**_at(4, title_ko="지울 회의"))
+    path = new_feed(app, "--partner", "seoul")
+    first = client.get(path)
+    renamed = sa.update(Meeting).where(Meeting.id == keep.id)
+    db.session.execute(renamed.values(title_ko="새 이름", updated_at=datetime.now(UTC)))
+    db.session.commit()
+    second = _refetch(client, path, first)
+    assert summaries(second.data) == ["새 이름", "지울 회의"]
+    db.session.execute(sa.delete(Meeting).where(Meeting.id == gone.id))
+    db.session.commit()
+    assert summaries(_refetch(client, path, second).data) == ["새 이름"]
+
+
+def test_an_unrelated_change_keeps_bytes_and_validators(app, client, db, make_meeting):
+    make_meeting(**_at(3, title_ko="서울 회의"))
+    other = make_meeting(**_at(4, title_ko="부산 회의"), partners=("busan",))
+    path = new_feed(app, "--partner", "seoul")
+    first = client.get(path)
+    meeting_services.update_meeting(other, {"title_ko": "부산 회의 (변경)"})
+    db.session.commit()
+    again = _refetch(client, path, first)
+    assert again.status_code == 304 and again.headers["ETag"] == first.headers["ETag"]
+    memory.clear()  # another worker: no copy of the body, only the shared block cache
+    rebuilt = client.get(path)
+    assert rebuilt.data == first.data
+    for name in ("ETag", "Last-Modified"):
+        assert rebuilt.headers[name] == first.headers[name]
+    assert client.head(path).headers["Content-Length"] == str(len(first.data))
+
+
+def test_time_alone_moves_meetings_out_of_and_into_the_feed(app, client, db, make_meeting):
+    margin = timedelta(seconds=4)
+    now = datetime.now(UTC)
+    ends_soon = now - timedelta(days=90) + margin
+    make_meeting(title_ko="곧 지남", status="confirmed", start_dt=ends_soon - timedelta(hours=1),
+                 end_dt=ends_soon)  # fmt: skip
+    cancelled = make_meeting(**_at(3, title_ko="곧 빠지는 취소"))
+    meeting_services.cancel(cancelled, "태풍")
+    db.session.commit()
+    aged = sa.update(Meeting).where(Meeting.id == cancelled.id)
+    db.session.execute(aged.values(updated_at=now - timedelta(days=14) + margin))
+    db.session.commit()
+    starts = now + relativedelta(months=18) + margin
+    make_meeting(title_ko="곧 들어옴", status="confirmed", start_dt=starts,
+                 end_dt=starts + timedelta(hours=1))  # fmt: skip
+    path = new_feed(app, "--partner", "seoul")
+    first = client.get(path)
+    assert summaries(first.data) == ["곧 지남", "곧 빠지는 취소"]
+    assert _refetch(client, path, first).status_code == 304
+    time.sleep((now + margin - datetime.now(UTC)).total_seconds() + 0.5)
+    later = _refetch(client, path, first)
+    assert later.status_code == 200 and summaries(later.data) == ["곧 들어옴"]
+
+
+def test_changed_feed_settings_rebuild_cached_feeds(app, client, db, make_meeting):
+    make_meeting(**_at(-60, title_ko="두 달 전"))
+    make_meeting(**_at(3, title_ko="사흘 뒤"))
+    path = new_feed(app, "--partner", "seoul")
+    first = client.get(path)
+    assert summaries(first.data) == ["두 달 전", "사흘 뒤"]
+    saved = app.config.get("FEED_DAYS_BACK", 90)
+    app.config["FEED_DAYS_BACK"] = 30
+    try:
+        shorter = _refetch(client, path, first)
+    finally:
+        app.config["FEED_DAYS_BACK"] = saved
+    assert shorter.status_code == 200 and summaries(shorter.data) == ["사흘 뒤"]
+    assert client.get(path).data == first.data
+
+
+def test_a_partner_renamed_by_bulk_sql(app, client, db):
+    path = new_feed(app, "--partner", "seoul")
+    first = client.get(path)
+    db.session.execute(sa.update(Partner).where(Partner.slug == "seoul").values(name_ko="서울"))
+    db.session.commit()
+    assert "· 서울\r\n" in _refetch(client, path, first).get_data(as_text=True)
