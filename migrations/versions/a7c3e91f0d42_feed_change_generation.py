@@ -4,7 +4,7 @@ Cached feed validators are checked against one counter raised by every change a 
 show; the body bytes are the cached event blocks joined (kept in memory by each worker).
 
 Revision ID: a7c3e91f0d42
-Revises: e683bb55d2eb
+Revises: c968f11526c6
 Create Date: 2026-11-27 02:40:00.000000
 
 """
@@ -16,7 +16,7 @@ import scheduler.db
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e91f0d42'
-down_revision = 'e683bb55d2eb'
+down_revision = 'c968f11526c6'
 branch_labels = None
 depends_on = None
 
