@@ -1,0 +1,247 @@
+"""Search over the exchange history: which meetings match a term, filtered, newest first.
+
+A meeting matches when its document (titles, agendas, outcome; scheduler/history/search_index.py)
+contains the term, or one of its partners' names or one of its contacts' names does (through
+their ``search_text``). Terms are plain text: no wildcard or query syntax reaches SQL or FTS5.
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import selectinload
+
+from scheduler.contacts.models import Contact
+from scheduler.extensions import db
+from scheduler.history.search_index import (
+    FTS_TABLE,
+    PG_FUNCTION,
+    SearchDocument,
+    bigram_token,
+    display_text,
+    normalize,
+)
+from scheduler.i18n import localized
+from scheduler.meetings.calendar import utc_bounds
+from scheduler.meetings.models import Meeting, Participant, meeting_partners
+from scheduler.partners.models import Partner
+
+MAX_TERM_LENGTH = 100
+# A long term is narrowed by this many of its bigrams, then rechecked as a whole substring.
+MAX_QUERY_BIGRAMS = 12
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What the user asked for, already checked (see search_views.read_filters)."""
+
+    term: str  # normalized (search_index.normalize)
+    partner: Partner | None = None
+    partner_ids: tuple[int, ...] = ()  # the partner and its predecessors
+    kind: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def args(self) -> dict:
+        """The filters as query parameters, for links that keep them (pagination)."""
+        values = {
+            "partner": self.partner.slug if self.partner else "",
+            "kind": self.kind,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+@dataclass
+class SearchPage:
+    """One page of results, newest first."""
+
+    meetings: list[Meeting]
+    total: int
+    page: int
+    per_page: int
+    # meeting id → its participants whose names contain the term
+    contacts: dict[int, list[Contact]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    def iter_pages(self, edge: int = 2, around: int = 2):
+        """Page numbers for the pager (``_macros.pager``), None where some are left out."""
+        previous = 0
+        for number in range(1, self.pages + 1):
+            near = abs(number - self.page) <= around
+            if number <= edge or number > self.pages - edge or near:
+                if number - previous > 1:
+                    yield None
+                yield number
+                previous = number
+
+
+def query_bigrams(term: str) -> list[str]:
+    """Up to MAX_QUERY_BIGRAMS distinct bigrams of *term*, in their order in the term."""
+    seen: list[str] = []
+    for i in range(len(term) - 1):
+        pair = term[i : i + 2]
+        if pair not in seen:
+            seen.append(pair)
+    return seen[:MAX_QUERY_BIGRAMS]
+
+
+def _document_matches(term: str) -> sa.Select:
+    """Meeting ids whose document contains *term*: bigram index first, then the exact substring."""
+    docs = SearchDocument.__table__
+    query = sa.select(docs.c.meeting_id).where(docs.c.body.contains(term, autoescape=True))
+    pairs = query_bigrams(term)
+    if not pairs:  # one character: no bigram to look up, a scan of the compact documents
+        return query
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        match = " ".join(f'"{bigram_token(pair)}"' for pair in pairs)
+        indexed = (
+            sa.select(sa.literal_column("rowid"))
+            .select_from(sa.table(FTS_TABLE))
+            .where(sa.literal_column(FTS_TABLE).op("MATCH")(match))
+        )
+        return query.where(docs.c.meeting_id.in_(indexed))
+    if dialect == "postgresql":
+        grams = sa.func.__getattr__(PG_FUNCTION)(docs.c.body, type_=postgresql.ARRAY(sa.Text))
+        wanted = sa.bindparam("grams", pairs, type_=postgresql.ARRAY(sa.Text))
+        return query.where(grams.op("@>")(wanted))
+    return query
+
+
+def _name_matches(term: str) -> list[sa.Select]:
+    """Meeting ids with a partner or a contact whose name (any script) contains *term*."""
+    partners = sa.select(Partner.id).where(Partner.search_text.contains(term, autoescape=True))
+    contacts = sa.select(Contact.id).where(Contact.search_text.contains(term, autoescape=True))
+    return [
+        sa.select(meeting_partners.c.meeting_id).where(meeting_partners.c.partner_id.in_(partners)),
+        sa.select(Participant.meeting_id).where(Participant.contact_id.in_(contacts)),
+    ]
+
+
+def _conditions(filters: SearchFilters, zone: str) -> list:
+    matching = sa.union(_document_matches(filters.term), *_name_matches(filters.term))
+    conditions = [Meeting.id.in_(sa.select(matching.subquery().c[0]))]
+    if filters.partner_ids:
+        linked = sa.select(meeting_partners.c.meeting_id).where(
+            meeting_partners.c.partner_id.in_(filters.partner_ids)
+        )
+        conditions.append(Meeting.id.in_(linked))
+    if filters.kind:
+        conditions.append(Meeting.kind == filters.kind)
+    if filters.date_from:
+        first, _end = utc_bounds(filters.date_from, filters.date_from, zone)
+        conditions.append(Meeting.start_dt >= first)
+    if filters.date_to:
+        _start, after_last = utc_bounds(filters.date_to, filters.date_to, zone)
+        conditions.append(Meeting.start_dt < after_last)
+    return conditions
+
+
+def search_history(filters: SearchFilters, zone: str, page: int = 1, per_page: int = PER_PAGE):
+    """The *page* of meetings matching *filters* (dates in *zone*), newest first.
+
+    A fixed number of statements whatever the page size: ids, count, then the page's
+    meetings with their partners, outcomes and participants loaded in bulk.
+    """
+    conditions = _conditions(filters, zone)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(*conditions))
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    ids = db.session.scalars(
+        sa.select(Meeting.id)
+        .where(*conditions)
+        .order_by(Meeting.start_dt.desc(), Meeting.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return SearchPage(_load(ids), total, page, per_page, _matching_contacts(filters.term, ids))
+
+
+def _load(ids: list[int]) -> list[Meeting]:
+    if not ids:
+        return []
+    loaded = db.session.scalars(
+        sa.select(Meeting)
+        .where(Meeting.id.in_(ids))
+        .options(
+            selectinload(Meeting.partners),
+            selectinload(Meeting.outcome),
+        )
+    ).all()
+    by_id = {meeting.id: meeting for meeting in loaded}
+    return [by_id[i] for i in ids]
+
+
+def _matching_contacts(term: str, ids: list[int]) -> dict[int, list[Contact]]:
+    """Meeting id → the contacts taking part in it whose names contain *term*."""
+    found: dict[int, list[Contact]] = {}
+    if not ids:
+        return found
+    rows = db.session.execute(
+        sa.select(Participant.meeting_id, Contact)
+        .join(Participant, Participant.contact_id == Contact.id)
+        .where(Participant.meeting_id.in_(ids), Contact.search_text.contains(term, autoescape=True))
+        .order_by(Contact.family_name_ko, Contact.id)
+    ).all()
+    for meeting_id, contact in rows:
+        found.setdefault(meeting_id, []).append(contact)
+    return found
+
+
+def normalized_term(text: str) -> tuple[str, bool]:
+    """The normalized search term and whether it had to be shortened to MAX_TERM_LENGTH."""
+    term = normalize(text)
+    if len(term) <= MAX_TERM_LENGTH:
+        return term, False
+    return term[:MAX_TERM_LENGTH].strip(), True
+
+
+def highlight(text: str, term: str) -> Markup:
+    """*text* escaped, every case-insensitive occurrence of *term* wrapped in ``<mark>``."""
+    shown = display_text(text)
+    if not term:
+        return escape(shown)
+    parts, last = [], 0
+    for found in re.finditer(re.escape(term), shown, re.IGNORECASE):
+        parts += [escape(shown[last : found.start()]), Markup("<mark>"), escape(found.group())]
+        parts.append(Markup("</mark>"))
+        last = found.end()
+    parts.append(escape(shown[last:]))
+    return Markup("").join(parts)
+
+
+def _snippet_fields(meeting, lang: str) -> list[str]:
+    """The texts a snippet may come from, the viewer's language first (titles are shown apart)."""
+    order = [lang] + [code for code in ("zh", "ko", "en") if code != lang]
+    texts = [getattr(meeting, f"agenda_{code}") for code in order]
+    outcome = meeting.outcome
+    if outcome is not None:
+        texts += [getattr(outcome, f"summary_{code}", "") for code in order]
+        texts += [outcome.minutes, outcome.decisions]
+    texts += [getattr(meeting, f"title_{code}") for code in order]
+    return [text for text in texts if text]
+
+
+def snippet(meeting, term: str, lang: str, before: int = 60, after: int = 120) -> Markup | None:
+    """A short excerpt around the first match of *term* outside the shown title, highlighted."""
+    shown_title = normalize(localized(meeting, "title", lang))
+    for text in _snippet_fields(meeting, lang):
+        shown = display_text(text)
+        found = re.search(re.escape(term), shown, re.IGNORECASE)
+        if found is None or normalize(text) == shown_title:
+            continue
+        start, end = max(0, found.start() - before), min(len(shown), found.end() + after)
+        excerpt = highlight(shown[start:end], term)
+        more = "…" if end < len(shown) else ""
+        return Markup("{}{}{}").format("…" if start else "", excerpt, more)
+    return None

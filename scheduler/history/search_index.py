@@ -1,0 +1,194 @@
+"""The history search index: one compact lower-cased document per meeting plus a bigram index.
+
+A document holds a meeting's titles, agendas (zh/ko/en) and its outcome (summaries, minutes,
+decisions), each field normalized (NFKC, lower case, runs of white space as one space) and
+the fields joined by newlines, so a search term (which never holds a newline) cannot match
+across two fields. Partner and contact names are not copied: the search matches them through
+their own ``search_text`` columns, so renaming a partner needs no reindex.
+
+Every substring of two characters or more is found through its character bigrams: a
+document holding the term holds all of the term's bigrams. Trigram indexes (FTS5 trigram,
+pg_trgm) cannot serve two-character Hangul/Hanzi terms such as ``협약``, so one bigram index
+serves every length, and the candidates it finds are rechecked for the exact substring.
+- SQLite: a contentless FTS5 table ``history_search_bigrams`` (rowid = meeting id) whose one
+  column lists the document's distinct bigrams, each written as an ASCII token (hex code
+  points), so no tokenizer ever splits or folds them and no user text reaches MATCH.
+- PostgreSQL: a GIN index on ``history_search_bigrams(body)``, an immutable SQL function
+  returning the document's distinct bigrams (migration 5e1c0a7d9b42); no extension needed.
+
+The index is kept in the same transaction as the change: listeners on ``meeting_changed`` and
+``outcome_changed`` rewrite the meeting's document after the flush.
+"""
+
+import re
+import unicodedata
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+from sqlalchemy.orm import Mapped, mapped_column
+
+from scheduler.extensions import db
+
+FTS_TABLE = "history_search_bigrams"
+PG_FUNCTION = "history_search_bigrams"
+PG_INDEX = "ix_history_search_documents_bigrams"
+MEETING_FIELDS = ("title_zh", "title_ko", "title_en", "agenda_zh", "agenda_ko", "agenda_en")
+OUTCOME_FIELDS = ("summary_zh", "summary_ko", "minutes", "decisions")
+_SPACES = re.compile(r"\s+")
+REINDEX_BATCH = 500
+# Writing to a contentless FTS5 table: a row is forgotten only when given its exact tokens.
+FTS_INSERT = sa.text("INSERT INTO history_search_bigrams(rowid, grams) VALUES (:id, :g)")
+FTS_DELETE = sa.text(
+    "INSERT INTO history_search_bigrams(history_search_bigrams, rowid, grams)"
+    " VALUES ('delete', :id, :g)"
+)
+FTS_CLEAR = sa.text(
+    "INSERT INTO history_search_bigrams(history_search_bigrams) VALUES ('delete-all')"
+)
+
+
+class SearchDocument(db.Model):
+    """The normalized text of one meeting and its outcome (see the module docstring)."""
+
+    __tablename__ = "history_search_documents"
+
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    body: Mapped[str] = mapped_column(sa.Text)
+
+
+def include_in_autogenerate(name, type_, _parent_names) -> bool:
+    """Alembic's ``include_name``: leave out what migration 5e1c0a7d9b42 makes by hand (the
+    FTS5 table and its shadow tables on SQLite, the GIN expression index on PostgreSQL)."""
+    if type_ == "table":
+        return not (name or "").startswith(FTS_TABLE)
+    return not (type_ == "index" and name == PG_INDEX)
+
+
+def display_text(text: str) -> str:
+    """*text* in NFKC with runs of white space as one space: what a snippet shows."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text or "")).strip()
+
+
+def normalize(text: str) -> str:
+    """*text* as documents and terms store it: display_text() in lower case."""
+    return display_text(text).lower()
+
+
+def document_body(meeting, outcome=None) -> str:
+    """The document of *meeting* (and its *outcome*, if any): one normalized field a line."""
+    values = [getattr(meeting, field) for field in MEETING_FIELDS]
+    if outcome is not None:
+        values += [getattr(outcome, field) for field in OUTCOME_FIELDS]
+    return "\n".join(v for v in (normalize(value) for value in values) if v)
+
+
+def bigrams(text: str) -> set[str]:
+    """The distinct two-character substrings of *text* that a search term can contain."""
+    pairs = {text[i : i + 2] for i in range(len(text) - 1)}
+    return {pair for pair in pairs if "\n" not in pair}
+
+
+def bigram_token(pair: str) -> str:
+    """An ASCII token for one bigram (hex code points), safe from any FTS5 tokenizer or syntax."""
+    return "x".join(format(ord(char), "x") for char in pair)
+
+
+def _fts_grams(body: str) -> str:
+    return " ".join(sorted(bigram_token(pair) for pair in bigrams(body)))
+
+
+def _is_sqlite(connection) -> bool:
+    return connection.dialect.name == "sqlite"
+
+
+def write_document(connection, meeting_id: int, body: str) -> None:
+    """Store *body* as the document of *meeting_id* and update the bigram index with it."""
+    table = SearchDocument.__table__
+    old = connection.scalar(sa.select(table.c.body).where(table.c.meeting_id == meeting_id))
+    if old == body:
+        return
+    if old is not None:
+        connection.execute(table.delete().where(table.c.meeting_id == meeting_id))
+    connection.execute(table.insert().values(meeting_id=meeting_id, body=body))
+    if _is_sqlite(connection):
+        _write_fts(connection, meeting_id, old, body)
+
+
+def _write_fts(connection, meeting_id: int, old: str | None, body: str) -> None:
+    if old is not None:
+        connection.execute(FTS_DELETE, {"id": meeting_id, "g": _fts_grams(old)})
+    connection.execute(FTS_INSERT, {"id": meeting_id, "g": _fts_grams(body)})
+
+
+def refresh_meeting(meeting) -> None:
+    """Rewrite the document of *meeting* (already flushed) inside the current transaction."""
+    if meeting.id is None or sa.inspect(meeting).deleted or sa.inspect(meeting).detached:
+        return
+    outcome = getattr(meeting, "outcome", None)
+    write_document(db.session.connection(), meeting.id, document_body(meeting, outcome))
+
+
+def reindex(connection) -> int:
+    """Rebuild every document and the bigram index from the meetings; the number indexed."""
+    from scheduler.history.models import MeetingOutcome
+    from scheduler.meetings.models import Meeting
+
+    connection.execute(SearchDocument.__table__.delete())
+    if _is_sqlite(connection):
+        connection.execute(FTS_CLEAR)
+    meetings, outcomes = Meeting.__table__, MeetingOutcome.__table__
+    columns = [meetings.c.id, *(meetings.c[f] for f in MEETING_FIELDS)]
+    columns += [outcomes.c[f] for f in OUTCOME_FIELDS]
+    query = sa.select(*columns).select_from(
+        meetings.outerjoin(outcomes, outcomes.c.meeting_id == meetings.c.id)
+    )
+    total = 0
+    for batch in connection.execute(query.order_by(meetings.c.id)).partitions(REINDEX_BATCH):
+        _insert_batch(connection, batch)
+        total += len(batch)
+    return total
+
+
+def _insert_batch(connection, rows) -> None:
+    # An outer join: a meeting without an outcome has NULL outcome columns.
+    documents = [
+        {"meeting_id": row.id, "body": document_body(row, None if row.minutes is None else row)}
+        for row in rows
+    ]
+    connection.execute(SearchDocument.__table__.insert(), documents)
+    if _is_sqlite(connection):
+        grams = [{"id": d["meeting_id"], "g": _fts_grams(d["body"])} for d in documents]
+        connection.execute(FTS_INSERT, grams)
+
+
+def _on_meeting_changed(sender, change: str = "", **details) -> None:
+    # The meetings a change touched: the sender, or a series' rows (as reminders read them).
+    from scheduler.invites.reminders import _meetings_of
+
+    for meeting in _meetings_of(sender, details):
+        refresh_meeting(meeting)
+
+
+def _on_outcome_changed(sender, **_details) -> None:
+    refresh_meeting(sender)
+
+
+def register_search_index_listeners(app) -> None:
+    """Keep the index in step with meetings and outcomes (idempotent: tests build many apps)."""
+    from scheduler.history.signals import outcome_changed
+    from scheduler.meetings.signals import meeting_changed
+
+    meeting_changed.connect(_on_meeting_changed, weak=False)
+    outcome_changed.connect(_on_outcome_changed, weak=False)
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command():
+    """Rebuild the search index of every meeting and its outcome."""
+    count = reindex(db.session.connection())
+    db.session.commit()
+    click.echo(f"search index: {count} meetings indexed")
