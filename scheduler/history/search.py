@@ -34,6 +34,7 @@ MAX_TERM_LENGTH = 100
 # A long term is narrowed by this many of its bigrams, then rechecked as a whole substring.
 MAX_QUERY_BIGRAMS = 12
 PER_PAGE = 20
+PREVIEW_SIZE = 5
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class SearchPage:
     total: int
     page: int
     per_page: int
+    term: str  # normalized, for highlighting
     # meeting id → its participants whose names contain the term
     contacts: dict[int, list[Contact]] = field(default_factory=dict)
 
@@ -112,7 +114,7 @@ def _document_matches(term: str) -> sa.Select:
         )
         return query.where(docs.c.meeting_id.in_(indexed))
     if dialect == "postgresql":
-        grams = sa.func.__getattr__(PG_FUNCTION)(docs.c.body, type_=postgresql.ARRAY(sa.Text))
+        grams = getattr(sa.func, PG_FUNCTION)(docs.c.body, type_=postgresql.ARRAY(sa.Text))
         wanted = sa.bindparam("grams", pairs, type_=postgresql.ARRAY(sa.Text))
         return query.where(grams.op("@>")(wanted))
     return query
@@ -164,7 +166,13 @@ def search_history(filters: SearchFilters, zone: str, page: int = 1, per_page: i
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return SearchPage(_load(ids), total, page, per_page, _matching_contacts(filters.term, ids))
+    contacts = _matching_contacts(filters.term, ids)
+    return SearchPage(_load(ids), total, page, per_page, filters.term, contacts)
+
+
+def meeting_preview(text: str, limit: int = PREVIEW_SIZE) -> SearchPage:
+    """The newest meetings matching *text*, for the one search box (no filters)."""
+    return search_history(SearchFilters(normalized_term(text)[0]), "UTC", per_page=limit)
 
 
 def _load(ids: list[int]) -> list[Meeting]:

@@ -16,13 +16,18 @@ from scheduler.history.search import (
     search_history,
     snippet,
 )
-from scheduler.i18n import current_language
 from scheduler.meetings.models import MEETING_KINDS
 from scheduler.partners.models import Partner
 from scheduler.partners.services import lineage
 from scheduler.templating import viewer_zone
 
 bp = Blueprint("history_search", __name__, url_prefix="/history")
+
+
+@bp.record_once
+def _template_helpers(state) -> None:
+    # The results partial is also shown by the one search box (templates/main/search.html).
+    state.app.jinja_env.globals.update(search_highlight=highlight, search_snippet=snippet)
 
 
 def _read_date(name: str, notices: list[str]) -> date | None:
@@ -93,7 +98,6 @@ def search():
     page = search_history(filters, viewer_zone(), _read_page()) if term else None
     partners = db.session.scalars(sa.select(Partner).order_by(Partner.kr_code)).all()
     return render_template(
-        "history/search.html", query=raw.strip()[:MAX_TERM_LENGTH], term=term, filters=filters,
+        "history/search.html", query=raw.strip()[:MAX_TERM_LENGTH], filters=filters,
         notices=notices, results=page, partners=partners, kinds=MEETING_KINDS,
-        lang=current_language(), highlight=highlight, snippet=snippet,
     )  # fmt: skip
