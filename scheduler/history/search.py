@@ -98,41 +98,66 @@ def query_bigrams(term: str) -> list[str]:
 
 
 def _document_matches(term: str) -> sa.Select:
-    """Meeting ids whose document contains *term*: bigram index first, then the exact substring."""
+    """Meeting ids whose document contains *term*: bigram index first, then the exact substring.
+
+    A two-character term is one bigram, so the index alone answers it exactly (no recheck).
+    """
     docs = SearchDocument.__table__
-    query = sa.select(docs.c.meeting_id).where(docs.c.body.contains(term, autoescape=True))
+    contains = docs.c.body.contains(term, autoescape=True)
     pairs = query_bigrams(term)
-    if not pairs:  # one character: no bigram to look up, a scan of the compact documents
-        return query
     dialect = db.session.get_bind().dialect.name
-    if dialect == "sqlite":
-        match = " ".join(f'"{bigram_token(pair)}"' for pair in pairs)
-        indexed = (
-            sa.select(sa.literal_column("rowid"))
-            .select_from(sa.table(FTS_TABLE))
-            .where(sa.literal_column(FTS_TABLE).op("MATCH")(match))
-        )
-        return query.where(docs.c.meeting_id.in_(indexed))
+    if not pairs or dialect not in ("sqlite", "postgresql"):  # one character: a scan
+        return sa.select(docs.c.meeting_id).where(contains)
     if dialect == "postgresql":
         grams = getattr(sa.func, PG_FUNCTION)(docs.c.body, type_=postgresql.ARRAY(sa.Text))
-        wanted = sa.bindparam("grams", pairs, type_=postgresql.ARRAY(sa.Text))
-        return query.where(grams.op("@>")(wanted))
-    return query
+        indexed = grams.op("@>")(sa.bindparam("grams", pairs, type_=postgresql.ARRAY(sa.Text)))
+        return sa.select(docs.c.meeting_id).where(indexed, *([contains] if len(term) > 2 else []))
+    match = " ".join(f'"{bigram_token(pair)}"' for pair in pairs)
+    indexed = (
+        sa.select(sa.literal_column("rowid").label("meeting_id"))
+        .select_from(sa.table(FTS_TABLE))
+        .where(sa.literal_column(FTS_TABLE).op("MATCH")(match))
+    )
+    if len(term) == 2:
+        return indexed
+    return sa.select(docs.c.meeting_id).where(docs.c.meeting_id.in_(indexed), contains)
 
 
 def _name_matches(term: str) -> list[sa.Select]:
-    """Meeting ids with a partner or a contact whose name (any script) contains *term*."""
-    partners = sa.select(Partner.id).where(Partner.search_text.contains(term, autoescape=True))
-    contacts = sa.select(Contact.id).where(Contact.search_text.contains(term, autoescape=True))
-    return [
-        sa.select(meeting_partners.c.meeting_id).where(meeting_partners.c.partner_id.in_(partners)),
-        sa.select(Participant.meeting_id).where(Participant.contact_id.in_(contacts)),
-    ]
+    """Meeting ids with a partner or a contact whose name (any script) contains *term*.
+
+    The few matching partners and contacts are looked up first, so a term that names nobody
+    leaves the meeting query as simple as the document match alone.
+    """
+    partner_ids = db.session.scalars(
+        sa.select(Partner.id).where(Partner.search_text.contains(term, autoescape=True))
+    ).all()
+    has_contacts = sa.select(Contact.id).where(Contact.search_text.contains(term, autoescape=True))
+    found = []
+    if partner_ids:
+        partner_ids = list(partner_ids)
+        found.append(
+            sa.select(meeting_partners.c.meeting_id).where(
+                meeting_partners.c.partner_id.in_(partner_ids)
+            )
+        )
+    if db.session.scalar(has_contacts.limit(1)) is not None:
+        found.append(
+            sa.select(Participant.meeting_id).where(Participant.contact_id.in_(has_contacts))
+        )
+    return found
 
 
-def _conditions(filters: SearchFilters, zone: str) -> list:
-    matching = sa.union(_document_matches(filters.term), *_name_matches(filters.term))
-    conditions = [Meeting.id.in_(sa.select(matching.subquery().c[0]))]
+def _matching_ids(term: str):
+    """One select of the ids of every meeting matching *term* (document or names)."""
+    selects = [_document_matches(term), *_name_matches(term)]
+    if len(selects) == 1:
+        return selects[0]
+    return sa.select(sa.union(*selects).subquery().c[0])
+
+
+def _filter_conditions(filters: SearchFilters, zone: str) -> list:
+    conditions = []
     if filters.partner_ids:
         linked = sa.select(meeting_partners.c.meeting_id).where(
             meeting_partners.c.partner_id.in_(filters.partner_ids)
@@ -149,20 +174,36 @@ def _conditions(filters: SearchFilters, zone: str) -> list:
     return conditions
 
 
+def _newest_first_member(matching):
+    """``meetings.id IN (matching)``, written so SQLite walks ix_meetings_start_end newest
+    first and stops at the page (``+0`` keeps it from looking every match up by id and
+    sorting them all, which is slow when a common two-character term matches most meetings)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return (Meeting.id + 0).in_(matching)
+    return Meeting.id.in_(matching)
+
+
+def _count(matching, conditions: list) -> int:
+    if not conditions:  # every indexed id is a meeting (documents go with their meeting)
+        return db.session.scalar(sa.select(sa.func.count()).select_from(matching.subquery()))
+    query = sa.select(sa.func.count()).select_from(Meeting)
+    return db.session.scalar(query.where(Meeting.id.in_(matching), *conditions))
+
+
 def search_history(filters: SearchFilters, zone: str, page: int = 1, per_page: int = PER_PAGE):
     """The *page* of meetings matching *filters* (dates in *zone*), newest first.
 
     A fixed number of statements whatever the page size: ids, count, then the page's
     meetings with their partners, outcomes and participants loaded in bulk.
     """
-    conditions = _conditions(filters, zone)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(*conditions))
+    matching, conditions = _matching_ids(filters.term), _filter_conditions(filters, zone)
+    total = _count(matching, conditions)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
     ids = db.session.scalars(
         sa.select(Meeting.id)
-        .where(*conditions)
-        .order_by(Meeting.start_dt.desc(), Meeting.id.desc())
+        .where(_newest_first_member(matching), *conditions)
+        .order_by(Meeting.start_dt.desc(), Meeting.end_dt.desc(), Meeting.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
