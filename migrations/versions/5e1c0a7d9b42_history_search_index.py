@@ -20,9 +20,10 @@ down_revision = 'c968f11526c6'
 branch_labels = None
 depends_on = None
 
+# COST: computing it is expensive; the planner must read the GIN index, not call it per row.
 PG_BIGRAMS_FUNCTION = """
 CREATE OR REPLACE FUNCTION history_search_bigrams(body text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 100000 AS $$
   SELECT coalesce(array_agg(DISTINCT substr(body, i, 2)), '{}')
   FROM generate_series(1, length(body) - 1) AS i
 $$

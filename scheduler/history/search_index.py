@@ -33,6 +33,10 @@ from scheduler.extensions import db
 FTS_TABLE = "history_search_bigrams"
 PG_FUNCTION = "history_search_bigrams"
 PG_INDEX = "ix_history_search_documents_bigrams"
+PG_CREATE_INDEX = sa.text(
+    "CREATE INDEX ix_history_search_documents_bigrams ON history_search_documents"
+    " USING gin (history_search_bigrams(body))"
+)
 MEETING_FIELDS = ("title_zh", "title_ko", "title_en", "agenda_zh", "agenda_ko", "agenda_en")
 OUTCOME_FIELDS = ("summary_zh", "summary_ko", "minutes", "decisions")
 _SPACES = re.compile(r"\s+")
@@ -139,6 +143,8 @@ def reindex(connection) -> int:
     connection.execute(SearchDocument.__table__.delete())
     if _is_sqlite(connection):
         connection.execute(FTS_CLEAR)
+    elif connection.dialect.name == "postgresql":  # one bulk GIN build beats 50,000 updates
+        connection.execute(sa.text(f"DROP INDEX IF EXISTS {PG_INDEX}"))
     meetings, outcomes = Meeting.__table__, MeetingOutcome.__table__
     columns = [meetings.c.id, *(meetings.c[f] for f in MEETING_FIELDS)]
     columns += [outcomes.c[f] for f in OUTCOME_FIELDS]
@@ -149,6 +155,8 @@ def reindex(connection) -> int:
     for batch in connection.execute(query.order_by(meetings.c.id)).partitions(REINDEX_BATCH):
         _insert_batch(connection, batch)
         total += len(batch)
+    if connection.dialect.name == "postgresql":
+        connection.execute(PG_CREATE_INDEX)
     return total
 
 
