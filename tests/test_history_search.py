@@ -10,6 +10,7 @@ from scheduler.history.models import MeetingOutcome
 from scheduler.history.search_index import SearchDocument
 from scheduler.history.signals import outcome_changed
 from scheduler.meetings import services
+from scheduler.meetings.models import Meeting
 
 FTS_SYNTAX = ['"', '"签约"', "签约*", "NEAR(签约 협약)", "签约 AND 협약", "-签约", "title:签约",
               "^签约", "签约 OR x", "'", "\\", "\\%", "%", "_", "%%", ":", "(",
@@ -344,14 +345,30 @@ def test_main_search_lists_matching_meetings(auth, client, history):
     assert "/history/search?q=%E7%AD%BE%E7%BA%A6" in meetings
 
 
-def test_reindex_command_rebuilds_the_index(app, history, db):
-    db.session.execute(sa.delete(SearchDocument))
+def test_reindex_command_rebuilds_the_index(app, history, db, organizer):
+    # Rows written with Core inserts (a bulk import) bypass the listeners: reindex finds them.
+    start = datetime(2029, 4, 1, 6, 0, tzinfo=UTC)
+    bulk = db.session.execute(
+        sa.insert(Meeting).values(
+            uid="bulk-1", kind="forum", status="held", title_zh="批量导入的研讨会",
+            start_dt=start, end_dt=start + timedelta(hours=2), organizer_id=organizer.id,
+        ).returning(Meeting.id)
+    ).scalar_one()  # fmt: skip
     db.session.commit()
-    assert _documents_with(db, "签约") == []
+    assert _documents_with(db, "批量") == []
     result = app.test_cli_runner().invoke(args=["history", "reindex"])
     assert result.exit_code == 0, result.output
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(SearchDocument))
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Meeting))
     assert result.output == f"search index: {count} meetings indexed\n"
+    assert _documents_with(db, "批量") == [bulk]
+    assert _documents_with(db, "研讨") == [bulk]
     assert _documents_with(db, "签约") == [history["signing"].id]
     assert _documents_with(db, "产业园") == [history["visit"].id]
     assert _documents_with(db, "youth") == [history["video"].id]
+
+
+def test_a_deleted_meeting_leaves_the_index(history, db):
+    db.session.delete(history["forum"])
+    db.session.flush()
+    assert _documents_with(db, "东北") == []
+    assert db.session.get(SearchDocument, history["forum"].id) is None

@@ -127,6 +127,22 @@ def _write_fts(connection, meeting_id: int, old: str | None, body: str) -> None:
     connection.execute(FTS_INSERT, {"id": meeting_id, "g": _fts_grams(body)})
 
 
+def forget_document(connection, meeting_id: int) -> None:
+    """Drop the document of *meeting_id* and its bigrams (before the meeting is deleted)."""
+    table = SearchDocument.__table__
+    old = connection.scalar(sa.select(table.c.body).where(table.c.meeting_id == meeting_id))
+    if old is None:
+        return
+    connection.execute(table.delete().where(table.c.meeting_id == meeting_id))
+    if _is_sqlite(connection):
+        connection.execute(FTS_DELETE, {"id": meeting_id, "g": _fts_grams(old)})
+
+
+def _before_meeting_delete(_mapper, connection, meeting) -> None:
+    # The FTS5 table has no foreign key: without this a deleted meeting's bigrams would stay.
+    forget_document(connection, meeting.id)
+
+
 def refresh_meeting(meeting) -> None:
     """Rewrite the document of *meeting* (already flushed) inside the current transaction."""
     if meeting.id is None or sa.inspect(meeting).deleted or sa.inspect(meeting).detached:
@@ -187,10 +203,13 @@ def _on_outcome_changed(sender, **_details) -> None:
 def register_search_index_listeners(app) -> None:
     """Keep the index in step with meetings and outcomes (idempotent: tests build many apps)."""
     from scheduler.history.signals import outcome_changed
+    from scheduler.meetings.models import Meeting
     from scheduler.meetings.signals import meeting_changed
 
     meeting_changed.connect(_on_meeting_changed, weak=False)
     outcome_changed.connect(_on_outcome_changed, weak=False)
+    if not sa.event.contains(Meeting, "before_delete", _before_meeting_delete):
+        sa.event.listen(Meeting, "before_delete", _before_meeting_delete)
 
 
 @click.command("reindex")
