@@ -18,8 +18,7 @@ from sqlalchemy.orm import selectinload
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.history.search_index import (
-    FTS_TABLE,
-    PG_FUNCTION,
+    BIGRAM_TABLE,
     SearchDocument,
     bigram_token,
     display_text,
@@ -97,6 +96,20 @@ def query_bigrams(term: str) -> list[str]:
     return seen[:MAX_QUERY_BIGRAMS]
 
 
+def _indexed(pairs: list[str], dialect: str) -> sa.Select:
+    """Ids of the meetings whose documents hold every bigram in *pairs* (the bigram index)."""
+    if dialect == "postgresql":
+        table = sa.table(BIGRAM_TABLE, sa.column("meeting_id"), sa.column("grams"))
+        wanted = sa.bindparam("grams", pairs, type_=postgresql.ARRAY(sa.Text))
+        return sa.select(table.c.meeting_id).where(table.c.grams.op("@>")(wanted))
+    match = " ".join(f'"{bigram_token(pair)}"' for pair in pairs)
+    return (
+        sa.select(sa.literal_column("rowid").label("meeting_id"))
+        .select_from(sa.table(BIGRAM_TABLE))
+        .where(sa.literal_column(BIGRAM_TABLE).op("MATCH")(match))
+    )
+
+
 def _document_matches(term: str) -> sa.Select:
     """Meeting ids whose document contains *term*: bigram index first, then the exact substring.
 
@@ -108,16 +121,7 @@ def _document_matches(term: str) -> sa.Select:
     dialect = db.session.get_bind().dialect.name
     if not pairs or dialect not in ("sqlite", "postgresql"):  # one character: a scan
         return sa.select(docs.c.meeting_id).where(contains)
-    if dialect == "postgresql":
-        grams = getattr(sa.func, PG_FUNCTION)(docs.c.body, type_=postgresql.ARRAY(sa.Text))
-        indexed = grams.op("@>")(sa.bindparam("grams", pairs, type_=postgresql.ARRAY(sa.Text)))
-        return sa.select(docs.c.meeting_id).where(indexed, *([contains] if len(term) > 2 else []))
-    match = " ".join(f'"{bigram_token(pair)}"' for pair in pairs)
-    indexed = (
-        sa.select(sa.literal_column("rowid").label("meeting_id"))
-        .select_from(sa.table(FTS_TABLE))
-        .where(sa.literal_column(FTS_TABLE).op("MATCH")(match))
-    )
+    indexed = _indexed(pairs, dialect)
     if len(term) == 2:
         return indexed
     return sa.select(docs.c.meeting_id).where(docs.c.meeting_id.in_(indexed), contains)
@@ -180,8 +184,8 @@ def _meetings_matching(matching, *columns) -> sa.Select:
     SQLite: ``+0`` keeps the planner from looking every match up by id and sorting them all,
     so it walks ix_meetings_start_end newest first and stops at the page (a common term
     matches most meetings). PostgreSQL: the matches are found once, through the GIN index
-    (a MATERIALIZED CTE), and joined; otherwise the planner calls the bigram function row by
-    row along the start index, which is slow when few meetings pass the filters.
+    (a MATERIALIZED CTE), and joined, instead of being probed row by row along the start
+    index, which is slow when few meetings pass the filters.
     """
     query = sa.select(*columns).select_from(Meeting)
     dialect = db.session.get_bind().dialect.name
@@ -201,10 +205,8 @@ def _count_of(matching, conditions: list) -> sa.Select:
 
 def _page_ids(ordered: sa.Select, count: sa.Select, page: int, per_page: int):
     """The ids on *page* (moved into range), the number of matches and the page number."""
+    page = max(page, 1)
     if db.session.get_bind().dialect.name == "postgresql":
-        # The bigram function's high COST (so plans read its index) would otherwise make
-        # PostgreSQL JIT-compile these small queries, which takes far longer than running them.
-        db.session.execute(sa.text("SET LOCAL jit = off"))
         # One pass over the matches gives both the page and the count.
         counted = ordered.add_columns(sa.func.count().over())
         rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).all()

@@ -30,13 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from scheduler.extensions import db
 
-FTS_TABLE = "history_search_bigrams"
-PG_FUNCTION = "history_search_bigrams"
-PG_INDEX = "ix_history_search_documents_bigrams"
-PG_CREATE_INDEX = sa.text(
-    "CREATE INDEX ix_history_search_documents_bigrams ON history_search_documents"
-    " USING gin (history_search_bigrams(body))"
-)
+BIGRAM_TABLE = "history_search_bigrams"  # FTS5 on SQLite, a table with a GIN index on PostgreSQL
 MEETING_FIELDS = ("title_zh", "title_ko", "title_en", "agenda_zh", "agenda_ko", "agenda_en")
 OUTCOME_FIELDS = ("summary_zh", "summary_ko", "minutes", "decisions")
 _SPACES = re.compile(r"\s+")
@@ -49,6 +43,15 @@ FTS_DELETE = sa.text(
 )
 FTS_CLEAR = sa.text(
     "INSERT INTO history_search_bigrams(history_search_bigrams) VALUES ('delete-all')"
+)
+PG_INSERT = sa.text(
+    "INSERT INTO history_search_bigrams (meeting_id, grams) VALUES (:id, CAST(:g AS text[]))"
+)
+PG_DELETE = sa.text("DELETE FROM history_search_bigrams WHERE meeting_id = :id")
+PG_CLEAR = sa.text("DELETE FROM history_search_bigrams")
+PG_DROP_INDEX = sa.text("DROP INDEX IF EXISTS ix_history_search_bigrams_grams")
+PG_CREATE_INDEX = sa.text(
+    "CREATE INDEX ix_history_search_bigrams_grams ON history_search_bigrams USING gin (grams)"
 )
 
 
@@ -64,11 +67,9 @@ class SearchDocument(db.Model):
 
 
 def include_in_autogenerate(name, type_, _parent_names) -> bool:
-    """Alembic's ``include_name``: leave out what migration 5e1c0a7d9b42 makes by hand (the
-    FTS5 table and its shadow tables on SQLite, the GIN expression index on PostgreSQL)."""
-    if type_ == "table":
-        return not (name or "").startswith(FTS_TABLE)
-    return not (type_ == "index" and name == PG_INDEX)
+    """Alembic's ``include_name``: leave out the bigram index migration 5e1c0a7d9b42 makes by
+    hand per database (FTS5 and its shadow tables on SQLite, a GIN-indexed table on PostgreSQL)."""
+    return not (type_ == "table" and (name or "").startswith(BIGRAM_TABLE))
 
 
 def display_text(text: str) -> str:
@@ -116,15 +117,26 @@ def write_document(connection, meeting_id: int, body: str) -> None:
         return
     if old is not None:
         connection.execute(table.delete().where(table.c.meeting_id == meeting_id))
+        _forget_bigrams(connection, meeting_id, old)
     connection.execute(table.insert().values(meeting_id=meeting_id, body=body))
+    _add_bigrams(connection, [(meeting_id, body)])
+
+
+def _add_bigrams(connection, documents: list[tuple[int, str]]) -> None:
     if _is_sqlite(connection):
-        _write_fts(connection, meeting_id, old, body)
+        rows = [{"id": meeting_id, "g": _fts_grams(body)} for meeting_id, body in documents]
+        connection.execute(FTS_INSERT, rows)
+    elif connection.dialect.name == "postgresql":
+        rows = [{"id": meeting_id, "g": sorted(bigrams(body))} for meeting_id, body in documents]
+        connection.execute(PG_INSERT, rows)
 
 
-def _write_fts(connection, meeting_id: int, old: str | None, body: str) -> None:
-    if old is not None:
-        connection.execute(FTS_DELETE, {"id": meeting_id, "g": _fts_grams(old)})
-    connection.execute(FTS_INSERT, {"id": meeting_id, "g": _fts_grams(body)})
+def _forget_bigrams(connection, meeting_id: int, old_body: str) -> None:
+    if _is_sqlite(connection):
+        # A contentless FTS5 table forgets a row only when given its exact tokens again.
+        connection.execute(FTS_DELETE, {"id": meeting_id, "g": _fts_grams(old_body)})
+    elif connection.dialect.name == "postgresql":
+        connection.execute(PG_DELETE, {"id": meeting_id})
 
 
 def forget_document(connection, meeting_id: int) -> None:
@@ -133,9 +145,8 @@ def forget_document(connection, meeting_id: int) -> None:
     old = connection.scalar(sa.select(table.c.body).where(table.c.meeting_id == meeting_id))
     if old is None:
         return
+    _forget_bigrams(connection, meeting_id, old)
     connection.execute(table.delete().where(table.c.meeting_id == meeting_id))
-    if _is_sqlite(connection):
-        connection.execute(FTS_DELETE, {"id": meeting_id, "g": _fts_grams(old)})
 
 
 def _before_meeting_delete(_mapper, connection, meeting) -> None:
@@ -160,7 +171,8 @@ def reindex(connection) -> int:
     if _is_sqlite(connection):
         connection.execute(FTS_CLEAR)
     elif connection.dialect.name == "postgresql":  # one bulk GIN build beats 50,000 updates
-        connection.execute(sa.text(f"DROP INDEX IF EXISTS {PG_INDEX}"))
+        connection.execute(PG_CLEAR)
+        connection.execute(PG_DROP_INDEX)
     meetings, outcomes = Meeting.__table__, MeetingOutcome.__table__
     columns = [meetings.c.id, *(meetings.c[f] for f in MEETING_FIELDS)]
     columns += [outcomes.c[f] for f in OUTCOME_FIELDS]
@@ -172,6 +184,7 @@ def reindex(connection) -> int:
         _insert_batch(connection, batch)
         total += len(batch)
     if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
         connection.execute(PG_CREATE_INDEX)
     return total
 
@@ -183,9 +196,7 @@ def _insert_batch(connection, rows) -> None:
         for row in rows
     ]
     connection.execute(SearchDocument.__table__.insert(), documents)
-    if _is_sqlite(connection):
-        grams = [{"id": d["meeting_id"], "g": _fts_grams(d["body"])} for d in documents]
-        connection.execute(FTS_INSERT, grams)
+    _add_bigrams(connection, [(d["meeting_id"], d["body"]) for d in documents])
 
 
 def _on_meeting_changed(sender, change: str = "", **details) -> None:
