@@ -7,7 +7,8 @@ Create Date: 2026-11-27 02:50:00.000000
 The bigram index (scheduler/history/search_index.py) is made by hand per database and left out
 of autogenerate (scheduler.history.search_index.include_in_autogenerate):
 - SQLite: a contentless FTS5 table, rowid = meeting id, one ASCII token per bigram;
-- PostgreSQL: a table of each meeting's bigrams (text[]) with a GIN index; no extension needed.
+- PostgreSQL: a table of each meeting's bigrams (text[]) with a GIN index; no extension needed
+  (pg_trgm could not serve two-character terms anyway).
 Run `flask --app scheduler history reindex` after upgrading a database that holds meetings.
 """
 from alembic import op
@@ -40,6 +41,8 @@ def upgrade():
             " CONSTRAINT fk_history_search_bigrams_meeting_id_meetings"
             " REFERENCES meetings (id) ON DELETE CASCADE,"
             " grams text[] NOT NULL)"
+            # Arrays go to TOAST, so the rows a GIN bitmap scan visits stay a few bytes wide.
+            " WITH (toast_tuple_target = 128)"
         )
         op.execute("CREATE INDEX ix_history_search_bigrams_grams ON history_search_bigrams"
                    " USING gin (grams)")

@@ -7,6 +7,7 @@ their ``search_text``). Terms are plain text: no wildcard or query syntax reache
 
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -203,7 +204,7 @@ def _count_of(matching, conditions: list) -> sa.Select:
     return _meetings_matching(matching, sa.func.count()).where(*conditions)
 
 
-def _page_ids(ordered: sa.Select, count: sa.Select, page: int, per_page: int):
+def _page_ids(ordered: sa.Select, matching, conditions: list, page: int, per_page: int):
     """The ids on *page* (moved into range), the number of matches and the page number."""
     page = max(page, 1)
     if db.session.get_bind().dialect.name == "postgresql":
@@ -212,7 +213,7 @@ def _page_ids(ordered: sa.Select, count: sa.Select, page: int, per_page: int):
         rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).all()
         if rows:
             return [row[0] for row in rows], rows[0][1], page
-    total = db.session.scalar(count)
+    total = db.session.scalar(_count_of(matching, conditions))
     page = min(max(page, 1), max(1, math.ceil(total / per_page)))
     ids = db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)).all()
     return ids, total, page
@@ -225,14 +226,36 @@ def search_history(filters: SearchFilters, zone: str, page: int = 1, per_page: i
     meetings with their partners, outcomes and matching contacts loaded in bulk.
     """
     matching, conditions = _matching_ids(filters.term), _filter_conditions(filters, zone)
-    ordered = (
+    with _bigram_index_scans():
+        ids, total, page = _page_ids(
+            _ordered(matching, conditions), matching, conditions, page, per_page
+        )
+    contacts = _matching_contacts(filters.term, ids)
+    return SearchPage(_load(ids), total, page, per_page, filters.term, contacts)
+
+
+def _ordered(matching, conditions) -> sa.Select:
+    return (
         _meetings_matching(matching, Meeting.id)
         .where(*conditions)
         .order_by(Meeting.start_dt.desc(), Meeting.end_dt.desc(), Meeting.id.desc())
     )
-    ids, total, page = _page_ids(ordered, _count_of(matching, conditions), page, per_page)
-    contacts = _matching_contacts(filters.term, ids)
-    return SearchPage(_load(ids), total, page, per_page, filters.term, contacts)
+
+
+@contextmanager
+def _bigram_index_scans():
+    """On PostgreSQL, read the bigram table through its GIN index only while searching.
+
+    A common term is in most documents, so the planner would rather scan the table, not
+    knowing that unpacking every row's bigram array costs far more than the index does.
+    The penalty this puts on scans would also make it JIT-compile, which is slower still.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = off; SET LOCAL jit = off"))
+    yield
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = on; SET LOCAL jit = on"))
 
 
 def meeting_preview(text: str, limit: int = PREVIEW_SIZE) -> SearchPage:
