@@ -35,6 +35,9 @@ MAX_TERM_LENGTH = 100
 MAX_QUERY_BIGRAMS = 12
 PER_PAGE = 20
 PREVIEW_SIZE = 5
+_SET_CONFIG = sa.text(
+    "SELECT set_config('enable_seqscan', :scan, true), set_config('jit', :jit, true)"
+)
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,6 @@ def _name_matches(term: str) -> list[sa.Select]:
     has_contacts = sa.select(Contact.id).where(Contact.search_text.contains(term, autoescape=True))
     found = []
     if partner_ids:
-        partner_ids = list(partner_ids)
         found.append(
             sa.select(meeting_partners.c.meeting_id).where(
                 meeting_partners.c.partner_id.in_(partner_ids)
@@ -249,13 +251,17 @@ def _bigram_index_scans():
     A common term is in most documents, so the planner would rather scan the table, not
     knowing that unpacking every row's bigram array costs far more than the index does.
     The penalty this puts on scans would also make it JIT-compile, which is slower still.
+    Both settings are put back afterwards (for this transaction only, as SET LOCAL).
     """
     if db.session.get_bind().dialect.name != "postgresql":
         yield
         return
-    db.session.execute(sa.text("SET LOCAL enable_seqscan = off; SET LOCAL jit = off"))
+    before = db.session.execute(
+        sa.text("SELECT current_setting('enable_seqscan') AS scan, current_setting('jit') AS jit")
+    ).one()
+    db.session.execute(_SET_CONFIG, {"scan": "off", "jit": "off"})
     yield
-    db.session.execute(sa.text("SET LOCAL enable_seqscan = on; SET LOCAL jit = on"))
+    db.session.execute(_SET_CONFIG, {"scan": before.scan, "jit": before.jit})
 
 
 def meeting_preview(text: str, limit: int = PREVIEW_SIZE) -> SearchPage:

@@ -9,12 +9,15 @@ their own ``search_text`` columns, so renaming a partner needs no reindex.
 Every substring of two characters or more is found through its character bigrams: a
 document holding the term holds all of the term's bigrams. Trigram indexes (FTS5 trigram,
 pg_trgm) cannot serve two-character Hangul/Hanzi terms such as ``협약``, so one bigram index
-serves every length, and the candidates it finds are rechecked for the exact substring.
+serves every length, and the candidates it finds are rechecked for the exact substring
+(a two-character term is a single bigram: the index alone answers it exactly). A term of one
+character is looked for by a scan of the compact documents.
 - SQLite: a contentless FTS5 table ``history_search_bigrams`` (rowid = meeting id) whose one
   column lists the document's distinct bigrams, each written as an ASCII token (hex code
   points), so no tokenizer ever splits or folds them and no user text reaches MATCH.
-- PostgreSQL: a GIN index on ``history_search_bigrams(body)``, an immutable SQL function
-  returning the document's distinct bigrams (migration 5e1c0a7d9b42); no extension needed.
+- PostgreSQL: a table ``history_search_bigrams`` (meeting id, the distinct bigrams as text[])
+  with a GIN index; no extension (pg_trgm) and no privilege beyond creating tables needed.
+Both are made by hand in migration 5e1c0a7d9b42 and left out of autogenerate.
 
 The index is kept in the same transaction as the change: listeners on ``meeting_changed`` and
 ``outcome_changed`` rewrite the meeting's document after the flush.
