@@ -249,6 +249,17 @@ def test_index_follows_outcome_edits(auth, client, history, db):
     assert hits(client, q="产业园") == []
 
 
+def test_date_filters_follow_a_moved_meeting(auth, client, history, db):
+    moved = at(25)
+    services.reschedule(history["signing"], moved["start_dt"], moved["end_dt"])
+    db.session.commit()
+    auth.login("viewer", locale="zh")
+    assert hits(client, q="签约", **{"from": "2029-03-21"}) == ["长春与首尔经贸合作签约仪式"]
+    assert hits(client, q="签约", **{"to": "2029-03-20"}) == []
+    assert hits(client, q="签约仪式", **{"from": "2029-03-21"}) == ["长春与首尔经贸合作签约仪式"]
+    assert hits(client, q="市") == ["长春与首尔经贸合作签约仪式", *ALL[:3]]
+
+
 def test_cancelled_meetings_stay_findable_with_their_status(auth, client, history, db):
     services.cancel(history["signing"], "日程冲突")
     db.session.commit()

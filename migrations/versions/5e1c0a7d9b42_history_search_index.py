@@ -7,7 +7,8 @@ Create Date: 2026-11-27 02:50:00.000000
 The bigram index (scheduler/history/search_index.py) is made by hand per database and left out
 of autogenerate (scheduler.history.search_index.include_in_autogenerate):
 - SQLite: a contentless FTS5 table, rowid = meeting id, one ASCII token per bigram;
-- PostgreSQL: a table of each meeting's bigrams (text[]) with a GIN index; no extension needed
+- PostgreSQL: a table of each meeting's times and bigrams (text[]) with a GIN index; no
+  extension needed
   (pg_trgm could not serve two-character terms anyway).
 Run `flask --app scheduler history reindex` after upgrading a database that holds meetings.
 """
@@ -40,6 +41,8 @@ def upgrade():
             " meeting_id integer NOT NULL CONSTRAINT pk_history_search_bigrams PRIMARY KEY"
             " CONSTRAINT fk_history_search_bigrams_meeting_id_meetings"
             " REFERENCES meetings (id) ON DELETE CASCADE,"
+            " start_dt timestamp without time zone NOT NULL,"  # the meeting's, naive UTC
+            " end_dt timestamp without time zone NOT NULL,"
             " grams text[] NOT NULL)"
             # Arrays go to TOAST, so the rows a GIN bitmap scan visits stay a few bytes wide.
             " WITH (toast_tuple_target = 128)"

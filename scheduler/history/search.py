@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import selectinload
 
 from scheduler.contacts.models import Contact
+from scheduler.db import UTCDateTime
 from scheduler.extensions import db
 from scheduler.history.search_index import (
     BIGRAM_TABLE,
@@ -100,12 +101,21 @@ def query_bigrams(term: str) -> list[str]:
     return seen[:MAX_QUERY_BIGRAMS]
 
 
+# PostgreSQL's bigram table (migration 5e1c0a7d9b42), with each meeting's times.
+PG_BIGRAMS = sa.table(
+    BIGRAM_TABLE,
+    sa.column("meeting_id"),
+    sa.column("start_dt", UTCDateTime()),
+    sa.column("end_dt", UTCDateTime()),
+    sa.column("grams"),
+)
+
+
 def _indexed(pairs: list[str], dialect: str) -> sa.Select:
     """Ids of the meetings whose documents hold every bigram in *pairs* (the bigram index)."""
     if dialect == "postgresql":
-        table = sa.table(BIGRAM_TABLE, sa.column("meeting_id"), sa.column("grams"))
         wanted = sa.bindparam("grams", pairs, type_=postgresql.ARRAY(sa.Text))
-        return sa.select(table.c.meeting_id).where(table.c.grams.op("@>")(wanted))
+        return sa.select(PG_BIGRAMS.c.meeting_id).where(PG_BIGRAMS.c.grams.op("@>")(wanted))
     match = " ".join(f'"{bigram_token(pair)}"' for pair in pairs)
     return (
         sa.select(sa.literal_column("rowid").label("meeting_id"))
@@ -155,9 +165,9 @@ def _name_matches(term: str) -> list[sa.Select]:
     return found
 
 
-def _matching_ids(term: str):
-    """One select of the ids of every meeting matching *term* (document or names)."""
-    selects = [_document_matches(term), *_name_matches(term)]
+def _matching_ids(term: str, names: list[sa.Select]):
+    """One select of the ids of every meeting matching *term*: its document or *names*."""
+    selects = [_document_matches(term), *names]
     if len(selects) == 1:
         return selects[0]
     return sa.select(sa.union(*selects).subquery().c[0])
@@ -172,12 +182,16 @@ def _filter_conditions(filters: SearchFilters, zone: str) -> list:
         conditions.append(Meeting.id.in_(linked))
     if filters.kind:
         conditions.append(Meeting.kind == filters.kind)
+    return conditions + _in_dates(Meeting.start_dt, filters, zone)
+
+
+def _in_dates(start_dt, filters: SearchFilters, zone: str) -> list:
+    """Conditions on *start_dt*: from the first date's midnight to the last's end, in *zone*."""
+    conditions = []
     if filters.date_from:
-        first, _end = utc_bounds(filters.date_from, filters.date_from, zone)
-        conditions.append(Meeting.start_dt >= first)
+        conditions.append(start_dt >= utc_bounds(filters.date_from, filters.date_from, zone)[0])
     if filters.date_to:
-        _start, after_last = utc_bounds(filters.date_to, filters.date_to, zone)
-        conditions.append(Meeting.start_dt < after_last)
+        conditions.append(start_dt < utc_bounds(filters.date_to, filters.date_to, zone)[1])
     return conditions
 
 
@@ -227,11 +241,14 @@ def search_history(filters: SearchFilters, zone: str, page: int = 1, per_page: i
     A fixed number of statements whatever the page size: ids and count, then the page's
     meetings with their partners, outcomes and matching contacts loaded in bulk.
     """
-    matching, conditions = _matching_ids(filters.term), _filter_conditions(filters, zone)
+    names, conditions = _name_matches(filters.term), _filter_conditions(filters, zone)
+    matching = _matching_ids(filters.term, names)
+    if names or filters.partner_ids or filters.kind or not _pages_from_bigram_table(filters.term):
+        ordered = _ordered(matching, conditions)
+    else:
+        ordered = _ordered_bigram_table(filters, zone)
     with _bigram_index_scans():
-        ids, total, page = _page_ids(
-            _ordered(matching, conditions), matching, conditions, page, per_page
-        )
+        ids, total, page = _page_ids(ordered, matching, conditions, page, per_page)
     contacts = _matching_contacts(filters.term, ids)
     return SearchPage(_load(ids), total, page, per_page, filters.term, contacts)
 
@@ -242,6 +259,22 @@ def _ordered(matching, conditions) -> sa.Select:
         .where(*conditions)
         .order_by(Meeting.start_dt.desc(), Meeting.end_dt.desc(), Meeting.id.desc())
     )
+
+
+def _pages_from_bigram_table(term: str) -> bool:
+    """On PostgreSQL a two-character term (one bigram) is paged from the bigram table alone."""
+    return len(term) == 2 and db.session.get_bind().dialect.name == "postgresql"
+
+
+def _ordered_bigram_table(filters: SearchFilters, zone: str) -> sa.Select:
+    """The ids of the meetings holding the one bigram *filters.term*, newest first, read from
+    the bigram table's own copy of the times: no join of every match to meetings."""
+    table = PG_BIGRAMS
+    wanted = sa.bindparam("grams", [filters.term], type_=postgresql.ARRAY(sa.Text))
+    query = sa.select(table.c.meeting_id).where(
+        table.c.grams.op("@>")(wanted), *_in_dates(table.c.start_dt, filters, zone)
+    )
+    return query.order_by(table.c.start_dt.desc(), table.c.end_dt.desc(), table.c.meeting_id.desc())
 
 
 @contextmanager

@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Mapped, mapped_column
 
+from scheduler.db import UTCDateTime
 from scheduler.extensions import db
 
 BIGRAM_TABLE = "history_search_bigrams"  # FTS5 on SQLite, a table with a GIN index on PostgreSQL
@@ -47,9 +48,17 @@ FTS_DELETE = sa.text(
 FTS_CLEAR = sa.text(
     "INSERT INTO history_search_bigrams(history_search_bigrams) VALUES ('delete-all')"
 )
+# PostgreSQL keeps each meeting's times beside its bigrams, so a common two-character term
+# is paged from this one table without joining every match to meetings (search.py).
+_TIMES = (sa.bindparam("s", type_=UTCDateTime()), sa.bindparam("e", type_=UTCDateTime()))
 PG_INSERT = sa.text(
-    "INSERT INTO history_search_bigrams (meeting_id, grams) VALUES (:id, CAST(:g AS text[]))"
-)
+    "INSERT INTO history_search_bigrams (meeting_id, start_dt, end_dt, grams)"
+    " VALUES (:id, :s, :e, CAST(:g AS text[]))"
+).bindparams(*_TIMES)
+PG_MOVE = sa.text(
+    "UPDATE history_search_bigrams SET start_dt = :s, end_dt = :e"
+    " WHERE meeting_id = :id AND (start_dt <> :s OR end_dt <> :e)"
+).bindparams(*_TIMES)
 PG_DELETE = sa.text("DELETE FROM history_search_bigrams WHERE meeting_id = :id")
 PG_CLEAR = sa.text("DELETE FROM history_search_bigrams")
 PG_DROP_INDEX = sa.text("DROP INDEX IF EXISTS ix_history_search_bigrams_grams")
@@ -112,25 +121,31 @@ def _is_sqlite(connection) -> bool:
     return connection.dialect.name == "sqlite"
 
 
-def write_document(connection, meeting_id: int, body: str) -> None:
-    """Store *body* as the document of *meeting_id* and update the bigram index with it."""
-    table = SearchDocument.__table__
+def write_document(connection, document: dict) -> None:
+    """Store *document* (meeting_id, body, start_dt, end_dt) and update the bigram index."""
+    table, meeting_id = SearchDocument.__table__, document["meeting_id"]
     old = connection.scalar(sa.select(table.c.body).where(table.c.meeting_id == meeting_id))
-    if old == body:
+    if old == document["body"]:
+        if connection.dialect.name == "postgresql":  # the meeting may have moved
+            connection.execute(PG_MOVE, _pg_row(document))
         return
     if old is not None:
         connection.execute(table.delete().where(table.c.meeting_id == meeting_id))
         _forget_bigrams(connection, meeting_id, old)
-    connection.execute(table.insert().values(meeting_id=meeting_id, body=body))
-    _add_bigrams(connection, [(meeting_id, body)])
+    connection.execute(table.insert().values(meeting_id=meeting_id, body=document["body"]))
+    _add_bigrams(connection, [document])
 
 
-def _add_bigrams(connection, documents: list[tuple[int, str]]) -> None:
+def _pg_row(document: dict) -> dict:
+    return {"id": document["meeting_id"], "s": document["start_dt"], "e": document["end_dt"]}
+
+
+def _add_bigrams(connection, documents: list[dict]) -> None:
     if _is_sqlite(connection):
-        rows = [{"id": meeting_id, "g": _fts_grams(body)} for meeting_id, body in documents]
+        rows = [{"id": d["meeting_id"], "g": _fts_grams(d["body"])} for d in documents]
         connection.execute(FTS_INSERT, rows)
     elif connection.dialect.name == "postgresql":
-        rows = [{"id": meeting_id, "g": sorted(bigrams(body))} for meeting_id, body in documents]
+        rows = [{**_pg_row(d), "g": sorted(bigrams(d["body"]))} for d in documents]
         connection.execute(PG_INSERT, rows)
 
 
@@ -161,8 +176,17 @@ def refresh_meeting(meeting) -> None:
     """Rewrite the document of *meeting* (already flushed) inside the current transaction."""
     if meeting.id is None or sa.inspect(meeting).deleted or sa.inspect(meeting).detached:
         return
-    outcome = getattr(meeting, "outcome", None)
-    write_document(db.session.connection(), meeting.id, document_body(meeting, outcome))
+    write_document(db.session.connection(), _document(meeting, meeting.outcome))
+
+
+def _document(meeting, outcome) -> dict:
+    """The row of *meeting* (an object or a Core row with its columns) and its *outcome*."""
+    return {
+        "meeting_id": meeting.id,
+        "body": document_body(meeting, outcome),
+        "start_dt": meeting.start_dt,
+        "end_dt": meeting.end_dt,
+    }
 
 
 def reindex(connection) -> int:
@@ -177,7 +201,8 @@ def reindex(connection) -> int:
         connection.execute(PG_CLEAR)
         connection.execute(PG_DROP_INDEX)
     meetings, outcomes = Meeting.__table__, MeetingOutcome.__table__
-    columns = [meetings.c.id, *(meetings.c[f] for f in MEETING_FIELDS)]
+    columns = [meetings.c.id, meetings.c.start_dt, meetings.c.end_dt]
+    columns += [meetings.c[f] for f in MEETING_FIELDS]
     columns += [outcomes.c[f] for f in OUTCOME_FIELDS]
     query = sa.select(*columns).select_from(
         meetings.outerjoin(outcomes, outcomes.c.meeting_id == meetings.c.id)
@@ -194,12 +219,12 @@ def reindex(connection) -> int:
 
 def _insert_batch(connection, rows) -> None:
     # An outer join: a meeting without an outcome has NULL outcome columns.
-    documents = [
-        {"meeting_id": row.id, "body": document_body(row, None if row.minutes is None else row)}
-        for row in rows
-    ]
-    connection.execute(SearchDocument.__table__.insert(), documents)
-    _add_bigrams(connection, [(d["meeting_id"], d["body"]) for d in documents])
+    documents = [_document(row, None if row.minutes is None else row) for row in rows]
+    connection.execute(
+        SearchDocument.__table__.insert(),
+        [{"meeting_id": d["meeting_id"], "body": d["body"]} for d in documents],
+    )
+    _add_bigrams(connection, documents)
 
 
 def _on_meeting_changed(sender, change: str = "", **details) -> None:
