@@ -327,6 +327,8 @@ def test_a_very_long_term_is_capped_politely(auth, client, history):
         ({"to": "9999-12-31"}, "Use a date between 2000 and 2099."),
         ({"kind": "party"}, 'Unknown kind of meeting "party".'),
         ({"partner": "tokyo"}, 'Unknown partner "tokyo": searching all partners.'),
+        ({"partner": "<b>x</b>"}, 'Unknown partner "&lt;b&gt;x&lt;/b&gt;": searching all'),
+        ({"kind": "%' OR 1=1"}, 'Unknown kind of meeting "%&#39; OR 1=1".'),
         ({"from": "2029-03-20", "to": "2029-03-01"}, "The first date is after the last one"),
     ],
 )
