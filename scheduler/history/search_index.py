@@ -17,10 +17,13 @@ character is looked for by a scan of the compact documents.
   points), so no tokenizer ever splits or folds them and no user text reaches MATCH.
 - PostgreSQL: a table ``history_search_bigrams`` (meeting id, the distinct bigrams as text[])
   with a GIN index; no extension (pg_trgm) and no privilege beyond creating tables needed.
+  It also keeps the meeting's start and end, so a common two-character term is paged from it
+  alone (search.py); a moved meeting's row follows through ``meeting_changed`` too.
 Both are made by hand in migration 5e1c0a7d9b42 and left out of autogenerate.
 
 The index is kept in the same transaction as the change: listeners on ``meeting_changed`` and
-``outcome_changed`` rewrite the meeting's document after the flush.
+``outcome_changed`` rewrite the meeting's document after the flush. Rows written around the
+app (Core bulk inserts, a restore) are indexed by ``flask --app scheduler history reindex``.
 """
 
 import functools
