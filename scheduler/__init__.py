@@ -34,10 +34,12 @@ def _load_config(app: Flask, config) -> None:
 def register_extensions(app: Flask) -> None:
     from scheduler.db import fix_sqlite_transactions
     from scheduler.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from scheduler.history.search_index import include_in_autogenerate
     from scheduler.i18n import select_locale, select_timezone
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    migrations = str(Path(app.root_path).parent / "migrations")
+    migrate.init_app(app, db, directory=migrations, include_name=include_in_autogenerate)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -62,6 +64,9 @@ def register_models(app: Flask) -> None:
     from scheduler.invites.dispatch import register_invite_listeners
 
     register_invite_listeners(app)
+    from scheduler.history.search_index import register_search_index_listeners
+
+    register_search_index_listeners(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -89,6 +94,9 @@ def register_blueprints(app: Flask) -> None:
     history = (outcomes_bp, follow_ups_bp, history_bp)
     for bp in (*blueprints, *history):
         app.register_blueprint(bp)
+    from scheduler.history.search_views import bp as history_search_bp
+
+    app.register_blueprint(history_search_bp)
     from scheduler.feeds.views import init_app as init_feeds
 
     init_feeds(app)

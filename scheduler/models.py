@@ -6,6 +6,7 @@ from scheduler.availability.models import HolidayOverride
 from scheduler.contacts.models import Contact
 from scheduler.feeds.models import Feed, FeedBody, FeedEventBlock
 from scheduler.history.models import Attachment, FollowUp, MeetingOutcome
+from scheduler.history.search_index import SearchDocument
 from scheduler.invites.models import OutboxMessage
 from scheduler.invites.reminder_models import Reminder
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
@@ -18,4 +19,5 @@ __all__ = [
     "HolidayOverride",    "LoginFailure", "Meeting", "MeetingOutcome", "MeetingSeries",
     "OutboxMessage", "Participant", "Partner", "Reminder", "Room", "User", "Visit", "VisitMember",
     "meeting_partners", "visit_partners",
+    "SearchDocument",
 ]  # fmt: skip

@@ -134,6 +134,10 @@ MAIN_PAGES = (
     "/admin/holidays?country=KR&year=2026",
     "/profile",
     "/follow-ups/?who=all",
+    "/history/search",
+    "/history/search?q=视频&partner=seoul&kind=video_link&from=2030-01-01&to=2030-12-31",
+    "/history/search?q=x&partner=nowhere&kind=party&from=2030-13-01&to=bad",
+    "/search?q=视频",
 )  # /audit/ is left out: it shows stored field names and values, which are data
 
 

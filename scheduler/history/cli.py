@@ -4,7 +4,8 @@ from flask.cli import AppGroup
 
 from scheduler.history.attachment_cli import check_uploads_command
 from scheduler.history.exports_cli import export_command
+from scheduler.history.search_index import reindex_command
 
 history_cli = AppGroup("history", help="Exchange history: search index, exports, uploads.")
-for command in (check_uploads_command, export_command):
+for command in (check_uploads_command, export_command, reindex_command):
     history_cli.add_command(command)
