@@ -8,6 +8,7 @@ Runs on SQLite, or on PostgreSQL in a scratch database when BENCH_DATABASE_URL i
 
 import os
 import random
+import re
 import tempfile
 import time
 import uuid
@@ -79,7 +80,8 @@ def _seed(organizer_id: int, partner_ids: list[int], contact_ids: list[int]) -> 
     rows = [_meeting_row(n, organizer_id, rng) for n in range(MEETINGS)]
     for chunk in range(0, MEETINGS, 5000):
         db.session.execute(sa.insert(Meeting), rows[chunk : chunk + 5000])
-    meetings = db.session.execute(sa.select(Meeting.id, Meeting.status, Meeting.title_zh)).all()
+    mine = sa.select(Meeting.id, Meeting.status, Meeting.title_zh)
+    meetings = db.session.execute(mine.where(Meeting.organizer_id == organizer_id)).all()
     links = [{"meeting_id": m.id, "partner_id": partner_ids[m.id % PARTNERS]} for m in meetings]
     people = [{"meeting_id": m.id, "user_id": organizer_id, "role": "host"} for m in meetings]
     people += [
@@ -163,12 +165,17 @@ def _measure_pages(app, client, quick: bool) -> dict:
         assert response.status_code == 200, (url, response.status_code)
         result[name] = {**timed(lambda url=url: client.get(url), repeat),
                         "target_ms": TARGETS_MS[name]}  # fmt: skip
-    few = "/history/?partner=seoul&kind=video_link&status=held&year=2016"
+    few = "/history/?partner=seoul&kind=video_link&status=cancelled&year=2016"
     result["history_page"] |= {
         "rows": _rows_shown(client, pages["history_page"]), "rows_few": _rows_shown(client, few),
         "queries": _count_queries(app, client, pages["history_page"]),
         "queries_few": _count_queries(app, client, few),
     }  # fmt: skip
+    for name in ("search_hangul", "search_hanzi"):
+        page = client.get(pages[name]).get_data(as_text=True)
+        count = re.search(r'id="search-count">\D*([\d,]+)', page).group(1)
+        result[name]["found"] = int(count.replace(",", ""))
+        assert result[name]["found"] and "<mark>" in page, name
     result["search_hangul"]["queries"] = _count_queries(app, client, pages["search_hangul"])
     result["statistics"]["queries"] = _count_queries(app, client, pages["statistics"])
     return result
