@@ -37,10 +37,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from scheduler.db import UTCDateTime
 from scheduler.extensions import db
+from scheduler.history.outcomes import OUTCOME_FIELDS
+from scheduler.meetings.signals import meetings_of
 
 BIGRAM_TABLE = "history_search_bigrams"  # FTS5 on SQLite, a table with a GIN index on PostgreSQL
 MEETING_FIELDS = ("title_zh", "title_ko", "title_en", "agenda_zh", "agenda_ko", "agenda_en")
-OUTCOME_FIELDS = ("summary_zh", "summary_ko", "minutes", "decisions")
 _SPACES = re.compile(r"\s+")
 REINDEX_BATCH = 500
 # Writing to a contentless FTS5 table: a row is forgotten only when given its exact tokens.
@@ -240,10 +241,7 @@ def _insert_batch(connection, rows) -> None:
 
 
 def _on_meeting_changed(sender, change: str = "", **details) -> None:
-    # The meetings a change touched: the sender, or a series' rows (as reminders read them).
-    from scheduler.invites.reminders import _meetings_of
-
-    for meeting in _meetings_of(sender, details):
+    for meeting in meetings_of(sender, details):
         refresh_meeting(meeting)
 
 

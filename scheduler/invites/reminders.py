@@ -23,6 +23,7 @@ from scheduler.invites.notices import (
 from scheduler.invites.recipients import recipient_of
 from scheduler.invites.reminder_models import Reminder
 from scheduler.meetings.models import Meeting
+from scheduler.meetings.signals import meetings_of
 
 ACTIVE_STATUSES = ("confirmed", "tentative")
 MAX_OFFSET_MINUTES = 14 * 24 * 60
@@ -103,15 +104,8 @@ def sync_reminders(meeting: Meeting, now: datetime | None = None) -> None:
     db.session.flush()
 
 
-def _meetings_of(sender, details: dict) -> list[Meeting]:
-    if isinstance(sender, Meeting):
-        return [sender]
-    meetings = list(details.get("meetings") or []) + list(details.get("removed") or [])
-    return [m for m in meetings if not (sa.inspect(m).deleted or sa.inspect(m).detached)]
-
-
 def _on_meeting_changed(sender, change: str = "", **details) -> None:
-    for meeting in _meetings_of(sender, details):
+    for meeting in meetings_of(sender, details):
         sync_reminders(meeting)
 
 
