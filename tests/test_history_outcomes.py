@@ -188,7 +188,7 @@ def test_editing_keeps_previous_versions_in_the_audit_log(auth, client, db, held
         "summary_zh": ["双方同意在新能源汽车领域加强合作。", "双方签署了合作备忘录。"],
         "decisions": ["- 下次视频连线定于三月", "- 四月互访"],
     }
-    assert entries[1].object_label == f"meeting {held_meeting.id}"
+    assert entries[1].object_label == held_meeting.title_zh  # the meeting, as people know it
     assert count(MeetingOutcome, MeetingOutcome.meeting_id == held_meeting.id) == 1
 
 

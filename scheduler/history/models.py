@@ -35,7 +35,8 @@ class MeetingOutcome(TimestampMixin, db.Model):
     updated_by: Mapped["User | None"] = relationship()  # noqa: F821
 
     def audit_label(self) -> str:
-        return f"meeting {self.meeting_id}"
+        meeting = self.meeting
+        return meeting.audit_label() if meeting is not None else str(self.meeting_id)
 
 
 class Attachment(db.Model):
