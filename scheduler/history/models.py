@@ -62,7 +62,8 @@ class Attachment(db.Model):
     meeting: Mapped["Meeting"] = relationship(  # noqa: F821
         backref=backref("attachments", passive_deletes=True, order_by="Attachment.id")
     )
-    uploaded_by: Mapped["User | None"] = relationship()  # noqa: F821
+    # selectin: a list of attachments loads its uploaders in one query, not one per row.
+    uploaded_by: Mapped["User | None"] = relationship(lazy="selectin")  # noqa: F821
 
     def audit_label(self) -> str:
         return self.original_name
