@@ -72,23 +72,8 @@ def _prepare(app):
         _seed(user.id, partner_ids)
 
 
-def _count_queries(app, client, url: str) -> int:
-    from scheduler.extensions import db
-
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def measure(quick: bool) -> dict:
-    from benchmarks.run import timed
+    from benchmarks.run import count_queries, timed
 
     with tempfile.TemporaryDirectory() as folder:
         app = _app(Path(folder))
@@ -102,8 +87,8 @@ def measure(quick: bool) -> dict:
         small_url = f"/calendar/month?date={SMALL_MONTH.isoformat()}&clock=both"
         result = {
             "name": "calendar_month", "n": MEETINGS, **figures, "target_ms": 150,
-            "queries": _count_queries(app, client, url),
-            "queries_at_200": _count_queries(app, client, small_url),
+            "queries": count_queries(app, client, url),
+            "queries_at_200": count_queries(app, client, small_url),
             "page_kb": round(len(page.encode()) / 1024),
         }  # fmt: skip
         with app.app_context():

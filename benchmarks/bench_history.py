@@ -130,27 +130,12 @@ def _prepare(app) -> dict:
     return {"seed_s": round(seeded_s, 1), "reindex_s": round(time.perf_counter() - started, 1)}
 
 
-def _count_queries(app, client, url: str) -> int:
-    from scheduler.extensions import db
-
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def _rows_shown(client, url: str) -> int:
     return client.get(url).get_data(as_text=True).count('class="history-row')
 
 
 def _measure_pages(app, client, quick: bool) -> dict:
-    from benchmarks.run import timed
+    from benchmarks.run import count_queries, timed
 
     repeat = 5 if quick else 25
     pages = {
@@ -168,16 +153,16 @@ def _measure_pages(app, client, quick: bool) -> dict:
     few = "/history/?partner=seoul&kind=video_link&status=cancelled&year=2016"
     result["history_page"] |= {
         "rows": _rows_shown(client, pages["history_page"]), "rows_few": _rows_shown(client, few),
-        "queries": _count_queries(app, client, pages["history_page"]),
-        "queries_few": _count_queries(app, client, few),
+        "queries": count_queries(app, client, pages["history_page"]),
+        "queries_few": count_queries(app, client, few),
     }  # fmt: skip
     for name in ("search_hangul", "search_hanzi"):
         page = client.get(pages[name]).get_data(as_text=True)
         count = re.search(r'id="search-count">\D*([\d,]+)', page).group(1)
         result[name]["found"] = int(count.replace(",", ""))
         assert result[name]["found"] and "<mark>" in page, name
-    result["search_hangul"]["queries"] = _count_queries(app, client, pages["search_hangul"])
-    result["statistics"]["queries"] = _count_queries(app, client, pages["statistics"])
+    result["search_hangul"]["queries"] = count_queries(app, client, pages["search_hangul"])
+    result["statistics"]["queries"] = count_queries(app, client, pages["statistics"])
     return result
 
 

@@ -31,6 +31,24 @@ def timed(call, repeat: int) -> dict:
     return {"median_ms": round(statistics.median(samples), 2), "p95_ms": round(p95, 2)}
 
 
+def count_queries(app, client, url: str) -> int:
+    """How many SQL statements one GET of *url* through the test client issues."""
+    import sqlalchemy as sa
+
+    from scheduler.extensions import db
+
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200, url
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
 def available() -> list[str]:
     return sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
 
