@@ -11,6 +11,7 @@ from scheduler.db import TimestampMixin, UTCDateTime, now_utc
 from scheduler.extensions import db
 
 ROLES = ("admin", "coordinator", "viewer")
+EDITOR_ROLES = ("admin", "coordinator")  # may change things; a viewer only reads
 LOCALES = ("zh", "ko", "en")
 
 
@@ -45,7 +46,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.is_active_user
 
     def can_edit(self) -> bool:
-        return self.role in ("admin", "coordinator")
+        return self.role in EDITOR_ROLES
 
     def audit_label(self) -> str:
         return self.email

@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField
 
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts import io_write
 from scheduler.contacts.io import import_contacts as run_import
 from scheduler.extensions import db
@@ -27,7 +28,6 @@ from scheduler.partners.services import get_partner
 from scheduler.security import roles_required
 
 bp = Blueprint("contacts_io", __name__, url_prefix="/contacts")
-EDITORS = ("admin", "coordinator")
 
 
 class ImportForm(FlaskForm):
@@ -43,7 +43,7 @@ class ImportForm(FlaskForm):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def import_contacts():
     form = ImportForm()
     if not form.validate_on_submit():

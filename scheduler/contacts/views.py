@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts import services
 from scheduler.contacts.forms import ContactForm
 from scheduler.contacts.models import Contact
@@ -11,7 +12,6 @@ from scheduler.partners.services import get_partner
 from scheduler.security import roles_required
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
-EDITORS = ("admin", "coordinator")
 
 
 def _form_data(form: ContactForm) -> dict:
@@ -35,7 +35,7 @@ def show_contact(contact_id):
 
 
 @bp.route("/new/<slug>", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def new_contact(slug):
     partner = get_partner(slug) or abort(404)
     form = ContactForm(timezone=partner.timezone)
@@ -49,7 +49,7 @@ def new_contact(slug):
 
 
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def edit_contact(contact_id):
     contact = db.get_or_404(Contact, contact_id)
     form = ContactForm(obj=contact, contact_id=contact.id)
@@ -65,7 +65,7 @@ def edit_contact(contact_id):
 
 
 @bp.route("/<int:contact_id>/active", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def set_active(contact_id):
     contact = db.get_or_404(Contact, contact_id)
     active = request.form.get("active") == "1"

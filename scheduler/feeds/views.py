@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
@@ -32,7 +33,6 @@ from scheduler.security import public, roles_required
 
 bp = Blueprint("feeds", __name__)
 FEED_LANGUAGES = ("zh", "ko", "en")
-EDITORS = ("admin", "coordinator")
 
 
 # --- the feed itself ---------------------------------------------------------------------
@@ -166,25 +166,25 @@ def _bad_request(message: str):
 
 
 @bp.route("/feeds/partner/<slug>", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def create_partner_feed(slug: str):
     return _create("partner", get_partner(slug) or abort(404))
 
 
 @bp.route("/feeds/contact/<int:contact_id>", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def create_contact_feed(contact_id: int):
     return _create("contact", db.get_or_404(Contact, contact_id), send_to_contact=True)
 
 
 @bp.route("/feeds/me", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def create_my_feed():
     return _create("user", current_user._get_current_object())
 
 
 @bp.route("/feeds/office", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def create_office_feed():
     return _create("office", None)
 
@@ -200,7 +200,7 @@ def _managed_feed(feed_id: int) -> Feed:
 
 
 @bp.route("/feeds/<int:feed_id>/rotate", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def rotate(feed_id: int):
     feed = _managed_feed(feed_id)
     token = services.rotate_feed(feed)
@@ -210,7 +210,7 @@ def rotate(feed_id: int):
 
 
 @bp.route("/feeds/<int:feed_id>/revoke", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def revoke(feed_id: int):
     feed = _managed_feed(feed_id)
     services.revoke_feed(feed)

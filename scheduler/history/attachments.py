@@ -9,12 +9,12 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from scheduler.audit.services import record
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.extensions import db
 from scheduler.history import attachment_files as files
 from scheduler.history.models import MAX_ATTACHMENT_BYTES, Attachment
 from scheduler.history.signals import outcome_changed
 
-EDITORS = ("admin", "coordinator")
 MAX_NAME_LENGTH = 255
 # File name extension → the content type the bytes must show (and that is served).
 ALLOWED_TYPES = {
@@ -133,7 +133,7 @@ def add_attachment(meeting, upload: FileStorage, user) -> Attachment:
 
 def may_delete(user, attachment: Attachment) -> bool:
     """Coordinators and administrators may delete any attachment; others only their own."""
-    return user.role in EDITORS or attachment.uploaded_by_id == user.id
+    return user.role in EDITOR_ROLES or attachment.uploaded_by_id == user.id
 
 
 def delete_attachment(attachment: Attachment) -> None:

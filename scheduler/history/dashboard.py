@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from scheduler.audit.models import AuditEntry
 from scheduler.audit.views import ACTION_NAMES, OTHER_ACTION_NAMES
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
@@ -27,7 +28,6 @@ from scheduler.meetings.models import Meeting, Participant
 from scheduler.partners.models import Partner
 from scheduler.visits.models import Visit
 
-EDITOR_ROLES = ("admin", "coordinator")
 SHOWN_ROWS = 20
 RECENT_CHANGES = 10
 WAITING_STATUSES = ("confirmed", "tentative")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler.admin.services import format_when
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.extensions import db
 from scheduler.history import follow_ups as services
 from scheduler.history.follow_up_forms import (
@@ -26,7 +27,6 @@ from scheduler.security import any_role_may_post, roles_required, safe_next
 from scheduler.templating import viewer_zone
 
 bp = Blueprint("follow_ups", __name__)
-EDITORS = ("admin", "coordinator")
 PER_PAGE = 50
 bp.add_app_template_global(services.meeting_day, "meeting_day")
 bp.add_app_template_global(STATUS_NAMES, "FOLLOW_UP_STATUS_NAMES")
@@ -113,7 +113,7 @@ def _save(form, meeting, follow_up=None):
 
 
 @bp.route("/meetings/<int:meeting_id>/follow-ups", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def add_follow_up(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
     return _save(_with_owners(FollowUpForm()), meeting)

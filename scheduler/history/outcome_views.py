@@ -6,6 +6,7 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.errors import MESSAGES
 from scheduler.extensions import db
 from scheduler.history import attachment_files, attachments, outcomes
@@ -17,7 +18,6 @@ from scheduler.meetings.views import show_meeting
 from scheduler.security import roles_required
 
 bp = Blueprint("outcomes", __name__)
-EDITORS = ("admin", "coordinator")
 # Room for the multipart framing and the CSRF token around one file of the largest size.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 UPLOAD_ENDPOINT = "outcomes.upload_attachment"
@@ -55,7 +55,7 @@ def _refuse(meeting_id: int, message, status: int = 400):
 
 
 @bp.route("/meetings/<int:meeting_id>/outcome", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def edit_outcome(meeting_id):
     meeting = db.get_or_404(Meeting, meeting_id)
     if not outcomes.may_record_outcome(meeting):
@@ -72,7 +72,7 @@ def edit_outcome(meeting_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/attachments", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def upload_attachment(meeting_id):
     meeting = db.get_or_404(Meeting, meeting_id)
     form = AttachmentForm()

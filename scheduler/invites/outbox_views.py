@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from scheduler.admin.services import format_when
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.extensions import db
 from scheduler.invites.models import OutboxMessage
 from scheduler.invites.outbox import resend
@@ -18,7 +19,6 @@ from scheduler.security import roles_required
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 PER_PAGE = 50
-STAFF = ("admin", "coordinator")
 STATUS_NAMES = {
     "pending": _l("Waiting"),
     "sending": _l("Being sent"),
@@ -51,14 +51,14 @@ def _render(status: str, http_status: int = 200):
 
 
 @bp.route("/")
-@roles_required(*STAFF)
+@roles_required(*EDITOR_ROLES)
 def list_messages():
     """Messages filtered by ``?status=``, 50 a page."""
     return _render(_status_filter())
 
 
 @bp.route("/<int:message_id>/resend", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*EDITOR_ROLES)
 def resend_message(message_id: int):
     """Queue a failed message again from its first attempt."""
     row = db.get_or_404(OutboxMessage, message_id)

@@ -3,6 +3,7 @@
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.extensions import db
 from scheduler.i18n import current_language
 from scheduler.meetings import queries
@@ -10,7 +11,7 @@ from scheduler.meetings.forms import ParticipantForm
 from scheduler.meetings.series_models import MeetingSeries
 from scheduler.meetings.series_people import add_series_participant, confirm_series
 from scheduler.meetings.services import MeetingError
-from scheduler.meetings.views import EDITORS, _person_from, bp
+from scheduler.meetings.views import _person_from, bp
 from scheduler.security import roles_required
 
 
@@ -40,14 +41,14 @@ def _run(series: MeetingSeries, change, success: str):
 
 
 @bp.route("/series/<int:series_id>/confirm", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def confirm_whole_series(series_id):
     series = db.get_or_404(MeetingSeries, series_id)
     return _run(series, lambda: confirm_series(series), _("The meetings have been confirmed."))
 
 
 @bp.route("/series/<int:series_id>/participants", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def add_participant_to_series(series_id):
     series = db.get_or_404(MeetingSeries, series_id)
     form = participant_form_for(series)

@@ -9,6 +9,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.availability.calendars import day_info, name_in
 from scheduler.availability.services import load_overrides
 from scheduler.db import now_utc
@@ -23,7 +24,6 @@ from scheduler.meetings.series_forms import NTH_LABELS, SeriesForm, weekday_name
 from scheduler.meetings.series_models import MeetingSeries
 from scheduler.meetings.services import MeetingError, participant_label
 from scheduler.meetings.views import (
-    EDITORS,
     _form_data,
     _prepare,
     _read_times,
@@ -140,7 +140,7 @@ def _failed(error, render):
 
 
 @bp.route("/series/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def new_series():
     form = SeriesForm()
     _prepare(form)
@@ -215,7 +215,7 @@ def _following_form(series: MeetingSeries, meeting: Meeting) -> SeriesForm:
 
 @bp.route("/series/<int:series_id>/occurrences/<int:meeting_id>/following",
           methods=["GET", "POST"])  # fmt: skip
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def edit_following(series_id, meeting_id):
     series = _series_or_404(series_id)
     meeting = _occurrence_or_404(series, meeting_id)
@@ -244,7 +244,7 @@ def edit_following(series_id, meeting_id):
 
 
 @bp.route("/series/<int:series_id>/occurrences/<int:meeting_id>/cancel", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def cancel_occurrences(series_id, meeting_id):
     series = _series_or_404(series_id)
     meeting = _occurrence_or_404(series, meeting_id)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, NumberRange
 
-from scheduler.auth.models import User
+from scheduler.auth.models import EDITOR_ROLES, User
 from scheduler.availability import busy
 from scheduler.availability.slots import (
     SlotInputError,
@@ -27,7 +27,7 @@ from scheduler.extensions import db
 from scheduler.forms import StrippedForm, max_length
 from scheduler.i18n import current_language, person_name, user_name
 from scheduler.meetings import queries
-from scheduler.meetings.views import EDITORS, bp
+from scheduler.meetings.views import bp
 from scheduler.security import roles_required
 from scheduler.templating import viewer_zone
 from scheduler.timefmt import to_local_naive, zone_label
@@ -182,7 +182,7 @@ def _search(form: SlotForm):
 
 
 @bp.route("/find-a-time")
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def find_slots():
     form = SlotForm(request.args)
     _prepare(form)

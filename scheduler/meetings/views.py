@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.i18n import current_language
@@ -18,7 +19,6 @@ from scheduler.security import roles_required
 from scheduler.timefmt import LocalTimeError, localize_strict, normalize_timezone, to_local_naive
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
-EDITORS = ("admin", "coordinator")
 LIFECYCLE = {
     "confirm": services.confirm,
     "tentative": services.make_tentative,
@@ -118,7 +118,7 @@ def _prefill_times(form: MeetingForm) -> None:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def new_meeting():
     form = MeetingForm()
     _prepare(form)
@@ -141,7 +141,7 @@ def show_meeting(meeting_id):
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def edit_meeting(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting)
@@ -158,7 +158,7 @@ def edit_meeting(meeting_id):
 
 
 @bp.route("/<int:meeting_id>/<action>", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def change_status(meeting_id, action):
     meeting = _meeting_or_404(meeting_id)
     if action in LIFECYCLE:
@@ -208,7 +208,7 @@ def _person_from(form: ParticipantForm) -> dict | None:
 
 
 @bp.route("/<int:meeting_id>/participants", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def add_participant(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = ParticipantForm()
@@ -224,7 +224,7 @@ def add_participant(meeting_id):
 
 
 @bp.route("/<int:meeting_id>/participants/<int:participant_id>/remove", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def remove_participant(meeting_id, participant_id):
     meeting = _meeting_or_404(meeting_id)
     participant = next((p for p in meeting.participants if p.id == participant_id), None)

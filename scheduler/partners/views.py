@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.extensions import db
 from scheduler.partners import services
 from scheduler.partners.forms import PartnerForm
@@ -32,7 +33,7 @@ def show_partner(slug):
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
-@roles_required("admin", "coordinator")
+@roles_required(*EDITOR_ROLES)
 def edit_partner(slug):
     partner = _partner_or_404(slug)
     form = PartnerForm(obj=partner)

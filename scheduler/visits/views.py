@@ -5,6 +5,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.extensions import db
 from scheduler.i18n import current_language
 from scheduler.meetings import queries as meeting_queries
@@ -25,7 +26,6 @@ from scheduler.visits.models import Visit
 from scheduler.visits.services import VisitError
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
-EDITORS = ("admin", "coordinator")
 PRINT_LANGUAGES = ("zh", "ko")
 LABELS = {"DIRECTION_LABELS": DIRECTION_LABELS, "MEMBER_ROLE_LABELS": MEMBER_ROLE_LABELS, **HELPERS}
 
@@ -95,7 +95,7 @@ def list_visits():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def new_visit():
     form = VisitForm()
     form.partners.choices = meeting_queries.partner_choices(current_language())
@@ -105,7 +105,7 @@ def new_visit():
 
 
 @bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def edit_visit(visit_id):
     visit = _visit_or_404(visit_id)
     form = VisitForm(obj=visit)
@@ -152,7 +152,7 @@ def _fail(visit_id: int, message, status=400, **forms):
 
 
 @bp.route("/<int:visit_id>/members", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def add_member(visit_id):
     visit = _visit_or_404(visit_id)
     form = _member_form(visit, MemberForm())
@@ -172,7 +172,7 @@ def add_member(visit_id):
 
 
 @bp.route("/<int:visit_id>/members/<int:member_id>/remove", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def remove_member(visit_id, member_id):
     visit = _visit_or_404(visit_id)
     member = next((m for m in visit.members if m.id == member_id), None)
@@ -193,7 +193,7 @@ def _item_data(form: ItineraryItemForm, zone: str) -> dict | None:
 
 
 @bp.route("/<int:visit_id>/items", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*EDITOR_ROLES)
 def add_item(visit_id):
     visit = _visit_or_404(visit_id)
     form = ItineraryItemForm()
