@@ -22,7 +22,8 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEFAULT_SECRET)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Pooled connections idle longer than this are pinged before use (not every checkout).
+    DB_PING_AFTER_IDLE_SECONDS = float(os.environ.get("DB_PING_AFTER_IDLE_SECONDS", 5))
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     OFFICE_TIMEZONE = os.environ.get("OFFICE_TIMEZONE", "Asia/Shanghai")
 

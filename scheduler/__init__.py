@@ -32,7 +32,7 @@ def _load_config(app: Flask, config) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from scheduler.db import fix_sqlite_transactions
+    from scheduler.db import fix_sqlite_transactions, ping_idle_connections
     from scheduler.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from scheduler.history.search_index import include_in_autogenerate
     from scheduler.i18n import select_locale, select_timezone
@@ -47,6 +47,8 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             fix_sqlite_transactions(db.engine)
+        else:
+            ping_idle_connections(db.engine, float(app.config["DB_PING_AFTER_IDLE_SECONDS"]))
 
 
 def register_models(app: Flask) -> None:

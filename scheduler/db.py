@@ -1,5 +1,6 @@
 """Database building blocks: naming convention, the one UTC column type, now_utc()."""
 
+import time
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -70,6 +71,32 @@ def fix_sqlite_transactions(engine: sa.Engine) -> None:
         # plain BEGIN lets such readers (e.g. every feed request) run side by side.
         read_only = connection.get_execution_options().get("sqlite_read_only")
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def ping_idle_connections(engine: sa.Engine, idle_seconds: float) -> None:
+    """Test a pooled connection with a round trip only when it has sat idle a while.
+
+    ``pool_pre_ping`` pings at every checkout: a round trip that costs a feed revalidation
+    as much as its own query. A connection returned moments ago is alive; one idle for longer
+    than *idle_seconds* (long enough for a database restart to have gone unnoticed) is
+    pinged, and a dead one replaced before use (a DisconnectionError raised at checkout
+    makes the pool retry with a fresh connection).
+    """
+
+    @sa.event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection, record):
+        if dbapi_connection is not None:  # None: invalidated on the way back
+            record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")  # None: connected just now
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise sa.exc.DisconnectionError(str(error)) from error
 
 
 class SearchableMixin:

@@ -147,16 +147,27 @@ def feed_state(token: str, lang: str | None):
     if not is_well_formed(token):
         return None
     wanted = token_hash(token)
-    # Read-only: on SQLite this transaction takes no write lock (gunicorn workers would queue
-    # on it), PostgreSQL runs the one statement without BEGIN/COMMIT round trips; the caller
-    # ends it before anything is written (see views.feed).
-    bind = db.session.get_bind()  # the tests bind sessions to one connection already begun
-    options = _READ_ONLY[bind.dialect.name] if isinstance(bind, sa.Engine) else {}
-    connection = db.session.connection(execution_options=options)
-    state = connection.execute(_STATE_QUERY, {"token_hash": wanted, "lang": lang}).first()
+    state = _read_state({"token_hash": wanted, "lang": lang})
     if state is None or not hmac.compare_digest(state.token_hash, wanted):
         return None
     return state if state.revoked_at is None else None
+
+
+def _read_state(params: dict):
+    """Run the state query on a connection of its own, outside the session's transaction.
+
+    Read-only: on SQLite its transaction takes no write lock (gunicorn workers would queue on
+    it) and PostgreSQL runs the one statement without BEGIN/COMMIT round trips. Leaving the
+    session alone also spares the request a transaction to begin and end.
+    """
+    # The tests bind sessions to one connection already begun; asking the session factory
+    # (not a session) spares making a session this request may never need.
+    bind = db.session.session_factory.kw.get("bind") or db.engine
+    if not isinstance(bind, sa.Engine):
+        return bind.execute(_STATE_QUERY, params).first()
+    with bind.connect() as connection:
+        connection = connection.execution_options(**_READ_ONLY[bind.dialect.name])
+        return connection.execute(_STATE_QUERY, params).first()
 
 
 def validation_key(generation) -> str:

@@ -99,7 +99,6 @@ def feed(name: str):
     lang = lang if lang in FEED_LANGUAGES else None
     token = name.removesuffix(".ics") if name.endswith(".ics") else ""
     state = services.feed_state(token, lang)
-    db.session.commit()  # ends the read-only transaction: what follows may write
     if state is None:
         return _miss()
     now = now_utc()
@@ -108,7 +107,8 @@ def feed(name: str):
     else:
         served = services.served_for(state, now)
     services.fetch_counter.add(state.id, request.headers.get("User-Agent", ""))
-    db.session.commit()
+    if db.session().in_transaction():  # an unchanged feed's request writes nothing
+        db.session.commit()
     if _is_fresh(served):
         return Response(status=304, headers=_validators(served))
     response = Response(served.body, headers=_validators(served))
