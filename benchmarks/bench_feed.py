@@ -96,6 +96,8 @@ def _prepare(app) -> dict[str, str]:
             paths[label] = f"/calendars/{token}.ics"
         db.session.commit()
         db.session.remove()
+        with db.engine.connect() as connection:  # statistics, as autovacuum would gather
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))
     return paths
 
 

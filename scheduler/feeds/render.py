@@ -35,7 +35,7 @@ from scheduler.meetings.series_models import MeetingSeries
 # The calendar's brand name in each language (the "中韩交流 · 首尔特别市").
 BRAND = {"zh": "中韩交流", "ko": "한중 교류", "en": "China–ROK exchange"}
 REFRESH = timedelta(hours=1)
-_LOADERS = (selectinload(Meeting.partners), joinedload(Meeting.organizer))
+_LOADERS = (joinedload(Meeting.partners), joinedload(Meeting.organizer))  # one statement
 
 
 class Variant:
@@ -135,7 +135,7 @@ def _render_missing(missing: dict, variant: Variant) -> dict[str, str]:
     meeting_ids = [item.id for _v, item, _start in missing.values() if not _is_series(item)]
     series_ids = [item.id for _v, item, _start in missing.values() if _is_series(item)]
     meetings = {m.id: m for m in db.session.scalars(
-        sa.select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*_LOADERS))
+        sa.select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*_LOADERS)).unique()
     } if meeting_ids else {}  # fmt: skip
     all_series = {s.id: s for s in db.session.scalars(
         sa.select(MeetingSeries).where(MeetingSeries.id.in_(series_ids))

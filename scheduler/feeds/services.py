@@ -193,16 +193,14 @@ class Served:
     body: bytes
 
 
-def current_body(feed: Feed, lang: str, now: datetime | None = None) -> Served:
+def current_body(feed: Feed, lang: str, generation, now: datetime) -> Served:
     """The feed's bytes and validators now; the validators row is stored when they changed.
 
     Comparing fingerprints of the current data makes the cache exact: any change of a
     meeting, series, partner name or membership gives a new fingerprint in the same request.
-    The generation is read before the data: a change committed in between then only causes
+    *generation* was read before the data: a change committed in between then only causes
     one more check later, never a stale body.
     """
-    now = now or now_utc()
-    generation = db.session.scalar(sa.select(invalidation.current_generation()))
     snap = content.snapshot(feed, lang, now)
     cached = db.session.get(FeedBody, (feed.id, lang))
     body = None
@@ -242,12 +240,12 @@ def _save(row: FeedBody) -> None:
 def served_for(state, now: datetime) -> Served:
     """What to answer for *state*: its cached body when that is current and this process
     holds a copy, else `current_body` (re-joined from cached blocks, re-rendered where the
-    data changed), checked against a generation read afresh."""
+    data changed), checked against the generation *state* read before any of that data."""
     if is_current(state, now):
         body = memory.bodies.get((state.id, state.lang, state.etag))
         if body is not None:
             return Served(state.etag, state.last_modified, body)
-    return current_body(db.session.get(Feed, state.id), state.lang, now)
+    return current_body(db.session.get(Feed, state.id), state.lang, state.generation, now)
 
 
 class FetchCounter:
