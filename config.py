@@ -1,6 +1,7 @@
 """Settings, read from environment variables. README lists every one of them."""
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -72,7 +73,10 @@ class Config:
     # Per worker: copies of rendered event blocks and finished feed bodies (about 1 MB each
     # per 1,000 events); the database stays the shared cache.
     FEED_MEMORY_BLOCK_BYTES = int(os.environ.get("FEED_MEMORY_BLOCK_BYTES", str(64 << 20)))
-    FEED_MEMORY_BODY_BYTES = int(os.environ.get("FEED_MEMORY_BODY_BYTES", str(64 << 20)))
+    # Finished feed bodies (and their gzip copies), named by ETag (scheduler/feeds/files.py).
+    FEED_CACHE_FOLDER = os.environ.get(
+        "FEED_CACHE_FOLDER", str(BASE_DIR / "instance" / "feed-cache")
+    )
 
 
 class DevelopmentConfig(Config):
@@ -86,6 +90,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
+    FEED_CACHE_FOLDER = str(Path(tempfile.gettempdir()) / "scheduler-tests-feed-cache")
     SERVER_NAME = None
 
 

@@ -4,7 +4,8 @@ import time
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -67,10 +68,23 @@ def fix_sqlite_transactions(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # A connection opened with execution_options(sqlite_read_only=True) only reads: a
-        # plain BEGIN lets such readers (e.g. every feed request) run side by side.
-        read_only = connection.get_execution_options().get("sqlite_read_only")
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # execution_options(sqlite_autocommit=True): each statement runs on its own, like
+        # PostgreSQL's AUTOCOMMIT (one statement reads one consistent state by itself). No
+        # lock taken, none to release: for a single read such as a feed request's.
+        if not connection.get_execution_options().get("sqlite_autocommit"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def upsert(session: Session, table: sa.Table, rows: list[dict], keys: list[str]) -> None:
+    """Insert *rows*, updating the other columns of rows whose *keys* exist already: one
+    statement (PostgreSQL and SQLite both have INSERT … ON CONFLICT DO UPDATE)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    updated = {name: statement.excluded[name] for name in rows[0] if name not in keys}
+    statement = statement.on_conflict_do_update(index_elements=keys, set_=updated)
+    session.connection().execute(statement, rows)
 
 
 def ping_idle_connections(engine: sa.Engine, idle_seconds: float) -> None:

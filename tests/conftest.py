@@ -38,13 +38,13 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     """One app for the session, its schema built by the migrations and partners seeded."""
     from tests.dbtools import drop_everything
 
-    application = create_app(
-        {**_config_dict(TestingConfig), "SQLALCHEMY_DATABASE_URI": database_url}
-    )
+    feed_cache = str(tmp_path_factory.mktemp("feed-cache"))
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "FEED_CACHE_FOLDER": feed_cache}
+    application = create_app({**_config_dict(TestingConfig), **settings})
     with application.app_context():
         drop_everything(_db.engine)
         upgrade()

@@ -1,9 +1,9 @@
-"""Per-process copies of feed output, keyed so that a copy can never be stale.
+"""Per-process copies of rendered event blocks, keyed so that a copy can never be stale.
 
-Event blocks are keyed by cache key and version (the version names the state of the meeting
-and of everything else the block shows), bodies by feed, language and ETag (a hash of the
-bytes). The database stays the shared cache and the judge of what is current; these copies
-only spare reading megabytes from it on every request. Each gunicorn worker has its own.
+Blocks are keyed by cache key and version (the version names the state of the meeting and of
+everything else the block shows). The database stays the shared cache and the judge of what
+is current; these copies spare reading a megabyte of blocks from it after every change.
+Each gunicorn worker has its own.
 """
 
 import threading
@@ -58,12 +58,10 @@ class BoundedMemory:
             self._size = 0
 
 
-# About 1 MB per 1,000 events and variant; a body is kept once per feed and language.
+# About 1 MB per 1,000 events and variant.
 blocks = BoundedMemory("FEED_MEMORY_BLOCK_BYTES", 64 * 1024 * 1024)
-bodies = BoundedMemory("FEED_MEMORY_BODY_BYTES", 64 * 1024 * 1024)
 
 
 def clear() -> None:
     """Forget every copy (tests; benchmarks measuring a cold start)."""
     blocks.clear()
-    bodies.clear()

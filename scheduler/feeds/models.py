@@ -64,10 +64,10 @@ class Feed(db.Model):
 class FeedBody(db.Model):
     """A feed's validators for one language, shared by every worker.
 
-    The bytes themselves are not stored (rewriting a megabyte per change costs more than all
-    the rest): they are the calendar head and the feed's `FeedEventBlock` rows joined, which
-    every worker keeps in memory by ETag (scheduler/feeds/memory.py) and re-joins when it
-    lacks them. ``fingerprint`` hashes what the body was made from (ids and versions of its
+    The bytes themselves are not stored here (rewriting a megabyte per change costs more than
+    all the rest): they are the calendar head and the feed's `FeedEventBlock` rows joined,
+    kept on disk by ETag (scheduler/feeds/files.py) and re-joined where a file is missing.
+    ``fingerprint`` hashes what the body was made from (ids and versions of its
     events).
     ``validated_as`` names the change generation (`FeedChanges`) and feed rules the body was
     last checked against, and ``valid_until`` the first moment the passing of time alone

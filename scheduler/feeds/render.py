@@ -14,13 +14,12 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-import sqlalchemy.dialects.postgresql
-import sqlalchemy.dialects.sqlite
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vText
 from sqlalchemy.orm import joinedload, selectinload
 
+from scheduler.db import upsert
 from scheduler.extensions import db
 from scheduler.feeds import memory
 from scheduler.feeds.content import PARTICIPANT_SCOPES, SeriesVersion, Snapshot
@@ -35,7 +34,8 @@ from scheduler.meetings.series_models import MeetingSeries
 # The calendar's brand name in each language (the issue's "中韩交流 · 首尔特别市").
 BRAND = {"zh": "中韩交流", "ko": "한중 교류", "en": "China–ROK exchange"}
 REFRESH = timedelta(hours=1)
-_LOADERS = (joinedload(Meeting.partners), joinedload(Meeting.organizer))  # one statement
+# selectin for partners: SQLite would materialize a joined many-to-many over the whole table.
+_LOADERS = (selectinload(Meeting.partners), joinedload(Meeting.organizer))
 
 
 class Variant:
@@ -135,7 +135,7 @@ def _render_missing(missing: dict, variant: Variant) -> dict[str, str]:
     meeting_ids = [item.id for _v, item, _start in missing.values() if not _is_series(item)]
     series_ids = [item.id for _v, item, _start in missing.values() if _is_series(item)]
     meetings = {m.id: m for m in db.session.scalars(
-        sa.select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*_LOADERS)).unique()
+        sa.select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*_LOADERS))
     } if meeting_ids else {}  # fmt: skip
     all_series = {s.id: s for s in db.session.scalars(
         sa.select(MeetingSeries).where(MeetingSeries.id.in_(series_ids))
@@ -184,19 +184,10 @@ def _ordered_keys(wanted: dict) -> list[str]:
 
 
 def _store_blocks(blocks: dict[str, tuple[str, str]]) -> None:
-    """Upsert rendered blocks in one statement (PostgreSQL and SQLite both have ON CONFLICT);
-    a concurrent writer of the same key wrote the same content or a newer version."""
-    if not blocks:
-        return
+    """Upsert rendered blocks in one statement; a concurrent writer of the same key wrote the
+    same content or a newer version."""
     rows = [{"cache_key": k, "version": v, "block": b} for k, (v, b) in blocks.items()]
-    dialect = db.session.get_bind().dialect.name
-    insert = (sa.dialects.postgresql if dialect == "postgresql" else sa.dialects.sqlite).insert
-    statement = insert(FeedEventBlock.__table__)
-    statement = statement.on_conflict_do_update(
-        index_elements=["cache_key"],
-        set_={"version": statement.excluded.version, "block": statement.excluded.block},
-    )
-    db.session.connection().execute(statement, rows)
+    upsert(db.session, FeedEventBlock.__table__, rows, ["cache_key"])
 
 
 @lru_cache(maxsize=64)

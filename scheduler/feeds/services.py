@@ -7,16 +7,20 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from scheduler.audit.services import record
-from scheduler.db import now_utc
+from scheduler.db import now_utc, upsert
 from scheduler.extensions import db
-from scheduler.feeds import content, invalidation, memory, render
+from scheduler.feeds import content, files, invalidation, render
 from scheduler.feeds.models import FEED_LANGUAGES, Feed, FeedBody
 from scheduler.feeds.tokens import is_well_formed, new_token, token_hash
+from scheduler.partners.models import Partner
 
 
 class FeedError(Exception):
@@ -72,6 +76,7 @@ def revoke_feed(feed: Feed) -> None:
         feed.revoked_at = now_utc()
         db.session.flush()
         record(db.session, "revoke", feed)
+        files.forget(feed.id)
 
 
 def feeds_of(scope: str, owner_id: int | None = None) -> list[Feed]:
@@ -104,9 +109,10 @@ def _seconds(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
-def _last_modified(snap, previous: FeedBody | None, etag: str, now: datetime) -> datetime:
+def _last_modified(snap, previous, etag: str, now: datetime) -> datetime:
     """The newest change; when the bytes changed without a newer change time (a meeting
-    deleted, moved out of scope, or aged out), the moment the change was first seen."""
+    deleted, moved out of scope, or aged out), the moment the change was first seen.
+    *previous* holds the stored etag and last_modified (None: nothing stored yet)."""
     newest = _seconds(snap.newest_change or now)
     if previous is None:
         return newest
@@ -126,15 +132,18 @@ def _state_query():
     return (
         sa.select(Feed.id, Feed.token_hash, Feed.revoked_at, served.label("lang"),
                   FeedBody.etag, FeedBody.last_modified, FeedBody.validated_as,
-                  FeedBody.valid_until, invalidation.current_generation().label("generation"))
+                  FeedBody.valid_until, FeedBody.fingerprint,
+                  invalidation.current_generation().label("generation"))
         .outerjoin(FeedBody, sa.and_(FeedBody.feed_id == Feed.id, FeedBody.language == served))
         .where(Feed.token_hash == sa.bindparam("token_hash"))
     )  # fmt: skip
 
 
 _STATE_QUERY = _state_query()
-_READ_ONLY = defaultdict(dict, sqlite={"sqlite_read_only": True},
-                         postgresql={"isolation_level": "AUTOCOMMIT"})  # fmt: skip
+# A partner feed's scope is the partner and its predecessors: loaded with the feed.
+_FEED_LOADERS = [joinedload(Feed.partner).selectinload(Partner.predecessors)]
+_AUTOCOMMIT = defaultdict(dict, sqlite={"sqlite_autocommit": True},
+                          postgresql={"isolation_level": "AUTOCOMMIT"})  # fmt: skip
 
 
 def feed_state(token: str, lang: str | None):
@@ -156,9 +165,9 @@ def feed_state(token: str, lang: str | None):
 def _read_state(params: dict):
     """Run the state query on a connection of its own, outside the session's transaction.
 
-    Read-only: on SQLite its transaction takes no write lock (gunicorn workers would queue on
-    it) and PostgreSQL runs the one statement without BEGIN/COMMIT round trips. Leaving the
-    session alone also spares the request a transaction to begin and end.
+    The one statement runs on its own, without BEGIN/COMMIT (autocommit on both databases):
+    no lock on SQLite (gunicorn workers would queue on it), no extra round trips on
+    PostgreSQL. Leaving the session alone spares the request a transaction to begin and end.
     """
     # The tests bind sessions to one connection already begun; asking the session factory
     # (not a session) spares making a session this request may never need.
@@ -166,7 +175,7 @@ def _read_state(params: dict):
     if not isinstance(bind, sa.Engine):
         return bind.execute(_STATE_QUERY, params).first()
     with bind.connect() as connection:
-        connection = connection.execution_options(**_READ_ONLY[bind.dialect.name])
+        connection = connection.execution_options(**_AUTOCOMMIT[bind.dialect.name])
         return connection.execute(_STATE_QUERY, params).first()
 
 
@@ -186,66 +195,55 @@ def is_current(state, now: datetime) -> bool:
 
 @dataclass(frozen=True)
 class Served:
-    """What a feed request answers with: validators and the bytes they stand for."""
+    """What a feed request answers with: validators, the stored body's path and the body
+    opened for reading (None for a 304, which needs no body)."""
 
     etag: str
     last_modified: datetime
-    body: bytes
+    path: Path
+    stream: BinaryIO | None = None
 
 
-def current_body(feed: Feed, lang: str, generation, now: datetime) -> Served:
-    """The feed's bytes and validators now; the validators row is stored when they changed.
+def current_body(feed: Feed, state, now: datetime) -> Served:
+    """The feed's body and validators now (*state* as `feed_state` read it); the validators
+    row is written when they changed.
 
     Comparing fingerprints of the current data makes the cache exact: any change of a
     meeting, series, partner name or membership gives a new fingerprint in the same request.
-    *generation* was read before the data: a change committed in between then only causes
-    one more check later, never a stale body.
+    The generation in *state* was read before the data: a change committed in between then
+    only causes one more check later, never a stale body.
     """
+    lang, stored = state.lang, state if state.etag is not None else None
     snap = content.snapshot(feed, lang, now)
-    cached = db.session.get(FeedBody, (feed.id, lang))
-    body = None
-    if cached is not None and cached.fingerprint == snap.fingerprint:
-        body = memory.bodies.get((feed.id, lang, cached.etag))
-    etag = cached.etag if body is not None else None
-    if body is None:
+    stream = None
+    if stored is not None and stored.fingerprint == snap.fingerprint:
+        etag = stored.etag
+        stream = files.open_body(files.body_path(feed.id, lang, etag))
+    if stream is None:
         body = render.feed_body(feed, lang, reader_zone(feed, lang), snap)
         etag = '"' + hashlib.sha256(body).hexdigest() + '"'
-    row = cached or FeedBody(feed_id=feed.id, language=lang)
-    if row.etag != etag:
-        row.last_modified = _last_modified(snap, cached, etag, now)
-    row.fingerprint, row.etag, row.valid_until = snap.fingerprint, etag, snap.valid_until
-    row.validated_as = validation_key(generation)
-    _save(row)
-    remember(feed.id, lang, etag, body)
-    return Served(etag, row.last_modified, body)
-
-
-def remember(feed_id: int, lang: str, etag: str, body: bytes) -> None:
-    """Keep *body* in this process, replacing older bodies of the same feed and language."""
-    memory.bodies.put_many({(feed_id, lang, etag): body},
-                           replaces=lambda key: key[:2] == (feed_id, lang))  # fmt: skip
-
-
-def _save(row: FeedBody) -> None:
-    """Store the validators in a savepoint; when another worker stored them first, keep its."""
-    if row in db.session and not db.session.is_modified(row):
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except sa.exc.IntegrityError:
-        pass
+        stream = files.open_body(files.store(feed.id, lang, etag, body))
+    validators = {"fingerprint": snap.fingerprint, "etag": etag,
+                  "last_modified": _last_modified(snap, stored, etag, now),
+                  "valid_until": snap.valid_until,
+                  "validated_as": validation_key(state.generation)}  # fmt: skip
+    if stored is None or any(getattr(stored, k) != v for k, v in validators.items()):
+        row = {"feed_id": feed.id, "language": lang, **validators}
+        upsert(db.session, FeedBody.__table__, [row], ["feed_id", "language"])
+    path = files.body_path(feed.id, lang, etag)
+    return Served(etag, validators["last_modified"], path, stream)
 
 
 def served_for(state, now: datetime) -> Served:
-    """What to answer for *state*: its cached body when that is current and this process
-    holds a copy, else `current_body` (re-joined from cached blocks, re-rendered where the
-    data changed), checked against the generation *state* read before any of that data."""
+    """What to answer for *state*: its stored body when that is current and still on disk,
+    else `current_body` (re-joined from cached blocks, re-rendered where the data changed),
+    checked against the generation *state* read before any of that data."""
     if is_current(state, now):
-        body = memory.bodies.get((state.id, state.lang, state.etag))
-        if body is not None:
-            return Served(state.etag, state.last_modified, body)
-    return current_body(db.session.get(Feed, state.id), state.lang, state.generation, now)
+        path = files.body_path(state.id, state.lang, state.etag)
+        stream = files.open_body(path)
+        if stream is not None:
+            return Served(state.etag, state.last_modified, path, stream)
+    return current_body(db.session.get(Feed, state.id, options=_FEED_LOADERS), state, now)
 
 
 class FetchCounter:

@@ -2,6 +2,7 @@
 
 import base64
 import io
+import os
 from email.utils import format_datetime, parsedate_to_datetime
 
 import segno
@@ -19,12 +20,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wsgi import wrap_file
 
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.feeds import invalidation, services
+from scheduler.feeds import files, invalidation, services
 from scheduler.feeds.forms import NewFeedForm
 from scheduler.feeds.models import Feed
 from scheduler.feeds.tokens import install_log_filter, miss_limiter
@@ -61,9 +63,14 @@ def _not_modified_since(header: str | None, last_modified) -> bool:
     return last_modified <= since
 
 
+def _gzip_etag(etag: str) -> str:
+    """The strong ETag of the gzip-encoded representation (RFC 9110 §8.8.3: another one)."""
+    return etag[:-1] + '-gzip"'
+
+
 def _etag_matches(header: str, etag: str) -> bool:
-    candidates = [part.strip() for part in header.split(",")]
-    return "*" in candidates or etag in candidates or f"W/{etag}" in candidates
+    candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
+    return bool(candidates & {"*", etag, _gzip_etag(etag)})
 
 
 def _is_fresh(row) -> bool:
@@ -74,21 +81,36 @@ def _is_fresh(row) -> bool:
     return _not_modified_since(request.headers.get("If-Modified-Since"), row.last_modified)
 
 
-def _validators(row) -> dict:
+def _validators(row, gzipped: bool) -> dict:
     return {
-        "ETag": row.etag,
+        "ETag": _gzip_etag(row.etag) if gzipped else row.etag,
         "Last-Modified": format_datetime(row.last_modified, usegmt=True),
         "Cache-Control": "private, max-age=0, must-revalidate",
+        "Vary": "Accept-Encoding",
     }
+
+
+def _body_response(served: services.Served, gzipped: bool) -> Response:
+    """The stored body as the response, sent by the server's file wrapper (gunicorn: the
+    kernel's sendfile) straight from the open file."""
+    stream = files.open_gzipped(served.path, served.stream) if gzipped else served.stream
+    response = Response(wrap_file(request.environ, stream), headers=_validators(served, gzipped),
+                        direct_passthrough=True)  # fmt: skip
+    response.content_type = "text/calendar; charset=utf-8"
+    response.content_length = os.fstat(stream.fileno()).st_size
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    return response
 
 
 @bp.route("/calendars/<path:name>", methods=["GET"])
 @public
 def feed(name: str):
-    """The feed: GET and HEAD (Flask answers HEAD with GET's headers); no Accept needed.
+    """The feed: GET and HEAD (Flask answers HEAD with GET's headers); no Accept needed;
+    gzip for clients that accept it (calendar fetchers do: a tenth of the bytes).
 
     An unchanged feed costs one indexed read (token, cached validators, change generation)
-    and its body comes from this process's memory; only after a change is anything rebuilt.
+    and its body is a file on disk; only after a change is anything rebuilt.
     """
     config = current_app.config
     address = request.remote_addr or ""
@@ -103,17 +125,18 @@ def feed(name: str):
         return _miss()
     now = now_utc()
     if services.is_current(state, now) and _is_fresh(state):
-        served = state  # a 304 needs only the validators
+        served = services.Served(state.etag, state.last_modified, None)  # 304: no body needed
     else:
         served = services.served_for(state, now)
     services.fetch_counter.add(state.id, request.headers.get("User-Agent", ""))
-    if db.session().in_transaction():  # an unchanged feed's request writes nothing
-        db.session.commit()
+    if db.session.registry.has() and db.session().in_transaction():
+        db.session.commit()  # (an unchanged feed's request has no session: nothing to commit)
+    gzipped = request.accept_encodings["gzip"] > 0
     if _is_fresh(served):
-        return Response(status=304, headers=_validators(served))
-    response = Response(served.body, headers=_validators(served))
-    response.content_type = "text/calendar; charset=utf-8"
-    return response
+        if served.stream is not None:
+            served.stream.close()
+        return Response(status=304, headers=_validators(served, gzipped))
+    return _body_response(served, gzipped)
 
 
 # --- staff pages ---------------------------------------------------------------------------

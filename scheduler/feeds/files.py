@@ -1,0 +1,90 @@
+"""Finished feed bodies on disk: shared by every worker, handed to the kernel to send.
+
+A body's file is named by feed, language and ETag, so a file is never stale: the database
+says which ETag is current, and a request whose file is missing (another machine made it, or
+it was cleaned away) rebuilds it. A gzip copy is made the first time a client asks for one.
+Gunicorn sends these files with sendfile(), as it would a static file.
+"""
+
+import gzip
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+
+GZIP_SUFFIX = ".gz"
+REPLACED_GRACE_SECONDS = 60
+
+
+def folder() -> Path:
+    return Path(current_app.config["FEED_CACHE_FOLDER"])
+
+
+def body_path(feed_id: int, lang: str, etag: str) -> Path:
+    """Where the body with *etag* of one feed in *lang* lives (it may not exist)."""
+    return folder() / f"{feed_id}-{lang}-{etag.strip(chr(34))}.ics"
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Readers see the whole file or none (two workers writing the same body both win)."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def store(feed_id: int, lang: str, etag: str, body: bytes) -> Path:
+    """Write *body* under its ETag and drop the feed's other bodies in *lang* that are more
+    than a minute old (one just made by a concurrent request lives until it is sent; an
+    open file survives its removal anyway)."""
+    target = body_path(feed_id, lang, etag)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(target, body)
+    stale_before = time.time() - REPLACED_GRACE_SECONDS
+    for old in target.parent.glob(f"{feed_id}-{lang}-*"):
+        if not old.name.startswith(target.name) and _modified(old) < stale_before:
+            old.unlink(missing_ok=True)
+    return target
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
+
+
+def open_body(path: Path) -> BinaryIO | None:
+    """The stored body at *path* opened for reading, or None when it is gone."""
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        return None
+
+
+def open_gzipped(path: Path, body: BinaryIO) -> BinaryIO:
+    """The gzip copy of the body at *path* (open as *body*), made now if missing.
+
+    mtime=0 keeps the compressed bytes the same whoever makes them.
+    """
+    target = path.with_name(path.name + GZIP_SUFFIX)
+    stream = open_body(target)
+    if stream is None:
+        _write_atomically(target, gzip.compress(body.read(), compresslevel=6, mtime=0))
+        stream = target.open("rb")
+    body.close()
+    return stream
+
+
+def forget(feed_id: int) -> None:
+    """Remove every stored body of a feed (revoked: nobody may fetch those bytes again)."""
+    for old in folder().glob(f"{feed_id}-*"):
+        old.unlink(missing_ok=True)
