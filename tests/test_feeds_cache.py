@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
 from scheduler.feeds import memory
+from scheduler.feeds.models import FeedChanges
 from scheduler.meetings import services as meeting_services
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.partners.models import Partner
@@ -151,3 +152,32 @@ def test_a_partner_renamed_by_bulk_sql(app, client, db):
     db.session.execute(sa.update(Partner).where(Partner.slug == "seoul").values(name_ko="서울"))
     db.session.commit()
     assert "· 서울\r\n" in _refetch(client, path, first).get_data(as_text=True)
+
+
+def test_renaming_a_staff_member_reaches_events_and_titles(app, client, db, make_meeting):
+    meeting = make_meeting(**_at(3))
+    organizer = meeting.organizer
+    partner_feed = new_feed(app, "--partner", "seoul")
+    own_feed = new_feed(app, "--user", organizer.email, "--lang", "ko") + "?lang=ko"
+    paths = (partner_feed, own_feed)
+    before = [client.get(path) for path in paths]
+    organizer.name_ko = "새 담당자"
+    db.session.commit()
+    after = [_refetch(client, path, old) for path, old in zip(paths, before, strict=True)]
+    for response in after:
+        assert response.status_code == 200
+        (event,) = events(response.data)
+        assert event["ORGANIZER"].params["CN"] == "새 담당자"
+    assert "X-WR-CALNAME:한중 교류 · 새 담당자\r\n" in after[1].get_data(as_text=True)
+
+
+def test_a_sign_in_or_settings_change_no_feed(app, client, db, make_meeting):
+    meeting = make_meeting(**_at(3))
+    path = new_feed(app, "--partner", "seoul")
+    before = client.get(path)
+    generation = db.session.scalar(sa.select(FeedChanges.generation))
+    meeting.organizer.last_login_at = datetime.now(UTC)
+    meeting.organizer.timezone = "Asia/Seoul"
+    db.session.commit()
+    assert db.session.scalar(sa.select(FeedChanges.generation)) == generation
+    assert _refetch(client, path, before).status_code == 304

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 
+from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.feeds.models import Feed
@@ -216,6 +217,14 @@ def series_versions(series_ids: set[int]) -> list[SeriesVersion]:
     ]
 
 
+def staff_names_version() -> str:
+    """A digest of every staff user's e-mail and names: events name their organizer, a staff
+    feed's title its owner (a few dozen rows; sign-ins and settings stay out of it)."""
+    names = sa.select(User.id, User.email, User.name_zh, User.name_ko).order_by(User.id)
+    rows = db.session.connection().execute(names).all()
+    return hashlib.sha256(pickle.dumps([tuple(row) for row in rows], protocol=4)).hexdigest()[:16]
+
+
 def _digest(parts, rows: list) -> str:
     # pickle is deterministic for these plain values and twice as fast as repr here.
     rows_bytes = pickle.dumps([tuple(row) for row in rows], protocol=4)
@@ -232,7 +241,7 @@ def snapshot(feed: Feed, lang: str, now: datetime) -> Snapshot:
     rows, (partners_version, owner_version, upcoming) = feed_rows(feed, now)
     singles = [row for row in rows if row.series_id is None]
     series = series_versions({row.series_id for row in rows if row.series_id is not None})
-    context = f"{RENDER_VERSION}|{partners_version}"
+    context = f"{RENDER_VERSION}|{partners_version}|{staff_names_version()}"
     fingerprint = _digest([lang, feed.scope, context, str(owner_version), series], singles)
     changes = [s.newest for s in series]
     if singles:

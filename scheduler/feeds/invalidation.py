@@ -23,6 +23,9 @@ FEED_TABLES = frozenset(
     {"meetings", "meeting_partners", "participants", "meeting_series", "partners", "contacts"}
 )
 _PENDING = "feeds_changed"  # key in Session.info
+# Staff users show in feeds only by e-mail and name (an event's organizer, a staff feed's
+# title): a sign-in or a settings change must not send every feed to re-check.
+USER_FIELDS_SHOWN = ("email", "name_zh", "name_ko")
 
 
 def _table_name(thing) -> str:
@@ -41,8 +44,18 @@ def _before_flush(session: Session, _context, _instances) -> None:
         _stamp_new_partners(obj)
     if not session.info.get(_PENDING):
         touched = [*session.new, *session.deleted, *dirty]
-        if any(_table_name(obj) in FEED_TABLES for obj in touched):
+        if any(_table_name(obj) in FEED_TABLES for obj in touched) or any(
+            _user_shown_changed(obj) for obj in dirty
+        ):
             mark_changed(session)
+
+
+def _user_shown_changed(obj) -> bool:
+    """A staff user whose e-mail or name changed (new users organize nothing yet)."""
+    if _table_name(obj) != "users":
+        return False
+    attributes = sa.inspect(obj).attrs
+    return any(attributes[name].history.has_changes() for name in USER_FIELDS_SHOWN)
 
 
 def _stamp_new_partners(obj) -> None:
@@ -57,7 +70,7 @@ def _do_orm_execute(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    if getattr(table, "name", "") in FEED_TABLES:
+    if getattr(table, "name", "") in FEED_TABLES | {"users"}:  # bulk: no way to tell which
         mark_changed(state.session)
 
 
