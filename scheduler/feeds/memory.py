@@ -13,43 +13,39 @@ from flask import current_app
 
 
 class BoundedMemory:
-    """A least-recently-used map of bytes, bounded in total length by a setting."""
+    """A least-recently-used map of key → (version, bytes), bounded in total length by a
+    setting. A key holds one version: storing a newer one replaces the old."""
 
     def __init__(self, setting: str, default_limit: int):
         self.setting, self.default_limit = setting, default_limit
-        self._items: OrderedDict[tuple, bytes] = OrderedDict()
+        self._items: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple):
+    def current(self, wanted: dict[str, str]) -> dict[str, bytes]:
+        """The values held for *wanted* (key → version) in exactly that version."""
+        found = {}
         with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
+            items = self._items
+            for key, version in wanted.items():
+                held = items.get(key)
+                if held is not None and held[0] == version:
+                    found[key] = held[1]
+                    items.move_to_end(key)
+        return found
 
-    def get_many(self, keys: list[tuple]) -> dict:
-        """The values held for *keys* (those missing are left out)."""
-        with self._lock:
-            found = {key: self._items[key] for key in keys if key in self._items}
-            for key in found:
-                self._items.move_to_end(key)
-            return found
-
-    def put_many(self, items: dict[tuple, bytes], replaces=None) -> None:
-        """Store *items*; *replaces(key)* says which older keys the new ones make useless."""
+    def put_many(self, items: dict[str, tuple[str, bytes]]) -> None:
+        """Store key → (version, value) pairs, dropping the least recently used over the limit."""
         limit = int(current_app.config.get(self.setting, self.default_limit))
         with self._lock:
-            if replaces is not None:
-                for old in [k for k in self._items if replaces(k)]:
-                    self._size -= len(self._items.pop(old))
-            for key, value in items.items():
-                if key in self._items:
-                    self._size -= len(self._items.pop(key))
-                self._items[key] = value
-                self._size += len(value)
+            for key, held in items.items():
+                old = self._items.pop(key, None)
+                if old is not None:
+                    self._size -= len(old[1])
+                self._items[key] = held
+                self._size += len(held[1])
             while self._size > limit and self._items:
-                _key, oldest = self._items.popitem(last=False)
+                _key, (_version, oldest) = self._items.popitem(last=False)
                 self._size -= len(oldest)
 
     def clear(self) -> None:

@@ -154,18 +154,16 @@ def event_blocks(snap: Snapshot, variant: Variant) -> list[bytes]:
     """Every VEVENT block of the feed in order, UTF-8: this process's copies first, then the
     shared block cache for the rest, and only blocks found in neither (or stale) rendered."""
     wanted = _block_versions(snap, variant)
-    copies = memory.blocks.get_many([(key, version) for key, (version, *_rest) in wanted.items()])
-    blocks = {key: block for (key, _version), block in copies.items()}
+    blocks = memory.blocks.current({key: version for key, (version, *_rest) in wanted.items()})
     missing = {k: v for k, v in wanted.items() if k not in blocks}
     if missing:
         stored = _stored_blocks(missing)
         rendered = _render_missing({k: v for k, v in missing.items() if k not in stored}, variant)
         _store_blocks({key: (wanted[key][0], block) for key, block in rendered.items()})
         found = {key: block.encode("utf-8") for key, block in (stored | rendered).items()}
-        memory.blocks.put_many({(key, wanted[key][0]): block for key, block in found.items()},
-                               replaces=lambda old: old[0] in found)  # fmt: skip
+        memory.blocks.put_many({key: (wanted[key][0], block) for key, block in found.items()})
         blocks |= found
-    return [blocks[key] for key in _ordered_keys(wanted)]
+    return [blocks[key] for key in _ordered_keys(snap, wanted)]
 
 
 def _stored_blocks(missing: dict) -> dict[str, str]:
@@ -179,7 +177,10 @@ def _is_series(item) -> bool:
     return isinstance(item, SeriesVersion)
 
 
-def _ordered_keys(wanted: dict) -> list[str]:
+def _ordered_keys(snap: Snapshot, wanted: dict) -> list[str]:
+    """Earliest first: the rows come sorted by start (and id); series go by their first start."""
+    if not snap.series:
+        return list(wanted)
     return sorted(wanted, key=lambda key: (wanted[key][2], key))
 
 
