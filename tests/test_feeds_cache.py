@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
-from scheduler.feeds import memory
-from scheduler.feeds.models import FeedChanges
+from scheduler.feeds import invalidation, memory
+from scheduler.feeds.models import FeedChangeLog, FeedChanges
 from scheduler.meetings import services as meeting_services
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.partners.models import Partner
@@ -181,3 +181,72 @@ def test_a_sign_in_or_settings_change_no_feed(app, client, db, make_meeting):
     db.session.commit()
     assert db.session.scalar(sa.select(FeedChanges.generation)) == generation
     assert _refetch(client, path, before).status_code == 304
+
+
+def _log_after(db, generation: int) -> list[tuple]:
+    log = FeedChangeLog.__table__
+    query = sa.select(log.c.generation, log.c.meeting_id).where(log.c.generation > generation)
+    return [tuple(row) for row in db.session.execute(query.order_by(log.c.id))]
+
+
+def test_each_raise_is_logged_with_its_meetings_or_anything(db, make_meeting, make_contact):
+    meeting, contact = make_meeting(**_at(3)), make_contact()
+    start = db.session.scalar(sa.select(FeedChanges.generation))
+    meeting.title_ko = "바뀐 제목"
+    db.session.commit()
+    get_partner("seoul").name_ko = "서울시"
+    db.session.commit()
+    db.session.add(Participant(meeting=meeting, contact=contact))
+    db.session.commit()
+    assert _log_after(db, start) == [(start + 1, meeting.id), (start + 2, None),
+                                     (start + 3, meeting.id)]  # fmt: skip
+
+
+def _change_behind_the_session(db, meeting, title: str) -> None:
+    """Raw SQL that no hook sees (the documented way out is mark_changed)."""
+    table = Meeting.__table__
+    db.session.connection().execute(
+        sa.update(table).where(table.c.id == meeting.id)
+        .values(title_ko=title, updated_at=datetime.now(UTC))
+    )  # fmt: skip
+
+
+def test_after_a_change_only_the_logged_meetings_are_read_again(app, client, db, make_meeting):
+    first = make_meeting(**_at(3, title_ko="첫 회의"))
+    second = make_meeting(**_at(4, title_ko="둘째 회의"))
+    path = new_feed(app, "--partner", "seoul")
+    before = client.get(path)
+    _change_behind_the_session(db, second, "몰래 바꾼 제목")
+    first.title_ko = "바뀐 첫 회의"
+    db.session.commit()
+    after = _refetch(client, path, before)
+    assert summaries(after.data) == ["바뀐 첫 회의", "둘째 회의"]  # second was not re-read
+    invalidation.mark_changed(db.session)
+    db.session.commit()
+    assert summaries(_refetch(client, path, after).data) == ["바뀐 첫 회의", "몰래 바꾼 제목"]
+
+
+def test_a_worker_whose_generation_left_the_log_reads_everything(app, client, db, make_meeting):
+    first = make_meeting(**_at(3, title_ko="첫 회의"))
+    second = make_meeting(**_at(4, title_ko="둘째 회의"))
+    path = new_feed(app, "--partner", "seoul")
+    before = client.get(path)
+    _change_behind_the_session(db, second, "몰래 바꾼 제목")
+    first.title_ko = "바뀐 첫 회의"
+    db.session.commit()
+    db.session.connection().execute(sa.delete(FeedChangeLog.__table__))  # pruned
+    db.session.commit()
+    after = _refetch(client, path, before)
+    assert summaries(after.data) == ["바뀐 첫 회의", "몰래 바꾼 제목"]
+
+
+def test_another_worker_without_the_rows_reads_everything(app, client, db, make_meeting):
+    first = make_meeting(**_at(3, title_ko="첫 회의"))
+    second = make_meeting(**_at(4, title_ko="둘째 회의"))
+    path = new_feed(app, "--partner", "seoul")
+    before = client.get(path)
+    _change_behind_the_session(db, second, "몰래 바꾼 제목")
+    first.title_ko = "바뀐 첫 회의"
+    db.session.commit()
+    memory.clear()
+    assert summaries(_refetch(client, path, before).data) == ["바뀐 첫 회의", "몰래 바꾼 제목"]

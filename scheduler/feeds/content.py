@@ -17,6 +17,7 @@ from flask import current_app
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
+from scheduler.feeds import invalidation, memory
 from scheduler.feeds.models import Feed
 from scheduler.meetings.models import Meeting, Participant, meeting_partners
 from scheduler.meetings.series_models import MeetingSeries
@@ -154,18 +155,67 @@ def _versions(feed: Feed, scope, status, window_end: datetime) -> tuple:
     return tuple(db.session.connection().execute(sa.select(*columns)).one())
 
 
-def feed_rows(feed: Feed, now: datetime) -> tuple[list, tuple]:
-    """The meetings of *feed* that overlap its window, earliest first, and `_versions`."""
+def _rows_query(feed: Feed, now: datetime, *more) -> tuple[sa.Select, tuple]:
+    """The feed's rows in its window, earliest first (narrowed by *more*), and the scope,
+    status and window end that `_versions` needs."""
     start, end = window(now)
     scope, status = _scope_filter(feed), _status_filter(feed, now)
     query = (
         sa.select(*ROW_COLUMNS)
-        .where(Meeting.end_dt > start, Meeting.start_dt < end, scope, status)
+        .where(Meeting.end_dt > start, Meeting.start_dt < end, scope, status, *more)
         .order_by(Meeting.start_dt, Meeting.id)
     )
+    return query, (feed, scope, status, end)
+
+
+def _read_rows(query: sa.Select) -> list:
     # Plain tuples, no ORM work per row: this runs for every feed after every change.
-    found = db.session.connection().execute(query).fetchall()
-    return list(map(FeedRow._make, found)), _versions(feed, scope, status, end)
+    return list(map(FeedRow._make, db.session.connection().execute(query).fetchall()))
+
+
+def feed_rows(feed: Feed, now: datetime) -> tuple[list, tuple]:
+    """The meetings of *feed* that overlap its window, earliest first, and `_versions`."""
+    query, for_versions = _rows_query(feed, now)
+    return _read_rows(query), _versions(*for_versions)
+
+
+@dataclass(frozen=True)
+class KnownRows:
+    """A feed's rows as read at a change generation, and how long time alone leaves them."""
+
+    generation: int
+    rules: str
+    valid_until: datetime | None
+    rows: list
+    staff_names: str
+
+
+def _row_order(row) -> tuple:
+    return row.start_dt, row.id  # as the query sorts (ISO text sorts like the instant)
+
+
+def current_rows(feed: Feed, now: datetime, generation) -> tuple[list, tuple, str]:
+    """(rows, `_versions`, staff names version) of *feed* now.
+
+    When this process read the feed's rows at an earlier generation (and time alone has
+    changed nothing since), only the meetings logged as changed after it are read again;
+    otherwise, or when the log says anything may have changed, everything is.
+    """
+    known = memory.rows.get(feed.id)
+    usable = (known is not None and generation is not None and known.rules == rules_key()
+              and 0 <= generation - known.generation <= invalidation.KEEP_GENERATIONS
+              and (known.valid_until is None or now < known.valid_until))  # fmt: skip
+    connection = db.session.connection()
+    changed = (
+        invalidation.changes_since(connection, known.generation, generation) if usable else None
+    )
+    if changed is None:
+        rows, versions = feed_rows(feed, now)
+        return rows, versions, staff_names_version()
+    query, for_versions = _rows_query(feed, now, Meeting.id.in_(changed))
+    fresh = _read_rows(query) if changed else []
+    rows = sorted([row for row in known.rows if row.id not in changed] + fresh, key=_row_order)
+    return rows, _versions(*for_versions), known.staff_names
 
 
 def _entering_at(start: datetime, ahead: relativedelta) -> datetime:
@@ -231,21 +281,24 @@ def _digest(parts, rows: list) -> str:
     return hashlib.sha256(repr(parts).encode() + rows_bytes).hexdigest()
 
 
-def snapshot(feed: Feed, lang: str, now: datetime) -> Snapshot:
-    """The feed's contents and fingerprint in *lang*: light queries, no rendering.
+def snapshot(feed: Feed, lang: str, now: datetime, generation=None) -> Snapshot:
+    """The feed's contents and fingerprint in *lang* at change *generation* (read before any
+    of the data; None: unknown): light queries, no rendering.
 
     Event blocks are shared by every feed with the same language, zone and variant, so the
     owner's version is part of the fingerprint but not of the blocks' version (else two feeds
     sharing meetings would overwrite each other's blocks).
     """
-    rows, (partners_version, owner_version, upcoming) = feed_rows(feed, now)
+    rows, (partners_version, owner_version, upcoming), staff = current_rows(feed, now, generation)
     singles = [row for row in rows if row.series_id is None]
     series = series_versions({row.series_id for row in rows if row.series_id is not None})
-    context = f"{RENDER_VERSION}|{partners_version}|{staff_names_version()}"
+    context = f"{RENDER_VERSION}|{partners_version}|{staff}"
     fingerprint = _digest([lang, feed.scope, context, str(owner_version), series], singles)
     changes = [s.newest for s in series]
     if singles:
         changes.append(as_utc(max(row.updated_at for row in singles)))
     newest = max(changes, default=None)
-    return Snapshot(singles, series, context, fingerprint, newest,
-                    valid_until(rows, upcoming))  # fmt: skip
+    until = valid_until(rows, upcoming)
+    if generation is not None:
+        memory.rows.put(feed.id, KnownRows(generation, rules_key(), until, rows, staff))
+    return Snapshot(singles, series, context, fingerprint, newest, until)

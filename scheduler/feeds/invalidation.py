@@ -10,19 +10,26 @@ lock on the counter as short as possible. SQL that bypasses the session (raw con
 
 A raised generation does not mean a feed changed, only that it might have: the next request
 of each feed compares the fingerprint of its contents and re-renders only when that differs.
+Each raise is logged with the meetings it was about (`FeedChangeLog`): a worker holding a
+feed's rows then re-reads only those. Anything else (partners, contacts, series, staff names,
+bulk SQL, `mark_changed`) is logged as "anything", which sends every feed back to a full read.
 """
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scheduler.db import now_utc
-from scheduler.feeds.models import FeedChanges
+from scheduler.feeds.models import FeedChangeLog, FeedChanges
 
 # Everything an event block, a feed's scope or its title is made of.
 FEED_TABLES = frozenset(
     {"meetings", "meeting_partners", "participants", "meeting_series", "partners", "contacts"}
 )
-_PENDING = "feeds_changed"  # key in Session.info
+_PENDING = "feeds_changed"  # key in Session.info: {"anything": bool, "meetings": set}
+# A transaction about more meetings than this is logged as "anything" (one row, not thousands).
+MAX_LOGGED_MEETINGS = 200
+# Log rows older than this many generations are pruned (every PRUNE_EVERY raises).
+KEEP_GENERATIONS, PRUNE_EVERY = 1000, 100
 # Staff users show in feeds only by e-mail and name (an event's organizer, a staff feed's
 # title): a sign-in or a settings change must not send every feed to re-check.
 USER_FIELDS_SHOWN = ("email", "name_zh", "name_ko")
@@ -33,20 +40,36 @@ def _table_name(thing) -> str:
     return table.name if table is not None else ""
 
 
+def _pending(session: Session) -> dict:
+    return session.info.setdefault(_PENDING, {"anything": False, "meetings": set()})
+
+
 def mark_changed(session: Session) -> None:
     """Raise the feed generation when *session* commits (for changes made outside the ORM)."""
-    session.info[_PENDING] = True
+    _pending(session)["anything"] = True
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
     dirty = [obj for obj in session.dirty if session.is_modified(obj)]
     for obj in dirty:
         _stamp_new_partners(obj)
-    if not session.info.get(_PENDING):
-        touched = [*session.new, *session.deleted, *dirty]
-        if any(_table_name(obj) in FEED_TABLES for obj in touched) or any(
-            _user_shown_changed(obj) for obj in dirty
-        ):
+        if _user_shown_changed(obj):
+            mark_changed(session)
+
+
+def _after_flush(session: Session, _context) -> None:
+    """Note the meetings this flush touched (ids exist now, also for new rows)."""
+    dirty = [obj for obj in session.dirty if session.is_modified(obj)]
+    for obj in [*session.new, *session.deleted, *dirty]:
+        name = _table_name(obj)
+        if name == "meetings":
+            _pending(session)["meetings"].add(obj.id)
+        elif name == "participants":
+            history = sa.inspect(obj).attrs.meeting_id.history
+            _pending(session)["meetings"].update(
+                i for i in (obj.meeting_id, *history.deleted) if i is not None
+            )
+        elif name in FEED_TABLES:
             mark_changed(session)
 
 
@@ -75,10 +98,12 @@ def _do_orm_execute(state) -> None:
 
 
 def _before_commit(session: Session) -> None:
-    if not session.info.get(_PENDING):
-        session.flush()  # the commit's own flush comes after this hook: look at it now
-    if session.info.pop(_PENDING, False):
-        bump(session.connection())
+    session.flush()  # the commit's own flush comes after this hook: look at it now
+    pending = session.info.pop(_PENDING, None)
+    if pending is not None and (pending["anything"] or pending["meetings"]):
+        meetings = pending["meetings"]
+        anything = pending["anything"] or len(meetings) > MAX_LOGGED_MEETINGS
+        bump(session.connection(), None if anything else meetings)
 
 
 def _after_transaction_end(session: Session, transaction) -> None:
@@ -86,14 +111,35 @@ def _after_transaction_end(session: Session, transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-def bump(connection: sa.Connection) -> None:
-    """Raise the generation by one (creating the counter row if a database lacks it)."""
-    table = FeedChanges.__table__
+def bump(connection: sa.Connection, meeting_ids: set[int] | None = None) -> int:
+    """Raise the generation by one and log what the raise is about (None: anything); creates
+    the counter row if a database lacks it. Returns the new generation."""
+    table, log = FeedChanges.__table__, FeedChangeLog.__table__
     raised = connection.execute(
-        sa.update(table).where(table.c.id == 1).values(generation=table.c.generation + 1)
-    )
-    if raised.rowcount == 0:
-        connection.execute(sa.insert(table).values(id=1, generation=1))
+        sa.update(table).where(table.c.id == 1)
+        .values(generation=table.c.generation + 1).returning(table.c.generation)
+    ).scalar()  # fmt: skip
+    if raised is None:
+        raised = 1
+        connection.execute(sa.insert(table).values(id=1, generation=raised))
+    about = sorted(meeting_ids) if meeting_ids else [None]
+    connection.execute(sa.insert(log), [{"generation": raised, "meeting_id": i} for i in about])
+    if raised % PRUNE_EVERY == 0:
+        connection.execute(sa.delete(log).where(log.c.generation <= raised - KEEP_GENERATIONS))
+    return raised
+
+
+def changes_since(connection: sa.Connection, since: int, upto: int) -> set[int] | None:
+    """The meetings changed after generation *since* (at least up to *upto*, and any logged
+    later), or None when anything may have changed or the log lacks a raise in between
+    (pruned: read everything again)."""
+    log = FeedChangeLog.__table__
+    query = sa.select(log.c.generation, log.c.meeting_id).where(log.c.generation > since)
+    entries = connection.execute(query).all()
+    if not set(range(since + 1, upto + 1)) <= {entry.generation for entry in entries}:
+        return None
+    meetings = {entry.meeting_id for entry in entries}
+    return None if None in meetings else meetings
 
 
 def current_generation():
@@ -104,6 +150,7 @@ def current_generation():
 
 _HOOKS = (
     ("before_flush", _before_flush),
+    ("after_flush", _after_flush),
     ("do_orm_execute", _do_orm_execute),
     ("before_commit", _before_commit),
     ("after_transaction_end", _after_transaction_end),

@@ -112,3 +112,20 @@ class FeedChanges(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     generation: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class FeedChangeLog(db.Model):
+    """Which meetings each raise of the generation was about, so that a worker holding a
+    feed's rows re-reads only those meetings. ``meeting_id`` NULL: anything may have changed
+    (a partner, a contact, a series, a staff member's name, bulk SQL): read everything again.
+
+    Written with the generation (scheduler/feeds/invalidation.py); old rows are pruned, and a
+    worker that finds its generation pruned reads everything again.
+    """
+
+    __tablename__ = "feed_change_log"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+                                    primary_key=True)  # fmt: skip
+    generation: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    meeting_id: Mapped[int | None] = mapped_column(sa.Integer)  # no FK: deleted meetings too

@@ -214,7 +214,7 @@ def current_body(feed: Feed, state, now: datetime) -> Served:
     only causes one more check later, never a stale body.
     """
     lang, stored = state.lang, state if state.etag is not None else None
-    snap = content.snapshot(feed, lang, now)
+    snap = content.snapshot(feed, lang, now, state.generation)
     stream = None
     if stored is not None and stored.fingerprint == snap.fingerprint:
         etag = stored.etag
