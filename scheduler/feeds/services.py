@@ -1,10 +1,8 @@
 """Create, rotate and revoke feeds; serve one feed's body with its validators; count fetches."""
 
 import hashlib
-import hmac
 import threading
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,9 +15,9 @@ from sqlalchemy.orm import joinedload
 from scheduler.audit.services import record
 from scheduler.db import now_utc, upsert
 from scheduler.extensions import db
-from scheduler.feeds import content, files, invalidation, render
+from scheduler.feeds import content, files, render
 from scheduler.feeds.models import FEED_LANGUAGES, Feed, FeedBody
-from scheduler.feeds.tokens import is_well_formed, new_token, token_hash
+from scheduler.feeds.tokens import new_token, token_hash
 from scheduler.partners.models import Partner
 
 
@@ -123,60 +121,8 @@ def _last_modified(snap, previous, etag: str, now: datetime) -> datetime:
     return max(_seconds(now), previous.last_modified + timedelta(seconds=1))
 
 
-def _state_query():
-    """The one read of a feed request, built once: token → feed, cached validators, generation.
-
-    ``:lang`` is the requested language or NULL for the feed's own.
-    """
-    served = sa.func.coalesce(sa.bindparam("lang", type_=sa.String), Feed.language)
-    return (
-        sa.select(Feed.id, Feed.token_hash, Feed.revoked_at, served.label("lang"),
-                  FeedBody.etag, FeedBody.last_modified, FeedBody.validated_as,
-                  FeedBody.valid_until, FeedBody.fingerprint,
-                  invalidation.current_generation().label("generation"))
-        .outerjoin(FeedBody, sa.and_(FeedBody.feed_id == Feed.id, FeedBody.language == served))
-        .where(Feed.token_hash == sa.bindparam("token_hash"))
-    )  # fmt: skip
-
-
-_STATE_QUERY = _state_query()
 # A partner feed's scope is the partner and its predecessors: loaded with the feed.
 _FEED_LOADERS = [joinedload(Feed.partner).selectinload(Partner.predecessors)]
-_AUTOCOMMIT = defaultdict(dict, sqlite={"sqlite_autocommit": True},
-                          postgresql={"isolation_level": "AUTOCOMMIT"})  # fmt: skip
-
-
-def feed_state(token: str, lang: str | None):
-    """One indexed read: the active feed of *token* with its cached validators and the
-    current change generation, or None (malformed, unknown, rotated or revoked token).
-
-    The row has id, lang (the language served), etag, last_modified, validated_as,
-    valid_until and generation; etag is None when nothing is cached yet.
-    """
-    if not is_well_formed(token):
-        return None
-    wanted = token_hash(token)
-    state = _read_state({"token_hash": wanted, "lang": lang})
-    if state is None or not hmac.compare_digest(state.token_hash, wanted):
-        return None
-    return state if state.revoked_at is None else None
-
-
-def _read_state(params: dict):
-    """Run the state query on a connection of its own, outside the session's transaction.
-
-    The one statement runs on its own, without BEGIN/COMMIT (autocommit on both databases):
-    no lock on SQLite (gunicorn workers would queue on it), no extra round trips on
-    PostgreSQL. Leaving the session alone spares the request a transaction to begin and end.
-    """
-    # The tests bind sessions to one connection already begun; asking the session factory
-    # (not a session) spares making a session this request may never need.
-    bind = db.session.session_factory.kw.get("bind") or db.engine
-    if not isinstance(bind, sa.Engine):
-        return bind.execute(_STATE_QUERY, params).first()
-    with bind.connect() as connection:
-        connection = connection.execution_options(**_AUTOCOMMIT[bind.dialect.name])
-        return connection.execute(_STATE_QUERY, params).first()
 
 
 def validation_key(generation) -> str:

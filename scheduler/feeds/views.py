@@ -29,6 +29,7 @@ from scheduler.extensions import db
 from scheduler.feeds import files, invalidation, services
 from scheduler.feeds.forms import NewFeedForm
 from scheduler.feeds.models import Feed
+from scheduler.feeds.state import feed_state
 from scheduler.feeds.tokens import install_log_filter, miss_limiter
 from scheduler.partners.services import get_partner
 from scheduler.security import public, roles_required
@@ -120,7 +121,7 @@ def feed(name: str):
     lang = request.args.get("lang")
     lang = lang if lang in FEED_LANGUAGES else None
     token = name.removesuffix(".ics") if name.endswith(".ics") else ""
-    state = services.feed_state(token, lang)
+    state = feed_state(token, lang)
     if state is None:
         return _miss()
     now = now_utc()
