@@ -203,6 +203,18 @@ def test_merged_partner_includes_its_predecessors(app, client, db, make_meeting)
     assert summaries(client.get(new_feed(app, "--partner", "gwangju")).data) == ["광주 옛 회의"]
 
 
+def test_predecessors_count_transitively(app, client, db, make_meeting):
+    """A partner merged into one that was itself merged later: its history still shows."""
+    get_partner("jeonnam-gwangju").successor = get_partner("seoul")  # a made-up second merger
+    db.session.commit()
+    make_meeting(**_at(-30, title_ko="광주 옛 회의"), partners=("gwangju",))
+    make_meeting(**_at(11, title_ko="서울 회의"), partners=("seoul",))
+    make_meeting(**_at(12, title_ko="부산 회의"), partners=("busan",))
+    assert summaries(client.get(new_feed(app, "--partner", "seoul")).data) == [
+        "광주 옛 회의", "서울 회의",
+    ]  # fmt: skip
+
+
 def test_passcode_and_join_url_only_for_participant_feeds(app, client, db, make_meeting,
                                                           make_contact, make_user):  # fmt: skip
     staff = make_user("coordinator", locale="zh")

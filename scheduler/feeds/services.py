@@ -18,7 +18,6 @@ from scheduler.extensions import db
 from scheduler.feeds import content, files, render
 from scheduler.feeds.models import FEED_LANGUAGES, Feed, FeedBody
 from scheduler.feeds.tokens import new_token, token_hash
-from scheduler.partners.models import Partner
 
 
 class FeedError(Exception):
@@ -121,8 +120,8 @@ def _last_modified(snap, previous, etag: str, now: datetime) -> datetime:
     return max(_seconds(now), previous.last_modified + timedelta(seconds=1))
 
 
-# A partner feed's scope is the partner and its predecessors: loaded with the feed.
-_FEED_LOADERS = [joinedload(Feed.partner).selectinload(Partner.predecessors)]
+# The calendar's title names a partner feed's partner: loaded with the feed.
+_FEED_LOADERS = [joinedload(Feed.partner)]
 
 
 def validation_key(generation) -> str:
