@@ -105,12 +105,17 @@ def window(now: datetime) -> tuple[datetime, datetime]:
     return now - back, now + ahead
 
 
+# Two columns of partners, cheap to alias on every request (an ORM alias copies them all).
+_PARTNER_LINKS = sa.table("partners", sa.column("id"), sa.column("successor_id"))
+
+
 def _lineage(partner_id: int) -> sa.Select:
     """The partner and all its predecessors, transitively, in SQL (one statement instead of a
     query per generation of merged partners; UNION, not UNION ALL, so a cycle ends)."""
-    found = sa.select(Partner.id).where(Partner.id == partner_id).cte("lineage", recursive=True)
-    earlier = sa.orm.aliased(Partner)
-    found = found.union(sa.select(earlier.id).where(earlier.successor_id == found.c.id))
+    links = _PARTNER_LINKS
+    found = sa.select(links.c.id).where(links.c.id == partner_id).cte("lineage", recursive=True)
+    earlier = links.alias("earlier")
+    found = found.union(sa.select(earlier.c.id).where(earlier.c.successor_id == found.c.id))
     return sa.select(found.c.id)
 
 
