@@ -9,6 +9,7 @@ import pickle
 from collections import namedtuple
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
@@ -146,9 +147,9 @@ def _status_filter(feed: Feed, now: datetime):
     return sa.or_(Meeting.status.in_(shown), recently_cancelled)
 
 
-def _versions(feed: Feed, scope, status, window_end: datetime) -> tuple:
-    """(partners' newest change, the owner's version, the first start after the window) in
-    one statement: every event block names partners, the calendar title names the owner,
+def _version_columns(feed: Feed, scope, status, window_end: datetime) -> list:
+    """(partners' newest change, the owner's version, the first start after the window) as
+    scalar subqueries: every event block names partners, the calendar title names the owner,
     and the next meeting says when time alone changes the feed."""
     partners = sa.select(_as_text(sa.func.max(Partner.updated_at)))
     owner = {"contact": Contact, "partner": Partner}.get(feed.scope)
@@ -163,9 +164,16 @@ def _versions(feed: Feed, scope, status, window_end: datetime) -> tuple:
         .order_by(Meeting.start_dt)
         .limit(1)
     )
-    columns = [
-        sa.null() if q is None else q.scalar_subquery() for q in (partners, owner_version, later)
+    # correlate(None): each is a query of its own, also beside the rows of a meetings query.
+    return [
+        sa.null() if q is None else q.correlate(None).scalar_subquery()
+        for q in (partners, owner_version, later)
     ]
+
+
+def _versions(*for_versions) -> tuple:
+    """`_version_columns` read in one statement."""
+    columns = _version_columns(*for_versions)
     return tuple(db.session.connection().execute(sa.select(*columns)).one())
 
 
@@ -204,8 +212,8 @@ class KnownRows:
     staff_names: str
 
 
-def _row_order(row) -> tuple:
-    return row.start_dt, row.id  # as the query sorts (ISO text sorts like the instant)
+# As the query sorts (start_dt is ISO text here, which sorts like the instant).
+_ROW_ORDER = attrgetter("start_dt", "id")
 
 
 def current_rows(feed: Feed, now: datetime, generation) -> tuple[list, tuple, str]:
@@ -227,9 +235,13 @@ def current_rows(feed: Feed, now: datetime, generation) -> tuple[list, tuple, st
         rows, versions = feed_rows(feed, now)
         return rows, versions, staff_names_version()
     query, for_versions = _rows_query(feed, now, Meeting.id.in_(changed))
-    fresh = _read_rows(query) if changed else []
-    rows = sorted([row for row in known.rows if row.id not in changed] + fresh, key=_row_order)
-    return rows, _versions(*for_versions), known.staff_names
+    # The few changed rows carry the versions along: one statement for both.
+    found = connection.execute(query.add_columns(*_version_columns(*for_versions))).fetchall()
+    width = len(ROW_COLUMNS)
+    versions = tuple(found[0][width:]) if found else _versions(*for_versions)
+    kept = [row for row in known.rows if row.id not in changed]
+    rows = sorted(kept + [FeedRow._make(row[:width]) for row in found], key=_ROW_ORDER)
+    return rows, versions, known.staff_names
 
 
 def _entering_at(start: datetime, ahead: relativedelta) -> datetime:

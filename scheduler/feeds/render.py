@@ -34,8 +34,10 @@ from scheduler.meetings.series_models import MeetingSeries
 # The calendar's brand name in each language (the "中韩交流 · 首尔特别市").
 BRAND = {"zh": "中韩交流", "ko": "한중 교류", "en": "China–ROK exchange"}
 REFRESH = timedelta(hours=1)
-# selectin for partners: SQLite would materialize a joined many-to-many over the whole table.
 _LOADERS = (selectinload(Meeting.partners), joinedload(Meeting.organizer))
+# PostgreSQL joins a meeting's partners in the same statement; SQLite would materialize the
+# nested join of the link table over the whole table, so it gets a second, indexed query.
+_SINGLE_LOADERS = {"postgresql": (joinedload(Meeting.partners), joinedload(Meeting.organizer))}
 
 
 class Variant:
@@ -134,8 +136,9 @@ def _render_missing(missing: dict, variant: Variant) -> dict[str, str]:
         return {}
     meeting_ids = [item.id for _v, item, _start in missing.values() if not _is_series(item)]
     series_ids = [item.id for _v, item, _start in missing.values() if _is_series(item)]
+    loaders = _SINGLE_LOADERS.get(db.session.get_bind().dialect.name, _LOADERS)
     meetings = {m.id: m for m in db.session.scalars(
-        sa.select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*_LOADERS))
+        sa.select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*loaders)).unique()
     } if meeting_ids else {}  # fmt: skip
     all_series = {s.id: s for s in db.session.scalars(
         sa.select(MeetingSeries).where(MeetingSeries.id.in_(series_ids))
