@@ -17,6 +17,7 @@ from flask import current_app
 
 GZIP_SUFFIX = ".gz"
 REPLACED_GRACE_SECONDS = 60
+_last_sweep: dict[tuple[int, str], float] = {}  # (feed, language) → when this process last swept
 
 
 def folder() -> Path:
@@ -41,17 +42,22 @@ def _write_atomically(target: Path, data: bytes) -> None:
 
 
 def store(feed_id: int, lang: str, etag: str, body: bytes) -> Path:
-    """Write *body* under its ETag and drop the feed's other bodies in *lang* that are more
-    than a minute old (one just made by a concurrent request lives until it is sent; an
-    open file survives its removal anyway)."""
+    """Write *body* under its ETag; at most once a minute, drop the feed's other bodies in
+    *lang* that are more than a minute old (one just made by a concurrent request lives
+    until it is sent; an open file survives its removal anyway)."""
     target = body_path(feed_id, lang, etag)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         _write_atomically(target, body)
-    stale_before = time.time() - REPLACED_GRACE_SECONDS
-    for old in target.parent.glob(f"{feed_id}-{lang}-*"):
-        if not old.name.startswith(target.name) and _modified(old) < stale_before:
-            old.unlink(missing_ok=True)
+    now = time.time()
+    if now - _last_sweep.get((feed_id, lang), float("-inf")) >= REPLACED_GRACE_SECONDS:
+        _last_sweep[(feed_id, lang)] = now  # listing the folder after every change costs
+        for old in target.parent.glob(f"{feed_id}-{lang}-*"):
+            if (
+                not old.name.startswith(target.name)
+                and _modified(old) < now - REPLACED_GRACE_SECONDS
+            ):
+                old.unlink(missing_ok=True)
     return target
 
 
