@@ -75,6 +75,13 @@ def fix_sqlite_transactions(engine: sa.Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def autocommit_options(dialect_name: str) -> dict:
+    """Execution options under which each statement runs on its own: PostgreSQL's
+    AUTOCOMMIT; on SQLite no BEGIN (see `fix_sqlite_transactions`)."""
+    return {"postgresql": {"isolation_level": "AUTOCOMMIT"},
+            "sqlite": {"sqlite_autocommit": True}}.get(dialect_name, {})  # fmt: skip
+
+
 def upsert(session: Session, table: sa.Table, rows: list[dict], keys: list[str]) -> None:
     """Insert *rows*, updating the other columns of rows whose *keys* exist already: one
     statement (PostgreSQL and SQLite both have INSERT … ON CONFLICT DO UPDATE)."""

@@ -13,10 +13,11 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from scheduler.audit.services import record
-from scheduler.db import now_utc, upsert
+from scheduler.db import autocommit_options, now_utc, upsert
 from scheduler.extensions import db
 from scheduler.feeds import content, files, render
 from scheduler.feeds.models import FEED_LANGUAGES, Feed, FeedBody
+from scheduler.feeds.state import session_bind
 from scheduler.feeds.tokens import new_token, token_hash
 
 
@@ -182,12 +183,20 @@ def current_body(feed: Feed, state, now: datetime) -> Served:
 def served_for(state, now: datetime) -> Served:
     """What to answer for *state*: its stored body when that is current and still on disk,
     else `current_body` (re-joined from cached blocks, re-rendered where the data changed),
-    checked against the generation *state* read before any of that data."""
+    checked against the generation *state* read before any of that data.
+
+    A rebuild runs in autocommit: every read is checked against that generation and each
+    write (blocks, validators) stands alone, so no transaction is needed; PostgreSQL is
+    spared BEGIN/COMMIT round trips and SQLite's write lock is held only by the writes.
+    """
     if is_current(state, now):
         path = files.body_path(state.id, state.lang, state.etag)
         stream = files.open_body(path)
         if stream is not None:
             return Served(state.etag, state.last_modified, path, stream)
+    bind = session_bind()
+    if isinstance(bind, sa.Engine):  # (the tests' connection is in a transaction already)
+        db.session.connection(execution_options=autocommit_options(bind.dialect.name))
     return current_body(db.session.get(Feed, state.id, options=_FEED_LOADERS), state, now)
 
 

@@ -6,11 +6,12 @@ SQLite), compiled once per database and run on the driver's cursor, outside the 
 """
 
 import hmac
-from collections import defaultdict, namedtuple
+from collections import namedtuple
 from functools import cache
 
 import sqlalchemy as sa
 
+from scheduler.db import autocommit_options
 from scheduler.extensions import db
 from scheduler.feeds import invalidation
 from scheduler.feeds.content import as_utc
@@ -34,8 +35,6 @@ def _state_query() -> sa.Select:
 _STATE_QUERY = _state_query()
 FeedState = namedtuple("FeedState", [column.key for column in _STATE_QUERY.selected_columns])
 _TIMES = ("last_modified", "valid_until")
-_AUTOCOMMIT = defaultdict(dict, sqlite={"sqlite_autocommit": True},
-                          postgresql={"isolation_level": "AUTOCOMMIT"})  # fmt: skip
 
 
 @cache
@@ -58,14 +57,18 @@ def feed_state(token: str, lang: str | None) -> FeedState | None:
     return state if state.revoked_at is None else None
 
 
+def session_bind() -> sa.Engine | sa.Connection:
+    """What the session runs on: the engine, or in the tests one connection already begun
+    (asked of the session factory, not a session: a request may never need one)."""
+    return db.session.session_factory.kw.get("bind") or db.engine
+
+
 def _read(params: dict) -> FeedState | None:
-    # The tests bind sessions to one connection already begun; asking the session factory
-    # (not a session) spares making a session this request may never need.
-    bind = db.session.session_factory.kw.get("bind") or db.engine
+    bind = session_bind()
     if not isinstance(bind, sa.Engine):
         return _run(bind, params)
     with bind.connect() as connection:
-        return _run(connection.execution_options(**_AUTOCOMMIT[bind.dialect.name]), params)
+        return _run(connection.execution_options(**autocommit_options(bind.dialect.name)), params)
 
 
 def _run(connection: sa.Connection, params: dict) -> FeedState | None:
