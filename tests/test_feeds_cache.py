@@ -211,7 +211,9 @@ def _change_behind_the_session(db, meeting, title: str) -> None:
     )  # fmt: skip
 
 
-def test_after_a_change_only_the_logged_meetings_are_read_again(app, client, db, make_meeting):
+def _two_changes(app, client, db, make_meeting):
+    """A fetched feed of two meetings; then one changed through the ORM (logged) and the
+    other behind the session's back (not logged). Returns (path, the first response)."""
     first = make_meeting(**_at(3, title_ko="첫 회의"))
     second = make_meeting(**_at(4, title_ko="둘째 회의"))
     path = new_feed(app, "--partner", "seoul")
@@ -219,6 +221,11 @@ def test_after_a_change_only_the_logged_meetings_are_read_again(app, client, db,
     _change_behind_the_session(db, second, "몰래 바꾼 제목")
     first.title_ko = "바뀐 첫 회의"
     db.session.commit()
+    return path, before
+
+
+def test_after_a_change_only_the_logged_meetings_are_read_again(app, client, db, make_meeting):
+    path, before = _two_changes(app, client, db, make_meeting)
     after = _refetch(client, path, before)
     assert summaries(after.data) == ["바뀐 첫 회의", "둘째 회의"]  # second was not re-read
     invalidation.mark_changed(db.session)
@@ -227,13 +234,7 @@ def test_after_a_change_only_the_logged_meetings_are_read_again(app, client, db,
 
 
 def test_a_worker_whose_generation_left_the_log_reads_everything(app, client, db, make_meeting):
-    first = make_meeting(**_at(3, title_ko="첫 회의"))
-    second = make_meeting(**_at(4, title_ko="둘째 회의"))
-    path = new_feed(app, "--partner", "seoul")
-    before = client.get(path)
-    _change_behind_the_session(db, second, "몰래 바꾼 제목")
-    first.title_ko = "바뀐 첫 회의"
-    db.session.commit()
+    path, before = _two_changes(app, client, db, make_meeting)
     db.session.connection().execute(sa.delete(FeedChangeLog.__table__))  # pruned
     db.session.commit()
     after = _refetch(client, path, before)
@@ -241,12 +242,6 @@ def test_a_worker_whose_generation_left_the_log_reads_everything(app, client, db
 
 
 def test_another_worker_without_the_rows_reads_everything(app, client, db, make_meeting):
-    first = make_meeting(**_at(3, title_ko="첫 회의"))
-    second = make_meeting(**_at(4, title_ko="둘째 회의"))
-    path = new_feed(app, "--partner", "seoul")
-    before = client.get(path)
-    _change_behind_the_session(db, second, "몰래 바꾼 제목")
-    first.title_ko = "바뀐 첫 회의"
-    db.session.commit()
+    path, before = _two_changes(app, client, db, make_meeting)
     memory.clear()
     assert summaries(_refetch(client, path, before).data) == ["바뀐 첫 회의", "몰래 바꾼 제목"]

@@ -20,9 +20,11 @@ from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.feeds import invalidation, memory
 from scheduler.feeds.models import Feed
-from scheduler.meetings.models import Meeting, Participant, meeting_partners
+from scheduler.meetings.models import Meeting, Participant
+from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.meetings.series_models import MeetingSeries
 from scheduler.partners.models import Partner
+from scheduler.partners.services import lineage_ids_query
 
 # Bump when the rendering changes, so every cached block and body is rebuilt.
 RENDER_VERSION = "feed-1"
@@ -106,27 +108,9 @@ def window(now: datetime) -> tuple[datetime, datetime]:
     return now - back, now + ahead
 
 
-# Two columns of partners, cheap to alias on every request (an ORM alias copies them all).
-_PARTNER_LINKS = sa.table("partners", sa.column("id"), sa.column("successor_id"))
-
-
-def _lineage(partner_id: int) -> sa.Select:
-    """The partner and all its predecessors, transitively, in SQL (one statement instead of a
-    query per generation of merged partners; UNION, not UNION ALL, so a cycle ends)."""
-    links = _PARTNER_LINKS
-    found = sa.select(links.c.id).where(links.c.id == partner_id).cte("lineage", recursive=True)
-    earlier = links.alias("earlier")
-    found = found.union(sa.select(earlier.c.id).where(earlier.c.successor_id == found.c.id))
-    return sa.select(found.c.id)
-
-
 def _scope_filter(feed: Feed):
     if feed.scope == "partner":
-        lineage_ids = _lineage(feed.partner_id)
-        return Meeting.id.in_(
-            sa.select(meeting_partners.c.meeting_id)
-            .where(meeting_partners.c.partner_id.in_(lineage_ids))
-        )  # fmt: skip
+        return Meeting.id.in_(meeting_ids_with_partners(lineage_ids_query(feed.partner_id)))
     if feed.scope == "contact":
         return Meeting.id.in_(
             sa.select(Participant.meeting_id).where(Participant.contact_id == feed.contact_id)
@@ -297,8 +281,7 @@ def staff_names_version() -> str:
     """A digest of every staff user's e-mail and names: events name their organizer, a staff
     feed's title its owner (a few dozen rows; sign-ins and settings stay out of it)."""
     names = sa.select(User.id, User.email, User.name_zh, User.name_ko).order_by(User.id)
-    rows = db.session.connection().execute(names).all()
-    return hashlib.sha256(pickle.dumps([tuple(row) for row in rows], protocol=4)).hexdigest()[:16]
+    return _digest((), db.session.connection().execute(names).all())[:16]
 
 
 def _digest(parts, rows: list) -> str:

@@ -18,7 +18,8 @@ from scheduler.auth.models import User
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.history.models import FOLLOW_UP_STATUSES, FollowUp
-from scheduler.meetings.models import Meeting, meeting_partners
+from scheduler.meetings.models import Meeting
+from scheduler.meetings.queries import meeting_ids_with_partners
 
 MAX_TITLE_LENGTH = 200
 REMINDER_HOUR = time(9, 0)
@@ -175,8 +176,6 @@ def overdue(today: date, first_owner_id: int | None = None, only_owner_id: int |
 
 def overdue_for_partners(partner_ids: list[int], today: date) -> list[FollowUp]:
     """Open overdue actions from meetings with any of *partner_ids* (a partner's lineage)."""
-    with_partner = sa.select(meeting_partners.c.meeting_id).where(
-        meeting_partners.c.partner_id.in_(partner_ids)
-    )
+    with_partner = meeting_ids_with_partners(partner_ids)
     query = listing(overdue_before=today).where(FollowUp.meeting_id.in_(with_partner))
     return list(db.session.scalars(query))

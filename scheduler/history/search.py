@@ -28,7 +28,8 @@ from scheduler.history.search_index import (
 )
 from scheduler.i18n import localized
 from scheduler.meetings.calendar import utc_bounds
-from scheduler.meetings.models import Meeting, Participant, meeting_partners
+from scheduler.meetings.models import Meeting, Participant
+from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
 
 MAX_TERM_LENGTH = 100
@@ -153,11 +154,7 @@ def _name_matches(term: str) -> list[sa.Select]:
     has_contacts = sa.select(Contact.id).where(Contact.search_text.contains(term, autoescape=True))
     found = []
     if partner_ids:
-        found.append(
-            sa.select(meeting_partners.c.meeting_id).where(
-                meeting_partners.c.partner_id.in_(partner_ids)
-            )
-        )
+        found.append(meeting_ids_with_partners(partner_ids))
     if db.session.scalar(has_contacts.limit(1)) is not None:
         found.append(
             sa.select(Participant.meeting_id).where(Participant.contact_id.in_(has_contacts))
@@ -176,10 +173,7 @@ def _matching_ids(term: str, names: list[sa.Select]):
 def _filter_conditions(filters: SearchFilters, zone: str) -> list:
     conditions = []
     if filters.partner_ids:
-        linked = sa.select(meeting_partners.c.meeting_id).where(
-            meeting_partners.c.partner_id.in_(filters.partner_ids)
-        )
-        conditions.append(Meeting.id.in_(linked))
+        conditions.append(Meeting.id.in_(meeting_ids_with_partners(filters.partner_ids)))
     if filters.kind:
         conditions.append(Meeting.kind == filters.kind)
     return conditions + _in_dates(Meeting.start_dt, filters, zone)

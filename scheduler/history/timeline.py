@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from scheduler.extensions import db
 from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, Participant
-from scheduler.meetings.models import meeting_partners as link
+from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
 from scheduler.partners.services import get_partner, lineage
 from scheduler.visits.models import Visit, VisitMember, visit_partners
@@ -116,8 +116,7 @@ def meeting_conditions(filters: HistoryFilters, contact_id: int | None = None) -
     """WHERE clauses for the meetings *filters* select (and, optionally, one contact's)."""
     conditions = []
     if filters.partner is not None:
-        ids = scope_partner_ids(filters.partner)
-        in_scope = sa.select(link.c.meeting_id).where(link.c.partner_id.in_(ids))
+        in_scope = meeting_ids_with_partners(scope_partner_ids(filters.partner))
         conditions.append(Meeting.id.in_(in_scope))
     if contact_id is not None:
         attended = sa.select(Participant.meeting_id).where(Participant.contact_id == contact_id)

@@ -19,6 +19,7 @@ from scheduler.extensions import db
 from scheduler.i18n import current_language, localized
 from scheduler.meetings import calendar
 from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, meeting_partners
+from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
 from scheduler.templating import viewer_zone
 from scheduler.timefmt import other_side_zone, zone_label
@@ -130,10 +131,7 @@ def _meeting_ids(period: calendar.Period, zone: str, filters: Filters):
     start, end = calendar.utc_bounds(period.first, period.last, zone)
     query = sa.select(Meeting.id).where(Meeting.start_dt < end, Meeting.end_dt > start)
     if filters.partner_ids:
-        linked = sa.select(meeting_partners.c.meeting_id).where(
-            meeting_partners.c.partner_id.in_(filters.partner_ids)
-        )
-        query = query.where(Meeting.id.in_(linked))
+        query = query.where(Meeting.id.in_(meeting_ids_with_partners(filters.partner_ids)))
     if filters.kind:
         query = query.where(Meeting.kind == filters.kind)
     if filters.status:

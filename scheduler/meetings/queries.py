@@ -8,8 +8,15 @@ from sqlalchemy.orm import selectinload
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
-from scheduler.meetings.models import Meeting, Participant, Room
+from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.partners.models import Partner
+
+
+def meeting_ids_with_partners(partner_ids) -> sa.Select:
+    """The ids of meetings with any of *partner_ids* (a list, or a select of ids)."""
+    return sa.select(meeting_partners.c.meeting_id).where(
+        meeting_partners.c.partner_id.in_(partner_ids)
+    )
 
 
 def meetings_between(start: datetime, end: datetime, partner_id=None, kind=None, status=None):

@@ -98,6 +98,20 @@ def update_partner(partner: Partner, data: dict) -> list[str]:
     return changed
 
 
+# Two columns of partners, cheap to alias on every request (an ORM alias copies them all).
+_PARTNER_LINKS = sa.table("partners", sa.column("id"), sa.column("successor_id"))
+
+
+def lineage_ids_query(partner_id: int) -> sa.Select:
+    """The ids of `lineage` as one recursive query, for use inside other statements (no
+    load per generation of merged partners; UNION, not UNION ALL, so a cycle ends)."""
+    links = _PARTNER_LINKS
+    found = sa.select(links.c.id).where(links.c.id == partner_id).cte("lineage", recursive=True)
+    earlier = links.alias("earlier")
+    found = found.union(sa.select(earlier.c.id).where(earlier.c.successor_id == found.c.id))
+    return sa.select(found.c.id)
+
+
 def lineage(partner: Partner) -> list[Partner]:
     """The partner and all its predecessors, transitively (merged partners keep history)."""
     seen, stack = [], [partner]
