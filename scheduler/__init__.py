@@ -35,12 +35,12 @@ def register_extensions(app: Flask) -> None:
     from scheduler.db import fix_sqlite_transactions, ping_idle_connections
     from scheduler.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from scheduler.history.search_index import include_in_autogenerate
-    from scheduler.i18n import select_locale, select_timezone
+    from scheduler.i18n import select_locale, viewer_zone
 
     db.init_app(app)
     migrations = str(Path(app.root_path).parent / "migrations")
     migrate.init_app(app, db, directory=migrations, include_name=include_in_autogenerate)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=viewer_zone)
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -106,8 +106,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from scheduler.security import register_security
+    from scheduler.transaction import register_commit_point
 
     register_security(app)
+    register_commit_point(app)
 
 
 def register_template_helpers(app: Flask) -> None:

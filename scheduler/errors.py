@@ -1,8 +1,28 @@
-"""Translated error pages."""
+"""The base of every error a person can fix, and the translated error pages."""
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+
+
+class UserError(ValueError):
+    """A change that cannot be made as asked; *message* is translated for the person.
+
+    Domain errors subclass this, so the commit point (`scheduler.transaction`) can roll back
+    and answer every one of them the same way: *status* (409 when there are *conflicts*),
+    the message flashed, and *field* naming the input to mark when there is one.
+    """
+
+    def __init__(self, message=None, conflicts=(), status: int = 400, field: str | None = None):
+        super().__init__(str(message) if message is not None else "")
+        self.message = message
+        self.conflicts = list(conflicts)
+        self.status = 409 if self.conflicts else status
+        self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message) if self.message is not None else ""
+
 
 MESSAGES = {
     400: _l("The request could not be understood. Please check what you entered."),

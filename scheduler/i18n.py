@@ -1,7 +1,10 @@
 """Locale selection, per-language content and name order."""
 
 from flask import current_app, request
+from flask_babel import get_locale
 from flask_login import current_user
+
+from scheduler.sides import LANGUAGES
 
 LOCALE_COOKIE = "locale"
 # Werkzeug matches "zh-CN" only against "zh_CN"/"zh", never "zh_Hans_CN" (domain-facts §4).
@@ -13,7 +16,7 @@ def normalize_locale(value: str | None) -> str | None:
     if not value:
         return None
     base = value.replace("-", "_").split("_")[0].lower()
-    return base if base in current_app.config["LANGUAGES"] else None
+    return base if base in LANGUAGES else None
 
 
 def select_locale() -> str:
@@ -27,22 +30,22 @@ def select_locale() -> str:
     return matched or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def select_timezone() -> str:
+def viewer_zone() -> str:
+    """The zone of whoever is looking: a signed-in user's own, else the office's."""
     if current_user and current_user.is_authenticated:
         return current_user.timezone
     return current_app.config["OFFICE_TIMEZONE"]
 
 
 def current_language() -> str:
-    from flask_babel import get_locale
-
+    """The reader's language: zh, ko or en."""
     return str(get_locale().language)
 
 
 def localized(obj, field: str, lang: str | None = None) -> str:
     """``obj.<field>_<lang>`` for the viewer's language, falling back through zh, ko, en."""
     lang = lang or current_language()
-    for code in (lang, "zh", "ko", "en"):
+    for code in (lang, *LANGUAGES):
         value = getattr(obj, f"{field}_{code}", None)
         if value:
             return value

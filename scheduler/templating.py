@@ -2,34 +2,19 @@
 
 from flask import Flask
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 
-from scheduler.i18n import current_language, localized, other_script, person_name, user_name
-from scheduler.timefmt import dual_clock, format_in_zone, other_side_zone
-
-LANGUAGE_NAMES = {"zh": "中文", "ko": "한국어", "en": "English"}
-ROLE_NAMES = {
-    "admin": _l("Administrator"),
-    "coordinator": _l("Coordinator"),
-    "viewer": _l("Viewer"),
-}
-KIND_NAMES = {
-    "special_city": _l("Special city"),
-    "metropolitan_city": _l("Metropolitan city"),
-    "special_self_governing_city": _l("Special self-governing city"),
-    "province": _l("Province"),
-    "special_self_governing_province": _l("Special self-governing province"),
-    "integrated_special_city": _l("Integrated special city"),
-}
-
-
-def viewer_zone() -> str:
-    from flask import current_app
-    from flask_login import current_user
-
-    if current_user and current_user.is_authenticated:
-        return current_user.timezone
-    return current_app.config["OFFICE_TIMEZONE"]
+from scheduler.auth.models import ROLE_NAMES
+from scheduler.i18n import (
+    current_language,
+    localized,
+    other_script,
+    person_name,
+    user_name,
+    viewer_zone,
+)
+from scheduler.partners.models import KIND_NAMES
+from scheduler.sides import LANGUAGE_NAMES, other_side_zone
+from scheduler.timefmt import dual_clock, format_in_zone
 
 
 def meeting_time(meeting) -> str:

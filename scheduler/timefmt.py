@@ -6,12 +6,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel.dates import format_datetime, format_skeleton, get_timezone_location
 from flask_babel import get_locale
 
+from scheduler.sides import CHINA, KOREA, city_label
+
 ZONE_ALIASES = {
-    "Asia/Harbin": "Asia/Shanghai",
-    "Asia/Chongqing": "Asia/Shanghai",
-    "Asia/Chungking": "Asia/Shanghai",
-    "PRC": "Asia/Shanghai",
-    "ROK": "Asia/Seoul",
+    "Asia/Harbin": CHINA.zone,
+    "Asia/Chongqing": CHINA.zone,
+    "Asia/Chungking": CHINA.zone,
+    "PRC": CHINA.zone,
+    "ROK": KOREA.zone,
 }
 _KNOWN_ZONES: set[str] | None = None
 
@@ -45,20 +47,16 @@ def format_in_zone(dt: datetime, zone: str, fmt: str = "medium") -> str:
     return format_datetime(dt, fmt, tzinfo=ZoneInfo(zone), locale=get_locale())
 
 
-# Each side's city in its own script, as staff write it: "14:30 长春 / 15:30 서울";
-# English readers get both in Latin letters.
-CITY_LABELS = {"Asia/Shanghai": "长春", "Asia/Seoul": "서울"}
-CITY_LABELS_EN = {"Asia/Shanghai": "Changchun", "Asia/Seoul": "Seoul"}
 _DATE_SKELETON = {"zh": "MMMd", "ko": "MMMEd", "en": "MMMEd"}
 _OWN_TIME_SKELETON = {"zh": "Hm", "ko": "hm", "en": "hm"}
 
 
 def zone_label(zone: str, locale=None) -> str:
-    """A short city name for *zone*: 长春 / 서울 for the two sides, Babel's city otherwise."""
+    """A short city name for *zone*: the sides' cities (`scheduler.sides`), Babel's otherwise."""
     locale = locale or get_locale()
-    labels = CITY_LABELS_EN if str(locale).startswith("en") else CITY_LABELS
-    if zone in labels:
-        return labels[zone]
+    label = city_label(zone, str(locale)[:2])
+    if label:
+        return label
     return get_timezone_location(ZoneInfo(zone), locale=locale, return_city=True)
 
 
@@ -92,11 +90,6 @@ def dual_clock(
     if other.date() != own.date():
         other_time = f"{format_skeleton('MMMd', other, locale=locale)} {other_time}"
     return f"{text} / {other_time} {zone_label(other_zone, locale)}"
-
-
-def other_side_zone(own_zone: str) -> str:
-    """The zone of the other side of the exchange: Seoul for Chinese staff, else Changchun."""
-    return "Asia/Shanghai" if own_zone == "Asia/Seoul" else "Asia/Seoul"
 
 
 class LocalTimeError(ValueError):

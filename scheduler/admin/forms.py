@@ -6,11 +6,12 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from scheduler.admin.services import USER_FIELDS
+from scheduler.auth.models import ROLE_NAMES
 from scheduler.auth.services import find_user
 from scheduler.availability.forms import WorkingHoursField
-from scheduler.contacts.services import normalize_email
 from scheduler.forms import StrippedForm, TimezoneField, max_length, select_choices
-from scheduler.templating import LANGUAGE_NAMES, ROLE_NAMES
+from scheduler.people import normalize_email
+from scheduler.sides import LANGUAGE_NAMES
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 200

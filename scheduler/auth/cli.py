@@ -6,9 +6,11 @@ import click
 from flask.cli import AppGroup
 
 from scheduler.audit.services import set_actor
-from scheduler.auth.models import LOCALES, ROLES
+from scheduler.auth.models import ROLES
 from scheduler.auth.services import create_user, find_user, generate_password
 from scheduler.extensions import db
+from scheduler.people import normalize_email
+from scheduler.sides import LANGUAGES, OFFICE_ZONE
 from scheduler.timefmt import normalize_timezone
 
 users = AppGroup("users", help="Manage staff accounts.")
@@ -19,12 +21,10 @@ users = AppGroup("users", help="Manage staff accounts.")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--name-zh", default="")
 @click.option("--name-ko", default="")
-@click.option("--timezone", "timezone", default="Asia/Shanghai", show_default=True)
-@click.option("--locale", type=click.Choice(LOCALES), default=None)
+@click.option("--timezone", "timezone", default=OFFICE_ZONE, show_default=True)
+@click.option("--locale", type=click.Choice(LANGUAGES), default=None)
 def create_command(email, role, name_zh, name_ko, timezone, locale):
     """Create a user. The password is read from stdin when piped, else generated and printed."""
-    from scheduler.contacts.services import normalize_email
-
     try:
         email = normalize_email(email)
     except ValueError as error:

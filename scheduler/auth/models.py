@@ -3,16 +3,23 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from scheduler.db import TimestampMixin, UTCDateTime, now_utc
 from scheduler.extensions import db
+from scheduler.people import register_kind
+from scheduler.sides import OFFICE_ZONE
 
 ROLES = ("admin", "coordinator", "viewer")
 EDITOR_ROLES = ("admin", "coordinator")  # may change things; a viewer only reads
-LOCALES = ("zh", "ko", "en")
+ROLE_NAMES = {
+    "admin": _l("Administrator"),
+    "coordinator": _l("Coordinator"),
+    "viewer": _l("Viewer"),
+}
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -30,7 +37,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     name_ko: Mapped[str] = mapped_column(sa.String(100), default="")
     role: Mapped[str] = mapped_column(sa.String(20), default="viewer")
     locale: Mapped[str | None] = mapped_column(sa.String(5))
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=OFFICE_ZONE)
     working_hours: Mapped[str] = mapped_column(sa.String(200), default="")
     is_active_user: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -64,3 +71,6 @@ class LoginFailure(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     remote_addr: Mapped[str] = mapped_column(sa.String(64), index=True)
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+
+
+register_kind("user", User)

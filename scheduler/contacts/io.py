@@ -21,9 +21,10 @@ from scheduler.contacts.io_read import (
     unquote,
 )
 from scheduler.contacts.models import Contact
-from scheduler.contacts.services import apply_fields, email_problem, normalize_email
+from scheduler.contacts.services import apply_fields, email_problem
 from scheduler.extensions import db
 from scheduler.partners.models import Partner
+from scheduler.people import normalize_email
 from scheduler.timefmt import normalize_timezone
 
 LANGUAGES = ("zh", "ko", "en")

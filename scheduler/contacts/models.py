@@ -5,6 +5,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.db import SearchableMixin, TimestampMixin
 from scheduler.extensions import db
+from scheduler.people import register_kind
+from scheduler.sides import PARTNER_ZONE
 
 
 class Contact(SearchableMixin, TimestampMixin, db.Model):
@@ -33,7 +35,7 @@ class Contact(SearchableMixin, TimestampMixin, db.Model):
     email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     language: Mapped[str] = mapped_column(sa.String(5), default="ko")
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Seoul")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=PARTNER_ZONE)
     # Own working hours (scheduler.availability.hours text); NULL = the partner's or the default.
     working_hours: Mapped[str | None] = mapped_column(sa.String(200))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
@@ -62,3 +64,6 @@ class Contact(SearchableMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Contact {self.id} {self.family_name_ko}{self.given_name_ko}>"
+
+
+register_kind("contact", Contact)

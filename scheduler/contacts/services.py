@@ -1,11 +1,12 @@
 """Contacts: validation shared by the form and the importer, and lifecycle changes."""
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask_babel import lazy_gettext as _l
 
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
+from scheduler.people import normalize_email
 
 CONTACT_FIELDS = (
     "family_name_ko", "given_name_ko", "family_name_zh", "given_name_zh", "romanized_family",
@@ -13,15 +14,6 @@ CONTACT_FIELDS = (
     "phone", "language", "timezone", "notes", "working_hours",
 )  # fmt: skip
 NULLABLE_FIELDS = {"email", "working_hours"}  # None here means "not given / use the default"
-
-
-def normalize_email(value: str | None) -> str | None:
-    """The address in canonical lower-case form, or None when empty. Raises on bad syntax."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    result = validate_email(value, check_deliverability=False)
-    return result.normalized.lower()
 
 
 def email_problem(value: str | None, contact_id: int | None = None):

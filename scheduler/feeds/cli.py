@@ -5,12 +5,13 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from scheduler.auth.models import User
-from scheduler.contacts.services import find_by_email, normalize_email
+from scheduler.contacts.services import find_by_email
 from scheduler.extensions import db
 from scheduler.feeds import services
 from scheduler.feeds.models import FEED_LANGUAGES
 from scheduler.feeds.tokens import find_active_feed, token_from_text
 from scheduler.partners.services import get_partner
+from scheduler.people import normalize_email
 
 feeds = AppGroup("feeds", help="Create and revoke calendar subscription links.")
 

@@ -20,11 +20,10 @@ from scheduler.history.follow_up_forms import (
 )
 from scheduler.history.follow_ups import FollowUpError
 from scheduler.history.models import FollowUp
-from scheduler.i18n import user_name
+from scheduler.i18n import user_name, viewer_zone
 from scheduler.meetings.models import Meeting
 from scheduler.partners.services import lineage
 from scheduler.security import any_role_may_post, roles_required, safe_next
-from scheduler.templating import viewer_zone
 
 bp = Blueprint("follow_ups", __name__)
 PER_PAGE = 50

@@ -16,10 +16,10 @@ from scheduler.history.search import (
     search_history,
     snippet,
 )
+from scheduler.i18n import viewer_zone
 from scheduler.meetings.models import MEETING_KINDS
 from scheduler.partners.models import Partner
 from scheduler.partners.services import lineage
-from scheduler.templating import viewer_zone
 
 bp = Blueprint("history_search", __name__, url_prefix="/history")
 

@@ -20,7 +20,8 @@ from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from scheduler.i18n import localized, user_name
 from scheduler.meetings.recurrence import ical_rrule
-from scheduler.timefmt import dual_clock, localize_strict, other_side_zone
+from scheduler.sides import other_side_zone
+from scheduler.timefmt import dual_clock, localize_strict
 
 PRODID = "-//China-ROK Changchun exchange scheduler//Meetings 1.0//EN"
 # Never change this suffix: clients key events on UID (a changed UID duplicates every meeting).

@@ -25,7 +25,8 @@ from scheduler.invites.ical import (
 )
 from scheduler.invites.mail import build_message
 from scheduler.invites.recipients import Recipient
-from scheduler.timefmt import dual_clock, other_side_zone
+from scheduler.sides import other_side_zone
+from scheduler.timefmt import dual_clock
 
 RSVP_ANSWERS = ("accepted", "tentative", "declined")
 LANGUAGE_TAGS = {"zh": "zh-CN", "ko": "ko", "en": "en"}

@@ -12,7 +12,8 @@ from scheduler.i18n import localized, user_name
 from scheduler.invites.mail import build_message
 from scheduler.invites.outbox import enqueue
 from scheduler.invites.recipients import Recipient, user_recipient
-from scheduler.timefmt import dual_clock, other_side_zone
+from scheduler.sides import other_side_zone
+from scheduler.timefmt import dual_clock
 
 
 def organizer_recipient(meeting) -> Recipient | None:

@@ -16,7 +16,7 @@ bp = Blueprint("main", __name__)
 def index():
     """The dashboard, with the partner overview further down."""
     from scheduler.history.dashboard import build_dashboard
-    from scheduler.templating import viewer_zone
+    from scheduler.i18n import viewer_zone
 
     dashboard = build_dashboard(current_user, viewer_zone())
     return render_template("main/index.html", overview=partner_overview(), dashboard=dashboard)

@@ -16,13 +16,13 @@ from flask_babel import lazy_gettext as _l
 from scheduler.availability.services import FIRST_YEAR, LAST_YEAR, load_overrides
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.i18n import current_language, localized
+from scheduler.i18n import current_language, localized, viewer_zone
 from scheduler.meetings import calendar
 from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, meeting_partners
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
-from scheduler.templating import viewer_zone
-from scheduler.timefmt import other_side_zone, zone_label
+from scheduler.sides import other_side_zone
+from scheduler.timefmt import zone_label
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 # GET /meetings/<id>.ics lives beside the meeting pages, but its code is calendar output.

@@ -25,11 +25,10 @@ from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.forms import StrippedForm, max_length
-from scheduler.i18n import current_language, person_name, user_name
+from scheduler.i18n import current_language, person_name, user_name, viewer_zone
 from scheduler.meetings import queries
 from scheduler.meetings.views import bp
 from scheduler.security import roles_required
-from scheduler.templating import viewer_zone
 from scheduler.timefmt import to_local_naive, zone_label
 
 SHOWN_SLOTS = 20

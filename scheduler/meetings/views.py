@@ -191,7 +191,7 @@ def _run(meeting: Meeting, change):
 def _person_from(form: ParticipantForm) -> dict | None:
     from scheduler.auth.models import User
     from scheduler.contacts.models import Contact
-    from scheduler.contacts.services import normalize_email
+    from scheduler.people import normalize_email
 
     kind, _sep, ident = form.person.data.partition(":")
     if kind == "user" and ident.isdigit():

@@ -3,19 +3,23 @@
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.db import SearchableMixin, TimestampMixin
 from scheduler.extensions import db
+from scheduler.sides import PARTNER_ZONE
 
-PARTNER_KINDS = (
-    "special_city",
-    "metropolitan_city",
-    "special_self_governing_city",
-    "province",
-    "special_self_governing_province",
-    "integrated_special_city",
-)
+# The kinds of Korean first-level division, with their names for the reader.
+KIND_NAMES = {
+    "special_city": _l("Special city"),
+    "metropolitan_city": _l("Metropolitan city"),
+    "special_self_governing_city": _l("Special self-governing city"),
+    "province": _l("Province"),
+    "special_self_governing_province": _l("Special self-governing province"),
+    "integrated_special_city": _l("Integrated special city"),
+}
+PARTNER_KINDS = tuple(KIND_NAMES)
 
 
 class Partner(SearchableMixin, TimestampMixin, db.Model):
@@ -40,7 +44,7 @@ class Partner(SearchableMixin, TimestampMixin, db.Model):
     seat_zh: Mapped[str] = mapped_column(sa.String(100), default="")
     seat_ko: Mapped[str] = mapped_column(sa.String(100), default="")
     seat_en: Mapped[str] = mapped_column(sa.String(100), default="")
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Seoul")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=PARTNER_ZONE)
     # Default office hours of its people (scheduler.availability.hours text); NULL = by zone.
     working_hours: Mapped[str | None] = mapped_column(sa.String(200))
     valid_from: Mapped[date | None]

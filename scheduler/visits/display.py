@@ -5,7 +5,8 @@ from datetime import date, datetime
 from babel.dates import format_date, format_interval
 from flask_babel import get_locale
 
-from scheduler.timefmt import dual_clock, other_side_zone
+from scheduler.sides import other_side_zone
+from scheduler.timefmt import dual_clock
 
 
 def visit_clock(visit, start: datetime, end: datetime | None = None) -> str:
