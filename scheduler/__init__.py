@@ -72,8 +72,8 @@ def register_models(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from scheduler.admin.audit_views import bp as audit_bp
     from scheduler.admin.views import bp as admin_bp
-    from scheduler.audit.views import bp as audit_bp
     from scheduler.auth.views import bp as auth_bp
     from scheduler.availability.views import bp as holidays_admin_bp
     from scheduler.contacts.io_views import bp as contacts_io_bp

@@ -60,6 +60,13 @@ def zone_label(zone: str, locale=None) -> str:
     return get_timezone_location(ZoneInfo(zone), locale=locale, return_city=True)
 
 
+def format_when(moment: datetime | None, zone: str) -> str:
+    """*moment* by Babel on the clock of *zone*, followed by the zone's city (长春, 서울)."""
+    if moment is None:
+        return ""
+    return f"{format_in_zone(moment, zone)} {zone_label(zone)}"
+
+
 def _time_span(start: datetime, end: datetime | None, skeleton: str, locale) -> str:
     text = format_skeleton(skeleton, start, locale=locale)
     if end is None:

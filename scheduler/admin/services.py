@@ -1,7 +1,5 @@
 """Staff accounts: add, edit, (de)activate and reset passwords, keeping an administrator."""
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -9,7 +7,6 @@ from scheduler.auth.models import User
 from scheduler.auth.services import create_user, generate_password
 from scheduler.availability.hours import default_hours_for_zone, format_hours
 from scheduler.extensions import db
-from scheduler.timefmt import format_in_zone, zone_label
 
 USER_FIELDS = ("email", "name_zh", "name_ko", "role", "locale", "timezone", "working_hours")
 MIN_PASSWORD_LENGTH = 8
@@ -22,13 +19,6 @@ class AccountRuleError(ValueError):
         super().__init__(str(message))
         self.message = message
         self.field = field
-
-
-def format_when(moment: datetime | None, zone: str) -> str:
-    """*moment* by Babel on the clock of *zone*, followed by the zone's city (长春, 서울)."""
-    if moment is None:
-        return ""
-    return f"{format_in_zone(moment, zone)} {zone_label(zone)}"
 
 
 def list_users():

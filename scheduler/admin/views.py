@@ -10,6 +10,7 @@ from scheduler.auth.forms import ProfileForm
 from scheduler.auth.models import User
 from scheduler.extensions import db
 from scheduler.security import any_role_may_post, roles_required
+from scheduler.timefmt import format_when
 
 # No url_prefix: the profile page lives at /profile, the account pages under /admin.
 bp = Blueprint("admin", __name__)
@@ -36,7 +37,7 @@ def _show_password_once(user: User, password: str, created: bool):
 @roles_required("admin")
 def list_users():
     page = db.paginate(services.list_users(), per_page=50, error_out=False)
-    return render_template("admin/users.html", page=page, format_when=services.format_when)
+    return render_template("admin/users.html", page=page, format_when=format_when)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -60,7 +61,7 @@ def _edit_page(user: User, form=None, reset_form=None, error=None, status=200):
         form=form or UserForm(obj=user, user_id=user.id, formdata=None),
         reset_form=reset_form or PasswordResetForm(formdata=None),
         error=error,
-        format_when=services.format_when,
+        format_when=format_when,
     ), status
 
 

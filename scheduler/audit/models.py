@@ -3,12 +3,24 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.db import UTCDateTime, now_utc
 from scheduler.extensions import db
 
 AUDIT_ACTIONS = ("create", "update", "deactivate", "activate", "login", "logout", "import")
+# The actions the log page offers as filters, with their labels.
+ACTION_NAMES = {
+    "create": _l("Created"),
+    "update": _l("Changed"),
+    "deactivate": _l("Deactivated"),
+    "activate": _l("Reactivated"),
+    "login": _l("Signed in"),
+    "import": _l("Imported"),
+}
+# Shown but not offered as filters: written by other parts of the app.
+OTHER_ACTION_NAMES = {"logout": _l("Signed out"), "delete": _l("Deleted")}
 
 
 class AuditEntry(db.Model):

@@ -15,8 +15,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, selectinload
 
-from scheduler.audit.models import AuditEntry
-from scheduler.audit.views import ACTION_NAMES, OTHER_ACTION_NAMES
+from scheduler.audit.models import ACTION_NAMES, OTHER_ACTION_NAMES, AuditEntry
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc

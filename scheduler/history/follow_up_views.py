@@ -8,7 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from scheduler.admin.services import format_when
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.extensions import db
 from scheduler.history import follow_ups as services
@@ -24,6 +23,7 @@ from scheduler.i18n import user_name, viewer_zone
 from scheduler.meetings.models import Meeting
 from scheduler.partners.services import lineage
 from scheduler.security import any_role_may_post, roles_required, safe_next
+from scheduler.timefmt import format_when
 
 bp = Blueprint("follow_ups", __name__)
 PER_PAGE = 50

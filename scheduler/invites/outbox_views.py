@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from scheduler.admin.services import format_when
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.extensions import db
 from scheduler.invites.models import OutboxMessage
 from scheduler.invites.outbox import resend
 from scheduler.security import roles_required
+from scheduler.timefmt import format_when
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 PER_PAGE = 50

@@ -1,4 +1,8 @@
-"""The audit log browser: newest first, filtered by user, object, action and dates."""
+"""The audit log browser (administrators): newest first, filtered by user, object, action, dates.
+
+The log itself (model, listener) lives in `scheduler.audit`, below every domain package; this
+page links entries to users, partners and contacts, so it sits here with the other admin pages.
+"""
 
 import json
 import re
@@ -12,28 +16,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from scheduler.admin.services import format_when
-from scheduler.audit.models import AuditEntry
+from scheduler.audit.models import ACTION_NAMES, OTHER_ACTION_NAMES, AuditEntry
 from scheduler.audit.services import SECRET_FIELDS
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.partners.models import Partner
 from scheduler.security import roles_required
+from scheduler.timefmt import format_when
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PER_PAGE = 50
 OBJECT_TYPES = {"users": _l("Users"), "partners": _l("Partners"), "contacts": _l("Contacts")}
-ACTION_NAMES = {
-    "create": _l("Created"),
-    "update": _l("Changed"),
-    "deactivate": _l("Deactivated"),
-    "activate": _l("Reactivated"),
-    "login": _l("Signed in"),
-    "import": _l("Imported"),
-}
-# Shown but not offered as filters: written by other parts of the app.
-OTHER_ACTION_NAMES = {"logout": _l("Signed out"), "delete": _l("Deleted")}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
