@@ -1,64 +1,28 @@
-"""Forms for staff accounts (admin pages) and pieces the profile form shares."""
+"""Forms for staff accounts (admin pages); the account fields they share with the profile
+form come from `scheduler.auth.forms`."""
 
 from email_validator import EmailNotValidError
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from scheduler.admin.services import USER_FIELDS
+from scheduler.auth.forms import (
+    PasswordsKeptAsTyped,
+    locale_field,
+    password_length,
+    working_hours_field,
+)
 from scheduler.auth.models import ROLE_NAMES
 from scheduler.auth.services import find_user
-from scheduler.availability.forms import WorkingHoursField
-from scheduler.forms import StrippedForm, TimezoneField, max_length, select_choices
+from scheduler.forms import TimezoneField, max_length, select_choices
 from scheduler.people import normalize_email
-from scheduler.sides import LANGUAGE_NAMES
+from scheduler.sides import OFFICE_ZONE
 
-MIN_PASSWORD = 8
-MAX_PASSWORD = 200
 WORKING_HOURS_HELP = _l(
     "Days and times, e.g. %(example)s. Leave empty for the usual office hours of the time zone.",
     example="Mon-Fri 09:00-12:00,13:30-17:30",
 )
-
-
-def locale_choices():
-    """ "Automatic" (follow the browser) first, then each language in its own script."""
-    return select_choices([("", _l("Automatic")), *LANGUAGE_NAMES.items()])
-
-
-def locale_field() -> SelectField:
-    return SelectField(
-        _l("Preferred language"),
-        choices=locale_choices(),
-        coerce=lambda value: value or None,
-        invalid_choice_message=_l("Choose one of the languages offered."),
-    )
-
-
-def working_hours_field() -> WorkingHoursField:
-    return WorkingHoursField(_l("Working hours"), validators=[max_length(200)])
-
-
-def password_length() -> Length:
-    return Length(
-        min=MIN_PASSWORD,
-        max=MAX_PASSWORD,
-        message=_l(
-            "The password must be %(min)d to %(max)d characters long.",
-            min=MIN_PASSWORD,
-            max=MAX_PASSWORD,
-        ),
-    )
-
-
-class PasswordsKeptAsTyped(StrippedForm):
-    """Strips text inputs but never passwords: a space in a password is part of it."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, PasswordField):
-                return unbound_field.bind(form=form, **options)
-            return StrippedForm.Meta.bind_field(self, form, unbound_field, options)
 
 
 class UserForm(PasswordsKeptAsTyped):
@@ -74,7 +38,7 @@ class UserForm(PasswordsKeptAsTyped):
         invalid_choice_message=_l("Choose one of the roles offered."),
     )
     locale = locale_field()
-    timezone = TimezoneField(_l("Time zone"), default="Asia/Shanghai")
+    timezone = TimezoneField(_l("Time zone"), default=OFFICE_ZONE)
     working_hours = working_hours_field()
 
     def __init__(self, *args, user_id: int | None = None, **kwargs):

@@ -4,12 +4,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from scheduler.auth.models import User
-from scheduler.auth.services import create_user, generate_password
+from scheduler.auth.services import MIN_PASSWORD, create_user, generate_password
 from scheduler.availability.hours import default_hours_for_zone, format_hours
 from scheduler.extensions import db
 
 USER_FIELDS = ("email", "name_zh", "name_ko", "role", "locale", "timezone", "working_hours")
-MIN_PASSWORD_LENGTH = 8
 
 
 class AccountRuleError(ValueError):
@@ -27,7 +26,7 @@ def list_users():
 
 
 def hours_or_default(text: str | None, zone: str) -> str:
-    """*text*, or the usual office hours of *zone* (China's for Asia/Shanghai) when blank."""
+    """*text*, or the usual office hours of *zone* (China's on the office's zone) when blank."""
     return text or format_hours(default_hours_for_zone(zone))
 
 
@@ -81,9 +80,9 @@ def set_user_active(user: User, active: bool, acting: User) -> None:
 def reset_password(user: User, typed: str | None) -> str:
     """Set *typed* or a generated password; returns it so it can be shown once."""
     password = typed or generate_password()
-    if len(password) < MIN_PASSWORD_LENGTH:
+    if len(password) < MIN_PASSWORD:
         raise AccountRuleError(
-            _l("The password must be at least %(min)d characters long.", min=MIN_PASSWORD_LENGTH),
+            _l("The password must be at least %(min)d characters long.", min=MIN_PASSWORD),
             field="new_password",
         )
     user.set_password(password)

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from scheduler.audit.services import set_actor
 from scheduler.auth.models import ROLES
-from scheduler.auth.services import create_user, find_user, generate_password
+from scheduler.auth.services import MIN_PASSWORD, create_user, find_user, generate_password
 from scheduler.extensions import db
 from scheduler.people import normalize_email
 from scheduler.sides import LANGUAGES, OFFICE_ZONE
@@ -38,8 +38,8 @@ def create_command(email, role, name_zh, name_ko, timezone, locale):
         raise click.ClickException(f"a user with the e-mail {email} already exists")
     generated = sys.stdin.isatty()
     password = generate_password() if generated else sys.stdin.readline().rstrip("\r\n")
-    if len(password) < 8:
-        raise click.ClickException("the password must be at least 8 characters long")
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"the password must be at least {MIN_PASSWORD} characters long")
     set_actor(db.session, None)
     create_user(email, password, role, name_zh=name_zh, name_ko=name_ko, timezone=zone,
                 locale=locale)  # fmt: skip

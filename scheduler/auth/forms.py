@@ -1,17 +1,57 @@
-"""Login and profile forms."""
+"""Login and profile forms, and the account fields the admin's user forms share."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from scheduler.admin.forms import (
-    PasswordsKeptAsTyped,
-    locale_field,
-    password_length,
-    working_hours_field,
-)
-from scheduler.forms import TimezoneField
+from scheduler.auth.services import MAX_PASSWORD, MIN_PASSWORD
+from scheduler.availability.forms import WorkingHoursField
+from scheduler.forms import StrippedForm, TimezoneField, max_length, select_choices
+from scheduler.sides import LANGUAGE_NAMES, OFFICE_ZONE
+
+
+def locale_choices():
+    """ "Automatic" (follow the browser) first, then each language in its own script."""
+    return select_choices([("", _l("Automatic")), *LANGUAGE_NAMES.items()])
+
+
+def locale_field() -> SelectField:
+    """The preferred-language menu; "Automatic" is stored as None."""
+    return SelectField(
+        _l("Preferred language"),
+        choices=locale_choices(),
+        coerce=lambda value: value or None,
+        invalid_choice_message=_l("Choose one of the languages offered."),
+    )
+
+
+def working_hours_field() -> WorkingHoursField:
+    """A person's own working hours; blank means the usual hours of their zone."""
+    return WorkingHoursField(_l("Working hours"), validators=[max_length(200)])
+
+
+def password_length() -> Length:
+    """The password length rule with a translated message naming both limits."""
+    return Length(
+        min=MIN_PASSWORD,
+        max=MAX_PASSWORD,
+        message=_l(
+            "The password must be %(min)d to %(max)d characters long.",
+            min=MIN_PASSWORD,
+            max=MAX_PASSWORD,
+        ),
+    )
+
+
+class PasswordsKeptAsTyped(StrippedForm):
+    """Strips text inputs but never passwords: a space in a password is part of it."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, PasswordField):
+                return unbound_field.bind(form=form, **options)
+            return StrippedForm.Meta.bind_field(self, form, unbound_field, options)
 
 
 class LoginForm(FlaskForm):
@@ -26,7 +66,7 @@ class ProfileForm(PasswordsKeptAsTyped):
     """A signed-in user's own settings; a new password needs the current one."""
 
     locale = locale_field()
-    timezone = TimezoneField(_l("Time zone"), default="Asia/Shanghai")
+    timezone = TimezoneField(_l("Time zone"), default=OFFICE_ZONE)
     working_hours = working_hours_field()
     current_password = PasswordField(_l("Current password"), validators=[Length(max=200)])
     new_password = PasswordField(

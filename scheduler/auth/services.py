@@ -8,8 +8,14 @@ from flask import current_app
 
 from scheduler.audit.services import record
 from scheduler.auth.models import LoginFailure, User
+from scheduler.availability.hours import default_hours_for_zone, format_hours
 from scheduler.db import now_utc
 from scheduler.extensions import db, login_manager
+from scheduler.sides import OFFICE_ZONE
+
+# The password rules of every way in (forms, the admin's reset, the CLI).
+MIN_PASSWORD = 8
+MAX_PASSWORD = 200
 
 
 def register_user_loader() -> None:
@@ -33,9 +39,7 @@ def find_user(email: str) -> User | None:
 
 def create_user(email: str, password: str, role: str, **fields) -> User:
     """Add a user (flushes, does not commit). Working hours default to the zone's office hours."""
-    from scheduler.availability.hours import default_hours_for_zone, format_hours
-
-    fields.setdefault("timezone", "Asia/Shanghai")
+    fields.setdefault("timezone", OFFICE_ZONE)
     if not fields.get("working_hours"):
         fields["working_hours"] = format_hours(default_hours_for_zone(fields["timezone"]))
     user = User(email=email.strip().lower(), role=role, **fields)
