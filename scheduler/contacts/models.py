@@ -1,5 +1,7 @@
 """Contacts at a partner. A contact referenced by anything is deactivated, never deleted."""
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -7,6 +9,9 @@ from scheduler.db import SearchableMixin, TimestampMixin
 from scheduler.extensions import db
 from scheduler.people import register_kind
 from scheduler.sides import PARTNER_ZONE
+
+if TYPE_CHECKING:
+    from scheduler.partners.models import Partner
 
 
 class Contact(SearchableMixin, TimestampMixin, db.Model):
@@ -42,7 +47,7 @@ class Contact(SearchableMixin, TimestampMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
 
-    partner: Mapped["Partner"] = relationship(back_populates="contacts")  # noqa: F821
+    partner: Mapped["Partner"] = relationship(back_populates="contacts")
 
     @property
     def romanized(self) -> str:

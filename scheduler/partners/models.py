@@ -1,6 +1,7 @@
 """Partners: a living list with validity periods and successors (DESIGN §1)."""
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -9,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from scheduler.db import SearchableMixin, TimestampMixin
 from scheduler.extensions import db
 from scheduler.sides import PARTNER_ZONE
+
+if TYPE_CHECKING:  # contacts sit above partners: the model is named, never imported
+    from scheduler.contacts.models import Contact
 
 # The kinds of Korean first-level division, with their names for the reader.
 KIND_NAMES = {
@@ -60,17 +64,13 @@ class Partner(SearchableMixin, TimestampMixin, db.Model):
         remote_side=[id], back_populates="predecessors"
     )
     predecessors: Mapped[list["Partner"]] = relationship(back_populates="successor")
-    contacts: Mapped[list["Contact"]] = relationship(  # noqa: F821
+    contacts: Mapped[list["Contact"]] = relationship(
         back_populates="partner", order_by="Contact.family_name_ko"
     )
 
     @property
     def is_current(self) -> bool:
         return self.valid_until is None
-
-    def is_valid_on(self, day: date) -> bool:
-        starts_ok = self.valid_from is None or self.valid_from <= day
-        return starts_ok and (self.valid_until is None or day <= self.valid_until)
 
     def search_terms(self) -> list[str]:
         return [self.slug, self.name_zh, self.name_ko, self.name_en, self.iso_code or ""]
