@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from scheduler.extensions import db
+from scheduler.transaction import commits
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG_LANGUAGES = ("zh", "ko")  # English is the msgid language
@@ -42,6 +43,7 @@ def translate_compile():
 @click.command("seed")
 @click.option("--demo", is_flag=True, help="Also add demo contacts, meetings and a visit.")
 @with_appcontext
+@commits
 def seed_command(demo: bool):
     """Add or refresh the partner directory (never overwrites staff edits)."""
     from scheduler.demo import seed_demo
@@ -51,11 +53,11 @@ def seed_command(demo: bool):
     click.echo(f"partners: {added} added, {updated} updated")
     if demo:
         click.echo(f"demo contacts: {seed_demo()} added")
-    db.session.commit()
 
 
 @click.command("first-run")
 @with_appcontext
+@commits
 def first_run_command():
     """On an empty database: demo data and an admin whose password is printed once."""
     from scheduler.auth.models import User
@@ -68,7 +70,6 @@ def first_run_command():
     seed_demo()
     password = generate_password()
     user = create_user("admin@example.org", password, "admin", name_zh="管理员", name_ko="관리자")
-    db.session.commit()
     click.echo(f"Administrator created.\n  e-mail:   {user.email}\n  password: {password}")
 
 

@@ -47,7 +47,6 @@ def new_user():
     if not form.validate_on_submit():
         return render_template("admin/user_form.html", form=form), 400 if form.errors else 200
     user, generated = services.add_user(form.account_data(), form.password.data)
-    db.session.commit()
     if generated:
         return _show_password_once(user, generated, created=True)
     flash(_("The user %(email)s has been added.", email=user.email), "success")
@@ -78,7 +77,6 @@ def edit_user(user_id):
         db.session.rollback()
         form[problem.field].errors.append(problem.message)
         return _edit_page(db.session.get(User, user_id), form, status=400)
-    db.session.commit()
     flash(_("The user %(email)s has been saved.", email=user.email), "success")
     return redirect(url_for("admin.list_users"))
 
@@ -93,7 +91,6 @@ def set_active(user_id):
     except services.AccountRuleError as problem:
         db.session.rollback()
         return _edit_page(db.session.get(User, user_id), error=problem.message, status=400)
-    db.session.commit()
     if active:
         flash(_("The user %(email)s can sign in again.", email=user.email), "success")
     else:
@@ -109,7 +106,6 @@ def reset_password(user_id):
     if not reset_form.validate_on_submit():
         return _edit_page(user, reset_form=reset_form, status=400)
     password = services.reset_password(user, reset_form.new_password.data)
-    db.session.commit()
     if reset_form.new_password.data:
         flash(_("The password of %(email)s has been changed.", email=user.email), "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -134,6 +130,5 @@ def profile():
         status = 400 if form.errors else 200
         return render_template("admin/profile.html", form=form, user=user), status
     _save_profile(user, form)
-    db.session.commit()
     flash(_("Your profile has been saved."), "success")
     return redirect(url_for("admin.profile"))

@@ -12,6 +12,7 @@ from scheduler.extensions import db
 from scheduler.people import normalize_email
 from scheduler.sides import LANGUAGES, OFFICE_ZONE
 from scheduler.timefmt import normalize_timezone
+from scheduler.transaction import commits
 
 users = AppGroup("users", help="Manage staff accounts.")
 
@@ -23,6 +24,7 @@ users = AppGroup("users", help="Manage staff accounts.")
 @click.option("--name-ko", default="")
 @click.option("--timezone", "timezone", default=OFFICE_ZONE, show_default=True)
 @click.option("--locale", type=click.Choice(LANGUAGES), default=None)
+@commits
 def create_command(email, role, name_zh, name_ko, timezone, locale):
     """Create a user. The password is read from stdin when piped, else generated and printed."""
     try:
@@ -43,7 +45,6 @@ def create_command(email, role, name_zh, name_ko, timezone, locale):
     set_actor(db.session, None)
     create_user(email, password, role, name_zh=name_zh, name_ko=name_ko, timezone=zone,
                 locale=locale)  # fmt: skip
-    db.session.commit()
     click.echo(f"created {role} {email}")
     if generated:
         click.echo(f"password: {password}")

@@ -6,8 +6,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from scheduler.auth import services
 from scheduler.auth.forms import LoginForm
-from scheduler.extensions import db
 from scheduler.security import any_role_may_post, public, safe_next
+from scheduler.transaction import keep_changes
 
 bp = Blueprint("auth", __name__)
 
@@ -27,12 +27,11 @@ def login():
     user = services.authenticate(form.email.data, form.password.data)
     if user is None:
         services.note_failure(form.email.data, address)
-        db.session.commit()
+        keep_changes()  # the failure counts toward the limit although the answer is 401
         error = _("The e-mail or password is not correct.")
         return render_template("auth/login.html", form=form, error=error), 401
     login_user(user, remember=form.remember.data)
     services.note_login(user)
-    db.session.commit()
     return redirect(safe_next(request.args.get("next")))
 
 

@@ -13,6 +13,7 @@ from scheduler.contacts.io import check_rows, save_rows
 from scheduler.contacts.io_read import ImportFileError, read_table
 from scheduler.extensions import db
 from scheduler.partners.services import get_partner
+from scheduler.transaction import commits
 
 contacts = AppGroup("contacts", help="Import and export partner contacts.")
 
@@ -24,6 +25,7 @@ contacts = AppGroup("contacts", help="Import and export partner contacts.")
     is_flag=True,
     help="Update contacts whose e-mail address is already known (else such a row is an error).",
 )
+@commits
 def import_command(file: Path, update_existing: bool):
     """Import contacts from a .csv or .xlsx FILE: every row is checked, then all or nothing."""
     try:
@@ -37,7 +39,6 @@ def import_command(file: Path, update_existing: bool):
     set_actor(db.session, None)
     with click.progressbar(length=len(checked), label="Importing") as bar:
         result = save_rows(checked, file.name, bar.update)
-    db.session.commit()
     click.echo(
         f"Imported {file.name}: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged."
@@ -46,7 +47,6 @@ def import_command(file: Path, update_existing: bool):
 
 def _fail(problems) -> NoReturn:
     """Print the report in English and stop with exit status 1; nothing has been written."""
-    db.session.rollback()
     with force_locale("en"):
         for problem in problems:
             where = ", ".join(

@@ -23,7 +23,6 @@ from wtforms import BooleanField
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts import io_write
 from scheduler.contacts.io import import_contacts as run_import
-from scheduler.extensions import db
 from scheduler.partners.services import get_partner
 from scheduler.security import roles_required
 
@@ -51,10 +50,8 @@ def import_contacts():
         return render_template("contacts/import.html", form=form, problems=None), status
     upload = form.file.data
     result = run_import(upload.filename, upload.read(), form.update_existing.data)
-    if not result.ok:
-        db.session.rollback()
+    if not result.ok:  # nothing was written: the rows are all checked before any is saved
         return render_template("contacts/import.html", form=form, problems=result.problems), 400
-    db.session.commit()
     flash(
         _("Import finished. Added: %(created)d. Updated: %(updated)d. Unchanged: %(unchanged)d.",
           **result.counts()),

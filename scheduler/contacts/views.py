@@ -41,7 +41,6 @@ def new_contact(slug):
     form = ContactForm(timezone=partner.timezone)
     if form.validate_on_submit():
         contact = services.create_contact(partner, _form_data(form))
-        db.session.commit()
         flash(_("The contact has been added."), "success")
         return redirect(url_for("contacts.show_contact", contact_id=contact.id))
     status = 400 if form.errors else 200
@@ -55,7 +54,6 @@ def edit_contact(contact_id):
     form = ContactForm(obj=contact, contact_id=contact.id)
     if form.validate_on_submit():
         services.apply_fields(contact, _form_data(form))
-        db.session.commit()
         flash(_("The contact has been saved."), "success")
         return redirect(url_for("contacts.show_contact", contact_id=contact.id))
     status = 400 if form.errors else 200
@@ -70,7 +68,6 @@ def set_active(contact_id):
     contact = db.get_or_404(Contact, contact_id)
     active = request.form.get("active") == "1"
     services.set_active(contact, active)
-    db.session.commit()
     message = (
         _("The contact is active again.") if active else _("The contact has been deactivated.")
     )

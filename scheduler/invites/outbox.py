@@ -75,7 +75,7 @@ def claim_due(now: datetime, limit: int = 50) -> list[OutboxMessage]:
         )
         if result.rowcount == 1:
             claimed.append(message_id)
-    db.session.commit()
+    db.session.commit()  # a job: the claim must be visible to other deliverers before sending
     rows = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed)))
     return sorted(rows, key=lambda row: row.id)
 
@@ -111,7 +111,7 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> dict:
             if row.status == "sending":
                 _record_failure(row, error, now)
                 counts["failed" if row.status == "failed" else "retry"] += 1
-        db.session.commit()
+        db.session.commit()  # a job commits per unit of work: this failed batch
     return counts
 
 
@@ -124,7 +124,7 @@ def _send_one(transport, row: OutboxMessage, now: datetime, counts: dict) -> Non
     else:
         _record_success(row, now)
         counts["sent"] += 1
-    db.session.commit()
+    db.session.commit()  # a job commits per unit of work: a message sent is never sent twice
 
 
 def resend(row: OutboxMessage) -> None:

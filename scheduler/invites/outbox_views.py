@@ -66,6 +66,5 @@ def resend_message(message_id: int):
         flash(_("Only a failed message can be sent again."), "error")
         return _render(_status_filter(), 409)
     resend(row)
-    db.session.commit()
     flash(_("The message to %(recipient)s will be sent again.", recipient=row.recipient), "success")
     return redirect(url_for("outbox.list_messages", status=_status_filter() or None))

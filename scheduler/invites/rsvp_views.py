@@ -14,7 +14,6 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import AnyOf
 
-from scheduler.extensions import db
 from scheduler.i18n import LOCALE_COOKIE, localized, normalize_locale
 from scheduler.invites.notices import both_clocks
 from scheduler.invites.recipients import Recipient, recipient_of
@@ -100,8 +99,7 @@ def _answer(claim, reader: Recipient):
         return _page(claim, reader, "", form, 400)
     if claim.is_stale or claim.participant.meeting.status in CLOSED_STATUSES:
         return _page(claim, reader, form.answer.data, status=409)
-    if record_answer(claim, form.answer.data):
-        db.session.commit()
+    record_answer(claim, form.answer.data)  # False when the same answer is already stored
     label = RSVP_LABELS[claim.participant.rsvp_status]
     flash(_("Thank you. Your answer has been recorded: %(answer)s", answer=label), "success")
     return redirect(url_for("rsvp.respond", token=rsvp_token(claim.participant)))

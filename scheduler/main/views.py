@@ -3,7 +3,6 @@
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask_login import current_user
 
-from scheduler.extensions import db
 from scheduler.i18n import LOCALE_COOKIE, normalize_locale
 from scheduler.main.search import search_everything
 from scheduler.partners.services import partner_overview
@@ -29,7 +28,6 @@ def set_language():
     lang = normalize_locale(request.form.get("lang")) or current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated:
         current_user.locale = lang
-        db.session.commit()
     response = redirect(safe_next(request.form.get("next")))
     response.set_cookie(
         LOCALE_COOKIE,

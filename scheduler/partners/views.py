@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from scheduler.auth.models import EDITOR_ROLES
-from scheduler.extensions import db
 from scheduler.partners import services
 from scheduler.partners.forms import PartnerForm
 from scheduler.security import roles_required
@@ -41,7 +40,6 @@ def edit_partner(slug):
         data = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
         data["iso_code"] = data["iso_code"] or None
         services.update_partner(partner, data)
-        db.session.commit()
         flash(_("The partner has been saved."), "success")
         return redirect(url_for("partners.show_partner", slug=partner.slug))
     status = 400 if form.errors else 200
