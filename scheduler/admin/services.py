@@ -6,18 +6,14 @@ from flask_babel import lazy_gettext as _l
 from scheduler.auth.models import User
 from scheduler.auth.services import MIN_PASSWORD, create_user, generate_password
 from scheduler.availability.hours import default_hours_for_zone, format_hours
+from scheduler.errors import UserError
 from scheduler.extensions import db
 
 USER_FIELDS = ("email", "name_zh", "name_ko", "role", "locale", "timezone", "working_hours")
 
 
-class AccountRuleError(ValueError):
+class AccountRuleError(UserError):
     """A change that would lock the office out; ``message`` is translated, ``field`` optional."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 def list_users():

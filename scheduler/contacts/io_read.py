@@ -15,6 +15,8 @@ import openpyxl
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
+from scheduler.errors import UserError
+
 # The issue's columns, in its order; a header row must name every one of them.
 REQUIRED_COLUMNS = (
     "partner", "family_name_ko", "given_name_ko", "family_name_zh", "given_name_zh", "romanized",
@@ -45,11 +47,11 @@ class Problem:
     reason: object  # a lazy translated string, rendered in the reader's language
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be used; *problems* say why."""
+class ImportFileError(UserError):
+    """The file as a whole cannot be used; *problems* say why (the page lists them all)."""
 
     def __init__(self, *problems: Problem):
-        super().__init__(*problems)
+        super().__init__()
         self.problems = list(problems)
 
 

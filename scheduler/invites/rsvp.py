@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from scheduler.db import now_utc
+from scheduler.errors import UserError
 from scheduler.extensions import db
 
 RSVP_ANSWERS = ("accepted", "tentative", "declined")
@@ -26,11 +27,20 @@ RSVP_LABELS = {
 ANSWER_BUTTONS = {"accepted": _l("Accept"), "tentative": _l("Maybe"), "declined": _l("Decline")}
 
 
-class RSVPError(Exception):
+# Why a token cannot be used: the answer's status and what the page says.
+TOKEN_PROBLEMS = {
+    "tampered": (400, _l("This answer link is not valid. Please use the link from your e-mail.")),
+    "foreign": (404, _l("This answer link does not belong to any invitation we know.")),
+    "expired": (410, _l("This meeting is over, so its answer link no longer works.")),
+}
+
+
+class RSVPError(UserError):
     """A token that cannot be used; ``reason`` is tampered, foreign or expired."""
 
     def __init__(self, reason: str):
-        super().__init__(reason)
+        status, message = TOKEN_PROBLEMS[reason]
+        super().__init__(message, status=status)
         self.reason = reason
 
 

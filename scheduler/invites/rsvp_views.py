@@ -8,7 +8,6 @@ the answer for the current version; a bad link gets a translated 4xx page and ch
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -31,11 +30,6 @@ from scheduler.security import public
 bp = Blueprint("rsvp", __name__, url_prefix="/rsvp")
 bp.add_app_template_global(RSVP_LABELS, "RSVP_LABELS")
 CLOSED_STATUSES = ("cancelled", "held")
-TOKEN_PROBLEMS = {
-    "tampered": (400, _l("This answer link is not valid. Please use the link from your e-mail.")),
-    "foreign": (404, _l("This answer link does not belong to any invitation we know.")),
-    "expired": (410, _l("This meeting is over, so its answer link no longer works.")),
-}
 
 
 class AnswerForm(FlaskForm):
@@ -57,9 +51,8 @@ def _page_language(reader: Recipient) -> str:
     return normalize_locale(request.cookies.get(LOCALE_COOKIE)) or reader.language
 
 
-def _invalid(reason: str):
-    status, message = TOKEN_PROBLEMS[reason]
-    return render_template("rsvp/invalid.html", message=message), status
+def _invalid(error: RSVPError):
+    return render_template("rsvp/invalid.html", message=error.message), error.status
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -69,7 +62,7 @@ def respond(token: str):
     try:
         claim = read_token(token)
     except RSVPError as error:
-        return _invalid(error.reason)
+        return _invalid(error)
     reader = _reader(claim.participant)
     with force_locale(_page_language(reader)):
         if request.method == "POST":
