@@ -10,10 +10,10 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from scheduler.extensions import db
+from scheduler.sides import CATALOG_LANGUAGES  # English is the msgid language
 from scheduler.transaction import commits
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG_LANGUAGES = ("zh", "ko")  # English is the msgid language
 translate = AppGroup("translate", help="Extract, update and compile the zh/ko catalogs.")
 
 

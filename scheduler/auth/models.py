@@ -11,10 +11,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from scheduler.db import TimestampMixin, UTCDateTime, now_utc
 from scheduler.extensions import db
 from scheduler.people import register_kind
-from scheduler.sides import OFFICE_ZONE
+from scheduler.sides import LANGUAGES, OFFICE_ZONE
 
 ROLES = ("admin", "coordinator", "viewer")
 EDITOR_ROLES = ("admin", "coordinator")  # may change things; a viewer only reads
+# The same SQL text as the migration wrote, built from the one list of languages.
+_KNOWN_LANGUAGES = ", ".join(f"'{code}'" for code in LANGUAGES)
 ROLE_NAMES = {
     "admin": _l("Administrator"),
     "coordinator": _l("Coordinator"),
@@ -27,7 +29,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     __audited__ = True
     __table_args__ = (
         sa.CheckConstraint("role IN ('admin', 'coordinator', 'viewer')", name="role_known"),
-        sa.CheckConstraint("locale IS NULL OR locale IN ('zh', 'ko', 'en')", name="locale_known"),
+        sa.CheckConstraint(
+            f"locale IS NULL OR locale IN ({_KNOWN_LANGUAGES})", name="locale_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,8 +7,10 @@ from wtforms.validators import ValidationError
 from scheduler.availability.forms import WorkingHoursField
 from scheduler.contacts.services import email_problem
 from scheduler.forms import StrippedForm, TimezoneField, max_length, select_choices
+from scheduler.sides import KOREA, LANGUAGE_NAMES, PARTNER_ZONE
 
-LANGUAGE_CHOICES = [("ko", "한국어"), ("zh", "中文"), ("en", "English")]  # each in its own script
+# Each language in its own script; a partner's people mostly write Korean, so it comes first.
+LANGUAGE_CHOICES = sorted(LANGUAGE_NAMES.items(), key=lambda item: item[0] != KOREA.language)
 
 
 class ContactForm(StrippedForm):
@@ -25,9 +27,9 @@ class ContactForm(StrippedForm):
     email = StringField(_l("E-mail"), validators=[max_length(254)])
     phone = StringField(_l("Phone"), validators=[max_length(40)])
     language = SelectField(
-        _l("Preferred language"), choices=select_choices(LANGUAGE_CHOICES), default="ko"
+        _l("Preferred language"), choices=select_choices(LANGUAGE_CHOICES), default=KOREA.language
     )
-    timezone = TimezoneField(_l("Time zone"), default="Asia/Seoul")
+    timezone = TimezoneField(_l("Time zone"), default=PARTNER_ZONE)
     working_hours = WorkingHoursField(_l("Working hours"))
     notes = TextAreaField(_l("Notes"), validators=[max_length(2000)])
 

@@ -25,10 +25,10 @@ from scheduler.contacts.services import apply_fields, email_problem
 from scheduler.extensions import db
 from scheduler.partners.models import Partner
 from scheduler.people import normalize_email
+from scheduler.sides import KOREA, LANGUAGES
 from scheduler.timefmt import normalize_timezone
 
-LANGUAGES = ("zh", "ko", "en")
-DEFAULT_LANGUAGE = "ko"
+DEFAULT_LANGUAGE = KOREA.language  # a partner's people mostly write Korean
 # Columns copied as they are into the contact field of the same (or the given) name.
 TEXT_FIELDS = {
     "family_name_ko": "family_name_ko", "given_name_ko": "given_name_ko",

@@ -19,6 +19,7 @@ from scheduler.contacts.models import Contact
 from scheduler.contacts.services import list_contacts
 from scheduler.extensions import db
 from scheduler.partners.models import Partner
+from scheduler.sides import KOREA
 
 FORMATS = ("csv", "xlsx")
 MIMETYPES = {
@@ -32,7 +33,7 @@ TEMPLATE_EXAMPLE = {
     "family_name_zh": "朴", "given_name_zh": "瑞俊", "romanized": "Park Seo-jun",
     "title_ko": "주무관", "title_zh": "主办", "department": "국제협력과",
     "department_zh": "国际合作科", "email": "seojun.park@busan.example.kr",
-    "phone": "+82-51-888-1234", "language": "ko", "timezone": "Asia/Seoul", "notes": "",
+    "phone": "+82-51-888-1234", "language": KOREA.language, "timezone": KOREA.zone, "notes": "",
 }  # fmt: skip
 
 

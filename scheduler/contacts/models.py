@@ -8,17 +8,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from scheduler.db import SearchableMixin, TimestampMixin
 from scheduler.extensions import db
 from scheduler.people import register_kind
-from scheduler.sides import PARTNER_ZONE
+from scheduler.sides import KOREA, LANGUAGES, PARTNER_ZONE
 
 if TYPE_CHECKING:
     from scheduler.partners.models import Partner
+
+# The same SQL text as the migration wrote, built from the one list of languages.
+_KNOWN_LANGUAGES = ", ".join(f"'{code}'" for code in LANGUAGES)
 
 
 class Contact(SearchableMixin, TimestampMixin, db.Model):
     __tablename__ = "contacts"
     __audited__ = True
     __table_args__ = (
-        sa.CheckConstraint("language IN ('zh', 'ko', 'en')", name="language_known"),
+        sa.CheckConstraint(f"language IN ({_KNOWN_LANGUAGES})", name="language_known"),
         sa.CheckConstraint(
             "family_name_ko <> '' OR family_name_zh <> '' OR romanized_family <> ''",
             name="has_a_name",
@@ -39,7 +42,7 @@ class Contact(SearchableMixin, TimestampMixin, db.Model):
     department_zh: Mapped[str] = mapped_column(sa.String(100), default="")
     email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
-    language: Mapped[str] = mapped_column(sa.String(5), default="ko")
+    language: Mapped[str] = mapped_column(sa.String(5), default=KOREA.language)
     timezone: Mapped[str] = mapped_column(sa.String(64), default=PARTNER_ZONE)
     # Own working hours (scheduler.availability.hours text); NULL = the partner's or the default.
     working_hours: Mapped[str | None] = mapped_column(sa.String(200))

@@ -20,7 +20,7 @@ from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from scheduler.i18n import localized, user_name
 from scheduler.meetings.recurrence import ical_rrule
-from scheduler.sides import other_side_zone
+from scheduler.sides import CATALOG_LANGUAGES, LANGUAGE_TAGS, other_side_zone, zone_of_language
 from scheduler.timefmt import dual_clock, localize_strict
 
 PRODID = "-//China-ROK Changchun exchange scheduler//Meetings 1.0//EN"
@@ -28,9 +28,6 @@ PRODID = "-//China-ROK Changchun exchange scheduler//Meetings 1.0//EN"
 UID_SUFFIX = "@cnkr-exchange-scheduler"
 # No historical DST for Asia/Shanghai (1986–91) or Asia/Seoul (1987–88): one STANDARD block.
 TIMEZONE_FIRST_DATE = date(1992, 1, 1)
-LANGUAGE_TAGS = {"zh": "zh-CN", "ko": "ko", "en": "en"}
-SIDE_ZONES = {"zh": "Asia/Shanghai", "ko": "Asia/Seoul"}
-SECOND_LANGUAGES = {"zh": ("ko",), "ko": ("zh",), "en": ("zh", "ko")}
 LANGUAGE_SEPARATOR = "\n\n" + "—" * 12 + "\n\n"
 ICAL_STATUS = {
     "draft": "TENTATIVE",
@@ -64,7 +61,7 @@ def organizer_address(email: str, name: str = "", sent_by: str | None = None) ->
 
 
 def _zone_for(lang: str, zone: str | None, meeting) -> str:
-    return zone or SIDE_ZONES.get(lang) or meeting.timezone
+    return zone or zone_of_language(lang) or meeting.timezone
 
 
 def _video_lines(meeting, include_passcode: bool) -> list[str]:
@@ -112,11 +109,16 @@ def meeting_description(meeting, lang: str, zone: str | None = None, include_pas
     Each block carries both clocks, its reader's side first; *zone* is the first reader's zone.
     """
     blocks = []
-    for index, code in enumerate((lang, *SECOND_LANGUAGES[lang])):
+    for index, code in enumerate((lang, *_second_languages(lang))):
         with force_locale(code):
             own = _zone_for(code, zone if index == 0 else None, meeting)
             blocks.append(_block(meeting, code, own, include_passcode))
     return LANGUAGE_SEPARATOR.join(blocks)
+
+
+def _second_languages(lang: str) -> tuple[str, ...]:
+    """After Chinese the Korean block, after Korean the Chinese one, after English both."""
+    return tuple(code for code in CATALOG_LANGUAGES if code != lang)
 
 
 def _location(meeting, lang: str) -> str:

@@ -5,7 +5,6 @@ calendar carries the same UID and SEQUENCE for everyone (ical-interop.md §5).
 Who gets which invite, and when, is decided in dispatch.py.
 """
 
-import importlib.util
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,11 +24,10 @@ from scheduler.invites.ical import (
 )
 from scheduler.invites.mail import build_message
 from scheduler.invites.recipients import Recipient
-from scheduler.sides import other_side_zone
+from scheduler.invites.rsvp import RSVP_ANSWERS, rsvp_url
+from scheduler.sides import LANGUAGE_TAGS, other_side_zone
 from scheduler.timefmt import dual_clock
 
-RSVP_ANSWERS = ("accepted", "tentative", "declined")
-LANGUAGE_TAGS = {"zh": "zh-CN", "ko": "ko", "en": "en"}
 # Why a message goes out; picks its subject and first sentence.
 REASONS = ("new", "updated", "postponed", "cancelled", "occurrence_cancelled", "removed")
 
@@ -142,13 +140,9 @@ def _repeats(layout: SeriesLayout | None) -> str:
 
 
 def _rsvp_links(invite: Invite) -> dict:
-    """Answer links (absolute, signed) when the RSVP module is there and an answer is asked."""
+    """Answer links (absolute, signed) when an answer is asked."""
     if invite.method != "REQUEST" or invite.participant is None:
         return {}
-    if importlib.util.find_spec("scheduler.invites.rsvp") is None:
-        return {}
-    from scheduler.invites.rsvp import rsvp_url
-
     return {answer: rsvp_url(invite.participant, answer) for answer in RSVP_ANSWERS}
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from scheduler.i18n import person_name, user_name
+from scheduler.sides import CHINA, OFFICE_ZONE, zone_of_language
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ def user_recipient(user) -> Recipient | None:
     """A staff account's mailbox, in the language they chose (Chinese by default)."""
     if not user.email:
         return None
-    lang = user.locale or "zh"
+    lang = user.locale or CHINA.language
     return Recipient(user.email, user_name(user, lang), lang, user.timezone)
 
 
@@ -33,6 +34,6 @@ def recipient_of(participant) -> Recipient | None:
             return None
         name = person_name(contact, contact.language)
         return Recipient(contact.email, name, contact.language, contact.timezone)
-    zone = "Asia/Seoul" if participant.guest_language == "ko" else "Asia/Shanghai"
+    zone = zone_of_language(participant.guest_language, default=OFFICE_ZONE)
     name = participant.guest_name or participant.guest_email
     return Recipient(participant.guest_email, name, participant.guest_language, zone)

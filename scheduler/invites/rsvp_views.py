@@ -26,6 +26,7 @@ from scheduler.invites.rsvp import (
     rsvp_token,
 )  # fmt: skip
 from scheduler.security import public
+from scheduler.sides import CHINA
 
 bp = Blueprint("rsvp", __name__, url_prefix="/rsvp")
 bp.add_app_template_global(RSVP_LABELS, "RSVP_LABELS")
@@ -41,7 +42,7 @@ class AnswerForm(FlaskForm):
 def _reader(participant) -> Recipient:
     """Who the link was sent to; a participant without e-mail still reads in their language."""
     found = recipient_of(participant)
-    return found or Recipient("", "", "zh", "Asia/Shanghai")
+    return found or Recipient("", "", CHINA.language, CHINA.zone)
 
 
 def _page_language(reader: Recipient) -> str:
