@@ -25,8 +25,9 @@ def _pybabel(*args: str) -> None:
 def translate_update():
     """Extract msgids from code and templates and merge them into the catalogs."""
     pot = "translations/messages.pot"
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "-o", pot, ".")  # fmt: skip
+    _pybabel(
+        "extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", pot, "."
+    )
     for lang in CATALOG_LANGUAGES:
         if not (ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").exists():
             _pybabel("init", "-i", pot, "-d", "translations", "-l", lang)
@@ -83,8 +84,19 @@ def register_cli(app: Flask) -> None:
     from scheduler.jobs import scheduler_cli, serve_command
     from scheduler.meetings.cli import slots_command
 
-    commands = (translate, seed_command, first_run_command, users, contacts, holidays_group,
-                slots_command, outbox, scheduler_cli, serve_command, feeds,
-                history_cli)  # fmt: skip
+    commands = (
+        translate,
+        seed_command,
+        first_run_command,
+        users,
+        contacts,
+        holidays_group,
+        slots_command,
+        outbox,
+        scheduler_cli,
+        serve_command,
+        feeds,
+        history_cli,
+    )
     for command in commands:
         app.cli.add_command(command)

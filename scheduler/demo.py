@@ -152,10 +152,20 @@ DEMO_CONTACTS = [
     ),
 ]
 FIELDS = (
-    "family_name_ko", "given_name_ko", "family_name_zh", "given_name_zh", "romanized_family",
-    "romanized_given", "title_ko", "title_zh", "department_ko", "department_zh", "email",
-    "phone", "language",
-)  # fmt: skip
+    "family_name_ko",
+    "given_name_ko",
+    "family_name_zh",
+    "given_name_zh",
+    "romanized_family",
+    "romanized_given",
+    "title_ko",
+    "title_zh",
+    "department_ko",
+    "department_zh",
+    "email",
+    "phone",
+    "language",
+)
 
 
 DEMO_COORDINATOR = "wang.fang@example.org"

@@ -43,8 +43,9 @@ def create_command(email, role, name_zh, name_ko, timezone, locale):
     if len(password) < MIN_PASSWORD:
         raise click.ClickException(f"the password must be at least {MIN_PASSWORD} characters long")
     set_actor(db.session, None)
-    create_user(email, password, role, name_zh=name_zh, name_ko=name_ko, timezone=zone,
-                locale=locale)  # fmt: skip
+    create_user(
+        email, password, role, name_zh=name_zh, name_ko=name_ko, timezone=zone, locale=locale
+    )
     click.echo(f"created {role} {email}")
     if generated:
         click.echo(f"password: {password}")

@@ -51,10 +51,12 @@ def _fail(problems) -> NoReturn:
         for problem in problems:
             where = ", ".join(
                 part
-                for part in (f"row {problem.row}" if problem.row else "",
-                             f"column {problem.column}" if problem.column else "")
+                for part in (
+                    f"row {problem.row}" if problem.row else "",
+                    f"column {problem.column}" if problem.column else "",
+                )
                 if part
-            )  # fmt: skip
+            )
             click.echo(f"{where or 'file'}: {problem.reason}", err=True)
     click.echo(f"{len(problems)} problem(s) found; nothing was imported.", err=True)
     raise click.exceptions.Exit(1)
@@ -62,8 +64,12 @@ def _fail(problems) -> NoReturn:
 
 @contacts.command("export")
 @click.option("--format", "file_format", type=click.Choice(io_write.FORMATS), required=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              required=True, help="The file to write.")  # fmt: skip
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The file to write.",
+)
 @click.option("--partner", "slug", default=None, help="Only this partner's contacts (its slug).")
 @click.option("--inactive", is_flag=True, help="Include deactivated contacts.")
 def export_command(file_format: str, out: Path, slug: str | None, inactive: bool):

@@ -31,11 +31,17 @@ from scheduler.timefmt import normalize_timezone
 DEFAULT_LANGUAGE = KOREA.language  # a partner's people mostly write Korean
 # Columns copied as they are into the contact field of the same (or the given) name.
 TEXT_FIELDS = {
-    "family_name_ko": "family_name_ko", "given_name_ko": "given_name_ko",
-    "family_name_zh": "family_name_zh", "given_name_zh": "given_name_zh",
-    "title_ko": "title_ko", "title_zh": "title_zh", "department": "department_ko",
-    "department_zh": "department_zh", "phone": "phone", "notes": "notes",
-}  # fmt: skip
+    "family_name_ko": "family_name_ko",
+    "given_name_ko": "given_name_ko",
+    "family_name_zh": "family_name_zh",
+    "given_name_zh": "given_name_zh",
+    "title_ko": "title_ko",
+    "title_zh": "title_zh",
+    "department": "department_ko",
+    "department_zh": "department_zh",
+    "phone": "phone",
+    "notes": "notes",
+}
 COLUMN_OF_FIELD = {
     **{f: c for c, f in TEXT_FIELDS.items()},
     "romanized_family": "romanized",

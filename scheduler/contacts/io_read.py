@@ -19,9 +19,21 @@ from scheduler.errors import UserError
 
 # The columns, in its order; a header row must name every one of them.
 REQUIRED_COLUMNS = (
-    "partner", "family_name_ko", "given_name_ko", "family_name_zh", "given_name_zh", "romanized",
-    "title_ko", "title_zh", "department", "email", "phone", "language", "timezone", "notes",
-)  # fmt: skip
+    "partner",
+    "family_name_ko",
+    "given_name_ko",
+    "family_name_zh",
+    "given_name_zh",
+    "romanized",
+    "title_ko",
+    "title_zh",
+    "department",
+    "email",
+    "phone",
+    "language",
+    "timezone",
+    "notes",
+)
 # Optional on import (older files lack it), always exported so a round trip loses nothing.
 OPTIONAL_COLUMNS = ("department_zh",)
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
@@ -114,15 +126,20 @@ def decode_csv(data: bytes) -> str:
 def _decoding_error(data: bytes, error: UnicodeDecodeError) -> ImportFileError:
     if error.end == len(data) and error.reason == "unexpected end of data":
         return file_error(
-            _l("The file ends in the middle of a character: it seems to be cut off. "
-               "Save or download it again and upload the complete file.")
-        )  # fmt: skip
+            _l(
+                "The file ends in the middle of a character: it seems to be cut off. "
+                "Save or download it again and upload the complete file."
+            )
+        )
     encoding = guess_legacy_encoding(data)
     if encoding:
         return file_error(
-            _l("This file is saved in the %(encoding)s encoding. Save it as “CSV UTF-8” "
-               "or upload the Excel workbook (.xlsx) instead.", encoding=encoding)
-        )  # fmt: skip
+            _l(
+                "This file is saved in the %(encoding)s encoding. Save it as “CSV UTF-8” "
+                "or upload the Excel workbook (.xlsx) instead.",
+                encoding=encoding,
+            )
+        )
     return file_error(_l("This file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))
 
 
@@ -200,9 +217,11 @@ def read_xlsx(data: bytes) -> list[list[str]]:
 
 def _not_a_workbook() -> ImportFileError:
     return file_error(
-        _l("This file is not an Excel workbook (.xlsx). Save it from Excel as “Excel Workbook” "
-           "or upload a CSV file instead.")
-    )  # fmt: skip
+        _l(
+            "This file is not an Excel workbook (.xlsx). Save it from Excel as “Excel Workbook” "
+            "or upload a CSV file instead."
+        )
+    )
 
 
 def cell_text(value) -> str:

@@ -53,10 +53,12 @@ def import_contacts():
     if not result.ok:  # nothing was written: the rows are all checked before any is saved
         return render_template("contacts/import.html", form=form, problems=result.problems), 400
     flash(
-        _("Import finished. Added: %(created)d. Updated: %(updated)d. Unchanged: %(unchanged)d.",
-          **result.counts()),
+        _(
+            "Import finished. Added: %(created)d. Updated: %(updated)d. Unchanged: %(unchanged)d.",
+            **result.counts(),
+        ),
         "success",
-    )  # fmt: skip
+    )
     return redirect(url_for("contacts.list_contacts"))
 
 

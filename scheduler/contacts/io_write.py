@@ -29,12 +29,22 @@ MIMETYPES = {
 # Quotes followed by a formula start: io_read.unquote removes exactly the one quote added here.
 NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
 TEMPLATE_EXAMPLE = {
-    "partner": "busan", "family_name_ko": "박", "given_name_ko": "서준",
-    "family_name_zh": "朴", "given_name_zh": "瑞俊", "romanized": "Park Seo-jun",
-    "title_ko": "주무관", "title_zh": "主办", "department": "국제협력과",
-    "department_zh": "国际合作科", "email": "seojun.park@busan.example.kr",
-    "phone": "+82-51-888-1234", "language": KOREA.language, "timezone": KOREA.zone, "notes": "",
-}  # fmt: skip
+    "partner": "busan",
+    "family_name_ko": "박",
+    "given_name_ko": "서준",
+    "family_name_zh": "朴",
+    "given_name_zh": "瑞俊",
+    "romanized": "Park Seo-jun",
+    "title_ko": "주무관",
+    "title_zh": "主办",
+    "department": "국제협력과",
+    "department_zh": "国际合作科",
+    "email": "seojun.park@busan.example.kr",
+    "phone": "+82-51-888-1234",
+    "language": KOREA.language,
+    "timezone": KOREA.zone,
+    "notes": "",
+}
 
 
 def neutralize(text: str) -> str:

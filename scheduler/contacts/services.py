@@ -9,10 +9,23 @@ from scheduler.extensions import db
 from scheduler.people import normalize_email
 
 CONTACT_FIELDS = (
-    "family_name_ko", "given_name_ko", "family_name_zh", "given_name_zh", "romanized_family",
-    "romanized_given", "title_ko", "title_zh", "department_ko", "department_zh", "email",
-    "phone", "language", "timezone", "notes", "working_hours",
-)  # fmt: skip
+    "family_name_ko",
+    "given_name_ko",
+    "family_name_zh",
+    "given_name_zh",
+    "romanized_family",
+    "romanized_given",
+    "title_ko",
+    "title_zh",
+    "department_ko",
+    "department_zh",
+    "email",
+    "phone",
+    "language",
+    "timezone",
+    "notes",
+    "working_hours",
+)
 NULLABLE_FIELDS = {"email", "working_hours"}  # None here means "not given / use the default"
 
 

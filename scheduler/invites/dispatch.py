@@ -156,8 +156,9 @@ def _invites(plan, people, meeting, invited: set[str], **fields) -> list[Invite]
             continue  # nothing in their calendar to change
         why = ("updated" if known else "new") if reason == "auto" else reason
         answerable = method == "REQUEST" and reason != "occurrence_cancelled"
-        result.append(Invite(recipient, method, why, meeting,
-                             participant if answerable else None, **fields))  # fmt: skip
+        result.append(
+            Invite(recipient, method, why, meeting, participant if answerable else None, **fields)
+        )
     return result
 
 
@@ -222,8 +223,9 @@ def _revised(series: MeetingSeries, invites: list[Invite]) -> list[Invite]:
 def series_invites(series: MeetingSeries, change: str, details: dict) -> list[Invite]:
     """The invites a series-wide change sends (a split: for the old series and the new)."""
     previous = details.get("previous")
-    _take_bump(*series.meetings, *(previous.meetings if previous else ()),
-               *(details.get("removed") or ()))  # fmt: skip
+    _take_bump(
+        *series.meetings, *(previous.meetings if previous else ()), *(details.get("removed") or ())
+    )
     result = []
     for each in (previous, series):
         if each is None or not each.meetings:
@@ -234,8 +236,9 @@ def series_invites(series: MeetingSeries, change: str, details: dict) -> list[In
             live = [m for m in each.meetings if m.status != "cancelled"] or each.meetings
             people = _people(plan[0], live, details)
             invited = _invited_before(_series_ids(each, details))
-            result += _revised(each, _invites(plan, people, layout.template, invited,
-                                              layout=layout))  # fmt: skip
+            result += _revised(
+                each, _invites(plan, people, layout.template, invited, layout=layout)
+            )
     return result
 
 

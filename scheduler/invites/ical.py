@@ -246,10 +246,16 @@ def invite_event(meeting, party: InviteParty, method: str, *, uid=None, sequence
     """One VEVENT of an invite, passcode included (it goes to a participant). A CANCEL carries
     STATUS:CANCELLED; a REQUEST the meeting's TENTATIVE or CONFIRMED. Never a VALARM."""
     event = build_event(
-        meeting, party.lang, zone=party.zone, include_passcode=True, organizer=party.organizer,
-        dtstamp=party.dtstamp, uid=uid, sequence=sequence,
+        meeting,
+        party.lang,
+        zone=party.zone,
+        include_passcode=True,
+        organizer=party.organizer,
+        dtstamp=party.dtstamp,
+        uid=uid,
+        sequence=sequence,
         status="CANCELLED" if method == "CANCEL" else None,
-    )  # fmt: skip
+    )
     event.add("attendee", party.attendee)
     return event
 
@@ -259,8 +265,16 @@ def _replace(event: Event, name: str, value) -> None:
     event.add(name, value)
 
 
-def series_master_event(series, template, party: InviteParty, method: str, *, sequence: int,
-                        exdates: list[datetime], last_start: datetime) -> Event:  # fmt: skip
+def series_master_event(
+    series,
+    template,
+    party: InviteParty,
+    method: str,
+    *,
+    sequence: int,
+    exdates: list[datetime],
+    last_start: datetime,
+) -> Event:
     """The series' master VEVENT: the first original start, RRULE and EXDATE (cancelled
     dates, on the same TZID as DTSTART), the shared content taken from *template*."""
     tz = ZoneInfo(series.timezone)

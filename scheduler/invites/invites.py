@@ -50,16 +50,20 @@ def series_layout(series) -> SeriesLayout:
     live = [m for m in rows if m.status != "cancelled"] or rows
     template = next((m for m in live if not m.is_exception), live[0])
     overrides = tuple(
-        m for m in live
-        if m is not template and m.status != "cancelled"
+        m
+        for m in live
+        if m is not template
+        and m.status != "cancelled"
         and (m.is_exception or m.status != template.status)
-    )  # fmt: skip
+    )
     return SeriesLayout(
-        series=series, template=template, overrides=overrides,
+        series=series,
+        template=template,
+        overrides=overrides,
         exdates=tuple(m.recurrence_start for m in rows if m.status == "cancelled"),
         last_start=rows[-1].recurrence_start,
         sequence=max([series.sequence, *(m.sequence for m in rows)]),
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True)
@@ -91,10 +95,12 @@ def _party(invite: Invite, dtstamp: datetime) -> InviteParty:
     recipient, meeting = invite.recipient, invite.meeting
     name = user_name(meeting.organizer, recipient.language)
     return InviteParty(
-        lang=recipient.language, zone=recipient.timezone,
+        lang=recipient.language,
+        zone=recipient.timezone,
         organizer=organizer_address(current_app.config["MAIL_FROM"], name),
-        attendee=attendee_address(recipient.email, recipient.name), dtstamp=dtstamp,
-    )  # fmt: skip
+        attendee=attendee_address(recipient.email, recipient.name),
+        dtstamp=dtstamp,
+    )
 
 
 def invite_events(invite: Invite, dtstamp: datetime) -> list:
@@ -108,9 +114,14 @@ def invite_events(invite: Invite, dtstamp: datetime) -> list:
     if invite.occurrence_only:
         return [occurrence_event(layout.series, invite.meeting, party, method, sequence=sequence)]
     master = series_master_event(
-        layout.series, layout.template, party, method, sequence=sequence,
-        exdates=list(layout.exdates), last_start=layout.last_start,
-    )  # fmt: skip
+        layout.series,
+        layout.template,
+        party,
+        method,
+        sequence=sequence,
+        exdates=list(layout.exdates),
+        last_start=layout.last_start,
+    )
     if method == "CANCEL":
         return [master]
     occurrences = [
@@ -127,8 +138,9 @@ def invite_calendar(invite: Invite, dtstamp: datetime) -> bytes:
 
 def _when(meeting, recipient: Recipient) -> str:
     zone = recipient.timezone
-    return dual_clock(meeting.start_dt, zone, other_side_zone(zone), recipient.language,
-                      end=meeting.end_dt)  # fmt: skip
+    return dual_clock(
+        meeting.start_dt, zone, other_side_zone(zone), recipient.language, end=meeting.end_dt
+    )
 
 
 def _repeats(layout: SeriesLayout | None) -> str:
@@ -152,9 +164,12 @@ def invite_context(invite: Invite) -> dict:
 
     meeting, recipient, lang = invite.meeting, invite.recipient, invite.recipient.language
     return {
-        "invite": invite, "meeting": meeting, "recipient": recipient,
+        "invite": invite,
+        "meeting": meeting,
+        "recipient": recipient,
         "html_lang": LANGUAGE_TAGS.get(lang, lang),
-        "title": localized(meeting, "title", lang), "when": _when(meeting, recipient),
+        "title": localized(meeting, "title", lang),
+        "when": _when(meeting, recipient),
         "repeats": "" if invite.occurrence_only else _repeats(invite.layout),
         "status": str(STATUS_LABELS[meeting.status]),
         "place": localized(meeting, "location", lang),
@@ -163,7 +178,7 @@ def invite_context(invite: Invite) -> dict:
         "organizer_email": meeting.organizer.email,
         "rsvp": _rsvp_links(invite),
         "intro": invite_intro(invite, user_name(meeting.organizer, lang)),
-    }  # fmt: skip
+    }
 
 
 def invite_intro(invite: Invite, organizer_name: str) -> str:
@@ -171,8 +186,10 @@ def invite_intro(invite: Invite, organizer_name: str) -> str:
     if invite.reason == "cancelled":
         return _("The meeting below has been cancelled. Please remove it from your calendar.")
     if invite.reason == "occurrence_cancelled":
-        return _("The date below of a recurring meeting has been cancelled. The other dates "
-                 "stay as they are; your calendar will be updated.")  # fmt: skip
+        return _(
+            "The date below of a recurring meeting has been cancelled. The other dates "
+            "stay as they are; your calendar will be updated."
+        )
     if invite.reason == "removed":
         return _("You are no longer invited to the meeting below.")
     if invite.reason == "postponed":
@@ -180,8 +197,10 @@ def invite_intro(invite: Invite, organizer_name: str) -> str:
     if invite.reason == "updated":
         return _("The meeting below has changed. Your calendar entry will be updated.")
     if invite.meeting.status == "tentative":
-        return _("%(name)s invites you to the meeting below. The time is not final yet.",
-                 name=organizer_name)  # fmt: skip
+        return _(
+            "%(name)s invites you to the meeting below. The time is not final yet.",
+            name=organizer_name,
+        )
     return _("%(name)s invites you to the meeting below.", name=organizer_name)
 
 
@@ -216,6 +235,11 @@ def compose_invite(invite: Invite, dtstamp: datetime):
         calendar = invite_calendar(invite, dtstamp)
     return build_message(
         sender=(current_app.config["MAIL_FROM"], user_name(organizer, recipient.language)),
-        to=(recipient.email, recipient.name), subject=subject, text=text, html=html,
-        reply_to=organizer.email or None, calendar=calendar, method=invite.method,
-    )  # fmt: skip
+        to=(recipient.email, recipient.name),
+        subject=subject,
+        text=text,
+        html=html,
+        reply_to=organizer.email or None,
+        calendar=calendar,
+        method=invite.method,
+    )

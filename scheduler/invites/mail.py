@@ -25,9 +25,16 @@ def _address(email: str, name: str = "") -> Address:
 
 
 def build_message(
-    *, sender: tuple[str, str], to: tuple[str, str], subject: str, text: str, html: str,
-    reply_to: str | None = None, calendar: bytes | None = None, method: str | None = None,
-) -> EmailMessage:  # fmt: skip
+    *,
+    sender: tuple[str, str],
+    to: tuple[str, str],
+    subject: str,
+    text: str,
+    html: str,
+    reply_to: str | None = None,
+    calendar: bytes | None = None,
+    method: str | None = None,
+) -> EmailMessage:
     """One message; with *calendar* (iCalendar bytes) and *method* it becomes an invite."""
     message = EmailMessage(policy=SMTP)
     message["From"] = _address(*sender)
@@ -47,9 +54,12 @@ def build_message(
 def _attach_calendar(message: EmailMessage, calendar: bytes, method: str) -> None:
     """The calendar as the third alternative (what clients act on) and as an .ics attachment."""
     message.add_alternative(
-        calendar, maintype="text", subtype="calendar", cte="base64",
+        calendar,
+        maintype="text",
+        subtype="calendar",
+        cte="base64",
         params={"method": method, "charset": "UTF-8"},
-    )  # fmt: skip
+    )
     message.make_mixed()
     message.add_attachment(
         calendar, maintype="application", subtype="ics", filename="invite.ics", cte="base64"

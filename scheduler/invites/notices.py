@@ -58,7 +58,11 @@ def queue_notice(recipient: Recipient, template: str, subject: str, context: dic
     office = _("Foreign affairs office, Changchun")
     organizer = meeting.organizer.email or None
     message = build_message(
-        sender=(current_app.config["MAIL_FROM"], office), to=(recipient.email, recipient.name),
-        subject=subject, text=text, html=html, reply_to=organizer,
-    )  # fmt: skip
+        sender=(current_app.config["MAIL_FROM"], office),
+        to=(recipient.email, recipient.name),
+        subject=subject,
+        text=text,
+        html=html,
+        reply_to=organizer,
+    )
     return enqueue(message, kind=kind, meeting_id=meeting.id)

@@ -19,9 +19,12 @@ from scheduler.invites.transports import TransportError, make_transport
 
 # About 1 min, 5 min, 30 min, 2 h, 12 h; after the last one the message is marked failed.
 RETRY_DELAYS = (
-    timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
     timedelta(hours=12),
-)  # fmt: skip
+)
 CLAIM_LEASE = timedelta(hours=1)  # longer than any batch can take to send
 
 

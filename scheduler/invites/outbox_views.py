@@ -45,9 +45,14 @@ def _render(status: str, http_status: int = 200):
         ).all()
     )
     return render_template(
-        "outbox/list.html", page=page, status=status, counts=counts, STATUS_NAMES=STATUS_NAMES,
-        zone=current_user.timezone, when=lambda dt: format_when(dt, current_user.timezone),
-    ), http_status  # fmt: skip
+        "outbox/list.html",
+        page=page,
+        status=status,
+        counts=counts,
+        STATUS_NAMES=STATUS_NAMES,
+        zone=current_user.timezone,
+        when=lambda dt: format_when(dt, current_user.timezone),
+    ), http_status
 
 
 @bp.route("/")

@@ -97,10 +97,15 @@ def sync_reminders(meeting: Meeting, now: datetime | None = None) -> None:
             row.due_at, row.is_sent, row.is_skipped, row.sent_at = due, False, False, None
         elif row is None and due > now:
             participant_id, kind, minutes = key
-            db.session.add(Reminder(
-                meeting_id=meeting.id, participant_id=participant_id, kind=kind,
-                offset_minutes=minutes, due_at=due,
-            ))  # fmt: skip
+            db.session.add(
+                Reminder(
+                    meeting_id=meeting.id,
+                    participant_id=participant_id,
+                    kind=kind,
+                    offset_minutes=minutes,
+                    due_at=due,
+                )
+            )
     db.session.flush()
 
 
@@ -169,8 +174,9 @@ def _queue_reminder(row: Reminder) -> bool:
     with force_locale(recipient.language):
         context = meeting_context(meeting, recipient)
         check_at = meeting.start_dt - timedelta(minutes=row.offset_minutes)
-        context.update(kind=row.kind, minutes=row.offset_minutes,
-                       check_time=both_clocks(check_at, recipient))  # fmt: skip
+        context.update(
+            kind=row.kind, minutes=row.offset_minutes, check_time=both_clocks(check_at, recipient)
+        )
         subject = _reminder_subject(row.kind, context)
         queue_notice(recipient, "reminder", subject, context, kind=f"reminder_{row.kind}")
     return True
@@ -178,6 +184,9 @@ def _queue_reminder(row: Reminder) -> bool:
 
 def _reminder_subject(kind: str, context: dict) -> str:
     if kind == "tech_check":
-        return _("Technical check for %(title)s: %(time)s",
-                 title=context["title"], time=context["check_time"])  # fmt: skip
+        return _(
+            "Technical check for %(title)s: %(time)s",
+            title=context["title"],
+            time=context["check_time"],
+        )
     return _("Reminder: %(title)s, %(time)s", title=context["title"], time=context["when"])

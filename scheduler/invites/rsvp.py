@@ -115,8 +115,11 @@ def record_answer(claim: RSVPClaim, answer: str) -> bool:
     before = participant.rsvp_status
     participant.rsvp_status, participant.rsvp_at = answer, now_utc()
     participant.rsvp_sequence = meeting.sequence
-    changes = {"participant": participant_label(participant), "rsvp_status": [before, answer],
-               "sequence": meeting.sequence}  # fmt: skip
+    changes = {
+        "participant": participant_label(participant),
+        "rsvp_status": [before, answer],
+        "sequence": meeting.sequence,
+    }
     record(db.session, "rsvp", meeting, changes)
     _tell_organizer(participant, answer)
     sync_reminders(meeting)  # a declined participant gets no reminders
@@ -137,8 +140,9 @@ def _tell_organizer(participant, answer: str) -> None:
     with force_locale(organizer.language):
         context = meeting_context(meeting, organizer)
         who = recipient_of(participant)
-        context.update(answer=answer, who=who.name if who else "",
-                       meeting_url=meeting_page_url(meeting))  # fmt: skip
+        context.update(
+            answer=answer, who=who.name if who else "", meeting_url=meeting_page_url(meeting)
+        )
         subject = answer_sentence(answer, context["who"], context["title"])
         queue_notice(organizer, "rsvp_answer", subject, context, kind="rsvp_answer")
 

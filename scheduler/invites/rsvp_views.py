@@ -24,7 +24,7 @@ from scheduler.invites.rsvp import (
     read_token,
     record_answer,
     rsvp_token,
-)  # fmt: skip
+)
 from scheduler.security import public
 from scheduler.sides import CHINA
 
@@ -75,15 +75,18 @@ def _page(claim, reader: Recipient, chosen: str, form=None, status: int = 200):
     participant = claim.participant
     meeting = participant.meeting
     context = {
-        "meeting": meeting, "participant": participant, "reader": reader,
+        "meeting": meeting,
+        "participant": participant,
+        "reader": reader,
         "title": localized(meeting, "title", reader.language),
         "when": both_clocks(meeting.start_dt, reader, meeting.end_dt),
-        "is_stale": claim.is_stale, "is_closed": meeting.status in CLOSED_STATUSES,
+        "is_stale": claim.is_stale,
+        "is_closed": meeting.status in CLOSED_STATUSES,
         "chosen": chosen if chosen in RSVP_ANSWERS else "",
         "action": url_for("rsvp.respond", token=rsvp_token(participant)),
         "form": form or AnswerForm(),
         "buttons": ANSWER_BUTTONS,
-    }  # fmt: skip
+    }
     return render_template("rsvp/respond.html", **context), status
 
 

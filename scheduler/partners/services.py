@@ -11,13 +11,33 @@ from scheduler.partners.models import Partner
 
 SEED_FILE = Path(__file__).parent / "data" / "partners.csv"
 SEEDED_FIELDS = (
-    "iso_code", "kr_code", "kind", "name_zh", "name_ko", "name_en", "seat_zh", "seat_ko",
-    "seat_en", "valid_from", "valid_until", "notes_zh", "notes_ko",
-)  # fmt: skip
+    "iso_code",
+    "kr_code",
+    "kind",
+    "name_zh",
+    "name_ko",
+    "name_en",
+    "seat_zh",
+    "seat_ko",
+    "seat_en",
+    "valid_from",
+    "valid_until",
+    "notes_zh",
+    "notes_ko",
+)
 EDITABLE_FIELDS = (
-    "name_zh", "name_ko", "name_en", "seat_zh", "seat_ko", "seat_en", "iso_code",
-    "notes_zh", "notes_ko", "timezone", "working_hours",
-)  # fmt: skip
+    "name_zh",
+    "name_ko",
+    "name_en",
+    "seat_zh",
+    "seat_ko",
+    "seat_en",
+    "iso_code",
+    "notes_zh",
+    "notes_ko",
+    "timezone",
+    "working_hours",
+)
 
 
 def _seed_value(field: str, raw: str):
