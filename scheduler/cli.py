@@ -9,7 +9,11 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from scheduler.auth.models import User
+from scheduler.auth.services import create_user, generate_password
+from scheduler.demo import seed_demo
 from scheduler.extensions import db
+from scheduler.partners.services import seed_partners
 from scheduler.sides import CATALOG_LANGUAGES  # English is the msgid language
 from scheduler.transaction import commits
 
@@ -47,9 +51,6 @@ def translate_compile():
 @commits
 def seed_command(demo: bool):
     """Add or refresh the partner directory (never overwrites staff edits)."""
-    from scheduler.demo import seed_demo
-    from scheduler.partners.services import seed_partners
-
     added, updated = seed_partners()
     click.echo(f"partners: {added} added, {updated} updated")
     if demo:
@@ -61,10 +62,6 @@ def seed_command(demo: bool):
 @commits
 def first_run_command():
     """On an empty database: demo data and an admin whose password is printed once."""
-    from scheduler.auth.models import User
-    from scheduler.auth.services import create_user, generate_password
-    from scheduler.demo import seed_demo
-
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         click.echo("Existing accounts kept; nothing to do.")
         return
@@ -75,6 +72,7 @@ def first_run_command():
 
 
 def register_cli(app: Flask) -> None:
+    """Add every command group; imported here, as the app factory imports its parts."""
     from scheduler.auth.cli import users
     from scheduler.availability.cli import holidays_group
     from scheduler.contacts.cli import contacts

@@ -1,6 +1,12 @@
 """Demo contacts so a newcomer sees a lived-in app. Idempotent (keyed on e-mail)."""
 
+from zoneinfo import ZoneInfo
+
+from scheduler.auth.services import create_user, find_user, generate_password
 from scheduler.contacts.services import create_contact, find_by_email
+from scheduler.db import now_utc
+from scheduler.demo_history import seed_demo_history
+from scheduler.demo_meetings import ZONE, seed_demo_meetings
 from scheduler.partners.services import get_partner, seed_partners
 
 # partner, family/given (ko), family/given (zh), romanized family/given, title ko/zh,
@@ -174,8 +180,6 @@ DEMO_OFFICER = "li.ming@example.org"
 
 def _demo_coordinator():
     """The staff member who organizes the demo meetings (no usable password: an example)."""
-    from scheduler.auth.services import create_user, find_user, generate_password
-
     return find_user(DEMO_COORDINATOR) or create_user(
         DEMO_COORDINATOR, generate_password(), "coordinator", name_zh="王芳", name_ko="왕팡"
     )
@@ -183,8 +187,6 @@ def _demo_coordinator():
 
 def _demo_officer():
     """A second staff member who owns some of the demo follow-up actions."""
-    from scheduler.auth.services import create_user, find_user, generate_password
-
     return find_user(DEMO_OFFICER) or create_user(
         DEMO_OFFICER, generate_password(), "coordinator", name_zh="李明", name_ko="리밍"
     )
@@ -196,12 +198,6 @@ def seed_demo() -> int:
     Returns how many contacts were added.
     """
     added = _seed_contacts()
-    from zoneinfo import ZoneInfo
-
-    from scheduler.db import now_utc
-    from scheduler.demo_history import seed_demo_history
-    from scheduler.demo_meetings import ZONE, seed_demo_meetings
-
     today = now_utc().astimezone(ZoneInfo(ZONE)).date()
     seed_demo_meetings(_demo_coordinator(), today)
     seed_demo_history(_demo_coordinator(), [_demo_coordinator(), _demo_officer()], today)

@@ -3,7 +3,7 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from config import INSECURE_DEFAULT_SECRET
@@ -67,8 +67,6 @@ def _guard():
         return None
     if request.endpoint == "static" or request.endpoint.endswith(".static"):
         return None
-    from flask import current_app
-
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, PUBLIC_ATTR, False):
         return None

@@ -39,6 +39,7 @@ from scheduler.invites.outbox import enqueue
 from scheduler.invites.recipients import recipient_of
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.series_models import MeetingSeries
+from scheduler.meetings.signals import meeting_changed
 
 log = logging.getLogger(__name__)
 PENDING = "invites.pending"  # session.info: (calendar uid, address) → Invite, until commit
@@ -290,8 +291,6 @@ def on_meeting_changed(sender, change: str = "", **details) -> None:
 
 def register_invite_listeners(app) -> None:
     """Connect the listener and the SEQUENCE watch (idempotent: tests build many apps)."""
-    from scheduler.meetings.signals import meeting_changed
-
     meeting_changed.connect(on_meeting_changed, weak=False)
     for attribute in (Meeting.sequence, MeetingSeries.sequence):
         if not sa.event.contains(attribute, "set", _note_bump):

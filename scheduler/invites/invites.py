@@ -7,6 +7,7 @@ Who gets which invite, and when, is decided in dispatch.py.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -28,6 +29,10 @@ from scheduler.invites.rsvp import RSVP_ANSWERS, rsvp_url
 from scheduler.sides import LANGUAGE_TAGS, other_side_zone
 from scheduler.timefmt import dual_clock
 
+if TYPE_CHECKING:
+    from scheduler.meetings.models import Meeting, Participant
+    from scheduler.meetings.series_models import MeetingSeries
+
 # Why a message goes out; picks its subject and first sentence.
 REASONS = ("new", "updated", "postponed", "cancelled", "occurrence_cancelled", "removed")
 
@@ -36,8 +41,8 @@ REASONS = ("new", "updated", "postponed", "cancelled", "occurrence_cancelled", "
 class SeriesLayout:
     """How a series reaches calendars: the master's content, its exceptions and EXDATEs."""
 
-    series: object
-    template: object  # the occurrence whose content the master shows
+    series: "MeetingSeries"
+    template: "Meeting"  # the occurrence whose content the master shows
     overrides: tuple  # occurrences that differ from the master (RECURRENCE-ID events)
     exdates: tuple  # original starts of cancelled occurrences
     last_start: datetime  # the last original start (for UNTIL)
@@ -78,8 +83,8 @@ class Invite:
     recipient: Recipient
     method: str
     reason: str
-    meeting: object
-    participant: object = None
+    meeting: "Meeting"
+    participant: "Participant | None" = None
     layout: SeriesLayout | None = None
     occurrence_only: bool = False
 

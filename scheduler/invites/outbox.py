@@ -7,6 +7,7 @@ Two deliverers never claim the same row; a row whose deliverer died is released 
 """
 
 from datetime import datetime, timedelta
+from email import policy
 from email.message import EmailMessage
 from email.utils import parseaddr
 
@@ -30,8 +31,6 @@ CLAIM_LEASE = timedelta(hours=1)  # longer than any batch can take to send
 
 def enqueue(message: EmailMessage, kind: str = "mail", meeting_id: int | None = None):
     """Store *message* for delivery in the current transaction (flushes, never commits)."""
-    from email import policy
-
     row = OutboxMessage(
         message_id=message["Message-ID"],
         sender=parseaddr(str(message["From"]))[1],

@@ -1,12 +1,16 @@
 """Reminder rows: one per (meeting, participant, kind, offset), with a due time and a sent mark."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.db import UTCDateTime
 from scheduler.extensions import db
+
+if TYPE_CHECKING:
+    from scheduler.meetings.models import Meeting, Participant
 
 REMINDER_KINDS = ("before_start", "tech_check")
 
@@ -39,5 +43,5 @@ class Reminder(db.Model):
     is_skipped: Mapped[bool] = mapped_column(default=False)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    meeting: Mapped["Meeting"] = relationship()  # noqa: F821
-    participant: Mapped["Participant | None"] = relationship()  # noqa: F821
+    meeting: Mapped["Meeting"] = relationship()
+    participant: Mapped["Participant | None"] = relationship()

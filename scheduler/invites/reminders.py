@@ -12,6 +12,7 @@ from flask import current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from config import Config
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.invites.notices import (
@@ -23,7 +24,7 @@ from scheduler.invites.notices import (
 from scheduler.invites.recipients import recipient_of
 from scheduler.invites.reminder_models import Reminder
 from scheduler.meetings.models import Meeting
-from scheduler.meetings.signals import meetings_of
+from scheduler.meetings.signals import meeting_changed, meetings_of
 
 ACTIVE_STATUSES = ("confirmed", "tentative")
 MAX_OFFSET_MINUTES = 14 * 24 * 60
@@ -52,8 +53,6 @@ def _configured_offsets() -> str:
     # Services also run outside an app context (scripts, tests): then the settings' default.
     if has_app_context():
         return current_app.config["REMINDER_OFFSETS_MINUTES"]
-    from config import Config
-
     return Config.REMINDER_OFFSETS_MINUTES
 
 
@@ -116,8 +115,6 @@ def _on_meeting_changed(sender, change: str = "", **details) -> None:
 
 def register_reminder_listeners(app) -> None:
     """Keep reminders in step with meetings (idempotent: tests build many apps)."""
-    from scheduler.meetings.signals import meeting_changed
-
     meeting_changed.connect(_on_meeting_changed, weak=False)
 
 

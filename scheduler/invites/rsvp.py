@@ -8,12 +8,25 @@ changes nothing, the recipient's button (a POST) records the answer.
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from scheduler.audit.services import record
 from scheduler.db import now_utc
 from scheduler.errors import UserError
 from scheduler.extensions import db
+from scheduler.invites.notices import (
+    absolute_url,
+    meeting_context,
+    organizer_recipient,
+    queue_notice,
+)
+from scheduler.invites.recipients import recipient_of
+from scheduler.invites.reminders import sync_reminders
+from scheduler.meetings.models import Participant
+from scheduler.meetings.services import participant_label
 
 RSVP_ANSWERS = ("accepted", "tentative", "declined")
 RSVP_STATUSES = ("needs_action", *RSVP_ANSWERS)
@@ -48,7 +61,7 @@ class RSVPError(UserError):
 class RSVPClaim:
     """What a valid token says: this participant, and the meeting version it was sent for."""
 
-    participant: object
+    participant: Participant
     sequence: int
 
     @property
@@ -71,15 +84,11 @@ def rsvp_url(participant, answer: str) -> str:
     """The absolute link (under BASE_URL) that offers *participant* to answer *answer*."""
     if answer not in RSVP_ANSWERS:
         raise ValueError(f"unknown RSVP answer: {answer!r}")
-    from scheduler.invites.notices import absolute_url
-
     return absolute_url("rsvp.respond", token=rsvp_token(participant), answer=answer)
 
 
 def read_token(token: str) -> RSVPClaim:
     """The claim in *token*; raises RSVPError when it is tampered, foreign or expired."""
-    from scheduler.meetings.models import Participant
-
     try:
         payload = _serializer().loads(token)
         participant_id, meeting_id, sequence = (
@@ -103,10 +112,6 @@ def record_answer(claim: RSVPClaim, answer: str) -> bool:
     Returns False (and changes nothing) when the same answer to the same version is already
     stored. The caller refuses stale claims first: an answer must be to the current version.
     """
-    from scheduler.audit.services import record
-    from scheduler.invites.reminders import sync_reminders
-    from scheduler.meetings.services import participant_label
-
     if answer not in RSVP_ANSWERS:
         raise ValueError(f"unknown RSVP answer: {answer!r}")
     participant, meeting = claim.participant, claim.participant.meeting
@@ -128,11 +133,6 @@ def record_answer(claim: RSVPClaim, answer: str) -> bool:
 
 
 def _tell_organizer(participant, answer: str) -> None:
-    from flask_babel import force_locale
-
-    from scheduler.invites.notices import meeting_context, organizer_recipient, queue_notice
-    from scheduler.invites.recipients import recipient_of
-
     meeting = participant.meeting
     organizer = organizer_recipient(meeting)
     if organizer is None:
@@ -149,8 +149,6 @@ def _tell_organizer(participant, answer: str) -> None:
 
 def answer_sentence(answer: str, name: str, title: str) -> str:
     """``王芳 accepted the invitation to …`` as one translatable sentence per answer."""
-    from flask_babel import gettext as _
-
     if answer == "accepted":
         return _("%(name)s accepted the invitation to %(title)s.", name=name, title=title)
     if answer == "tentative":
@@ -160,6 +158,4 @@ def answer_sentence(answer: str, name: str, title: str) -> str:
 
 def meeting_page_url(meeting) -> str:
     """The staff page of *meeting*, absolute (for mail)."""
-    from scheduler.invites.notices import absolute_url
-
     return absolute_url("meetings.show_meeting", meeting_id=meeting.id)
