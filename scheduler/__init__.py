@@ -88,10 +88,11 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.meetings.calendar_views import ics_bp as meeting_ics_bp
     from scheduler.meetings.views import bp as meetings_bp
     from scheduler.partners.views import bp as partners_bp
+    from scheduler.slots.views import bp as slots_bp
     from scheduler.visits.views import bp as visits_bp
 
     blueprints = (main_bp, auth_bp, partners_bp, contacts_bp, contacts_io_bp, admin_bp, audit_bp,
-                  holidays_admin_bp, meetings_bp, visits_bp, calendar_bp,
+                  holidays_admin_bp, meetings_bp, slots_bp, visits_bp, calendar_bp,
                   meeting_ics_bp, rsvp_bp, outbox_bp)  # fmt: skip
     history = (outcomes_bp, follow_ups_bp, history_bp)
     for bp in (*blueprints, *history):

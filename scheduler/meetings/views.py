@@ -236,4 +236,3 @@ def remove_participant(meeting_id, participant_id):
 # Pages kept in their own modules register their routes on this blueprint.
 import scheduler.meetings.series_people_views  # noqa: E402,F401 - whole-series actions
 import scheduler.meetings.series_views  # noqa: E402,F401 - recurring meetings
-import scheduler.meetings.slot_views  # noqa: E402,F401 - "find a time"

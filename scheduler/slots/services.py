@@ -17,7 +17,7 @@ from scheduler.auth.models import User
 from scheduler.availability.calendars import Override
 from scheduler.availability.hours import effective_hours
 from scheduler.availability.models import HolidayOverride
-from scheduler.availability.slots import Person, country_of_zone
+from scheduler.availability.slots import Person, Search, country_of_zone, find_slots
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.meetings.conflicts import INACTIVE_STATUSES
@@ -213,7 +213,6 @@ def build_people(people: list[Who], first_day: date, last_day: date) -> list[Per
 def search_slots(people: list[Who], first_day: date, last_day: date, **options):
     """Load everything for *people* and run the slot finder. *options* go to `slots.Search`
     (duration, now, notice, buffer, step) except ``room_id``, which adds the room's bookings."""
-    from scheduler.availability.slots import Search, find_slots
 
     room_id = options.pop("room_id", None)
     persons = build_people(people, first_day, last_day)
