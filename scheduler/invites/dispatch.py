@@ -38,7 +38,7 @@ from scheduler.invites.models import OutboxMessage
 from scheduler.invites.outbox import enqueue
 from scheduler.invites.recipients import recipient_of
 from scheduler.meetings.models import Meeting
-from scheduler.meetings.series_models import MeetingSeries
+from scheduler.meetings.series.models import MeetingSeries
 
 log = logging.getLogger(__name__)
 PENDING = "invites.pending"  # session.info: (calendar uid, address) → Invite, until commit

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from scheduler.i18n import localized, user_name
-from scheduler.meetings.recurrence import ical_rrule
+from scheduler.meetings.series.recurrence import ical_rrule
 from scheduler.sides import other_side_zone
 from scheduler.timefmt import dual_clock, localize_strict
 

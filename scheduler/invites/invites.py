@@ -136,7 +136,7 @@ def _when(meeting, recipient: Recipient) -> str:
 def _repeats(layout: SeriesLayout | None) -> str:
     if layout is None:
         return ""
-    from scheduler.meetings.series_views import describe
+    from scheduler.meetings.series.summary import describe
 
     return describe(layout.series.rule)
 

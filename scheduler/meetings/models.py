@@ -83,8 +83,8 @@ class Meeting(TimestampMixin, db.Model):
     visit_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("visits.id", ondelete="SET NULL"), index=True
     )
-    # An occurrence of a recurring series (scheduler/meetings/series.py): its original start
-    # in UTC never changes when it moves; `is_exception` marks one edited on its own.
+    # An occurrence of a recurring series (scheduler/meetings/series/services.py): its
+    # original start in UTC never changes when it moves; `is_exception` marks one edited alone.
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting_series.id"))
     recurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_exception: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

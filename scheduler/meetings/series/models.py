@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.db import TimestampMixin
 from scheduler.extensions import db
-from scheduler.meetings.recurrence import Rule
+from scheduler.meetings.series.recurrence import Rule
 
 
 class MeetingSeries(TimestampMixin, db.Model):

@@ -29,8 +29,8 @@ from scheduler.extensions import db
 from scheduler.meetings import services
 from scheduler.meetings.conflicts import find_conflicts, lock_resources
 from scheduler.meetings.models import Meeting, Participant
-from scheduler.meetings.recurrence import RecurrenceError, Rule, anchored, expand
-from scheduler.meetings.series_models import MeetingSeries
+from scheduler.meetings.series.models import MeetingSeries
+from scheduler.meetings.series.recurrence import RecurrenceError, Rule, anchored, expand
 from scheduler.meetings.services import MeetingError, check_join_url, participant_label
 from scheduler.meetings.signals import meeting_changed
 from scheduler.timefmt import to_local_naive

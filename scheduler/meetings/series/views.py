@@ -1,100 +1,25 @@
 """Recurring-meeting pages on the `meetings` blueprint: create (with a preview), the series
 page with per-occurrence holiday and conflict flags, "this and following", cancellations."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler.auth.models import EDITOR_ROLES
-from scheduler.availability.calendars import day_info, name_in
-from scheduler.availability.services import load_overrides
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.i18n import current_language
-from scheduler.meetings import series as series_services
-from scheduler.meetings.conflicts import find_conflicts
+from scheduler.meetings.blueprint import bp
+from scheduler.meetings.form_input import form_data, prepare, read_times, selected_partners
 from scheduler.meetings.forms import ReasonForm
 from scheduler.meetings.models import Meeting, Room
-from scheduler.meetings.recurrence import RecurrenceError, Rule, anchored, expand
-from scheduler.meetings.series_forms import NTH_LABELS, SeriesForm, weekday_names
-from scheduler.meetings.series_models import MeetingSeries
-from scheduler.meetings.services import MeetingError, participant_label
-from scheduler.meetings.views import (
-    _form_data,
-    _prepare,
-    _read_times,
-    _selected_partners,
-    bp,
-)
+from scheduler.meetings.series import services as series_services
+from scheduler.meetings.series.forms import SeriesForm, participant_form_for
+from scheduler.meetings.series.models import MeetingSeries
+from scheduler.meetings.series.recurrence import RecurrenceError, Rule, anchored, expand
+from scheduler.meetings.series.summary import conflict_flags, describe, holiday_flags
+from scheduler.meetings.services import MeetingError
 from scheduler.security import roles_required
 from scheduler.timefmt import to_local_naive
-
-SIDES = (("CN", "Asia/Shanghai"), ("KR", "Asia/Seoul"))
-
-
-def _pattern(rule: Rule) -> str:
-    """The repeat pattern; an interval of 1 gets its own sentence ("every week", not "every 1")."""
-    n, once = rule.interval, rule.interval == 1
-    if rule.freq == "weekly":
-        names = weekday_names()
-        days = ", ".join(names[code] for code in rule.weekdays)
-        if once:
-            return _("Every week on %(days)s", days=days)
-        return _("Every %(num)d weeks on %(days)s", num=n, days=days)
-    if rule.month_day == -1:
-        if once:
-            return _("Every month on the last day")
-        return _("Every %(num)d months on the last day", num=n)
-    if rule.month_day is not None:
-        if once:
-            return _("Every month on day %(day)d", day=rule.month_day)
-        return _("Every %(num)d months on day %(day)d", num=n, day=rule.month_day)
-    nth, weekday = NTH_LABELS[rule.week_of_month], weekday_names()[rule.weekdays[0]]
-    if once:
-        return _("Every month on the %(nth)s %(weekday)s", nth=nth, weekday=weekday)
-    return _("Every %(num)d months on the %(nth)s %(weekday)s", num=n, nth=nth, weekday=weekday)
-
-
-def describe(rule: Rule) -> str:
-    """The rule in a sentence of the viewer's language."""
-    pattern = _pattern(rule)
-    if rule.count is not None:
-        end = ngettext("%(num)d meeting", "%(num)d meetings", rule.count)
-    else:
-        end = _("until %(date)s", date=format_date(rule.until, "medium"))
-    return _("%(pattern)s, %(end)s", pattern=pattern, end=end)
-
-
-def _day_label(country: str, name: str) -> str:
-    return _("China: %(name)s", name=name) if country == "CN" else _("Korea: %(name)s", name=name)
-
-
-def holiday_flags(starts: list[datetime]) -> list[list[str]]:
-    """For each start: the non-working days it falls on, on each side's own calendar."""
-    if not starts:
-        return []
-    lang, flags = current_language(), [[] for _start in starts]
-    for country, zone in SIDES:
-        days = [start.astimezone(ZoneInfo(zone)).date() for start in starts]
-        overrides = load_overrides(country, min(days), max(days))
-        for index, day in enumerate(days):
-            info = day_info(country, day, overrides)
-            if info.kind == "holiday":
-                flags[index].append(_day_label(country, name_in(info.names, lang)))
-            elif info.kind == "weekend":
-                flags[index].append(_day_label(country, _("weekend")))
-    return flags
-
-
-def conflict_flags(meetings: list[Meeting]) -> list[list]:
-    """For each meeting: its clashes with other meetings (none for cancelled ones)."""
-    return [
-        [] if m.status == "cancelled" else find_conflicts(m, participant_label) for m in meetings
-    ]
 
 
 def _preview_rows(form: SeriesForm, rule: Rule) -> list[dict]:
@@ -115,7 +40,7 @@ def _preview_rows(form: SeriesForm, rule: Rule) -> list[dict]:
 
 def _read_rule(form: SeriesForm) -> Rule | None:
     """The rule of the form, or None with the problem shown beside the start field."""
-    times = _read_times(form)
+    times = read_times(form)
     if times is None:
         return None
     minutes = int((times["end_dt"] - times["start_dt"]).total_seconds() // 60)
@@ -126,7 +51,7 @@ def _read_rule(form: SeriesForm) -> Rule | None:
 
 
 def _render_new(form, preview=None, conflicts=None, status=200):
-    page = render_template("meetings/series_form.html", form=form, preview=preview,
+    page = render_template("meetings/series/form.html", form=form, preview=preview,
                            conflicts=conflicts or [], series=None, meeting=None)  # fmt: skip
     return page, status
 
@@ -143,7 +68,7 @@ def _failed(error, render):
 @roles_required(*EDITOR_ROLES)
 def new_series():
     form = SeriesForm()
-    _prepare(form)
+    prepare(form)
     form.set_choices()
     if not form.validate_on_submit():
         return _render_new(form, status=400 if form.errors else 200)
@@ -153,9 +78,9 @@ def new_series():
     try:
         if "preview" in request.form:
             return _render_new(form, preview=_preview_rows(form, rule))
-        data = _form_data(form, {})
+        data = form_data(form, {})
         series = series_services.create_series(
-            current_user, rule, data, _selected_partners(form), form.override_reason.data
+            current_user, rule, data, selected_partners(form), form.override_reason.data
         )
     except (MeetingError, RecurrenceError) as error:
         return _failed(error, lambda **page: _render_new(form, **page))
@@ -182,10 +107,8 @@ def _series_page(series: MeetingSeries, status: int = 200):
     meetings = list(series.meetings)
     rows = zip(meetings, holiday_flags([m.start_dt for m in meetings]), conflict_flags(meetings),
                strict=True)  # fmt: skip
-    from scheduler.meetings.series_people_views import participant_form_for
-
     return render_template(
-        "meetings/series_detail.html", series=series, description=describe(series.rule),
+        "meetings/series/detail.html", series=series, description=describe(series.rule),
         rows=[{"meeting": m, "holidays": h, "conflicts": c} for m, h, c in rows],
         reason_form=ReasonForm(), split_from=series.split_from,
         participant_form=participant_form_for(series),
@@ -199,7 +122,7 @@ def show_series(series_id):
 
 def _following_form(series: MeetingSeries, meeting: Meeting) -> SeriesForm:
     form = SeriesForm(obj=meeting)
-    _prepare(form)
+    prepare(form)
     form.set_choices()
     if request.method == "GET":
         form.partners.data = [p.id for p in meeting.partners]
@@ -222,7 +145,7 @@ def edit_following(series_id, meeting_id):
     form = _following_form(series, meeting)
 
     def render(conflicts=None, status=200):
-        return render_template("meetings/series_form.html", form=form, preview=None,
+        return render_template("meetings/series/form.html", form=form, preview=None,
                                conflicts=conflicts or [], series=series,
                                meeting=meeting), status  # fmt: skip
 
@@ -233,7 +156,7 @@ def edit_following(series_id, meeting_id):
         return render(status=400)
     try:
         target = series_services.edit_following(
-            meeting, rule, _form_data(form, {}), _selected_partners(form),
+            meeting, rule, form_data(form, {}), selected_partners(form),
             form.override_reason.data,
         )  # fmt: skip
     except (MeetingError, RecurrenceError) as error:

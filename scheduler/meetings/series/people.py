@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from scheduler.extensions import db
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting, Participant
-from scheduler.meetings.series import changed, check_conflicts
-from scheduler.meetings.series_models import MeetingSeries
+from scheduler.meetings.series.models import MeetingSeries
+from scheduler.meetings.series.services import changed, check_conflicts
 from scheduler.meetings.services import MeetingError
 
 OPEN_STATUSES = ("draft", "tentative", "postponed")
