@@ -13,7 +13,7 @@ from flask_babel import force_locale
 
 from scheduler.audit.services import set_actor
 from scheduler.availability import services
-from scheduler.availability.calendars import notable_days
+from scheduler.availability.holidays import notable_days
 from scheduler.availability.services import OverrideError
 from scheduler.extensions import db
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from scheduler.audit.services import record
-from scheduler.availability.calendars import COUNTRIES, OVERRIDE_KINDS, Override
+from scheduler.availability.holidays import COUNTRIES, OVERRIDE_KINDS, Override
 from scheduler.availability.models import HolidayOverride
 from scheduler.extensions import db
 

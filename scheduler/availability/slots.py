@@ -4,7 +4,7 @@ How it works, per search:
 1. For every participant, their working blocks for each local day around the range, built as
    aware datetimes on that day in their own zone (so a DST change in Berlin is handled), then
    turned into POSIX seconds. Holidays, weekends and China's make-up working Sundays come from
-   `calendars.day_info` with the staff overrides.
+   `holidays.day_info` with the staff overrides.
 2. Their busy intervals (non-cancelled meetings), widened by the buffer, are subtracted by one
    sweep over both sorted lists; the results of all participants (and the room) are intersected
    the same way. No grid point is ever tested against a meeting.
@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from scheduler.availability.calendars import DayInfo, Override, day_info, name_in
+from scheduler.availability.holidays import DayInfo, Override, day_info, name_in
 from scheduler.availability.hours import WorkingHours, intervals_on
 
 COUNTRY_OF_ZONE = {"Asia/Shanghai": "CN", "Asia/Seoul": "KR"}

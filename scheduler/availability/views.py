@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from scheduler.availability import services
-from scheduler.availability.calendars import name_in, notable_days
 from scheduler.availability.forms import ClearOverrideForm, MoveOverrideForm, OverrideForm
+from scheduler.availability.holidays import name_in, notable_days
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.i18n import current_language

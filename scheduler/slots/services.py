@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from scheduler.auth.models import User
-from scheduler.availability.calendars import Override
+from scheduler.availability.holidays import Override
 from scheduler.availability.hours import effective_hours
 from scheduler.availability.models import HolidayOverride
 from scheduler.availability.slots import Person, Search, country_of_zone, find_slots

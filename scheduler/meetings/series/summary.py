@@ -12,7 +12,7 @@ from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from scheduler.availability.calendars import day_info, name_in
+from scheduler.availability.holidays import day_info, name_in
 from scheduler.availability.services import load_overrides
 from scheduler.i18n import current_language
 from scheduler.meetings.conflicts import find_conflicts

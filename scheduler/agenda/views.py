@@ -13,11 +13,11 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from scheduler.agenda import grid
 from scheduler.availability.services import FIRST_YEAR, LAST_YEAR, load_overrides
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.i18n import current_language, localized, viewer_zone
-from scheduler.meetings import calendar
 from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, meeting_partners
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
@@ -86,10 +86,10 @@ def _read_date(zone: str) -> date:
 def _read_days() -> int:
     text = request.args.get("days", "").strip()
     if not text:
-        return calendar.AGENDA_DAYS
-    if not text.isdigit() or not 1 <= int(text) <= calendar.AGENDA_MAX_DAYS:
+        return grid.AGENDA_DAYS
+    if not text.isdigit() or not 1 <= int(text) <= grid.AGENDA_MAX_DAYS:
         raise BadQuery(_("Show between %(first)d and %(last)d days.", first=1,
-                         last=calendar.AGENDA_MAX_DAYS))  # fmt: skip
+                         last=grid.AGENDA_MAX_DAYS))  # fmt: skip
     return int(text)
 
 
@@ -127,8 +127,8 @@ def _read_filters(partners: list[Partner]) -> Filters:
     return Filters(partner, _lineage_ids(partner, partners), kind, status)
 
 
-def _meeting_ids(period: calendar.Period, zone: str, filters: Filters):
-    start, end = calendar.utc_bounds(period.first, period.last, zone)
+def _meeting_ids(period: grid.Period, zone: str, filters: Filters):
+    start, end = grid.utc_bounds(period.first, period.last, zone)
     query = sa.select(Meeting.id).where(Meeting.start_dt < end, Meeting.end_dt > start)
     if filters.partner_ids:
         query = query.where(Meeting.id.in_(meeting_ids_with_partners(filters.partner_ids)))
@@ -153,7 +153,7 @@ def _partner_names(ids_query, partners: list[Partner], lang: str) -> dict[int, l
     return found
 
 
-def load_entries(period, zone, filters, partners, both_clocks) -> list[calendar.Entry]:
+def load_entries(period, zone, filters, partners, both_clocks) -> list[grid.Entry]:
     """The period's meetings as calendar entries, in two queries."""
     lang = current_language()
     ids_query = _meeting_ids(period, zone, filters)
@@ -164,16 +164,16 @@ def load_entries(period, zone, filters, partners, both_clocks) -> list[calendar.
     names = _partner_names(ids_query, partners, lang)
     other = other_side_zone(zone) if both_clocks else None
     return [
-        calendar.make_entry(row, localized(row, "title", lang), tuple(names.get(row.id, ())),
+        grid.make_entry(row, localized(row, "title", lang), tuple(names.get(row.id, ())),
                             zone, lang, other)
         for row in rows
     ]  # fmt: skip
 
 
-def _holidays(period: calendar.Period) -> dict:
+def _holidays(period: grid.Period) -> dict:
     overrides = {country: load_overrides(country, period.first, period.last)
                  for country in ("CN", "KR")}  # fmt: skip
-    return calendar.holiday_marks(period, current_language(), overrides)
+    return grid.holiday_marks(period, current_language(), overrides)
 
 
 def _link_parts() -> dict:
@@ -190,7 +190,7 @@ def _kept_args(filters: Filters, both_clocks: bool, days: int) -> dict:
     kept = filters.args()
     if both_clocks:
         kept["clock"] = "both"
-    if days != calendar.AGENDA_DAYS:
+    if days != grid.AGENDA_DAYS:
         kept["days"] = days
     return kept
 
@@ -199,18 +199,18 @@ def _render(view: str):
     zone = viewer_zone()
     partners = db.session.scalars(sa.select(Partner).order_by(Partner.kr_code, Partner.id)).all()
     filters, both = _read_filters(partners), _read_both_clocks()
-    days = _read_days() if view == "agenda" else calendar.AGENDA_DAYS
-    period = calendar.period_for(view, _read_date(zone), days)
+    days = _read_days() if view == "agenda" else grid.AGENDA_DAYS
+    period = grid.period_for(view, _read_date(zone), days)
     entries = load_entries(period, zone, filters, partners, both)
-    keep = _kept_args(filters, both, days if view == "agenda" else calendar.AGENDA_DAYS)
+    keep = _kept_args(filters, both, days if view == "agenda" else grid.AGENDA_DAYS)
     return render_template(
-        f"calendar/{view}.html", view=view, period=period, filters=filters, partners=partners,
+        f"agenda/{view}.html", view=view, period=period, filters=filters, partners=partners,
         both_clocks=both, keep=keep, today=_today(zone), zone_name=zone_label(zone),
         other_zone_name=zone_label(other_side_zone(zone)), holidays=_holidays(period),
-        by_day=calendar.place_on_days(entries, zone, period),
-        weeks=calendar.weeks_of(period) if view == "month" else None, lang=current_language(),
-        title=calendar.period_title(period, current_language()), day_title=calendar.day_title,
-        weekday_names=calendar.weekday_names(current_language()), **_link_parts(),
+        by_day=grid.place_on_days(entries, zone, period),
+        weeks=grid.weeks_of(period) if view == "month" else None, lang=current_language(),
+        title=grid.period_title(period, current_language()), day_title=grid.day_title,
+        weekday_names=grid.weekday_names(current_language()), **_link_parts(),
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_interval, format_skeleton, get_day_names
 
-from scheduler.availability.calendars import Override, day_info, name_in
+from scheduler.availability.holidays import Override, day_info, name_in
 from scheduler.timefmt import zone_label
 
 VIEWS = ("agenda", "week", "month")
