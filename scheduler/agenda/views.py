@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler.agenda import grid
 from scheduler.availability.services import FIRST_YEAR, LAST_YEAR, load_overrides
 from scheduler.db import now_utc
+from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.i18n import current_language, localized, viewer_zone
 from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, meeting_partners
@@ -34,12 +35,8 @@ ROW_COLUMNS = (Meeting.id, Meeting.kind, Meeting.status, Meeting.title_zh, Meeti
 COUNTRY_NAMES = {"CN": _l("China"), "KR": _l("Korea")}
 
 
-class BadQuery(Exception):
+class BadQuery(UserError):
     """A query parameter the calendar cannot use; ``message`` is translated."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
+from scheduler.errors import UserError
 from scheduler.timefmt import normalize_timezone
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -22,15 +23,8 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _PART = re.compile(r"^([A-Za-z,\-]*)\s*(.*)$")
 
 
-class HoursError(ValueError):
+class HoursError(UserError):
     """Working-hours text that cannot be read; ``str(error)`` is the translated reason."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class Interval(NamedTuple):

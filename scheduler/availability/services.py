@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler.audit.services import record
 from scheduler.availability.holidays import COUNTRIES, OVERRIDE_KINDS, Override
 from scheduler.availability.models import HolidayOverride
+from scheduler.errors import UserError
 from scheduler.extensions import db
 
 CSV_HEADER = ("country", "date", "kind", "name_zh", "name_ko", "name_en")
@@ -20,15 +21,8 @@ FIRST_YEAR, LAST_YEAR = 2000, 2099  # the range staff plausibly need; keeps the 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class OverrideError(ValueError):
+class OverrideError(UserError):
     """Bad override input; ``str(error)`` is the translated reason."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 @dataclass(frozen=True)

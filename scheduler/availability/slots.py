@@ -30,6 +30,7 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler.availability.holidays import DayInfo, Override, day_info, name_in
 from scheduler.availability.hours import WorkingHours, intervals_on
+from scheduler.errors import UserError
 
 COUNTRY_OF_ZONE = {"Asia/Shanghai": "CN", "Asia/Seoul": "KR"}
 EDGE_COMFORT_MINUTES = 60
@@ -294,12 +295,8 @@ def find_slots(search: Search) -> SlotResult:
     return SlotResult(slots, _skipped(search, slot_days, window))
 
 
-class SlotInputError(ValueError):
+class SlotInputError(UserError):
     """A search that cannot be run; ``message`` is translated."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def check_range(first_day: date, last_day: date) -> None:

@@ -11,7 +11,7 @@ from scheduler.availability import services
 from scheduler.availability.forms import ClearOverrideForm, MoveOverrideForm, OverrideForm
 from scheduler.availability.holidays import name_in, notable_days
 from scheduler.db import now_utc
-from scheduler.extensions import db
+from scheduler.errors import UserError
 from scheduler.i18n import current_language
 from scheduler.security import roles_required
 
@@ -27,7 +27,7 @@ SOURCE_LABELS = {"package": _l("Official calendar"), "override": _l("Staff overr
 COUNTRY_LABELS = {"CN": _l("China"), "KR": _l("Korea")}
 
 
-class PageError(Exception):
+class PageError(UserError):
     """A bad country or year in the address; shown as a 400 page."""
 
 
@@ -102,8 +102,8 @@ def _back_to(country: str, day: date):
 
 
 def _failed(form_name: str, form, message: str | None = None):
-    """Re-show the page of the submitted country and year with the errors; status 400."""
-    db.session.rollback()
+    """Re-show the page of the submitted country and year with the errors; status 400 (the
+    commit point rolls back whatever the request had changed)."""
     country = (form.country.data or "").strip().upper()
     country = country if country in COUNTRY_LABELS else "CN"
     message = message or _("Nothing was changed. Please correct the marked fields.")
@@ -125,7 +125,6 @@ def set_override():
     names = {"zh": form.name_zh.data, "ko": form.name_ko.data, "en": form.name_en.data}
     checked = services.check_override(form.country.data, form.day.data, form.kind.data, names)
     services.set_override(checked)
-    db.session.commit()
     flash(_("The override for %(day)s has been saved.", day=checked.day.isoformat()), "success")
     return _back_to(checked.country, checked.day)
 
@@ -142,7 +141,6 @@ def move_override():
         services.move_override(country, from_day, to_day)
     except services.OverrideError as error:
         return _failed("move_form", form, str(error))
-    db.session.commit()
     flash(_("The override has been moved to %(day)s.", day=to_day.isoformat()), "success")
     return _back_to(country, to_day)
 
@@ -157,6 +155,5 @@ def clear_override():
     if not services.clear_override(country, day):
         return _failed("clear_form", form, _("There is no override on %(day)s.",
                                              day=day.isoformat()))  # fmt: skip
-    db.session.commit()
     flash(_("The override for %(day)s has been removed.", day=day.isoformat()), "success")
     return _back_to(country, day)

@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 
 from scheduler.audit.services import record
+from scheduler.errors import UserError
 from scheduler.extensions import db
-from scheduler.meetings.conflicts import Conflict, find_conflicts, lock_resources
+from scheduler.meetings.conflicts import find_conflicts, lock_resources
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.meetings.signals import meeting_changed
 
@@ -30,13 +31,8 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
-class MeetingError(ValueError):
-    """A change that cannot be made; ``message`` is translated."""
-
-    def __init__(self, message, conflicts: list[Conflict] | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.conflicts = conflicts or []
+class MeetingError(UserError):
+    """A change that cannot be made; ``message`` is translated, ``conflicts`` lists the clashes."""
 
 
 def check_times(start: datetime, end: datetime) -> None:

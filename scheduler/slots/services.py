@@ -19,6 +19,7 @@ from scheduler.availability.hours import effective_hours
 from scheduler.availability.models import HolidayOverride
 from scheduler.availability.slots import Person, Search, country_of_zone, find_slots
 from scheduler.contacts.models import Contact
+from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.meetings.conflicts import INACTIVE_STATUSES
 from scheduler.meetings.models import Meeting, Participant
@@ -27,12 +28,8 @@ from scheduler.timefmt import normalize_timezone
 DEFAULT_ZONE = "Asia/Shanghai"
 
 
-class PeopleError(ValueError):
+class PeopleError(UserError):
     """Someone who cannot be looked up or cannot take part; ``message`` is translated."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
+from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.meetings import services as meeting_services
 from scheduler.meetings.models import Meeting
@@ -23,12 +24,8 @@ PARTICIPANT_ROLE = {"head": "participant", "member": "participant",
 ITEM_KIND = {"inbound": "inbound_visit", "outbound": "outbound_visit"}
 
 
-class VisitError(ValueError):
+class VisitError(UserError):
     """A visit change that cannot be made; ``message`` is translated."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def check_visit(data: dict, visit: Visit | None = None) -> None:

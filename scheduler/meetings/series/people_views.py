@@ -19,13 +19,13 @@ def _back(series: MeetingSeries):
 
 
 def _run(series: MeetingSeries, change, success: str):
+    # Not `save()`: a refusal goes back to the series page (303), not to a form again.
     try:
         change()
     except MeetingError as error:
         db.session.rollback()
         flash(str(error.message), "error")
         return _back(series), 303
-    db.session.commit()
     flash(success, "success")
     return _back(series)
 

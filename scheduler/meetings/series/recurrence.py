@@ -22,6 +22,7 @@ from itertools import islice
 from dateutil import rrule as du
 from flask_babel import lazy_gettext as _l
 
+from scheduler.errors import UserError
 from scheduler.timefmt import LocalTimeError, localize_strict
 
 MAX_OCCURRENCES = 500
@@ -32,12 +33,8 @@ LAST_DAY = -1
 MAX_INTERVAL = {"weekly": 52, "monthly": 12}
 
 
-class RecurrenceError(ValueError):
+class RecurrenceError(UserError):
     """A rule that cannot be used; ``message`` is translated (lazily)."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass(frozen=True)

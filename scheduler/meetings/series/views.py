@@ -15,11 +15,11 @@ from scheduler.meetings.models import Meeting, Room
 from scheduler.meetings.series import services as series_services
 from scheduler.meetings.series.forms import SeriesForm, participant_form_for
 from scheduler.meetings.series.models import MeetingSeries
-from scheduler.meetings.series.recurrence import RecurrenceError, Rule, anchored, expand
+from scheduler.meetings.series.recurrence import Rule, anchored, expand
 from scheduler.meetings.series.summary import conflict_flags, describe, holiday_flags
-from scheduler.meetings.services import MeetingError
 from scheduler.security import roles_required
 from scheduler.timefmt import to_local_naive
+from scheduler.transaction import save
 
 
 def _preview_rows(form: SeriesForm, rule: Rule) -> list[dict]:
@@ -56,12 +56,24 @@ def _render_new(form, preview=None, conflicts=None, status=200):
     return page, status
 
 
-def _failed(error, render):
-    """Roll back, flash the translated reason, re-render with 409 (conflicts) or 400."""
-    db.session.rollback()
-    flash(str(error.message), "error")
-    conflicts = getattr(error, "conflicts", None) or []
-    return render(conflicts=conflicts, status=409 if conflicts else 400)
+def _again(render):
+    """What `save` answers on a refusal: the form again, with the clashes when there are any."""
+    return lambda error: render(conflicts=error.conflicts)[0]
+
+
+def _create(form: SeriesForm, rule: Rule) -> MeetingSeries:
+    data = form_data(form, {})
+    return series_services.create_series(
+        current_user, rule, data, selected_partners(form), form.override_reason.data
+    )
+
+
+def _created(series: MeetingSeries):
+    if series.meetings and series.meetings[0].start_dt < now_utc():
+        flash(_("This series starts in the past; its meetings are recorded as history."),
+              "warning")  # fmt: skip
+    flash(_("The recurring meeting has been saved."), "success")
+    return redirect(url_for("meetings.show_series", series_id=series.id))
 
 
 @bp.route("/series/new", methods=["GET", "POST"])
@@ -75,21 +87,11 @@ def new_series():
     rule = _read_rule(form)
     if rule is None:
         return _render_new(form, status=400)
-    try:
-        if "preview" in request.form:
-            return _render_new(form, preview=_preview_rows(form, rule))
-        data = form_data(form, {})
-        series = series_services.create_series(
-            current_user, rule, data, selected_partners(form), form.override_reason.data
-        )
-    except (MeetingError, RecurrenceError) as error:
-        return _failed(error, lambda **page: _render_new(form, **page))
-    if series.meetings and series.meetings[0].start_dt < now_utc():
-        flash(_("This series starts in the past; its meetings are recorded as history."),
-              "warning")  # fmt: skip
-    db.session.commit()
-    flash(_("The recurring meeting has been saved."), "success")
-    return redirect(url_for("meetings.show_series", series_id=series.id))
+    again = _again(lambda **page: _render_new(form, **page))
+    if "preview" in request.form:  # shows the occurrences; the drafts never enter the session
+        return save(lambda: _preview_rows(form, rule),
+                    lambda rows: _render_new(form, preview=rows), again)  # fmt: skip
+    return save(lambda: _create(form, rule), _created, again)
 
 
 def _series_or_404(series_id: int) -> MeetingSeries:
@@ -154,16 +156,15 @@ def edit_following(series_id, meeting_id):
     rule = _read_rule(form)
     if rule is None:
         return render(status=400)
-    try:
-        target = series_services.edit_following(
+    return save(
+        lambda: series_services.edit_following(
             meeting, rule, form_data(form, {}), selected_partners(form),
             form.override_reason.data,
-        )  # fmt: skip
-    except (MeetingError, RecurrenceError) as error:
-        return _failed(error, render)
-    db.session.commit()
-    flash(_("This and the following meetings have been changed."), "success")
-    return redirect(url_for("meetings.show_series", series_id=target.id))
+        ),
+        lambda target: redirect(url_for("meetings.show_series", series_id=target.id)),
+        _again(render),
+        _("This and the following meetings have been changed."),
+    )  # fmt: skip
 
 
 @bp.route("/series/<int:series_id>/occurrences/<int:meeting_id>/cancel", methods=["POST"])
@@ -176,16 +177,11 @@ def cancel_occurrences(series_id, meeting_id):
         flash(_("Please give a reason."), "error")
         return _series_page(series, 400)
     following = request.form.get("scope") == "following"
-    try:
-        if following:
-            series_services.cancel_following(meeting, form.reason.data)
-        else:
-            series_services.cancel_occurrence(meeting, form.reason.data)
-    except MeetingError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _series_page(db.session.get(MeetingSeries, series_id), 400)
-    db.session.commit()
-    flash(_("The meetings have been cancelled.") if following
-          else _("The meeting has been cancelled."), "success")  # fmt: skip
-    return redirect(url_for("meetings.show_series", series_id=series.id))
+    cancel = series_services.cancel_following if following else series_services.cancel_occurrence
+    return save(
+        lambda: cancel(meeting, form.reason.data),
+        lambda _result: redirect(url_for("meetings.show_series", series_id=series.id)),
+        lambda _error: _series_page(db.session.get(MeetingSeries, series_id))[0],
+        _("The meetings have been cancelled.") if following
+        else _("The meeting has been cancelled."),
+    )  # fmt: skip

@@ -21,9 +21,9 @@ from scheduler.meetings.form_input import (
 )
 from scheduler.meetings.forms import MeetingForm, ParticipantForm, ReasonForm
 from scheduler.meetings.models import Meeting
-from scheduler.meetings.services import MeetingError
 from scheduler.security import roles_required
 from scheduler.timefmt import normalize_timezone, to_local_naive
+from scheduler.transaction import save
 
 LIFECYCLE = {
     "confirm": services.confirm,
@@ -36,36 +36,39 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
     return db.get_or_404(Meeting, meeting_id)
 
 
-def _render_form(form, meeting=None, conflicts=None, status=200):
+def _form_page(form, meeting=None, conflicts=None) -> str:
     return render_template(
         "meetings/form.html", form=form, meeting=meeting, conflicts=conflicts or []
-    ), status
+    )
 
 
-def _save(form: MeetingForm, meeting: Meeting | None):
-    times = read_times(form)
-    if times is None:
-        return None
+def _render_form(form, meeting=None, conflicts=None, status=200):
+    return _form_page(form, meeting, conflicts), status
+
+
+def _save(form: MeetingForm, meeting: Meeting | None, times: dict) -> Meeting:
     data, reason = form_data(form, times), form.override_reason.data
     if meeting is None:
         return services.create_meeting(current_user, data, selected_partners(form), reason)
     return services.update_meeting(meeting, data, selected_partners(form), reason)
 
 
-def _submit(form: MeetingForm, meeting: Meeting | None):
-    try:
-        saved = _save(form, meeting)
-    except MeetingError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _render_form(form, meeting, error.conflicts, 409 if error.conflicts else 400)
-    if saved is None:
-        return _render_form(form, meeting, status=400)
+def _saved(saved: Meeting):
     if saved.start_dt < now_utc():
         flash(_("This meeting starts in the past; it is recorded as history."), "warning")
-    db.session.commit()
     flash(_("The meeting has been saved."), "success")
     return redirect(url_for("meetings.show_meeting", meeting_id=saved.id))
+
+
+def _submit(form: MeetingForm, meeting: Meeting | None):
+    times = read_times(form)
+    if times is None:
+        return _render_form(form, meeting, status=400)
+    return save(
+        lambda: _save(form, meeting, times),
+        _saved,
+        lambda error: _form_page(form, meeting, error.conflicts),
+    )
 
 
 @bp.route("/")
@@ -145,18 +148,20 @@ def change_status(meeting_id, action):
 
 
 def _run(meeting: Meeting, change):
-    try:
-        change(meeting)
-    except MeetingError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    """Apply a lifecycle or participant *change*; on refusal show the meeting with the reason."""
+
+    def again(error):
         return render_template(
             "meetings/detail.html", meeting=db.session.get(Meeting, meeting.id),
             participant_form=None, reason_form=ReasonForm(), conflicts=error.conflicts,
-        ), 409 if error.conflicts else 400  # fmt: skip
-    db.session.commit()
-    flash(_("The meeting has been updated."), "success")
-    return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id))
+        )  # fmt: skip
+
+    return save(
+        lambda: change(meeting),
+        lambda _result: redirect(url_for("meetings.show_meeting", meeting_id=meeting.id)),
+        again,
+        _("The meeting has been updated."),
+    )
 
 
 @bp.route("/<int:meeting_id>/participants", methods=["POST"])
