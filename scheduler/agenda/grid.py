@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_interval, format_skeleton, get_day_names
 
 from scheduler.availability.holidays import Override, day_info, name_in
+from scheduler.meetings.models import MeetingStatus
 from scheduler.timefmt import zone_label
 
 VIEWS = ("agenda", "week", "month")
@@ -201,7 +202,7 @@ class Entry:
 
     @property
     def cancelled(self) -> bool:
-        return self.status == "cancelled"
+        return self.status == MeetingStatus.CANCELLED
 
 
 def make_entry(row, title: str, partners: tuple[str, ...], zone: str, lang: str,

@@ -19,7 +19,14 @@ from scheduler.db import now_utc
 from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.i18n import current_language, localized, viewer_zone
-from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, meeting_partners
+from scheduler.meetings.models import (
+    MEETING_KINDS,
+    MEETING_STATUSES,
+    STATUS_LABELS,
+    Meeting,
+    MeetingStatus,
+    meeting_partners,
+)
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
 from scheduler.sides import other_side_zone
@@ -175,10 +182,8 @@ def _holidays(period: grid.Period) -> dict:
 
 def _link_parts() -> dict:
     """What every entry link needs, computed once per page rather than once per meeting."""
-    from scheduler.meetings.forms import STATUS_LABELS
-
     path = url_for("meetings.show_meeting", meeting_id=0).removesuffix("0")
-    return {"meeting_path": path, "cancelled_label": str(STATUS_LABELS["cancelled"]),
+    return {"meeting_path": path, "cancelled_label": str(STATUS_LABELS[MeetingStatus.CANCELLED]),
             "country_names": COUNTRY_NAMES}  # fmt: skip
 
 

@@ -82,7 +82,7 @@ def _video_lines(meeting, include_passcode: bool) -> list[str]:
 
 def _block(meeting, lang: str, zone: str, include_passcode: bool) -> str:
     """The description in one language; call under force_locale(lang)."""
-    from scheduler.meetings.forms import KIND_LABELS, STATUS_LABELS
+    from scheduler.meetings.models import KIND_LABELS, STATUS_LABELS
 
     when = dual_clock(meeting.start_dt, zone, other_side_zone(zone), lang, end=meeting.end_dt)
     partners = "、" if lang == "zh" else ", "

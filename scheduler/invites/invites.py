@@ -154,7 +154,7 @@ def _rsvp_links(invite: Invite) -> dict:
 
 def invite_context(invite: Invite) -> dict:
     """What the templates show; call under force_locale(recipient.language)."""
-    from scheduler.meetings.forms import STATUS_LABELS
+    from scheduler.meetings.models import STATUS_LABELS
 
     meeting, recipient, lang = invite.meeting, invite.recipient, invite.recipient.language
     return {

@@ -12,7 +12,13 @@ from scheduler.audit.services import record
 from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.meetings.conflicts import find_conflicts, lock_resources
-from scheduler.meetings.models import Meeting, Participant
+from scheduler.meetings.models import (
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Participant,
+    ParticipantRole,
+)
 from scheduler.meetings.signals import meeting_changed
 
 DEFAULT_TECH_CHECK_MINUTES = 30  # video links get a technical check unless told otherwise
@@ -92,9 +98,9 @@ def create_meeting(organizer, data: dict, partners, override_reason=None) -> Mee
     """A new draft meeting (or the status in *data*), checked for times, link and clashes."""
     check_times(data["start_dt"], data["end_dt"])
     check_join_url(data.get("join_url", ""))
-    meeting = Meeting(organizer=organizer, status=data.get("status", "draft"))
+    meeting = Meeting(organizer=organizer, status=data.get("status", MeetingStatus.DRAFT))
     _apply(meeting, data)
-    if meeting.kind == "video_link" and meeting.tech_check_minutes is None:
+    if meeting.kind == MeetingKind.VIDEO_LINK and meeting.tech_check_minutes is None:
         meeting.tech_check_minutes = DEFAULT_TECH_CHECK_MINUTES
     meeting.partners = list(partners)
     db.session.add(meeting)
@@ -125,7 +131,7 @@ def update_meeting(meeting: Meeting, data: dict, partners=None, override_reason=
 
 
 def _refuse_if_closed(meeting: Meeting) -> None:
-    if meeting.status in ("cancelled", "held"):
+    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
         raise MeetingError(_l("A cancelled or held meeting cannot be changed."))
 
 
@@ -137,40 +143,40 @@ def _set_status(meeting: Meeting, status: str, reason: str = "") -> None:
 
 def confirm(meeting: Meeting) -> None:
     _refuse_if_closed(meeting)
-    _set_status(meeting, "confirmed")
+    _set_status(meeting, MeetingStatus.CONFIRMED)
     _changed(meeting, "confirmed")
 
 
 def make_tentative(meeting: Meeting) -> None:
     _refuse_if_closed(meeting)
-    _set_status(meeting, "tentative")
+    _set_status(meeting, MeetingStatus.TENTATIVE)
     _changed(meeting, "tentative")
 
 
 def reschedule(meeting: Meeting, start: datetime, end: datetime, override_reason=None) -> None:
     """Move a meeting (a postponed one comes back as tentative)."""
     update_meeting(meeting, {"start_dt": start, "end_dt": end}, override_reason=override_reason)
-    if meeting.status == "postponed":
-        meeting.status = "tentative"
+    if meeting.status == MeetingStatus.POSTPONED:
+        meeting.status = MeetingStatus.TENTATIVE
     _changed(meeting, "rescheduled")
 
 
 def postpone(meeting: Meeting, reason: str) -> None:
     _refuse_if_closed(meeting)
-    _set_status(meeting, "postponed", _required_reason(reason))
+    _set_status(meeting, MeetingStatus.POSTPONED, _required_reason(reason))
     _changed(meeting, "postponed")
 
 
 def cancel(meeting: Meeting, reason: str) -> None:
     _refuse_if_closed(meeting)
-    _set_status(meeting, "cancelled", _required_reason(reason))
+    _set_status(meeting, MeetingStatus.CANCELLED, _required_reason(reason))
     _changed(meeting, "cancelled")
 
 
 def mark_held(meeting: Meeting) -> None:
-    if meeting.status != "confirmed":
+    if meeting.status != MeetingStatus.CONFIRMED:
         raise MeetingError(_l("Only a confirmed meeting can be marked as held."))
-    meeting.status = "held"
+    meeting.status = MeetingStatus.HELD
     _changed(meeting, "held")
 
 
@@ -183,7 +189,9 @@ def _required_reason(reason: str) -> str:
     return reason
 
 
-def add_participant(meeting: Meeting, role: str = "participant", override_reason=None, **person):
+def add_participant(
+    meeting: Meeting, role: str = ParticipantRole.PARTICIPANT, override_reason=None, **person
+):
     """Add a staff user, a contact or a guest (``guest_email=``) to *meeting*."""
     _refuse_if_closed(meeting)
     who = person.get("user") or person.get("contact")

@@ -18,7 +18,7 @@ from scheduler.forms import (
     max_length,
     select_choices,
 )
-from scheduler.meetings.forms import KIND_LABELS
+from scheduler.meetings.models import KIND_LABELS
 
 DIRECTION_LABELS = {
     "inbound": _l("Inbound visit"),

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.meetings import services as meeting_services
-from scheduler.meetings.models import Meeting
+from scheduler.meetings.models import Meeting, MeetingKind, MeetingStatus, ParticipantRole
 from scheduler.timefmt import normalize_timezone
 from scheduler.visits.models import MAX_VISIT_DAYS, MEMBER_ROLES, Visit, VisitMember
 
@@ -19,9 +19,13 @@ VISIT_FIELDS = (
     "departure_airport", "hotel_zh", "hotel_ko", "notes",
 )  # fmt: skip
 # Delegation roles as meeting roles, when the roster joins an itinerary item.
-PARTICIPANT_ROLE = {"head": "participant", "member": "participant",
-                    "interpreter": "interpreter", "liaison": "participant"}  # fmt: skip
-ITEM_KIND = {"inbound": "inbound_visit", "outbound": "outbound_visit"}
+PARTICIPANT_ROLE = {
+    "head": ParticipantRole.PARTICIPANT,
+    "member": ParticipantRole.PARTICIPANT,
+    "interpreter": ParticipantRole.INTERPRETER,
+    "liaison": ParticipantRole.PARTICIPANT,
+}
+ITEM_KIND = {"inbound": MeetingKind.INBOUND_VISIT, "outbound": MeetingKind.OUTBOUND_VISIT}
 
 
 class VisitError(UserError):
@@ -144,7 +148,7 @@ def itinerary_days(visit: Visit, include_cancelled: bool = True) -> list[Itinera
             for n in range((visit.end_date - visit.start_date).days + 1)]  # fmt: skip
     tz = ZoneInfo(visit.timezone)
     for meeting in sorted(visit.meetings, key=lambda m: (m.start_dt, m.id)):
-        if meeting.status == "cancelled" and not include_cancelled:
+        if meeting.status == MeetingStatus.CANCELLED and not include_cancelled:
             continue
         index = (meeting.start_dt.astimezone(tz).date() - visit.start_date).days
         if 0 <= index < len(days):

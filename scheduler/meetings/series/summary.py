@@ -16,7 +16,7 @@ from scheduler.availability.holidays import day_info, name_in
 from scheduler.availability.services import load_overrides
 from scheduler.i18n import current_language
 from scheduler.meetings.conflicts import find_conflicts
-from scheduler.meetings.models import Meeting
+from scheduler.meetings.models import Meeting, MeetingStatus
 from scheduler.meetings.series.recurrence import WEEKDAY_CODES, Rule
 from scheduler.meetings.services import participant_label
 from scheduler.sides import SIDES
@@ -88,5 +88,6 @@ def holiday_flags(starts: list[datetime]) -> list[list[str]]:
 def conflict_flags(meetings: list[Meeting]) -> list[list]:
     """For each meeting: its clashes with other meetings (none for cancelled ones)."""
     return [
-        [] if m.status == "cancelled" else find_conflicts(m, participant_label) for m in meetings
+        [] if m.status == MeetingStatus.CANCELLED else find_conflicts(m, participant_label)
+        for m in meetings
     ]

@@ -11,7 +11,7 @@ from scheduler.extensions import db
 from scheduler.meetings.blueprint import bp
 from scheduler.meetings.form_input import form_data, prepare, read_times, selected_partners
 from scheduler.meetings.forms import ReasonForm
-from scheduler.meetings.models import Meeting, Room
+from scheduler.meetings.models import Meeting, MeetingStatus, Room
 from scheduler.meetings.series import services as series_services
 from scheduler.meetings.series.forms import SeriesForm, participant_form_for
 from scheduler.meetings.series.models import MeetingSeries
@@ -27,7 +27,7 @@ def _preview_rows(form: SeriesForm, rule: Rule) -> list[dict]:
     occurrences = expand(anchored(rule))
     room = db.session.get(Room, form.room_id.data) if form.room_id.data else None
     with db.session.no_autoflush:
-        drafts = [Meeting(start_dt=o.start, end_dt=o.end, room=room, status="draft",
+        drafts = [Meeting(start_dt=o.start, end_dt=o.end, room=room, status=MeetingStatus.DRAFT,
                           room_id=room.id if room else None) for o in occurrences]  # fmt: skip
         conflicts = conflict_flags(drafts)
         for draft in drafts:  # keep the session clean of these stand-ins
