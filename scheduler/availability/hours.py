@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 
 from scheduler.errors import UserError
+from scheduler.sides import KOREA
 from scheduler.timefmt import normalize_timezone
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -189,8 +190,8 @@ KOREA_HOURS = parse_hours("Mon-Fri 09:00-12:00,13:00-18:00")
 
 
 def default_hours_for_zone(zone: str | None) -> WorkingHours:
-    """Korean office hours for Asia/Seoul, Chinese office hours for any other zone."""
-    return KOREA_HOURS if normalize_timezone(zone) == "Asia/Seoul" else CHINA_HOURS
+    """Korean office hours on Seoul's clock, Chinese office hours for any other zone."""
+    return KOREA_HOURS if normalize_timezone(zone) == KOREA.zone else CHINA_HOURS
 
 
 def effective_hours(person_text: str | None, partner_text: str | None, zone: str | None):

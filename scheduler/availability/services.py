@@ -14,6 +14,7 @@ from scheduler.availability.holidays import COUNTRIES, OVERRIDE_KINDS, Override
 from scheduler.availability.models import HolidayOverride
 from scheduler.errors import UserError
 from scheduler.extensions import db
+from scheduler.sides import LANGUAGES
 
 CSV_HEADER = ("country", "date", "kind", "name_zh", "name_ko", "name_en")
 NAME_MAX_LENGTH = 100
@@ -70,7 +71,7 @@ def parse_kind(text: str | None) -> str:
 
 def check_names(kind: str, names: dict[str, str | None]) -> dict[str, str]:
     """Stripped zh/ko/en names; a holiday needs at least one. Raises OverrideError."""
-    cleaned = {lang: (names.get(lang) or "").strip() for lang in ("zh", "ko", "en")}
+    cleaned = {lang: (names.get(lang) or "").strip() for lang in LANGUAGES}
     if any(len(value) > NAME_MAX_LENGTH for value in cleaned.values()):
         raise OverrideError(_l("Names have at most %(max)d characters.", max=NAME_MAX_LENGTH))
     if kind == "holiday" and not any(cleaned.values()):
@@ -113,7 +114,7 @@ def set_override(checked: OverrideInput) -> HolidayOverride:
         row = HolidayOverride(country=checked.country, day=checked.day)
         db.session.add(row)
     row.kind = checked.kind
-    row.name_zh, row.name_ko, row.name_en = (checked.names[k] for k in ("zh", "ko", "en"))
+    row.name_zh, row.name_ko, row.name_en = (checked.names[k] for k in LANGUAGES)
     db.session.flush()
     return row
 

@@ -32,7 +32,6 @@ from scheduler.availability.holidays import DayInfo, Override, day_info, name_in
 from scheduler.availability.hours import WorkingHours, intervals_on
 from scheduler.errors import UserError
 
-COUNTRY_OF_ZONE = {"Asia/Shanghai": "CN", "Asia/Seoul": "KR"}
 EDGE_COMFORT_MINUTES = 60
 AFTERNOON_PENALTY = 45
 DEFAULT_STEP = timedelta(minutes=15)
@@ -93,11 +92,6 @@ class DayReason:
 class SlotResult:
     slots: list[Slot]  # best first
     skipped: dict[date, list[DayReason]]  # every day of the range without a slot
-
-
-def country_of_zone(zone: str) -> str | None:
-    """Whose public holidays apply in *zone*: CN for Asia/Shanghai, KR for Asia/Seoul."""
-    return COUNTRY_OF_ZONE.get(zone)
 
 
 def person_day(person: Person, day: date) -> DayInfo:

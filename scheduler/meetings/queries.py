@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from scheduler import people
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
@@ -66,6 +67,6 @@ def people_choices(meeting: Meeting, lang: str) -> list[tuple[str, str]]:
         .where(Contact.is_active.is_(True), Contact.partner_id.in_(partner_ids))
         .order_by(Contact.family_name_ko, Contact.given_name_ko)
     ).all()
-    choices = [(f"user:{u.id}", user_name(u, lang)) for u in users]
-    choices += [(f"contact:{c.id}", person_name(c, lang)) for c in contacts]
-    return choices + [("guest", "—")]
+    choices = [people.choice(u, user_name(u, lang)) for u in users]
+    choices += [people.choice(c, person_name(c, lang)) for c in contacts]
+    return choices + [(people.GUEST, "—")]

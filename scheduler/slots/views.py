@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from scheduler import people
 from scheduler.auth.models import EDITOR_ROLES, User
 from scheduler.availability.slots import (
     SlotInputError,
@@ -42,8 +43,8 @@ def _people_choices(lang: str) -> list[tuple[str, str]]:
     contacts = db.session.scalars(
         sa.select(Contact).where(Contact.is_active.is_(True)).order_by(Contact.family_name_ko)
     ).all()
-    choices = [(f"user:{u.id}", f"{user_name(u, lang)} ({u.email})") for u in users]
-    return choices + [(f"contact:{c.id}", person_name(c, lang)) for c in contacts]
+    choices = [people.choice(u, f"{user_name(u, lang)} ({u.email})") for u in users]
+    return choices + [people.choice(c, person_name(c, lang)) for c in contacts]
 
 
 def _prepare(form: SlotForm) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from scheduler.db import TimestampMixin, UTCDateTime, one_of, partner_link_table
 from scheduler.extensions import db
+from scheduler.sides import OFFICE_ZONE
 
 VISIT_DIRECTIONS = ("inbound", "outbound")
 MEMBER_ROLES = ("head", "member", "interpreter", "liaison")
@@ -64,7 +65,7 @@ class Visit(TimestampMixin, db.Model):
     start_date: Mapped[date]
     end_date: Mapped[date]
     # The zone of the place visited: the itinerary's days and times are on its clock.
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=OFFICE_ZONE)
     arrival_flight: Mapped[str] = mapped_column(sa.String(20), default="")
     arrival_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     arrival_airport: Mapped[str] = mapped_column(sa.String(100), default="")

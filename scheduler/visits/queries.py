@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from scheduler import people
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
@@ -45,15 +46,14 @@ def people_choices(visit: Visit, lang: str) -> list[tuple[str, str]]:
     labelled = [
         (c, f"{person_name(c, lang)} · {localized(c.partner, 'name', lang)}") for c in contacts
     ]
-    choices = [("", "—")] + [(f"contact:{c.id}", label) for c, label in labelled]
-    return choices + [(f"user:{u.id}", user_name(u, lang)) for u in users]
+    choices = [("", "—")] + [people.choice(c, label) for c, label in labelled]
+    return choices + [people.choice(u, user_name(u, lang)) for u in users]
 
 
 def person_from_choice(value: str) -> dict | None:
     """``contact:12`` or ``user:3`` as keyword arguments for add_member, or None."""
-    kind, _sep, ident = (value or "").partition(":")
-    model = {"contact": Contact, "user": User}.get(kind)
-    if model is None or not ident.isdigit():
+    found = people.resolve(value)
+    if found is None:
         return None
-    person = db.session.get(model, int(ident))
-    return {kind: person} if person is not None else None
+    kind, person = found
+    return {kind: person}

@@ -11,6 +11,7 @@ from scheduler.i18n import current_language
 from scheduler.meetings import queries as meeting_queries
 from scheduler.partners.models import Partner
 from scheduler.security import roles_required
+from scheduler.sides import CATALOG_LANGUAGES
 from scheduler.timefmt import LocalTimeError, localize_strict, to_local_naive
 from scheduler.transaction import save
 from scheduler.visits import queries, services
@@ -25,7 +26,7 @@ from scheduler.visits.forms import (
 from scheduler.visits.models import Visit
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
-PRINT_LANGUAGES = ("zh", "ko")
+PRINT_LANGUAGES = CATALOG_LANGUAGES  # an itinerary prints in Chinese or Korean
 LABELS = {"DIRECTION_LABELS": DIRECTION_LABELS, "MEMBER_ROLE_LABELS": MEMBER_ROLE_LABELS, **HELPERS}
 
 

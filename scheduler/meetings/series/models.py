@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from scheduler.db import TimestampMixin
 from scheduler.extensions import db
 from scheduler.meetings.series.recurrence import Rule
+from scheduler.sides import OFFICE_ZONE
 
 
 class MeetingSeries(TimestampMixin, db.Model):
@@ -51,7 +52,7 @@ class MeetingSeries(TimestampMixin, db.Model):
     week_of_month: Mapped[int | None]  # 1–4, or -1 for the last
     occurrence_count: Mapped[int | None]
     until_date: Mapped[date | None] = mapped_column(sa.Date)  # inclusive, planning zone's calendar
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=OFFICE_ZONE)
     start_date: Mapped[date] = mapped_column(sa.Date)  # the first occurrence (DTSTART)
     start_time: Mapped[time] = mapped_column(sa.Time)  # wall clock in `timezone`
     duration_minutes: Mapped[int]
