@@ -19,6 +19,7 @@ from scheduler.db import now_utc
 from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.i18n import current_language, localized, viewer_zone
+from scheduler.invites.ical import build_event, calendar_bytes
 from scheduler.meetings.models import (
     MEETING_KINDS,
     MEETING_STATUSES,
@@ -35,8 +36,16 @@ from scheduler.timefmt import zone_label
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 # GET /meetings/<id>.ics lives beside the meeting pages, but its code is calendar output.
 ics_bp = Blueprint("meeting_ics", __name__, url_prefix="/meetings")
-ROW_COLUMNS = (Meeting.id, Meeting.kind, Meeting.status, Meeting.title_zh, Meeting.title_ko,
-               Meeting.title_en, Meeting.start_dt, Meeting.end_dt)  # fmt: skip
+ROW_COLUMNS = (
+    Meeting.id,
+    Meeting.kind,
+    Meeting.status,
+    Meeting.title_zh,
+    Meeting.title_ko,
+    Meeting.title_en,
+    Meeting.start_dt,
+    Meeting.end_dt,
+)
 
 
 COUNTRY_NAMES = {"CN": _l("China"), "KR": _l("Korea")}
@@ -55,8 +64,11 @@ class Filters:
 
     def args(self) -> dict:
         """The filters as query parameters, for links that keep them."""
-        values = {"partner": self.partner.slug if self.partner else "", "kind": self.kind,
-                  "status": self.status}  # fmt: skip
+        values = {
+            "partner": self.partner.slug if self.partner else "",
+            "kind": self.kind,
+            "status": self.status,
+        }
         return {key: value for key, value in values.items() if value}
 
 
@@ -82,8 +94,9 @@ def _read_date(zone: str) -> date:
             _('"%(text)s" is not a date. Use YYYY-MM-DD, for example 2027-02-06.', text=text)
         )
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise BadQuery(_("Use a date between %(first)d and %(last)d.", first=FIRST_YEAR,
-                         last=LAST_YEAR))  # fmt: skip
+        raise BadQuery(
+            _("Use a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+        )
     return day
 
 
@@ -92,8 +105,9 @@ def _read_days() -> int:
     if not text:
         return grid.AGENDA_DAYS
     if not text.isdigit() or not 1 <= int(text) <= grid.AGENDA_MAX_DAYS:
-        raise BadQuery(_("Show between %(first)d and %(last)d days.", first=1,
-                         last=grid.AGENDA_MAX_DAYS))  # fmt: skip
+        raise BadQuery(
+            _("Show between %(first)d and %(last)d days.", first=1, last=grid.AGENDA_MAX_DAYS)
+        )
     return int(text)
 
 
@@ -162,29 +176,35 @@ def load_entries(period, zone, filters, partners, both_clocks) -> list[grid.Entr
     lang = current_language()
     ids_query = _meeting_ids(period, zone, filters)
     rows = db.session.execute(
-        sa.select(*ROW_COLUMNS).where(Meeting.id.in_(ids_query))
+        sa.select(*ROW_COLUMNS)
+        .where(Meeting.id.in_(ids_query))
         .order_by(Meeting.start_dt, Meeting.id)
-    ).all()  # fmt: skip
+    ).all()
     names = _partner_names(ids_query, partners, lang)
     other = other_side_zone(zone) if both_clocks else None
     return [
-        grid.make_entry(row, localized(row, "title", lang), tuple(names.get(row.id, ())),
-                            zone, lang, other)
+        grid.make_entry(
+            row, localized(row, "title", lang), tuple(names.get(row.id, ())), zone, lang, other
+        )
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
 def _holidays(period: grid.Period) -> dict:
-    overrides = {country: load_overrides(country, period.first, period.last)
-                 for country in ("CN", "KR")}  # fmt: skip
+    overrides = {
+        country: load_overrides(country, period.first, period.last) for country in ("CN", "KR")
+    }
     return grid.holiday_marks(period, current_language(), overrides)
 
 
 def _link_parts() -> dict:
     """What every entry link needs, computed once per page rather than once per meeting."""
     path = url_for("meetings.show_meeting", meeting_id=0).removesuffix("0")
-    return {"meeting_path": path, "cancelled_label": str(STATUS_LABELS[MeetingStatus.CANCELLED]),
-            "country_names": COUNTRY_NAMES}  # fmt: skip
+    return {
+        "meeting_path": path,
+        "cancelled_label": str(STATUS_LABELS[MeetingStatus.CANCELLED]),
+        "country_names": COUNTRY_NAMES,
+    }
 
 
 def _kept_args(filters: Filters, both_clocks: bool, days: int) -> dict:
@@ -206,14 +226,25 @@ def _render(view: str):
     entries = load_entries(period, zone, filters, partners, both)
     keep = _kept_args(filters, both, days if view == "agenda" else grid.AGENDA_DAYS)
     return render_template(
-        f"agenda/{view}.html", view=view, period=period, filters=filters, partners=partners,
-        both_clocks=both, keep=keep, today=_today(zone), zone_name=zone_label(zone),
-        other_zone_name=zone_label(other_side_zone(zone)), holidays=_holidays(period),
+        f"agenda/{view}.html",
+        view=view,
+        period=period,
+        filters=filters,
+        partners=partners,
+        both_clocks=both,
+        keep=keep,
+        today=_today(zone),
+        zone_name=zone_label(zone),
+        other_zone_name=zone_label(other_side_zone(zone)),
+        holidays=_holidays(period),
         by_day=grid.place_on_days(entries, zone, period),
-        weeks=grid.weeks_of(period) if view == "month" else None, lang=current_language(),
-        title=grid.period_title(period, current_language()), day_title=grid.day_title,
-        weekday_names=grid.weekday_names(current_language()), **_link_parts(),
-    )  # fmt: skip
+        weeks=grid.weeks_of(period) if view == "month" else None,
+        lang=current_language(),
+        title=grid.period_title(period, current_language()),
+        day_title=grid.day_title,
+        weekday_names=grid.weekday_names(current_language()),
+        **_link_parts(),
+    )
 
 
 @bp.route("/")
@@ -239,15 +270,16 @@ def month():
 @ics_bp.route("/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     """One meeting as an .ics file (METHOD:PUBLISH), in the viewer's language, passcode included."""
-    from scheduler.invites.ical import build_event, calendar_bytes
-
     meeting = db.get_or_404(Meeting, meeting_id)
     url = current_app.config["BASE_URL"].rstrip("/") + url_for(
         "meetings.show_meeting", meeting_id=meeting.id
     )
-    event = build_event(meeting, current_language(), zone=viewer_zone(), include_passcode=True,
-                        url=url)  # fmt: skip
+    event = build_event(
+        meeting, current_language(), zone=viewer_zone(), include_passcode=True, url=url
+    )
     body = calendar_bytes([event], method="PUBLISH")
-    headers = {"Content-Disposition": f"attachment; filename=meeting-{meeting.id}.ics",
-               "Cache-Control": "private, no-store"}  # fmt: skip
+    headers = {
+        "Content-Disposition": f"attachment; filename=meeting-{meeting.id}.ics",
+        "Cache-Control": "private, no-store",
+    }
     return body, 200, {"Content-Type": "text/calendar; charset=utf-8", **headers}

@@ -55,8 +55,11 @@ def set_command(country, day, action, name_zh, name_ko, name_en):
     if action == "clear":
         country, day = _checked(services.parse_country, country), _checked(services.parse_day, day)
         removed = services.clear_override(country, day)
-        click.echo(f"{country} {day}: override removed." if removed else
-                   f"{country} {day}: there was no override.")  # fmt: skip
+        click.echo(
+            f"{country} {day}: override removed."
+            if removed
+            else f"{country} {day}: there was no override."
+        )
         return
     names = {"zh": name_zh, "ko": name_ko, "en": name_en}
     checked = _checked(services.check_override, country, day, action, names)

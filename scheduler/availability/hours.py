@@ -52,9 +52,6 @@ class WorkingHours:
     def for_weekday(self, weekday: int) -> tuple[Interval, ...]:
         return self.days[weekday]
 
-    def is_empty(self) -> bool:
-        return not any(self.days)
-
     def __str__(self) -> str:
         return format_hours(self)
 

@@ -124,8 +124,12 @@ def clear_override(country: str, day: date) -> bool:
     row = find_override(country, day)
     if row is None:
         return False
-    before = {"kind": row.kind, "name_zh": row.name_zh, "name_ko": row.name_ko,
-              "name_en": row.name_en}  # fmt: skip
+    before = {
+        "kind": row.kind,
+        "name_zh": row.name_zh,
+        "name_ko": row.name_ko,
+        "name_en": row.name_en,
+    }
     record(db.session, "delete", row, {key: [value, None] for key, value in before.items()})
     db.session.delete(row)
     db.session.flush()
@@ -148,8 +152,9 @@ def read_override_csv(data: bytes) -> tuple[list[OverrideInput], list[RowProblem
     header = [cell.strip().lower() for cell in next(reader, [])]
     if tuple(header) != CSV_HEADER:
         expected = ",".join(CSV_HEADER)
-        return [], [RowProblem(1, _l("The first line must be the header %(header)s.",
-                                     header=expected))]  # fmt: skip
+        return [], [
+            RowProblem(1, _l("The first line must be the header %(header)s.", header=expected))
+        ]
     return _check_rows(reader)
 
 
@@ -164,8 +169,11 @@ def _check_rows(reader) -> tuple[list[OverrideInput], list[RowProblem]]:
             problems.append(RowProblem(number, error.message))
             continue
         if (item.country, item.day) in seen:
-            reason = _l("%(country)s %(day)s appears more than once.", country=item.country,
-                        day=item.day.isoformat())  # fmt: skip
+            reason = _l(
+                "%(country)s %(day)s appears more than once.",
+                country=item.country,
+                day=item.day.isoformat(),
+            )
             problems.append(RowProblem(number, reason))
         seen.add((item.country, item.day))
         checked.append(item)
@@ -175,9 +183,12 @@ def _check_rows(reader) -> tuple[list[OverrideInput], list[RowProblem]]:
 def _check_row(cells: list[str]) -> OverrideInput:
     if len(cells) != len(CSV_HEADER):
         raise OverrideError(
-            _l("Expected %(expected)d columns, found %(found)d.", expected=len(CSV_HEADER),
-               found=len(cells))
-        )  # fmt: skip
+            _l(
+                "Expected %(expected)d columns, found %(found)d.",
+                expected=len(CSV_HEADER),
+                found=len(cells),
+            )
+        )
     country, day, kind, name_zh, name_ko, name_en = cells
     return check_override(country, day, kind, {"zh": name_zh, "ko": name_ko, "en": name_en})
 

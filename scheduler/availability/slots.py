@@ -31,6 +31,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler.availability.holidays import DayInfo, Override, day_info, name_in
 from scheduler.availability.hours import WorkingHours, intervals_on
 from scheduler.errors import UserError
+from scheduler.timefmt import zone_label
 
 EDGE_COMFORT_MINUTES = 60
 AFTERNOON_PENALTY = 45
@@ -254,8 +255,12 @@ def _calendar_reasons(search: Search, day: date) -> list[DayReason]:
         info = person_day(person, day)
         if info.is_working_day:
             continue
-        reason = DayReason(info.kind, person.country, None if person.country else person.zone,
-                           dict(info.names) if info.kind == "holiday" else {})  # fmt: skip
+        reason = DayReason(
+            info.kind,
+            person.country,
+            None if person.country else person.zone,
+            dict(info.names) if info.kind == "holiday" else {},
+        )
         key = (reason.kind, reason.country, reason.zone)
         if key not in seen:
             seen.add(key)
@@ -312,8 +317,6 @@ def check_buffer(buffer: timedelta) -> None:
 
 
 def _country_name(reason: DayReason) -> str:
-    from scheduler.timefmt import zone_label
-
     if reason.country == "CN":
         return _("China")
     if reason.country == "KR":

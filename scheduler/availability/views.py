@@ -48,8 +48,11 @@ def _page_params() -> tuple[str, int]:
     raw_year = request.args.get("year", "").strip()
     year = _office_year() if not raw_year else _plain_int(raw_year)
     if not services.FIRST_YEAR <= year <= services.LAST_YEAR:
-        message = _("Use a year between %(first)d and %(last)d.", first=services.FIRST_YEAR,
-                    last=services.LAST_YEAR)  # fmt: skip
+        message = _(
+            "Use a year between %(first)d and %(last)d.",
+            first=services.FIRST_YEAR,
+            last=services.LAST_YEAR,
+        )
         raise PageError(message)
     return country, year
 
@@ -153,7 +156,8 @@ def clear_override():
         return _failed("clear_form", form, _("This override could not be removed."))
     country, day = services.parse_country(form.country.data), services.parse_day(form.day.data)
     if not services.clear_override(country, day):
-        return _failed("clear_form", form, _("There is no override on %(day)s.",
-                                             day=day.isoformat()))  # fmt: skip
+        return _failed(
+            "clear_form", form, _("There is no override on %(day)s.", day=day.isoformat())
+        )
     flash(_("The override for %(day)s has been removed.", day=day.isoformat()), "success")
     return _back_to(country, day)

@@ -3,6 +3,7 @@
 import enum
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from scheduler.db import TimestampMixin, UTCDateTime, one_of, partner_link_table
 from scheduler.extensions import db
 from scheduler.sides import CHINA, HOST_SIDE_CODES, KOREA, OFFICE_ZONE
+
+if TYPE_CHECKING:  # the models these relationships name (imported for type checkers only)
+    from scheduler.auth.models import User
+    from scheduler.contacts.models import Contact
+    from scheduler.meetings.series.models import MeetingSeries
+    from scheduler.partners.models import Partner
+    from scheduler.visits.models import Visit
 
 
 class MeetingKind(enum.StrEnum):
@@ -160,11 +168,11 @@ class Meeting(TimestampMixin, db.Model):
     # Minutes before the start, e.g. "1440,60"; NULL = config REMINDER_OFFSETS_MINUTES.
     reminder_offsets: Mapped[str | None] = mapped_column(sa.Text)
 
-    organizer: Mapped["User"] = relationship()  # noqa: F821
+    organizer: Mapped["User"] = relationship()
     room: Mapped[Room | None] = relationship()
-    series: Mapped["MeetingSeries | None"] = relationship(back_populates="meetings")  # noqa: F821
-    visit: Mapped["Visit | None"] = relationship(back_populates="meetings")  # noqa: F821
-    partners: Mapped[list["Partner"]] = relationship(secondary=meeting_partners)  # noqa: F821
+    series: Mapped["MeetingSeries | None"] = relationship(back_populates="meetings")
+    visit: Mapped["Visit | None"] = relationship(back_populates="meetings")
+    partners: Mapped[list["Partner"]] = relationship(secondary=meeting_partners)
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"
     )
@@ -209,5 +217,5 @@ class Participant(db.Model):
     rsvp_sequence: Mapped[int | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
-    user: Mapped["User | None"] = relationship()  # noqa: F821
-    contact: Mapped["Contact | None"] = relationship()  # noqa: F821
+    user: Mapped["User | None"] = relationship()
+    contact: Mapped["Contact | None"] = relationship()

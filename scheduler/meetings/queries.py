@@ -9,6 +9,7 @@ from scheduler import people
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
+from scheduler.i18n import localized, person_name, user_name
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.partners.models import Partner
 
@@ -42,8 +43,6 @@ def meetings_between(start: datetime, end: datetime, partner_id=None, kind=None,
 
 
 def partner_choices(lang: str) -> list[tuple[int, str]]:
-    from scheduler.i18n import localized
-
     partners = db.session.scalars(sa.select(Partner).order_by(Partner.kr_code)).all()
     return [(p.id, localized(p, "name", lang)) for p in partners if p.is_current]
 
@@ -56,8 +55,6 @@ def room_choices(lang: str, blank_label) -> list[tuple[int, str]]:
 
 def people_choices(meeting: Meeting, lang: str) -> list[tuple[str, str]]:
     """Active staff and the active contacts of the meeting's partners, as form choices."""
-    from scheduler.i18n import person_name, user_name
-
     users = db.session.scalars(
         sa.select(User).where(User.is_active_user.is_(True)).order_by(User.email)
     ).all()

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler.audit.services import record
 from scheduler.errors import UserError
 from scheduler.extensions import db
+from scheduler.i18n import person_name, user_name
 from scheduler.meetings.conflicts import find_conflicts, lock_resources
 from scheduler.meetings.models import (
     Meeting,
@@ -26,15 +27,41 @@ MIN_DURATION = timedelta(minutes=5)
 MAX_DURATION = timedelta(hours=24)
 # Changes that make calendars replace their copy (RFC 5546 §2.1.4 and the location/join data).
 SEQUENCE_FIELDS = (
-    "start_dt", "end_dt", "timezone", "status", "location_zh", "location_ko", "platform",
-    "join_url", "meeting_code", "passcode", "room_id",
-)  # fmt: skip
+    "start_dt",
+    "end_dt",
+    "timezone",
+    "status",
+    "location_zh",
+    "location_ko",
+    "platform",
+    "join_url",
+    "meeting_code",
+    "passcode",
+    "room_id",
+)
 EDITABLE_FIELDS = (
-    "kind", "title_zh", "title_ko", "title_en", "agenda_zh", "agenda_ko", "agenda_en",
-    "start_dt", "end_dt", "timezone", "location_zh", "location_ko", "platform", "join_url",
-    "meeting_code", "passcode", "host_side", "tech_check_minutes", "room_id", "visit_id",
+    "kind",
+    "title_zh",
+    "title_ko",
+    "title_en",
+    "agenda_zh",
+    "agenda_ko",
+    "agenda_en",
+    "start_dt",
+    "end_dt",
+    "timezone",
+    "location_zh",
+    "location_ko",
+    "platform",
+    "join_url",
+    "meeting_code",
+    "passcode",
+    "host_side",
+    "tech_check_minutes",
+    "room_id",
+    "visit_id",
     "reminder_offsets",
-)  # fmt: skip
+)
 
 
 class MeetingError(UserError):
@@ -56,8 +83,6 @@ def check_join_url(url: str) -> None:
 
 
 def participant_label(participant: Participant) -> str:
-    from scheduler.i18n import person_name, user_name
-
     if participant.user:
         return user_name(participant.user)
     if participant.contact:
@@ -73,10 +98,15 @@ def _check_conflicts(meeting: Meeting, override_reason: str | None) -> None:
     if conflicts and not (override_reason or "").strip():
         raise MeetingError(_l("Some participants already have a meeting at this time."), conflicts)
     if conflicts:
-        record(db.session, "override", meeting, {
-            "reason": override_reason.strip(),
-            "conflicts": [[c.meeting.id, c.kind, c.label] for c in conflicts],
-        })  # fmt: skip
+        record(
+            db.session,
+            "override",
+            meeting,
+            {
+                "reason": override_reason.strip(),
+                "conflicts": [[c.meeting.id, c.kind, c.label] for c in conflicts],
+            },
+        )
 
 
 def _changed(meeting: Meeting, change: str, **details) -> None:

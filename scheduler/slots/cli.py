@@ -140,8 +140,7 @@ def _print_text(result, people, limit: int) -> None:
 )
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-def slots_command(emails, first, last, duration, buffer, notice, now_text, step, limit,
-                  as_json):  # fmt: skip
+def slots_command(emails, first, last, duration, buffer, notice, now_text, step, limit, as_json):
     """Find common free times of the participants, best first."""
     first_day, last_day = _day(first), _day(last)
     _checked_options(first_day, last_day, duration, buffer)
@@ -150,10 +149,15 @@ def slots_command(emails, first, last, duration, buffer, notice, now_text, step,
     now = _instant(now_text)
     people = _people(emails)
     result = services.search_slots(
-        people, first_day, last_day, duration=timedelta(minutes=duration),
-        buffer=timedelta(minutes=buffer), notice=timedelta(minutes=notice),
-        now=now, step=timedelta(minutes=step),
-    )  # fmt: skip
+        people,
+        first_day,
+        last_day,
+        duration=timedelta(minutes=duration),
+        buffer=timedelta(minutes=buffer),
+        notice=timedelta(minutes=notice),
+        now=now,
+        step=timedelta(minutes=step),
+    )
     if as_json:
         rows = [slot_row(slot, people) for slot in result.slots[:limit]]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))

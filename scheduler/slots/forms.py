@@ -34,15 +34,18 @@ class SlotForm(StrippedForm):
         csrf = False  # a GET search changes nothing
 
     participants = SelectMultipleField(_l("Participants"), render_kw={"size": 10})
-    emails = StringField(_l("More participants by e-mail (comma-separated)"),
-                         validators=[max_length(2000)])  # fmt: skip
+    emails = StringField(
+        _l("More participants by e-mail (comma-separated)"), validators=[max_length(2000)]
+    )
     duration = MinutesField(_l("Duration (minutes)"), default=60, validators=[_required])
     first_day = DayField(_l("From"), validators=[_required])
     last_day = DayField(_l("To (included)"), validators=[_required])
-    buffer = MinutesField(_l("Buffer between meetings (minutes)"), default=15,
-                          validators=[_required])  # fmt: skip
+    buffer = MinutesField(
+        _l("Buffer between meetings (minutes)"), default=15, validators=[_required]
+    )
     notice = MinutesField(
-        _l("Minimum notice (hours)"), default=24,
+        _l("Minimum notice (hours)"),
+        default=24,
         validators=[_required, NumberRange(0, 720, _l("Between 0 and 720 hours."))],
-    )  # fmt: skip
+    )
     room_id = SelectField(_l("Room"), coerce=int, default=0)

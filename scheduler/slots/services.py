@@ -208,6 +208,5 @@ def search_slots(people: list[Who], first_day: date, last_day: date, **options):
     room_id = options.pop("room_id", None)
     persons = build_people(people, first_day, last_day)
     room_busy = load_room_busy(room_id, *search_span(first_day, last_day))
-    search = Search(persons, first_day=first_day, last_day=last_day, room_busy=room_busy,
-                    **options)  # fmt: skip
+    search = Search(persons, first_day=first_day, last_day=last_day, room_busy=room_busy, **options)
     return find_slots(search)

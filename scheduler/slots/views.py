@@ -110,10 +110,11 @@ def _slot_rows(result, people) -> list[dict]:
     rows = []
     for slot in result.slots[:SHOWN_SLOTS]:
         link = url_for(
-            "meetings.new_meeting", timezone=zones[0],
+            "meetings.new_meeting",
+            timezone=zones[0],
             start_local=to_local_naive(slot.start, zones[0]).isoformat(timespec="minutes"),
             end_local=to_local_naive(slot.end, zones[0]).isoformat(timespec="minutes"),
-        )  # fmt: skip
+        )
         rows.append({"clocks": _clocks(slot.start, zones), "link": link})
     return rows
 
@@ -131,10 +132,15 @@ def _search(form: SlotForm):
     if not _check(form) or people is None:
         return None, None
     result = services.search_slots(
-        people, form.first_day.data, form.last_day.data,
-        duration=timedelta(minutes=form.duration.data), buffer=timedelta(minutes=form.buffer.data),
-        notice=timedelta(hours=form.notice.data), now=now_utc(), room_id=form.room_id.data or None,
-    )  # fmt: skip
+        people,
+        form.first_day.data,
+        form.last_day.data,
+        duration=timedelta(minutes=form.duration.data),
+        buffer=timedelta(minutes=form.buffer.data),
+        notice=timedelta(hours=form.notice.data),
+        now=now_utc(),
+        room_id=form.room_id.data or None,
+    )
     return people, result
 
 
@@ -149,6 +155,10 @@ def find_slots():
     if result is None:
         return render_template("slots/find.html", form=form, result=None), 400
     return render_template(
-        "slots/find.html", form=form, result=result, people=people,
-        slots=_slot_rows(result, people), skipped=_skipped_rows(result),
-    )  # fmt: skip
+        "slots/find.html",
+        form=form,
+        result=result,
+        people=people,
+        slots=_slot_rows(result, people),
+        skipped=_skipped_rows(result),
+    )

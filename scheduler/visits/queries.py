@@ -11,6 +11,7 @@ from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
+from scheduler.i18n import localized, person_name, user_name
 from scheduler.visits.models import Visit
 
 
@@ -32,8 +33,6 @@ def upcoming_and_past() -> tuple[list[Visit], list[Visit]]:
 
 def people_choices(visit: Visit, lang: str) -> list[tuple[str, str]]:
     """Active contacts of the visit's partners, then active staff, as form choices."""
-    from scheduler.i18n import localized, person_name, user_name
-
     partner_ids = [p.id for p in visit.partners]
     contacts = db.session.scalars(
         sa.select(Contact)

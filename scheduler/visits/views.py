@@ -133,11 +133,15 @@ def _member_form(visit: Visit, form: MemberForm | None = None) -> MemberForm:
 def _render_detail(visit, member_form=None, item_form=None, conflicts=None, status=200):
     default_kind = services.ITEM_KIND[visit.direction]
     return render_template(
-        "visits/detail.html", visit=visit, days=services.itinerary_days(visit),
-        roster=services.roster(visit), member_form=_member_form(visit, member_form),
+        "visits/detail.html",
+        visit=visit,
+        days=services.itinerary_days(visit),
+        roster=services.roster(visit),
+        member_form=_member_form(visit, member_form),
         item_form=item_form or ItineraryItemForm(formdata=None, kind=default_kind),
-        conflicts=conflicts or [], **LABELS,
-    ), status  # fmt: skip
+        conflicts=conflicts or [],
+        **LABELS,
+    ), status
 
 
 @bp.route("/<int:visit_id>")
@@ -173,12 +177,17 @@ def add_member(visit_id):
     if person is None:
         return _fail(visit_id, _("Choose a contact or a staff member."), member_form=form)
     return save(
-        lambda: services.add_member(visit, form.role.data, title_zh=form.title_zh.data,
-                                    title_ko=form.title_ko.data, **person),
+        lambda: services.add_member(
+            visit,
+            form.role.data,
+            title_zh=form.title_zh.data,
+            title_ko=form.title_ko.data,
+            **person,
+        ),
         _back_to(visit),
         _detail_again(visit_id, member_form=form),
         _("The delegation has been updated."),
-    )  # fmt: skip
+    )
 
 
 @bp.route("/<int:visit_id>/members/<int:member_id>/remove", methods=["POST"])
@@ -210,12 +219,13 @@ def add_item(visit_id):
     if data is None:
         return _render_detail(visit, item_form=form, status=400)
     return save(
-        lambda: services.add_itinerary_item(visit, current_user, data,
-                                            form.with_delegation.data, form.override_reason.data),
+        lambda: services.add_itinerary_item(
+            visit, current_user, data, form.with_delegation.data, form.override_reason.data
+        ),
         _back_to(visit),
         _detail_again(visit_id, item_form=form),
         _("The itinerary item has been added."),
-    )  # fmt: skip
+    )
 
 
 # --- printable itinerary ---------------------------------------------------------------------
@@ -230,6 +240,10 @@ def itinerary(visit_id):
         abort(400)
     with force_locale(lang):
         return render_template(
-            "visits/itinerary.html", visit=visit, lang=lang, roster=services.roster(visit),
-            days=services.itinerary_days(visit, include_cancelled=False), **LABELS,
-        )  # fmt: skip
+            "visits/itinerary.html",
+            visit=visit,
+            lang=lang,
+            roster=services.roster(visit),
+            days=services.itinerary_days(visit, include_cancelled=False),
+            **LABELS,
+        )

@@ -32,9 +32,10 @@ class SeriesForm(MeetingForm):
 
     pattern = SelectField(_l("Repeats"), choices=select_choices(PATTERN_LABELS.items()))
     interval = IntegerField(
-        _l("Every (weeks or months)"), default=1,
+        _l("Every (weeks or months)"),
+        default=1,
         validators=[Optional(), NumberRange(1, 52, _l("Between 1 and 52."))],
-    )  # fmt: skip
+    )
     weekdays = CheckboxesField(_l("On these weekdays"))
     month_day = SelectField(_l("Day of the month"), coerce=int, default=1, validate_choice=False)
     week_of_month = SelectField(_l("Which week"), coerce=int, default=1)
@@ -59,14 +60,17 @@ class SeriesForm(MeetingForm):
         weekdays = tuple(self.weekdays.data or ()) if pattern == "weekly" else ()
         return Rule(
             freq="weekly" if pattern == "weekly" else "monthly",
-            interval=self.interval.data or 1, start_date=start.date(), start_time=start.time(),
-            duration_minutes=duration_minutes, zone=self.timezone.data,
+            interval=self.interval.data or 1,
+            start_date=start.date(),
+            start_time=start.time(),
+            duration_minutes=duration_minutes,
+            zone=self.timezone.data,
             weekdays=(self.month_weekday.data,) if by_weekday else weekdays,
             month_day=self.month_day.data if pattern == "monthly_date" else None,
             week_of_month=self.week_of_month.data if by_weekday else None,
             count=self.count.data if self.ends.data == "count" else None,
             until=self.until.data if self.ends.data == "until" else None,
-        )  # fmt: skip
+        )
 
     def fill_from_rule(self, rule: Rule) -> None:
         """Show a stored rule in the fields (for "this and following")."""

@@ -68,8 +68,12 @@ def _fill(meeting: Meeting, occurrence, data: dict, partners) -> None:
 
 
 def _new_occurrence(series, occurrence, data, partners, people=()) -> Meeting:
-    meeting = Meeting(organizer=series.organizer, status=data.get("status", MeetingStatus.DRAFT),
-                      series=series, timezone=series.timezone)  # fmt: skip
+    meeting = Meeting(
+        organizer=series.organizer,
+        status=data.get("status", MeetingStatus.DRAFT),
+        series=series,
+        timezone=series.timezone,
+    )
     _fill(meeting, occurrence, data, partners)
     for person in people:
         meeting.participants.append(
@@ -88,18 +92,24 @@ def check_conflicts(meetings: list[Meeting], override_reason: str | None) -> Non
             found[meeting] = find_conflicts(meeting, participant_label)
     every = [c for conflicts in found.values() for c in conflicts]
     if any(c.is_hard for c in every):
-        raise MeetingError(_l("An interpreter or room is already booked at one of the dates."),
-                           every)  # fmt: skip
+        raise MeetingError(
+            _l("An interpreter or room is already booked at one of the dates."), every
+        )
     if every and not (override_reason or "").strip():
         raise MeetingError(
             _l("Some participants already have a meeting at one of the dates."), every
         )
     for meeting, conflicts in found.items():
         if conflicts:
-            record(db.session, "override", meeting, {
-                "reason": override_reason.strip(),
-                "conflicts": [[c.meeting.id, c.kind, c.label] for c in conflicts],
-            })  # fmt: skip
+            record(
+                db.session,
+                "override",
+                meeting,
+                {
+                    "reason": override_reason.strip(),
+                    "conflicts": [[c.meeting.id, c.kind, c.label] for c in conflicts],
+                },
+            )
 
 
 def create_series(organizer, rule: Rule, data: dict, partners, override_reason=None):
@@ -204,8 +214,9 @@ def _check_new_start(before: list[Meeting], occurrences) -> None:
         raise MeetingError(_l("The changed meetings must start after the last meeting kept."))
 
 
-def edit_following(meeting: Meeting, rule: Rule, data: dict, partners=None,
-                   override_reason=None) -> MeetingSeries:  # fmt: skip
+def edit_following(
+    meeting: Meeting, rule: Rule, data: dict, partners=None, override_reason=None
+) -> MeetingSeries:
     """Change *meeting* and every later occurrence; returns the series they now belong to."""
     old = _require_occurrence(meeting)
     check_join_url(data.get("join_url", meeting.join_url))

@@ -27,15 +27,25 @@ def _preview_rows(form: SeriesForm, rule: Rule) -> list[dict]:
     occurrences = expand(anchored(rule))
     room = db.session.get(Room, form.room_id.data) if form.room_id.data else None
     with db.session.no_autoflush:
-        drafts = [Meeting(start_dt=o.start, end_dt=o.end, room=room, status=MeetingStatus.DRAFT,
-                          room_id=room.id if room else None) for o in occurrences]  # fmt: skip
+        drafts = [
+            Meeting(
+                start_dt=o.start,
+                end_dt=o.end,
+                room=room,
+                status=MeetingStatus.DRAFT,
+                room_id=room.id if room else None,
+            )
+            for o in occurrences
+        ]
         conflicts = conflict_flags(drafts)
         for draft in drafts:  # keep the session clean of these stand-ins
             if draft in db.session:
                 db.session.expunge(draft)
     holidays = holiday_flags([o.start for o in occurrences])
-    return [{"meeting": d, "holidays": h, "conflicts": c}
-            for d, h, c in zip(drafts, holidays, conflicts, strict=True)]  # fmt: skip
+    return [
+        {"meeting": d, "holidays": h, "conflicts": c}
+        for d, h, c in zip(drafts, holidays, conflicts, strict=True)
+    ]
 
 
 def _read_rule(form: SeriesForm) -> Rule | None:
@@ -51,8 +61,14 @@ def _read_rule(form: SeriesForm) -> Rule | None:
 
 
 def _render_new(form, preview=None, conflicts=None, status=200):
-    page = render_template("meetings/series/form.html", form=form, preview=preview,
-                           conflicts=conflicts or [], series=None, meeting=None)  # fmt: skip
+    page = render_template(
+        "meetings/series/form.html",
+        form=form,
+        preview=preview,
+        conflicts=conflicts or [],
+        series=None,
+        meeting=None,
+    )
     return page, status
 
 
@@ -70,8 +86,7 @@ def _create(form: SeriesForm, rule: Rule) -> MeetingSeries:
 
 def _created(series: MeetingSeries):
     if series.meetings and series.meetings[0].start_dt < now_utc():
-        flash(_("This series starts in the past; its meetings are recorded as history."),
-              "warning")  # fmt: skip
+        flash(_("This series starts in the past; its meetings are recorded as history."), "warning")
     flash(_("The recurring meeting has been saved."), "success")
     return redirect(url_for("meetings.show_series", series_id=series.id))
 
@@ -89,8 +104,9 @@ def new_series():
         return _render_new(form, status=400)
     again = _again(lambda **page: _render_new(form, **page))
     if "preview" in request.form:  # shows the occurrences; the drafts never enter the session
-        return save(lambda: _preview_rows(form, rule),
-                    lambda rows: _render_new(form, preview=rows), again)  # fmt: skip
+        return save(
+            lambda: _preview_rows(form, rule), lambda rows: _render_new(form, preview=rows), again
+        )
     return save(lambda: _create(form, rule), _created, again)
 
 
@@ -107,14 +123,21 @@ def _occurrence_or_404(series: MeetingSeries, meeting_id: int) -> Meeting:
 
 def _series_page(series: MeetingSeries, status: int = 200):
     meetings = list(series.meetings)
-    rows = zip(meetings, holiday_flags([m.start_dt for m in meetings]), conflict_flags(meetings),
-               strict=True)  # fmt: skip
+    rows = zip(
+        meetings,
+        holiday_flags([m.start_dt for m in meetings]),
+        conflict_flags(meetings),
+        strict=True,
+    )
     return render_template(
-        "meetings/series/detail.html", series=series, description=describe(series.rule),
+        "meetings/series/detail.html",
+        series=series,
+        description=describe(series.rule),
         rows=[{"meeting": m, "holidays": h, "conflicts": c} for m, h, c in rows],
-        reason_form=ReasonForm(), split_from=series.split_from,
+        reason_form=ReasonForm(),
+        split_from=series.split_from,
         participant_form=participant_form_for(series),
-    ), status  # fmt: skip
+    ), status
 
 
 @bp.route("/series/<int:series_id>")
@@ -138,8 +161,7 @@ def _following_form(series: MeetingSeries, meeting: Meeting) -> SeriesForm:
     return form
 
 
-@bp.route("/series/<int:series_id>/occurrences/<int:meeting_id>/following",
-          methods=["GET", "POST"])  # fmt: skip
+@bp.route("/series/<int:series_id>/occurrences/<int:meeting_id>/following", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def edit_following(series_id, meeting_id):
     series = _series_or_404(series_id)
@@ -147,9 +169,14 @@ def edit_following(series_id, meeting_id):
     form = _following_form(series, meeting)
 
     def render(conflicts=None, status=200):
-        return render_template("meetings/series/form.html", form=form, preview=None,
-                               conflicts=conflicts or [], series=series,
-                               meeting=meeting), status  # fmt: skip
+        return render_template(
+            "meetings/series/form.html",
+            form=form,
+            preview=None,
+            conflicts=conflicts or [],
+            series=series,
+            meeting=meeting,
+        ), status
 
     if not form.validate_on_submit():
         return render(status=400 if form.errors else 200)
@@ -158,13 +185,16 @@ def edit_following(series_id, meeting_id):
         return render(status=400)
     return save(
         lambda: series_services.edit_following(
-            meeting, rule, form_data(form, {}), selected_partners(form),
+            meeting,
+            rule,
+            form_data(form, {}),
+            selected_partners(form),
             form.override_reason.data,
         ),
         lambda target: redirect(url_for("meetings.show_series", series_id=target.id)),
         _again(render),
         _("This and the following meetings have been changed."),
-    )  # fmt: skip
+    )
 
 
 @bp.route("/series/<int:series_id>/occurrences/<int:meeting_id>/cancel", methods=["POST"])
@@ -182,6 +212,7 @@ def cancel_occurrences(series_id, meeting_id):
         lambda: cancel(meeting, form.reason.data),
         lambda _result: redirect(url_for("meetings.show_series", series_id=series.id)),
         lambda _error: _series_page(db.session.get(MeetingSeries, series_id))[0],
-        _("The meetings have been cancelled.") if following
+        _("The meetings have been cancelled.")
+        if following
         else _("The meeting has been cancelled."),
-    )  # fmt: skip
+    )

@@ -109,9 +109,12 @@ def show_meeting(meeting_id):
     participant_form = ParticipantForm()
     participant_form.person.choices = queries.people_choices(meeting, current_language())
     return render_template(
-        "meetings/detail.html", meeting=meeting, participant_form=participant_form,
-        reason_form=ReasonForm(), conflicts=[],
-    )  # fmt: skip
+        "meetings/detail.html",
+        meeting=meeting,
+        participant_form=participant_form,
+        reason_form=ReasonForm(),
+        conflicts=[],
+    )
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -152,9 +155,12 @@ def _run(meeting: Meeting, change):
 
     def again(error):
         return render_template(
-            "meetings/detail.html", meeting=db.session.get(Meeting, meeting.id),
-            participant_form=None, reason_form=ReasonForm(), conflicts=error.conflicts,
-        )  # fmt: skip
+            "meetings/detail.html",
+            meeting=db.session.get(Meeting, meeting.id),
+            participant_form=None,
+            reason_form=ReasonForm(),
+            conflicts=error.conflicts,
+        )
 
     return save(
         lambda: change(meeting),
