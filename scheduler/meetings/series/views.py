@@ -103,7 +103,7 @@ def new_series():
     if rule is None:
         return _render_new(form, status=400)
     again = _again(lambda **page: _render_new(form, **page))
-    if "preview" in request.form:  # shows the occurrences; the drafts never enter the session
+    if "preview" in request.form:  # saves nothing: _preview_rows expunges its drafts
         return save(
             lambda: _preview_rows(form, rule), lambda rows: _render_new(form, preview=rows), again
         )
