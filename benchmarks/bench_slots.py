@@ -86,11 +86,11 @@ def _populate(app) -> list[str]:
 
 
 def _search(emails: list[str]):
-    from scheduler.availability import busy
+    from scheduler.slots import services
 
-    people = busy.people_by_email(emails)
+    people = services.people_by_email(emails)
     last_day = FIRST_DAY + timedelta(days=DAYS - 1)
-    return busy.search_slots(
+    return services.search_slots(
         people, FIRST_DAY, last_day, duration=timedelta(minutes=60),
         buffer=timedelta(minutes=15), now=None,
     )  # fmt: skip

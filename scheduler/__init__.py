@@ -74,6 +74,8 @@ def register_models(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from scheduler.admin.audit_views import bp as audit_bp
     from scheduler.admin.views import bp as admin_bp
+    from scheduler.agenda.views import bp as calendar_bp
+    from scheduler.agenda.views import ics_bp as meeting_ics_bp
     from scheduler.auth.views import bp as auth_bp
     from scheduler.availability.views import bp as holidays_admin_bp
     from scheduler.contacts.io_views import bp as contacts_io_bp
@@ -84,14 +86,13 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.invites.outbox_views import bp as outbox_bp
     from scheduler.invites.rsvp_views import bp as rsvp_bp
     from scheduler.main.views import bp as main_bp
-    from scheduler.meetings.calendar_views import bp as calendar_bp
-    from scheduler.meetings.calendar_views import ics_bp as meeting_ics_bp
     from scheduler.meetings.views import bp as meetings_bp
     from scheduler.partners.views import bp as partners_bp
+    from scheduler.slots.views import bp as slots_bp
     from scheduler.visits.views import bp as visits_bp
 
     blueprints = (main_bp, auth_bp, partners_bp, contacts_bp, contacts_io_bp, admin_bp, audit_bp,
-                  holidays_admin_bp, meetings_bp, visits_bp, calendar_bp,
+                  holidays_admin_bp, meetings_bp, slots_bp, visits_bp, calendar_bp,
                   meeting_ics_bp, rsvp_bp, outbox_bp)  # fmt: skip
     history = (outcomes_bp, follow_ups_bp, history_bp)
     for bp in (*blueprints, *history):

@@ -80,7 +80,7 @@ def register_cli(app: Flask) -> None:
     from scheduler.history.cli import history_cli
     from scheduler.invites.cli import outbox
     from scheduler.jobs import scheduler_cli, serve_command
-    from scheduler.meetings.cli import slots_command
+    from scheduler.slots.cli import slots_command
 
     commands = (
         translate,

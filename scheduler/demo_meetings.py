@@ -13,9 +13,9 @@ from scheduler.contacts.services import find_by_email
 from scheduler.extensions import db
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
-from scheduler.meetings.recurrence import Rule
-from scheduler.meetings.series import cancel_occurrence, create_series, edit_occurrence
-from scheduler.meetings.series_people import add_series_participant, confirm_series
+from scheduler.meetings.series.people import add_series_participant, confirm_series
+from scheduler.meetings.series.recurrence import Rule
+from scheduler.meetings.series.services import cancel_occurrence, create_series, edit_occurrence
 from scheduler.partners.services import get_partner
 from scheduler.timefmt import localize_strict
 from scheduler.visits.services import add_itinerary_item, add_member, create_visit

@@ -14,7 +14,9 @@ class UserError(ValueError):
     """
 
     def __init__(self, message=None, conflicts=(), status: int = 400, field: str | None = None):
-        super().__init__(str(message) if message is not None else "")
+        # The message stays lazy: it may be made outside a request (a CLI command) and is
+        # translated when shown.
+        super().__init__(message if message is not None else "")
         self.message = message
         self.conflicts = list(conflicts)
         self.status = 409 if self.conflicts else status

@@ -10,7 +10,7 @@ from scheduler.history.search_index import SearchDocument
 from scheduler.invites.models import OutboxMessage
 from scheduler.invites.reminder_models import Reminder
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
-from scheduler.meetings.series_models import MeetingSeries
+from scheduler.meetings.series.models import MeetingSeries
 from scheduler.partners.models import Partner
 from scheduler.visits.models import Visit, VisitMember, visit_partners
 

@@ -24,13 +24,13 @@ def meeting_time(meeting) -> str:
 
 
 def _meeting_labels() -> dict:
-    from scheduler.meetings import forms
+    from scheduler.meetings import forms, models
 
     return {
-        "KIND_LABELS": forms.KIND_LABELS,
-        "STATUS_LABELS": forms.STATUS_LABELS,
-        "ROLE_LABELS": forms.ROLE_LABELS,
-        "HOST_SIDE_LABELS": forms.HOST_SIDE_LABELS,
+        "KIND_LABELS": models.KIND_LABELS,
+        "STATUS_LABELS": models.STATUS_LABELS,
+        "ROLE_LABELS": models.ROLE_LABELS,
+        "HOST_SIDE_LABELS": models.HOST_SIDE_LABELS,
         "PLATFORM_SUGGESTIONS": forms.PLATFORM_SUGGESTIONS,
     }
 

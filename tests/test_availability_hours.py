@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.availability.calendars import day_info
+from scheduler.availability.holidays import day_info
 from scheduler.availability.hours import (
     CHINA_HOURS,
     KOREA_HOURS,

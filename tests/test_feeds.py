@@ -248,8 +248,8 @@ def test_scopes_contact_user_and_drafts(app, client, db, make_meeting, make_cont
 
 
 def test_a_series_is_published_like_its_invites(app, client, db, make_user):
-    from scheduler.meetings import series as series_services
-    from scheduler.meetings.recurrence import Rule
+    from scheduler.meetings.series import services as series_services
+    from scheduler.meetings.series.recurrence import Rule
 
     first = (NOW + timedelta(days=7)).date()
     rule = Rule(freq="weekly", interval=1, start_date=first, start_time=datetime.min.time(),

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from scheduler.audit.models import AuditEntry
 from scheduler.availability import services
-from scheduler.availability.calendars import (
+from scheduler.availability.holidays import (
     DayInfo,
     Override,
     day_info,

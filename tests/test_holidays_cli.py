@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from scheduler.availability import services
-from scheduler.availability.calendars import day_info
+from scheduler.availability.holidays import day_info
 from scheduler.availability.models import HolidayOverride
 from tests.conftest import count
 

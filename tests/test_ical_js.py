@@ -96,7 +96,7 @@ def test_series_with_a_moved_occurrence_parses_in_ical_js(app, auth, client, db,
                                                           parse):  # fmt: skip
     from datetime import timedelta
 
-    from scheduler.meetings.series import edit_occurrence
+    from scheduler.meetings.series.services import edit_occurrence
     from tests.test_series import _create
 
     contact = make_contact("seoul", email="series.icaljs@seoul.example.kr")

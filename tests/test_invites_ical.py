@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import recurring_ical_events
 
-from scheduler.meetings import series as series_services
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
-from scheduler.meetings.recurrence import Rule
-from scheduler.meetings.series_models import MeetingSeries
+from scheduler.meetings.series import services as series_services
+from scheduler.meetings.series.models import MeetingSeries
+from scheduler.meetings.series.recurrence import Rule
 from scheduler.partners.services import get_partner
 from tests.invite_support import SEPARATOR, change, content_lines
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from scheduler.meetings.recurrence import (
+from scheduler.meetings.series.recurrence import (
     RecurrenceError,
     Rule,
     anchored,

@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from scheduler.meetings.models import Meeting, Room
-from scheduler.meetings.series import exdates, ical_identity
-from scheduler.meetings.series_models import MeetingSeries
+from scheduler.meetings.series.models import MeetingSeries
+from scheduler.meetings.series.services import exdates, ical_identity
 from scheduler.meetings.signals import meeting_changed
 from scheduler.partners.services import get_partner
 from tests.conftest import count

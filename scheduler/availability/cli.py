@@ -13,9 +13,10 @@ from flask_babel import force_locale
 
 from scheduler.audit.services import set_actor
 from scheduler.availability import services
-from scheduler.availability.calendars import notable_days
+from scheduler.availability.holidays import notable_days
 from scheduler.availability.services import OverrideError
 from scheduler.extensions import db
+from scheduler.transaction import commits
 
 holidays_group = AppGroup("holidays", help="Public holidays (CN/KR) and staff overrides.")
 
@@ -45,6 +46,7 @@ def _checked(call, *args):
 @click.option("--name-zh", default="", help="Chinese name.")
 @click.option("--name-ko", default="", help="Korean name.")
 @click.option("--name-en", default="", help="English name.")
+@commits
 def set_command(country, day, action, name_zh, name_ko, name_en):
     """Override the package for one day of COUNTRY (CN or KR), or --clear the override."""
     if action is None:
@@ -53,19 +55,21 @@ def set_command(country, day, action, name_zh, name_ko, name_en):
     if action == "clear":
         country, day = _checked(services.parse_country, country), _checked(services.parse_day, day)
         removed = services.clear_override(country, day)
-        db.session.commit()
-        click.echo(f"{country} {day}: override removed." if removed else
-                   f"{country} {day}: there was no override.")  # fmt: skip
+        click.echo(
+            f"{country} {day}: override removed."
+            if removed
+            else f"{country} {day}: there was no override."
+        )
         return
     names = {"zh": name_zh, "ko": name_ko, "en": name_en}
     checked = _checked(services.check_override, country, day, action, names)
     services.set_override(checked)
-    db.session.commit()
     click.echo(f"{checked.country} {checked.day}: {checked.kind} (override).")
 
 
 @holidays_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@commits
 def import_command(file: Path):
     """Import overrides from a CSV FILE (country,date,kind,name_zh,name_ko,name_en): all or none."""
     checked, problems = services.read_override_csv(file.read_bytes())
@@ -75,7 +79,6 @@ def import_command(file: Path):
         _fail([*lines, f"{len(problems)} problem(s) found; nothing was imported."])
     set_actor(db.session, None)
     count = services.import_overrides(checked)
-    db.session.commit()
     click.echo(f"Imported {count} override(s) from {file.name}.")
 
 

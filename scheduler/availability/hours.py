@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
+from scheduler.errors import UserError
+from scheduler.sides import KOREA
 from scheduler.timefmt import normalize_timezone
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -22,15 +24,8 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _PART = re.compile(r"^([A-Za-z,\-]*)\s*(.*)$")
 
 
-class HoursError(ValueError):
+class HoursError(UserError):
     """Working-hours text that cannot be read; ``str(error)`` is the translated reason."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class Interval(NamedTuple):
@@ -56,9 +51,6 @@ class WorkingHours:
 
     def for_weekday(self, weekday: int) -> tuple[Interval, ...]:
         return self.days[weekday]
-
-    def is_empty(self) -> bool:
-        return not any(self.days)
 
     def __str__(self) -> str:
         return format_hours(self)
@@ -195,8 +187,8 @@ KOREA_HOURS = parse_hours("Mon-Fri 09:00-12:00,13:00-18:00")
 
 
 def default_hours_for_zone(zone: str | None) -> WorkingHours:
-    """Korean office hours for Asia/Seoul, Chinese office hours for any other zone."""
-    return KOREA_HOURS if normalize_timezone(zone) == "Asia/Seoul" else CHINA_HOURS
+    """Korean office hours on Seoul's clock, Chinese office hours for any other zone."""
+    return KOREA_HOURS if normalize_timezone(zone) == KOREA.zone else CHINA_HOURS
 
 
 def effective_hours(person_text: str | None, partner_text: str | None, zone: str | None):

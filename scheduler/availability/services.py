@@ -10,9 +10,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from scheduler.audit.services import record
-from scheduler.availability.calendars import COUNTRIES, OVERRIDE_KINDS, Override
+from scheduler.availability.holidays import COUNTRIES, OVERRIDE_KINDS, Override
 from scheduler.availability.models import HolidayOverride
+from scheduler.errors import UserError
 from scheduler.extensions import db
+from scheduler.sides import LANGUAGES
 
 CSV_HEADER = ("country", "date", "kind", "name_zh", "name_ko", "name_en")
 NAME_MAX_LENGTH = 100
@@ -20,15 +22,8 @@ FIRST_YEAR, LAST_YEAR = 2000, 2099  # the range staff plausibly need; keeps the 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class OverrideError(ValueError):
+class OverrideError(UserError):
     """Bad override input; ``str(error)`` is the translated reason."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,7 @@ def parse_kind(text: str | None) -> str:
 
 def check_names(kind: str, names: dict[str, str | None]) -> dict[str, str]:
     """Stripped zh/ko/en names; a holiday needs at least one. Raises OverrideError."""
-    cleaned = {lang: (names.get(lang) or "").strip() for lang in ("zh", "ko", "en")}
+    cleaned = {lang: (names.get(lang) or "").strip() for lang in LANGUAGES}
     if any(len(value) > NAME_MAX_LENGTH for value in cleaned.values()):
         raise OverrideError(_l("Names have at most %(max)d characters.", max=NAME_MAX_LENGTH))
     if kind == "holiday" and not any(cleaned.values()):
@@ -119,7 +114,7 @@ def set_override(checked: OverrideInput) -> HolidayOverride:
         row = HolidayOverride(country=checked.country, day=checked.day)
         db.session.add(row)
     row.kind = checked.kind
-    row.name_zh, row.name_ko, row.name_en = (checked.names[k] for k in ("zh", "ko", "en"))
+    row.name_zh, row.name_ko, row.name_en = (checked.names[k] for k in LANGUAGES)
     db.session.flush()
     return row
 
@@ -129,8 +124,12 @@ def clear_override(country: str, day: date) -> bool:
     row = find_override(country, day)
     if row is None:
         return False
-    before = {"kind": row.kind, "name_zh": row.name_zh, "name_ko": row.name_ko,
-              "name_en": row.name_en}  # fmt: skip
+    before = {
+        "kind": row.kind,
+        "name_zh": row.name_zh,
+        "name_ko": row.name_ko,
+        "name_en": row.name_en,
+    }
     record(db.session, "delete", row, {key: [value, None] for key, value in before.items()})
     db.session.delete(row)
     db.session.flush()
@@ -153,8 +152,9 @@ def read_override_csv(data: bytes) -> tuple[list[OverrideInput], list[RowProblem
     header = [cell.strip().lower() for cell in next(reader, [])]
     if tuple(header) != CSV_HEADER:
         expected = ",".join(CSV_HEADER)
-        return [], [RowProblem(1, _l("The first line must be the header %(header)s.",
-                                     header=expected))]  # fmt: skip
+        return [], [
+            RowProblem(1, _l("The first line must be the header %(header)s.", header=expected))
+        ]
     return _check_rows(reader)
 
 
@@ -169,8 +169,11 @@ def _check_rows(reader) -> tuple[list[OverrideInput], list[RowProblem]]:
             problems.append(RowProblem(number, error.message))
             continue
         if (item.country, item.day) in seen:
-            reason = _l("%(country)s %(day)s appears more than once.", country=item.country,
-                        day=item.day.isoformat())  # fmt: skip
+            reason = _l(
+                "%(country)s %(day)s appears more than once.",
+                country=item.country,
+                day=item.day.isoformat(),
+            )
             problems.append(RowProblem(number, reason))
         seen.add((item.country, item.day))
         checked.append(item)
@@ -180,9 +183,12 @@ def _check_rows(reader) -> tuple[list[OverrideInput], list[RowProblem]]:
 def _check_row(cells: list[str]) -> OverrideInput:
     if len(cells) != len(CSV_HEADER):
         raise OverrideError(
-            _l("Expected %(expected)d columns, found %(found)d.", expected=len(CSV_HEADER),
-               found=len(cells))
-        )  # fmt: skip
+            _l(
+                "Expected %(expected)d columns, found %(found)d.",
+                expected=len(CSV_HEADER),
+                found=len(cells),
+            )
+        )
     country, day, kind, name_zh, name_ko, name_en = cells
     return check_override(country, day, kind, {"zh": name_zh, "ko": name_ko, "en": name_en})
 

@@ -4,7 +4,7 @@ How it works, per search:
 1. For every participant, their working blocks for each local day around the range, built as
    aware datetimes on that day in their own zone (so a DST change in Berlin is handled), then
    turned into POSIX seconds. Holidays, weekends and China's make-up working Sundays come from
-   `calendars.day_info` with the staff overrides.
+   `holidays.day_info` with the staff overrides.
 2. Their busy intervals (non-cancelled meetings), widened by the buffer, are subtracted by one
    sweep over both sorted lists; the results of all participants (and the room) are intersected
    the same way. No grid point is ever tested against a meeting.
@@ -28,10 +28,11 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from scheduler.availability.calendars import DayInfo, Override, day_info, name_in
+from scheduler.availability.holidays import DayInfo, Override, day_info, name_in
 from scheduler.availability.hours import WorkingHours, intervals_on
+from scheduler.errors import UserError
+from scheduler.timefmt import zone_label
 
-COUNTRY_OF_ZONE = {"Asia/Shanghai": "CN", "Asia/Seoul": "KR"}
 EDGE_COMFORT_MINUTES = 60
 AFTERNOON_PENALTY = 45
 DEFAULT_STEP = timedelta(minutes=15)
@@ -92,11 +93,6 @@ class DayReason:
 class SlotResult:
     slots: list[Slot]  # best first
     skipped: dict[date, list[DayReason]]  # every day of the range without a slot
-
-
-def country_of_zone(zone: str) -> str | None:
-    """Whose public holidays apply in *zone*: CN for Asia/Shanghai, KR for Asia/Seoul."""
-    return COUNTRY_OF_ZONE.get(zone)
 
 
 def person_day(person: Person, day: date) -> DayInfo:
@@ -259,8 +255,12 @@ def _calendar_reasons(search: Search, day: date) -> list[DayReason]:
         info = person_day(person, day)
         if info.is_working_day:
             continue
-        reason = DayReason(info.kind, person.country, None if person.country else person.zone,
-                           dict(info.names) if info.kind == "holiday" else {})  # fmt: skip
+        reason = DayReason(
+            info.kind,
+            person.country,
+            None if person.country else person.zone,
+            dict(info.names) if info.kind == "holiday" else {},
+        )
         key = (reason.kind, reason.country, reason.zone)
         if key not in seen:
             seen.add(key)
@@ -294,12 +294,8 @@ def find_slots(search: Search) -> SlotResult:
     return SlotResult(slots, _skipped(search, slot_days, window))
 
 
-class SlotInputError(ValueError):
+class SlotInputError(UserError):
     """A search that cannot be run; ``message`` is translated."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def check_range(first_day: date, last_day: date) -> None:
@@ -321,8 +317,6 @@ def check_buffer(buffer: timedelta) -> None:
 
 
 def _country_name(reason: DayReason) -> str:
-    from scheduler.timefmt import zone_label
-
     if reason.country == "CN":
         return _("China")
     if reason.country == "KR":

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from scheduler.availability import services
-from scheduler.availability.calendars import name_in, notable_days
 from scheduler.availability.forms import ClearOverrideForm, MoveOverrideForm, OverrideForm
+from scheduler.availability.holidays import name_in, notable_days
 from scheduler.db import now_utc
-from scheduler.extensions import db
+from scheduler.errors import UserError
 from scheduler.i18n import current_language
 from scheduler.security import roles_required
 
@@ -27,7 +27,7 @@ SOURCE_LABELS = {"package": _l("Official calendar"), "override": _l("Staff overr
 COUNTRY_LABELS = {"CN": _l("China"), "KR": _l("Korea")}
 
 
-class PageError(Exception):
+class PageError(UserError):
     """A bad country or year in the address; shown as a 400 page."""
 
 
@@ -48,8 +48,11 @@ def _page_params() -> tuple[str, int]:
     raw_year = request.args.get("year", "").strip()
     year = _office_year() if not raw_year else _plain_int(raw_year)
     if not services.FIRST_YEAR <= year <= services.LAST_YEAR:
-        message = _("Use a year between %(first)d and %(last)d.", first=services.FIRST_YEAR,
-                    last=services.LAST_YEAR)  # fmt: skip
+        message = _(
+            "Use a year between %(first)d and %(last)d.",
+            first=services.FIRST_YEAR,
+            last=services.LAST_YEAR,
+        )
         raise PageError(message)
     return country, year
 
@@ -102,8 +105,8 @@ def _back_to(country: str, day: date):
 
 
 def _failed(form_name: str, form, message: str | None = None):
-    """Re-show the page of the submitted country and year with the errors; status 400."""
-    db.session.rollback()
+    """Re-show the page of the submitted country and year with the errors; status 400 (the
+    commit point rolls back whatever the request had changed)."""
     country = (form.country.data or "").strip().upper()
     country = country if country in COUNTRY_LABELS else "CN"
     message = message or _("Nothing was changed. Please correct the marked fields.")
@@ -125,7 +128,6 @@ def set_override():
     names = {"zh": form.name_zh.data, "ko": form.name_ko.data, "en": form.name_en.data}
     checked = services.check_override(form.country.data, form.day.data, form.kind.data, names)
     services.set_override(checked)
-    db.session.commit()
     flash(_("The override for %(day)s has been saved.", day=checked.day.isoformat()), "success")
     return _back_to(checked.country, checked.day)
 
@@ -142,7 +144,6 @@ def move_override():
         services.move_override(country, from_day, to_day)
     except services.OverrideError as error:
         return _failed("move_form", form, str(error))
-    db.session.commit()
     flash(_("The override has been moved to %(day)s.", day=to_day.isoformat()), "success")
     return _back_to(country, to_day)
 
@@ -155,8 +156,8 @@ def clear_override():
         return _failed("clear_form", form, _("This override could not be removed."))
     country, day = services.parse_country(form.country.data), services.parse_day(form.day.data)
     if not services.clear_override(country, day):
-        return _failed("clear_form", form, _("There is no override on %(day)s.",
-                                             day=day.isoformat()))  # fmt: skip
-    db.session.commit()
+        return _failed(
+            "clear_form", form, _("There is no override on %(day)s.", day=day.isoformat())
+        )
     flash(_("The override for %(day)s has been removed.", day=day.isoformat()), "success")
     return _back_to(country, day)

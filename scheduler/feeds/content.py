@@ -22,7 +22,7 @@ from scheduler.feeds import invalidation, memory
 from scheduler.feeds.models import Feed
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.meetings.queries import meeting_ids_with_partners
-from scheduler.meetings.series_models import MeetingSeries
+from scheduler.meetings.series.models import MeetingSeries
 from scheduler.partners.models import Partner
 from scheduler.partners.services import lineage_ids_query
 

@@ -4,7 +4,7 @@ Built on `scheduler.invites.ical.build_event` (one VEVENT, same UID/SUMMARY/DESC
 as the invites); ical.py's `calendar_bytes` serializes a whole Calendar object, about 20 times
 slower than joining pre-rendered blocks, and has no X-WR-CALDESC / REFRESH-INTERVAL, so the
 calendar head and VTIMEZONEs are assembled here from icalendar output.
-Recurring series are published like the invites publish them (scheduler/meetings/series.py
+Recurring series are published like the invites publish them (scheduler/meetings/series/services.py
 `ical_identity`): one master VEVENT with the series UID, RRULE and EXDATE (cancelled
 occurrences), plus a RECURRENCE-ID override for every occurrence that differs from the master.
 """
@@ -27,9 +27,9 @@ from scheduler.feeds.models import Feed, FeedEventBlock
 from scheduler.i18n import localized, person_name, user_name
 from scheduler.invites.ical import PRODID, TIMEZONE_FIRST_DATE, build_event, event_uid
 from scheduler.meetings.models import Meeting
-from scheduler.meetings.recurrence import ical_rrule
-from scheduler.meetings.series import exdates
-from scheduler.meetings.series_models import MeetingSeries
+from scheduler.meetings.series.models import MeetingSeries
+from scheduler.meetings.series.recurrence import ical_rrule
+from scheduler.meetings.series.services import exdates
 
 # The calendar's brand name in each language (the issue's "中韩交流 · 首尔特别市").
 BRAND = {"zh": "中韩交流", "ko": "한중 교류", "en": "China–ROK exchange"}

@@ -21,8 +21,7 @@ from scheduler.extensions import db
 from scheduler.history.models import MeetingOutcome
 from scheduler.history.timeline import HistoryFilters, meeting_conditions
 from scheduler.i18n import current_language, localized, person_name, user_name
-from scheduler.meetings.forms import KIND_LABELS, STATUS_LABELS
-from scheduler.meetings.models import Meeting, Participant
+from scheduler.meetings.models import KIND_LABELS, STATUS_LABELS, Meeting, Participant
 from scheduler.meetings.models import meeting_partners as link
 from scheduler.partners.models import Partner
 

@@ -13,7 +13,7 @@ from scheduler.history import exports, timeline
 from scheduler.history.charts import number, statistics_charts
 from scheduler.history.statistics import compute_statistics
 from scheduler.i18n import localized, person_name
-from scheduler.meetings.forms import KIND_LABELS
+from scheduler.meetings.models import KIND_LABELS
 from scheduler.meetings.services import participant_label
 from scheduler.partners.models import Partner
 from scheduler.partners.services import get_partner

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import selectinload
 
+from scheduler.agenda.grid import utc_bounds
 from scheduler.contacts.models import Contact
 from scheduler.db import UTCDateTime
 from scheduler.extensions import db
@@ -27,7 +28,6 @@ from scheduler.history.search_index import (
     normalize,
 )
 from scheduler.i18n import localized
-from scheduler.meetings.calendar import utc_bounds
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner

@@ -38,7 +38,7 @@ from scheduler.invites.models import OutboxMessage
 from scheduler.invites.outbox import enqueue
 from scheduler.invites.recipients import recipient_of
 from scheduler.meetings.models import Meeting
-from scheduler.meetings.series_models import MeetingSeries
+from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.signals import meeting_changed
 
 log = logging.getLogger(__name__)

@@ -151,7 +151,7 @@ def _when(meeting, recipient: Recipient) -> str:
 def _repeats(layout: SeriesLayout | None) -> str:
     if layout is None:
         return ""
-    from scheduler.meetings.series_views import describe
+    from scheduler.meetings.series.summary import describe
 
     return describe(layout.series.rule)
 
@@ -165,7 +165,7 @@ def _rsvp_links(invite: Invite) -> dict:
 
 def invite_context(invite: Invite) -> dict:
     """What the templates show; call under force_locale(recipient.language)."""
-    from scheduler.meetings.forms import STATUS_LABELS
+    from scheduler.meetings.models import STATUS_LABELS
 
     meeting, recipient, lang = invite.meeting, invite.recipient, invite.recipient.language
     return {

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
-from scheduler.meetings.models import Meeting, Participant, Room
+from scheduler.meetings.models import Meeting, MeetingStatus, Participant, ParticipantRole, Room
 
-INACTIVE_STATUSES = ("cancelled",)  # drafts hold their people and rooms too
+INACTIVE_STATUSES = (MeetingStatus.CANCELLED,)  # drafts hold their people and rooms too
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def find_conflicts(meeting: Meeting, labels) -> list[Conflict]:
             ours = mine.get(_person_key(theirs))
             if ours is None:
                 continue
-            is_interpreter = "interpreter" in (ours.role, theirs.role)
+            is_interpreter = ParticipantRole.INTERPRETER in (ours.role, theirs.role)
             kind = "interpreter" if is_interpreter else "person"
             conflicts.append(Conflict(other, kind, labels(ours)))
     return conflicts

@@ -24,33 +24,10 @@ from scheduler.forms import (
     max_length,
     select_choices,
 )
+from scheduler.meetings.models import HOST_SIDE_LABELS, KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+from scheduler.sides import OFFICE_ZONE
 
-KIND_LABELS = {
-    "video_link": _l("Video link"),
-    "inbound_visit": _l("Inbound visit"),
-    "outbound_visit": _l("Outbound visit"),
-    "inspection": _l("On-site inspection"),
-    "signing": _l("MOU or agreement signing"),
-    "forum": _l("Forum or seminar"),
-    "other": _l("Other"),
-}
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "tentative": _l("Tentative"),
-    "confirmed": _l("Confirmed"),
-    "held": _l("Held"),
-    "postponed": _l("Postponed"),
-    "cancelled": _l("Cancelled"),
-}
-ROLE_LABELS = {
-    "host": _l("Host"),
-    "speaker": _l("Speaker"),
-    "participant": _l("Participant"),
-    "interpreter": _l("Interpreter"),
-    "technical": _l("Technical support"),
-    "observer": _l("Observer"),
-}
-HOST_SIDE_LABELS = {"": _l("Not decided"), "cn": _l("Chinese side"), "kr": _l("Korean side")}
+__all__ = ["HOST_SIDE_LABELS", "KIND_LABELS", "ROLE_LABELS", "STATUS_LABELS"]  # re-exported
 PLATFORM_SUGGESTIONS = ("Zoom", "Tencent Meeting", "VooV Meeting", "Umeet", "Webex", "Teams")
 _required = DataRequired(_l("This field is required."))
 _time_required = InputRequired(_l("This field is required."))
@@ -62,7 +39,7 @@ class MeetingForm(StrippedForm):
     title_ko = StringField(_l("Title (Korean)"), validators=[max_length(200)])
     title_en = StringField(_l("Title (English, optional)"), validators=[max_length(200)])
     partners = SelectMultipleField(_l("Partners"), coerce=int)
-    timezone = TimezoneField(_l("Planned in time zone"), default="Asia/Shanghai")
+    timezone = TimezoneField(_l("Planned in time zone"), default=OFFICE_ZONE)
     start_local = LocalDateTimeField(_l("Start"), validators=[_time_required])
     end_local = LocalDateTimeField(_l("End"), validators=[_time_required])
     agenda_zh = TextAreaField(_l("Agenda (Chinese)"), validators=[max_length(10000)])

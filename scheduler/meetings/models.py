@@ -1,20 +1,94 @@
 """Meetings and who takes part. Every instant is UTC; `timezone` is the zone it was planned in."""
 
+import enum
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.db import TimestampMixin, UTCDateTime, one_of, partner_link_table
 from scheduler.extensions import db
+from scheduler.sides import CHINA, HOST_SIDE_CODES, KOREA, OFFICE_ZONE
 
-MEETING_KINDS = (
-    "video_link", "inbound_visit", "outbound_visit", "inspection", "signing", "forum", "other",
-)  # fmt: skip
-MEETING_STATUSES = ("draft", "tentative", "confirmed", "held", "postponed", "cancelled")
-PARTICIPANT_ROLES = ("host", "speaker", "participant", "interpreter", "technical", "observer")
-HOST_SIDES = ("cn", "kr")
+if TYPE_CHECKING:  # the models these relationships name (imported for type checkers only)
+    from scheduler.auth.models import User
+    from scheduler.contacts.models import Contact
+    from scheduler.meetings.series.models import MeetingSeries
+    from scheduler.partners.models import Partner
+    from scheduler.visits.models import Visit
+
+
+class MeetingKind(enum.StrEnum):
+    """What kind of exchange a meeting is; the value is what the database stores."""
+
+    VIDEO_LINK = "video_link"
+    INBOUND_VISIT = "inbound_visit"
+    OUTBOUND_VISIT = "outbound_visit"
+    INSPECTION = "inspection"
+    SIGNING = "signing"
+    FORUM = "forum"
+    OTHER = "other"
+
+
+class MeetingStatus(enum.StrEnum):
+    """Where a meeting is in its lifecycle (scheduler/meetings/services.py moves it)."""
+
+    DRAFT = "draft"
+    TENTATIVE = "tentative"
+    CONFIRMED = "confirmed"
+    HELD = "held"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+
+
+class ParticipantRole(enum.StrEnum):
+    """What a participant does in a meeting (an interpreter cannot be booked twice)."""
+
+    HOST = "host"
+    SPEAKER = "speaker"
+    PARTICIPANT = "participant"
+    INTERPRETER = "interpreter"
+    TECHNICAL = "technical"
+    OBSERVER = "observer"
+
+
+KIND_LABELS = {
+    MeetingKind.VIDEO_LINK: _l("Video link"),
+    MeetingKind.INBOUND_VISIT: _l("Inbound visit"),
+    MeetingKind.OUTBOUND_VISIT: _l("Outbound visit"),
+    MeetingKind.INSPECTION: _l("On-site inspection"),
+    MeetingKind.SIGNING: _l("MOU or agreement signing"),
+    MeetingKind.FORUM: _l("Forum or seminar"),
+    MeetingKind.OTHER: _l("Other"),
+}
+STATUS_LABELS = {
+    MeetingStatus.DRAFT: _l("Draft"),
+    MeetingStatus.TENTATIVE: _l("Tentative"),
+    MeetingStatus.CONFIRMED: _l("Confirmed"),
+    MeetingStatus.HELD: _l("Held"),
+    MeetingStatus.POSTPONED: _l("Postponed"),
+    MeetingStatus.CANCELLED: _l("Cancelled"),
+}
+ROLE_LABELS = {
+    ParticipantRole.HOST: _l("Host"),
+    ParticipantRole.SPEAKER: _l("Speaker"),
+    ParticipantRole.PARTICIPANT: _l("Participant"),
+    ParticipantRole.INTERPRETER: _l("Interpreter"),
+    ParticipantRole.TECHNICAL: _l("Technical support"),
+    ParticipantRole.OBSERVER: _l("Observer"),
+}
+HOST_SIDE_LABELS = {
+    "": _l("Not decided"),
+    CHINA.code: _l("Chinese side"),
+    KOREA.code: _l("Korean side"),
+}
+# Plain values for the CHECK constraints (their SQL spells each value).
+MEETING_KINDS = tuple(kind.value for kind in MeetingKind)
+MEETING_STATUSES = tuple(status.value for status in MeetingStatus)
+PARTICIPANT_ROLES = tuple(role.value for role in ParticipantRole)
 RSVP_STATUSES = ("needs_action", "accepted", "tentative", "declined")
 
 
@@ -44,7 +118,7 @@ class Meeting(TimestampMixin, db.Model):
         sa.CheckConstraint(one_of("kind", MEETING_KINDS), name="kind_known"),
         sa.CheckConstraint(one_of("status", MEETING_STATUSES), name="status_known"),
         sa.CheckConstraint(
-            "host_side IS NULL OR " + one_of("host_side", HOST_SIDES), name="host_side"
+            "host_side IS NULL OR " + one_of("host_side", HOST_SIDE_CODES), name="host_side"
         ),
         sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         sa.Index("ix_meetings_start_end", "start_dt", "end_dt"),
@@ -59,7 +133,7 @@ class Meeting(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(sa.String(64), unique=True, default=lambda: str(uuid.uuid4()))
     kind: Mapped[str] = mapped_column(sa.String(20))
-    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    status: Mapped[str] = mapped_column(sa.String(20), default=MeetingStatus.DRAFT)
     title_zh: Mapped[str] = mapped_column(sa.String(200), default="")
     title_ko: Mapped[str] = mapped_column(sa.String(200), default="")
     title_en: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -68,7 +142,7 @@ class Meeting(TimestampMixin, db.Model):
     agenda_en: Mapped[str] = mapped_column(sa.Text, default="")
     start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=OFFICE_ZONE)
     organizer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     location_zh: Mapped[str] = mapped_column(sa.String(200), default="")
     location_ko: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -83,8 +157,8 @@ class Meeting(TimestampMixin, db.Model):
     visit_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("visits.id", ondelete="SET NULL"), index=True
     )
-    # An occurrence of a recurring series (scheduler/meetings/series.py): its original start
-    # in UTC never changes when it moves; `is_exception` marks one edited on its own.
+    # An occurrence of a recurring series (scheduler/meetings/series/services.py): its
+    # original start in UTC never changes when it moves; `is_exception` marks one edited alone.
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting_series.id"))
     recurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_exception: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -94,11 +168,11 @@ class Meeting(TimestampMixin, db.Model):
     # Minutes before the start, e.g. "1440,60"; NULL = config REMINDER_OFFSETS_MINUTES.
     reminder_offsets: Mapped[str | None] = mapped_column(sa.Text)
 
-    organizer: Mapped["User"] = relationship()  # noqa: F821
+    organizer: Mapped["User"] = relationship()
     room: Mapped[Room | None] = relationship()
-    series: Mapped["MeetingSeries | None"] = relationship(back_populates="meetings")  # noqa: F821
-    visit: Mapped["Visit | None"] = relationship(back_populates="meetings")  # noqa: F821
-    partners: Mapped[list["Partner"]] = relationship(secondary=meeting_partners)  # noqa: F821
+    series: Mapped["MeetingSeries | None"] = relationship(back_populates="meetings")
+    visit: Mapped["Visit | None"] = relationship(back_populates="meetings")
+    partners: Mapped[list["Partner"]] = relationship(secondary=meeting_partners)
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"
     )
@@ -134,7 +208,7 @@ class Participant(db.Model):
     guest_email: Mapped[str | None] = mapped_column(sa.String(254))
     guest_name: Mapped[str] = mapped_column(sa.String(100), default="")
     guest_language: Mapped[str] = mapped_column(sa.String(5), default="zh")
-    role: Mapped[str] = mapped_column(sa.String(20), default="participant")
+    role: Mapped[str] = mapped_column(sa.String(20), default=ParticipantRole.PARTICIPANT)
     # The answer to the invitation (scheduler/invites/rsvp.py) and the version it answered.
     rsvp_status: Mapped[str] = mapped_column(
         sa.String(20), default="needs_action", server_default="needs_action"
@@ -143,5 +217,5 @@ class Participant(db.Model):
     rsvp_sequence: Mapped[int | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
-    user: Mapped["User | None"] = relationship()  # noqa: F821
-    contact: Mapped["Contact | None"] = relationship()  # noqa: F821
+    user: Mapped["User | None"] = relationship()
+    contact: Mapped["Contact | None"] = relationship()

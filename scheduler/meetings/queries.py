@@ -5,9 +5,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from scheduler import people
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
+from scheduler.i18n import localized, person_name, user_name
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.partners.models import Partner
 
@@ -41,8 +43,6 @@ def meetings_between(start: datetime, end: datetime, partner_id=None, kind=None,
 
 
 def partner_choices(lang: str) -> list[tuple[int, str]]:
-    from scheduler.i18n import localized
-
     partners = db.session.scalars(sa.select(Partner).order_by(Partner.kr_code)).all()
     return [(p.id, localized(p, "name", lang)) for p in partners if p.is_current]
 
@@ -55,8 +55,6 @@ def room_choices(lang: str, blank_label) -> list[tuple[int, str]]:
 
 def people_choices(meeting: Meeting, lang: str) -> list[tuple[str, str]]:
     """Active staff and the active contacts of the meeting's partners, as form choices."""
-    from scheduler.i18n import person_name, user_name
-
     users = db.session.scalars(
         sa.select(User).where(User.is_active_user.is_(True)).order_by(User.email)
     ).all()
@@ -66,6 +64,6 @@ def people_choices(meeting: Meeting, lang: str) -> list[tuple[str, str]]:
         .where(Contact.is_active.is_(True), Contact.partner_id.in_(partner_ids))
         .order_by(Contact.family_name_ko, Contact.given_name_ko)
     ).all()
-    choices = [(f"user:{u.id}", user_name(u, lang)) for u in users]
-    choices += [(f"contact:{c.id}", person_name(c, lang)) for c in contacts]
-    return choices + [("guest", "—")]
+    choices = [people.choice(u, user_name(u, lang)) for u in users]
+    choices += [people.choice(c, person_name(c, lang)) for c in contacts]
+    return choices + [(people.GUEST, "—")]

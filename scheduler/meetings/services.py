@@ -9,9 +9,17 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 
 from scheduler.audit.services import record
+from scheduler.errors import UserError
 from scheduler.extensions import db
-from scheduler.meetings.conflicts import Conflict, find_conflicts, lock_resources
-from scheduler.meetings.models import Meeting, Participant
+from scheduler.i18n import person_name, user_name
+from scheduler.meetings.conflicts import find_conflicts, lock_resources
+from scheduler.meetings.models import (
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Participant,
+    ParticipantRole,
+)
 from scheduler.meetings.signals import meeting_changed
 
 DEFAULT_TECH_CHECK_MINUTES = 30  # video links get a technical check unless told otherwise
@@ -19,24 +27,45 @@ MIN_DURATION = timedelta(minutes=5)
 MAX_DURATION = timedelta(hours=24)
 # Changes that make calendars replace their copy (RFC 5546 §2.1.4 and the location/join data).
 SEQUENCE_FIELDS = (
-    "start_dt", "end_dt", "timezone", "status", "location_zh", "location_ko", "platform",
-    "join_url", "meeting_code", "passcode", "room_id",
-)  # fmt: skip
+    "start_dt",
+    "end_dt",
+    "timezone",
+    "status",
+    "location_zh",
+    "location_ko",
+    "platform",
+    "join_url",
+    "meeting_code",
+    "passcode",
+    "room_id",
+)
 EDITABLE_FIELDS = (
-    "kind", "title_zh", "title_ko", "title_en", "agenda_zh", "agenda_ko", "agenda_en",
-    "start_dt", "end_dt", "timezone", "location_zh", "location_ko", "platform", "join_url",
-    "meeting_code", "passcode", "host_side", "tech_check_minutes", "room_id", "visit_id",
+    "kind",
+    "title_zh",
+    "title_ko",
+    "title_en",
+    "agenda_zh",
+    "agenda_ko",
+    "agenda_en",
+    "start_dt",
+    "end_dt",
+    "timezone",
+    "location_zh",
+    "location_ko",
+    "platform",
+    "join_url",
+    "meeting_code",
+    "passcode",
+    "host_side",
+    "tech_check_minutes",
+    "room_id",
+    "visit_id",
     "reminder_offsets",
-)  # fmt: skip
+)
 
 
-class MeetingError(ValueError):
-    """A change that cannot be made; ``message`` is translated."""
-
-    def __init__(self, message, conflicts: list[Conflict] | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.conflicts = conflicts or []
+class MeetingError(UserError):
+    """A change that cannot be made; ``message`` is translated, ``conflicts`` lists the clashes."""
 
 
 def check_times(start: datetime, end: datetime) -> None:
@@ -54,8 +83,6 @@ def check_join_url(url: str) -> None:
 
 
 def participant_label(participant: Participant) -> str:
-    from scheduler.i18n import person_name, user_name
-
     if participant.user:
         return user_name(participant.user)
     if participant.contact:
@@ -71,10 +98,15 @@ def _check_conflicts(meeting: Meeting, override_reason: str | None) -> None:
     if conflicts and not (override_reason or "").strip():
         raise MeetingError(_l("Some participants already have a meeting at this time."), conflicts)
     if conflicts:
-        record(db.session, "override", meeting, {
-            "reason": override_reason.strip(),
-            "conflicts": [[c.meeting.id, c.kind, c.label] for c in conflicts],
-        })  # fmt: skip
+        record(
+            db.session,
+            "override",
+            meeting,
+            {
+                "reason": override_reason.strip(),
+                "conflicts": [[c.meeting.id, c.kind, c.label] for c in conflicts],
+            },
+        )
 
 
 def _changed(meeting: Meeting, change: str, **details) -> None:
@@ -96,9 +128,9 @@ def create_meeting(organizer, data: dict, partners, override_reason=None) -> Mee
     """A new draft meeting (or the status in *data*), checked for times, link and clashes."""
     check_times(data["start_dt"], data["end_dt"])
     check_join_url(data.get("join_url", ""))
-    meeting = Meeting(organizer=organizer, status=data.get("status", "draft"))
+    meeting = Meeting(organizer=organizer, status=data.get("status", MeetingStatus.DRAFT))
     _apply(meeting, data)
-    if meeting.kind == "video_link" and meeting.tech_check_minutes is None:
+    if meeting.kind == MeetingKind.VIDEO_LINK and meeting.tech_check_minutes is None:
         meeting.tech_check_minutes = DEFAULT_TECH_CHECK_MINUTES
     meeting.partners = list(partners)
     db.session.add(meeting)
@@ -129,7 +161,7 @@ def update_meeting(meeting: Meeting, data: dict, partners=None, override_reason=
 
 
 def _refuse_if_closed(meeting: Meeting) -> None:
-    if meeting.status in ("cancelled", "held"):
+    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
         raise MeetingError(_l("A cancelled or held meeting cannot be changed."))
 
 
@@ -141,40 +173,40 @@ def _set_status(meeting: Meeting, status: str, reason: str = "") -> None:
 
 def confirm(meeting: Meeting) -> None:
     _refuse_if_closed(meeting)
-    _set_status(meeting, "confirmed")
+    _set_status(meeting, MeetingStatus.CONFIRMED)
     _changed(meeting, "confirmed")
 
 
 def make_tentative(meeting: Meeting) -> None:
     _refuse_if_closed(meeting)
-    _set_status(meeting, "tentative")
+    _set_status(meeting, MeetingStatus.TENTATIVE)
     _changed(meeting, "tentative")
 
 
 def reschedule(meeting: Meeting, start: datetime, end: datetime, override_reason=None) -> None:
     """Move a meeting (a postponed one comes back as tentative)."""
     update_meeting(meeting, {"start_dt": start, "end_dt": end}, override_reason=override_reason)
-    if meeting.status == "postponed":
-        meeting.status = "tentative"
+    if meeting.status == MeetingStatus.POSTPONED:
+        meeting.status = MeetingStatus.TENTATIVE
     _changed(meeting, "rescheduled")
 
 
 def postpone(meeting: Meeting, reason: str) -> None:
     _refuse_if_closed(meeting)
-    _set_status(meeting, "postponed", _required_reason(reason))
+    _set_status(meeting, MeetingStatus.POSTPONED, _required_reason(reason))
     _changed(meeting, "postponed")
 
 
 def cancel(meeting: Meeting, reason: str) -> None:
     _refuse_if_closed(meeting)
-    _set_status(meeting, "cancelled", _required_reason(reason))
+    _set_status(meeting, MeetingStatus.CANCELLED, _required_reason(reason))
     _changed(meeting, "cancelled")
 
 
 def mark_held(meeting: Meeting) -> None:
-    if meeting.status != "confirmed":
+    if meeting.status != MeetingStatus.CONFIRMED:
         raise MeetingError(_l("Only a confirmed meeting can be marked as held."))
-    meeting.status = "held"
+    meeting.status = MeetingStatus.HELD
     _changed(meeting, "held")
 
 
@@ -187,7 +219,9 @@ def _required_reason(reason: str) -> str:
     return reason
 
 
-def add_participant(meeting: Meeting, role: str = "participant", override_reason=None, **person):
+def add_participant(
+    meeting: Meeting, role: str = ParticipantRole.PARTICIPANT, override_reason=None, **person
+):
     """Add a staff user, a contact or a guest (``guest_email=``) to *meeting*."""
     _refuse_if_closed(meeting)
     who = person.get("user") or person.get("contact")

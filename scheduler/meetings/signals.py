@@ -7,6 +7,8 @@ is sent inside the transaction, after the change is flushed.
 import sqlalchemy as sa
 from blinker import Namespace
 
+from scheduler.meetings.models import Meeting
+
 _signals = Namespace()
 meeting_changed = _signals.signal("meeting-changed")
 
@@ -14,8 +16,6 @@ meeting_changed = _signals.signal("meeting-changed")
 def meetings_of(sender, details: dict) -> list:
     """The meetings a `meeting_changed` signal is about: the sender, or a series' rows
     (including those the change removed), leaving out rows deleted meanwhile."""
-    from scheduler.meetings.models import Meeting
-
     if isinstance(sender, Meeting):
         return [sender]
     meetings = list(details.get("meetings") or []) + list(details.get("removed") or [])

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from babel.dates import format_date, format_interval
 from flask_babel import get_locale
 
+from scheduler.i18n import localized, person_name, user_name
 from scheduler.sides import other_side_zone
 from scheduler.timefmt import dual_clock
 
@@ -26,16 +27,12 @@ def long_date(day: date) -> str:
 
 def member_title(member, lang: str) -> str:
     """The title on this visit, else the contact's own title, in *lang* first."""
-    from scheduler.i18n import localized
-
     own = localized(member, "title", lang)
     return own or (localized(member.contact, "title", lang) if member.contact else "")
 
 
 def member_name(member, lang: str) -> str:
     """Family name first, in the script of *lang* when there is one."""
-    from scheduler.i18n import person_name, user_name
-
     return person_name(member.contact, lang) if member.contact else user_name(member.user, lang)
 
 

@@ -18,7 +18,8 @@ from scheduler.forms import (
     max_length,
     select_choices,
 )
-from scheduler.meetings.forms import KIND_LABELS
+from scheduler.meetings.models import KIND_LABELS
+from scheduler.sides import OFFICE_ZONE
 
 DIRECTION_LABELS = {
     "inbound": _l("Inbound visit"),
@@ -52,7 +53,7 @@ class VisitForm(StrippedForm):
     partners = SelectMultipleField(_l("Partners"), coerce=int)
     start_date = LocalDateField(_l("First day"), validators=[_input_required])
     end_date = LocalDateField(_l("Last day"), validators=[_input_required])
-    timezone = TimezoneField(_l("Time zone of the place visited"), default="Asia/Shanghai")
+    timezone = TimezoneField(_l("Time zone of the place visited"), default=OFFICE_ZONE)
     arrival_flight = StringField(_l("Arrival flight"), validators=[max_length(20)])
     arrival_local = LocalDateTimeField(_l("Arrival time"), validators=[Optional()])
     arrival_airport = StringField(_l("Arrival airport"), validators=[max_length(100)])

@@ -1,6 +1,7 @@
 """Visits and their delegation rosters. Dates are calendar days in the visit's place."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -9,6 +10,13 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from scheduler.db import TimestampMixin, UTCDateTime, one_of, partner_link_table
 from scheduler.extensions import db
+from scheduler.sides import OFFICE_ZONE
+
+if TYPE_CHECKING:  # the models these relationships name (imported for type checkers only)
+    from scheduler.auth.models import User
+    from scheduler.contacts.models import Contact
+    from scheduler.meetings.models import Meeting
+    from scheduler.partners.models import Partner
 
 VISIT_DIRECTIONS = ("inbound", "outbound")
 MEMBER_ROLES = ("head", "member", "interpreter", "liaison")
@@ -64,7 +72,7 @@ class Visit(TimestampMixin, db.Model):
     start_date: Mapped[date]
     end_date: Mapped[date]
     # The zone of the place visited: the itinerary's days and times are on its clock.
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=OFFICE_ZONE)
     arrival_flight: Mapped[str] = mapped_column(sa.String(20), default="")
     arrival_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     arrival_airport: Mapped[str] = mapped_column(sa.String(100), default="")
@@ -76,12 +84,12 @@ class Visit(TimestampMixin, db.Model):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     organizer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
 
-    organizer: Mapped["User"] = relationship()  # noqa: F821
-    partners: Mapped[list["Partner"]] = relationship(secondary=visit_partners)  # noqa: F821
+    organizer: Mapped["User"] = relationship()
+    partners: Mapped[list["Partner"]] = relationship(secondary=visit_partners)
     members: Mapped[list["VisitMember"]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="VisitMember.id"
     )
-    meetings: Mapped[list["Meeting"]] = relationship(  # noqa: F821
+    meetings: Mapped[list["Meeting"]] = relationship(
         back_populates="visit", order_by="Meeting.start_dt", passive_deletes=True
     )
 
@@ -113,8 +121,8 @@ class VisitMember(db.Model):
     title_ko: Mapped[str] = mapped_column(sa.String(100), default="")
 
     visit: Mapped[Visit] = relationship(back_populates="members")
-    user: Mapped["User | None"] = relationship()  # noqa: F821
-    contact: Mapped["Contact | None"] = relationship()  # noqa: F821
+    user: Mapped["User | None"] = relationship()
+    contact: Mapped["Contact | None"] = relationship()
 
     def audit_label(self) -> str:
         who = self.contact.audit_label() if self.contact else (self.user and self.user.email)

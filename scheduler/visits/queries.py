@@ -6,10 +6,12 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from scheduler import people
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
+from scheduler.i18n import localized, person_name, user_name
 from scheduler.visits.models import Visit
 
 
@@ -31,8 +33,6 @@ def upcoming_and_past() -> tuple[list[Visit], list[Visit]]:
 
 def people_choices(visit: Visit, lang: str) -> list[tuple[str, str]]:
     """Active contacts of the visit's partners, then active staff, as form choices."""
-    from scheduler.i18n import localized, person_name, user_name
-
     partner_ids = [p.id for p in visit.partners]
     contacts = db.session.scalars(
         sa.select(Contact)
@@ -45,15 +45,14 @@ def people_choices(visit: Visit, lang: str) -> list[tuple[str, str]]:
     labelled = [
         (c, f"{person_name(c, lang)} · {localized(c.partner, 'name', lang)}") for c in contacts
     ]
-    choices = [("", "—")] + [(f"contact:{c.id}", label) for c, label in labelled]
-    return choices + [(f"user:{u.id}", user_name(u, lang)) for u in users]
+    choices = [("", "—")] + [people.choice(c, label) for c, label in labelled]
+    return choices + [people.choice(u, user_name(u, lang)) for u in users]
 
 
 def person_from_choice(value: str) -> dict | None:
     """``contact:12`` or ``user:3`` as keyword arguments for add_member, or None."""
-    kind, _sep, ident = (value or "").partition(":")
-    model = {"contact": Contact, "user": User}.get(kind)
-    if model is None or not ident.isdigit():
+    found = people.resolve(value)
+    if found is None:
         return None
-    person = db.session.get(model, int(ident))
-    return {kind: person} if person is not None else None
+    kind, person = found
+    return {kind: person}

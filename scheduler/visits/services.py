@@ -6,29 +6,44 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
+from scheduler.audit.services import record
+from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.meetings import services as meeting_services
-from scheduler.meetings.models import Meeting
+from scheduler.meetings.models import Meeting, MeetingKind, MeetingStatus, ParticipantRole
 from scheduler.timefmt import normalize_timezone
 from scheduler.visits.models import MAX_VISIT_DAYS, MEMBER_ROLES, Visit, VisitMember
 
 VISIT_FIELDS = (
-    "direction", "title_zh", "title_ko", "title_en", "start_date", "end_date", "timezone",
-    "arrival_flight", "arrival_at", "arrival_airport", "departure_flight", "departure_at",
-    "departure_airport", "hotel_zh", "hotel_ko", "notes",
-)  # fmt: skip
+    "direction",
+    "title_zh",
+    "title_ko",
+    "title_en",
+    "start_date",
+    "end_date",
+    "timezone",
+    "arrival_flight",
+    "arrival_at",
+    "arrival_airport",
+    "departure_flight",
+    "departure_at",
+    "departure_airport",
+    "hotel_zh",
+    "hotel_ko",
+    "notes",
+)
 # Delegation roles as meeting roles, when the roster joins an itinerary item.
-PARTICIPANT_ROLE = {"head": "participant", "member": "participant",
-                    "interpreter": "interpreter", "liaison": "participant"}  # fmt: skip
-ITEM_KIND = {"inbound": "inbound_visit", "outbound": "outbound_visit"}
+PARTICIPANT_ROLE = {
+    "head": ParticipantRole.PARTICIPANT,
+    "member": ParticipantRole.PARTICIPANT,
+    "interpreter": ParticipantRole.INTERPRETER,
+    "liaison": ParticipantRole.PARTICIPANT,
+}
+ITEM_KIND = {"inbound": MeetingKind.INBOUND_VISIT, "outbound": MeetingKind.OUTBOUND_VISIT}
 
 
-class VisitError(ValueError):
+class VisitError(UserError):
     """A visit change that cannot be made; ``message`` is translated."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def check_visit(data: dict, visit: Visit | None = None) -> None:
@@ -95,8 +110,14 @@ def add_member(visit: Visit, role: str, *, user=None, contact=None, title_zh="",
         raise VisitError(_l("This person is inactive and cannot join the delegation."))
     if any(_same_person(m, user, contact) for m in visit.members):
         raise VisitError(_l("This person is already on the delegation."))
-    member = VisitMember(visit=visit, role=role, user=user, contact=contact,
-                         title_zh=title_zh or "", title_ko=title_ko or "")  # fmt: skip
+    member = VisitMember(
+        visit=visit,
+        role=role,
+        user=user,
+        contact=contact,
+        title_zh=title_zh or "",
+        title_ko=title_ko or "",
+    )
     db.session.add(member)
     db.session.flush()
     return member
@@ -110,18 +131,18 @@ def _same_person(member: VisitMember, user, contact) -> bool:
 
 def remove_member(visit: Visit, member: VisitMember) -> None:
     """Take a person off the roster; the audit log keeps who it was."""
-    from scheduler.audit.services import record
-
     record(db.session, "remove_member", visit, {"member": [member.audit_label(), None]})
     visit.members.remove(member)
     db.session.flush()
 
 
-def add_itinerary_item(visit: Visit, organizer, data: dict, with_delegation=False,
-                       override_reason=None) -> Meeting:  # fmt: skip
+def add_itinerary_item(
+    visit: Visit, organizer, data: dict, with_delegation=False, override_reason=None
+) -> Meeting:
     """A meeting of the visit, through the meeting lifecycle (conflicts, change signal)."""
-    if not within_visit(visit.start_date, visit.end_date, visit.timezone,
-                        data["start_dt"], data["end_dt"]):  # fmt: skip
+    if not within_visit(
+        visit.start_date, visit.end_date, visit.timezone, data["start_dt"], data["end_dt"]
+    ):
         raise VisitError(_l("An itinerary item must fall within the visit's dates."))
     data = {**data, "timezone": visit.timezone, "visit_id": visit.id}
     meeting = meeting_services.create_meeting(organizer, data, visit.partners, override_reason)
@@ -143,11 +164,13 @@ class ItineraryDay:
 
 def itinerary_days(visit: Visit, include_cancelled: bool = True) -> list[ItineraryDay]:
     """Every day of the visit (day 1, day 2, …) with its items in time order, local to the place."""
-    days = [ItineraryDay(n + 1, visit.start_date + timedelta(days=n))
-            for n in range((visit.end_date - visit.start_date).days + 1)]  # fmt: skip
+    days = [
+        ItineraryDay(n + 1, visit.start_date + timedelta(days=n))
+        for n in range((visit.end_date - visit.start_date).days + 1)
+    ]
     tz = ZoneInfo(visit.timezone)
     for meeting in sorted(visit.meetings, key=lambda m: (m.start_dt, m.id)):
-        if meeting.status == "cancelled" and not include_cancelled:
+        if meeting.status == MeetingStatus.CANCELLED and not include_cancelled:
             continue
         index = (meeting.start_dt.astimezone(tz).date() - visit.start_date).days
         if 0 <= index < len(days):

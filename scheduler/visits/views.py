@@ -9,10 +9,11 @@ from scheduler.auth.models import EDITOR_ROLES
 from scheduler.extensions import db
 from scheduler.i18n import current_language
 from scheduler.meetings import queries as meeting_queries
-from scheduler.meetings.services import MeetingError
 from scheduler.partners.models import Partner
 from scheduler.security import roles_required
+from scheduler.sides import CATALOG_LANGUAGES
 from scheduler.timefmt import LocalTimeError, localize_strict, to_local_naive
+from scheduler.transaction import save
 from scheduler.visits import queries, services
 from scheduler.visits.display import HELPERS
 from scheduler.visits.forms import (
@@ -23,10 +24,9 @@ from scheduler.visits.forms import (
     VisitForm,
 )
 from scheduler.visits.models import Visit
-from scheduler.visits.services import VisitError
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
-PRINT_LANGUAGES = ("zh", "ko")
+PRINT_LANGUAGES = CATALOG_LANGUAGES  # an itinerary prints in Chinese or Korean
 LABELS = {"DIRECTION_LABELS": DIRECTION_LABELS, "MEMBER_ROLE_LABELS": MEMBER_ROLE_LABELS, **HELPERS}
 
 
@@ -74,18 +74,19 @@ def _submit(form: VisitForm, visit: Visit | None):
     data = _visit_data(form)
     if data is None:
         return _render_form(form, visit, 400)
-    try:
+
+    def change() -> Visit:
         if visit is None:
-            visit = services.create_visit(current_user, data, _selected_partners(form))
-        else:
-            services.update_visit(visit, data, _selected_partners(form))
-    except VisitError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _render_form(form, visit if visit and visit.id else None, 400)
-    db.session.commit()
-    flash(_("The visit has been saved."), "success")
-    return redirect(url_for("visits.show_visit", visit_id=visit.id))
+            return services.create_visit(current_user, data, _selected_partners(form))
+        services.update_visit(visit, data, _selected_partners(form))
+        return visit
+
+    return save(
+        change,
+        lambda saved: redirect(url_for("visits.show_visit", visit_id=saved.id)),
+        lambda _error: _render_form(form, visit)[0],
+        _("The visit has been saved."),
+    )
 
 
 @bp.route("/")
@@ -132,11 +133,15 @@ def _member_form(visit: Visit, form: MemberForm | None = None) -> MemberForm:
 def _render_detail(visit, member_form=None, item_form=None, conflicts=None, status=200):
     default_kind = services.ITEM_KIND[visit.direction]
     return render_template(
-        "visits/detail.html", visit=visit, days=services.itinerary_days(visit),
-        roster=services.roster(visit), member_form=_member_form(visit, member_form),
+        "visits/detail.html",
+        visit=visit,
+        days=services.itinerary_days(visit),
+        roster=services.roster(visit),
+        member_form=_member_form(visit, member_form),
         item_form=item_form or ItineraryItemForm(formdata=None, kind=default_kind),
-        conflicts=conflicts or [], **LABELS,
-    ), status  # fmt: skip
+        conflicts=conflicts or [],
+        **LABELS,
+    ), status
 
 
 @bp.route("/<int:visit_id>")
@@ -144,11 +149,21 @@ def show_visit(visit_id):
     return _render_detail(_visit_or_404(visit_id))
 
 
-def _fail(visit_id: int, message, status=400, **forms):
-    """Undo the request's changes and show the visit again with *message*."""
-    db.session.rollback()
+def _fail(visit_id: int, message, **forms):
+    """Show the visit again with *message* (nothing was changed)."""
     flash(str(message), "error")
-    return _render_detail(_visit_or_404(visit_id), status=status, **forms)
+    return _render_detail(_visit_or_404(visit_id), status=400, **forms)
+
+
+def _detail_again(visit_id: int, **forms):
+    """What `save` answers on a refusal: the visit again, with the clashes when there are any."""
+    return lambda error: _render_detail(
+        _visit_or_404(visit_id), conflicts=error.conflicts, **forms
+    )[0]
+
+
+def _back_to(visit: Visit):
+    return lambda _result: redirect(url_for("visits.show_visit", visit_id=visit.id))
 
 
 @bp.route("/<int:visit_id>/members", methods=["POST"])
@@ -161,14 +176,18 @@ def add_member(visit_id):
     person = queries.person_from_choice(form.person.data)
     if person is None:
         return _fail(visit_id, _("Choose a contact or a staff member."), member_form=form)
-    try:
-        services.add_member(visit, form.role.data, title_zh=form.title_zh.data,
-                            title_ko=form.title_ko.data, **person)  # fmt: skip
-    except VisitError as error:
-        return _fail(visit_id, error.message, member_form=form)
-    db.session.commit()
-    flash(_("The delegation has been updated."), "success")
-    return redirect(url_for("visits.show_visit", visit_id=visit.id))
+    return save(
+        lambda: services.add_member(
+            visit,
+            form.role.data,
+            title_zh=form.title_zh.data,
+            title_ko=form.title_ko.data,
+            **person,
+        ),
+        _back_to(visit),
+        _detail_again(visit_id, member_form=form),
+        _("The delegation has been updated."),
+    )
 
 
 @bp.route("/<int:visit_id>/members/<int:member_id>/remove", methods=["POST"])
@@ -179,7 +198,6 @@ def remove_member(visit_id, member_id):
     if member is None:
         abort(404)
     services.remove_member(visit, member)
-    db.session.commit()
     flash(_("The delegation has been updated."), "success")
     return redirect(url_for("visits.show_visit", visit_id=visit.id))
 
@@ -200,17 +218,14 @@ def add_item(visit_id):
     data = _item_data(form, visit.timezone) if form.validate_on_submit() else None
     if data is None:
         return _render_detail(visit, item_form=form, status=400)
-    try:
-        services.add_itinerary_item(visit, current_user, data, form.with_delegation.data,
-                                    form.override_reason.data)  # fmt: skip
-    except VisitError as error:
-        return _fail(visit_id, error.message, item_form=form)
-    except MeetingError as error:
-        status = 409 if error.conflicts else 400
-        return _fail(visit_id, error.message, status, item_form=form, conflicts=error.conflicts)
-    db.session.commit()
-    flash(_("The itinerary item has been added."), "success")
-    return redirect(url_for("visits.show_visit", visit_id=visit.id))
+    return save(
+        lambda: services.add_itinerary_item(
+            visit, current_user, data, form.with_delegation.data, form.override_reason.data
+        ),
+        _back_to(visit),
+        _detail_again(visit_id, item_form=form),
+        _("The itinerary item has been added."),
+    )
 
 
 # --- printable itinerary ---------------------------------------------------------------------
@@ -225,6 +240,10 @@ def itinerary(visit_id):
         abort(400)
     with force_locale(lang):
         return render_template(
-            "visits/itinerary.html", visit=visit, lang=lang, roster=services.roster(visit),
-            days=services.itinerary_days(visit, include_cancelled=False), **LABELS,
-        )  # fmt: skip
+            "visits/itinerary.html",
+            visit=visit,
+            lang=lang,
+            roster=services.roster(visit),
+            days=services.itinerary_days(visit, include_cancelled=False),
+            **LABELS,
+        )

@@ -28,9 +28,9 @@ from scheduler.audit.services import record
 from scheduler.extensions import db
 from scheduler.meetings import services
 from scheduler.meetings.conflicts import find_conflicts, lock_resources
-from scheduler.meetings.models import Meeting, Participant
-from scheduler.meetings.recurrence import RecurrenceError, Rule, anchored, expand
-from scheduler.meetings.series_models import MeetingSeries
+from scheduler.meetings.models import Meeting, MeetingStatus, Participant
+from scheduler.meetings.series.models import MeetingSeries
+from scheduler.meetings.series.recurrence import RecurrenceError, Rule, anchored, expand
 from scheduler.meetings.services import MeetingError, check_join_url, participant_label
 from scheduler.meetings.signals import meeting_changed
 from scheduler.timefmt import to_local_naive
@@ -68,8 +68,12 @@ def _fill(meeting: Meeting, occurrence, data: dict, partners) -> None:
 
 
 def _new_occurrence(series, occurrence, data, partners, people=()) -> Meeting:
-    meeting = Meeting(organizer=series.organizer, status=data.get("status", "draft"),
-                      series=series, timezone=series.timezone)  # fmt: skip
+    meeting = Meeting(
+        organizer=series.organizer,
+        status=data.get("status", MeetingStatus.DRAFT),
+        series=series,
+        timezone=series.timezone,
+    )
     _fill(meeting, occurrence, data, partners)
     for person in people:
         meeting.participants.append(
@@ -83,23 +87,29 @@ def check_conflicts(meetings: list[Meeting], override_reason: str | None) -> Non
     """Refuse double-booked interpreters or rooms; people's clashes need a reason (audited)."""
     found = {}
     for meeting in meetings:
-        if meeting.status != "cancelled":
+        if meeting.status != MeetingStatus.CANCELLED:
             lock_resources(meeting)
             found[meeting] = find_conflicts(meeting, participant_label)
     every = [c for conflicts in found.values() for c in conflicts]
     if any(c.is_hard for c in every):
-        raise MeetingError(_l("An interpreter or room is already booked at one of the dates."),
-                           every)  # fmt: skip
+        raise MeetingError(
+            _l("An interpreter or room is already booked at one of the dates."), every
+        )
     if every and not (override_reason or "").strip():
         raise MeetingError(
             _l("Some participants already have a meeting at one of the dates."), every
         )
     for meeting, conflicts in found.items():
         if conflicts:
-            record(db.session, "override", meeting, {
-                "reason": override_reason.strip(),
-                "conflicts": [[c.meeting.id, c.kind, c.label] for c in conflicts],
-            })  # fmt: skip
+            record(
+                db.session,
+                "override",
+                meeting,
+                {
+                    "reason": override_reason.strip(),
+                    "conflicts": [[c.meeting.id, c.kind, c.label] for c in conflicts],
+                },
+            )
 
 
 def create_series(organizer, rule: Rule, data: dict, partners, override_reason=None):
@@ -144,7 +154,7 @@ def _split_rows(meeting: Meeting) -> tuple[list[Meeting], list[Meeting]]:
 
 
 def _refuse_held(rows: list[Meeting]) -> None:
-    if any(m.status == "held" for m in rows):
+    if any(m.status == MeetingStatus.HELD for m in rows):
         raise MeetingError(_l("A meeting of this part of the series has been held already."))
 
 
@@ -157,15 +167,15 @@ def _end_before(series: MeetingSeries, original_start: datetime) -> None:
 
 def _detach(meeting: Meeting, reason: str) -> None:
     """A row no rule generates any more: cancelled, kept as history outside the series."""
-    if meeting.status not in ("cancelled", "held"):
-        meeting.status, meeting.status_reason = "cancelled", reason
+    if meeting.status not in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+        meeting.status, meeting.status_reason = MeetingStatus.CANCELLED, reason
         meeting.sequence += 1
     meeting.series, meeting.recurrence_start = None, None
 
 
 def _move(meeting: Meeting, series, occurrence, data: dict, partners) -> None:
     meeting.series, meeting.timezone = series, series.timezone
-    if meeting.status == "cancelled":  # stays cancelled: an EXDATE of the new rule
+    if meeting.status == MeetingStatus.CANCELLED:  # stays cancelled: an EXDATE of the new rule
         meeting.start_dt, meeting.end_dt = occurrence.start, occurrence.end
         meeting.recurrence_start = occurrence.start
         return
@@ -204,8 +214,9 @@ def _check_new_start(before: list[Meeting], occurrences) -> None:
         raise MeetingError(_l("The changed meetings must start after the last meeting kept."))
 
 
-def edit_following(meeting: Meeting, rule: Rule, data: dict, partners=None,
-                   override_reason=None) -> MeetingSeries:  # fmt: skip
+def edit_following(
+    meeting: Meeting, rule: Rule, data: dict, partners=None, override_reason=None
+) -> MeetingSeries:
     """Change *meeting* and every later occurrence; returns the series they now belong to."""
     old = _require_occurrence(meeting)
     check_join_url(data.get("join_url", meeting.join_url))
@@ -252,8 +263,8 @@ def cancel_following(meeting: Meeting, reason: str) -> MeetingSeries:
     before, rows = _split_rows(meeting)
     _refuse_held(rows)
     for row in rows:
-        if row.status != "cancelled":
-            row.status, row.status_reason = "cancelled", reason
+        if row.status != MeetingStatus.CANCELLED:
+            row.status, row.status_reason = MeetingStatus.CANCELLED, reason
             row.sequence += 1
     if not before:
         series.sequence += 1
@@ -268,7 +279,7 @@ def cancel_following(meeting: Meeting, reason: str) -> MeetingSeries:
 
 def exdates(series: MeetingSeries) -> list[datetime]:
     """The original starts (UTC) of the cancelled occurrences: the series' EXDATE list."""
-    return [m.recurrence_start for m in series.meetings if m.status == "cancelled"]
+    return [m.recurrence_start for m in series.meetings if m.status == MeetingStatus.CANCELLED]
 
 
 def ical_identity(meeting: Meeting) -> tuple[str, datetime | None]:

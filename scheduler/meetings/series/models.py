@@ -6,13 +6,19 @@ start in UTC, the RECURRENCE-ID), so conflicts, calendars and slots see it like 
 
 import uuid
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.db import TimestampMixin
 from scheduler.extensions import db
-from scheduler.meetings.recurrence import Rule
+from scheduler.meetings.series.recurrence import Rule
+from scheduler.sides import OFFICE_ZONE
+
+if TYPE_CHECKING:  # the models these relationships name (imported for type checkers only)
+    from scheduler.auth.models import User
+    from scheduler.meetings.models import Meeting
 
 
 class MeetingSeries(TimestampMixin, db.Model):
@@ -51,7 +57,7 @@ class MeetingSeries(TimestampMixin, db.Model):
     week_of_month: Mapped[int | None]  # 1–4, or -1 for the last
     occurrence_count: Mapped[int | None]
     until_date: Mapped[date | None] = mapped_column(sa.Date)  # inclusive, planning zone's calendar
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=OFFICE_ZONE)
     start_date: Mapped[date] = mapped_column(sa.Date)  # the first occurrence (DTSTART)
     start_time: Mapped[time] = mapped_column(sa.Time)  # wall clock in `timezone`
     duration_minutes: Mapped[int]
@@ -62,9 +68,9 @@ class MeetingSeries(TimestampMixin, db.Model):
         sa.ForeignKey("meeting_series.id"), index=True
     )
 
-    organizer: Mapped["User"] = relationship()  # noqa: F821
+    organizer: Mapped["User"] = relationship()
     split_from: Mapped["MeetingSeries | None"] = relationship(remote_side=[id])
-    meetings: Mapped[list["Meeting"]] = relationship(  # noqa: F821
+    meetings: Mapped[list["Meeting"]] = relationship(
         back_populates="series", order_by="Meeting.recurrence_start"
     )
 
@@ -72,12 +78,18 @@ class MeetingSeries(TimestampMixin, db.Model):
     def rule(self) -> Rule:
         """The stored rule as the pure `Rule` the expansion works on."""
         return Rule(
-            freq=self.freq, interval=self.repeat_interval, start_date=self.start_date,
-            start_time=self.start_time, duration_minutes=self.duration_minutes,
-            zone=self.timezone, weekdays=tuple(filter(None, self.weekdays.split(","))),
-            month_day=self.month_day, week_of_month=self.week_of_month,
-            count=self.occurrence_count, until=self.until_date,
-        )  # fmt: skip
+            freq=self.freq,
+            interval=self.repeat_interval,
+            start_date=self.start_date,
+            start_time=self.start_time,
+            duration_minutes=self.duration_minutes,
+            zone=self.timezone,
+            weekdays=tuple(filter(None, self.weekdays.split(","))),
+            month_day=self.month_day,
+            week_of_month=self.week_of_month,
+            count=self.occurrence_count,
+            until=self.until_date,
+        )
 
     def set_rule(self, rule: Rule) -> None:
         """Store *rule* (already checked and anchored on its first occurrence)."""

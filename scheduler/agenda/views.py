@@ -13,12 +13,21 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from scheduler.agenda import grid
 from scheduler.availability.services import FIRST_YEAR, LAST_YEAR, load_overrides
 from scheduler.db import now_utc
+from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.i18n import current_language, localized, viewer_zone
-from scheduler.meetings import calendar
-from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, meeting_partners
+from scheduler.invites.ical import build_event, calendar_bytes
+from scheduler.meetings.models import (
+    MEETING_KINDS,
+    MEETING_STATUSES,
+    STATUS_LABELS,
+    Meeting,
+    MeetingStatus,
+    meeting_partners,
+)
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
 from scheduler.sides import other_side_zone
@@ -27,19 +36,23 @@ from scheduler.timefmt import zone_label
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 # GET /meetings/<id>.ics lives beside the meeting pages, but its code is calendar output.
 ics_bp = Blueprint("meeting_ics", __name__, url_prefix="/meetings")
-ROW_COLUMNS = (Meeting.id, Meeting.kind, Meeting.status, Meeting.title_zh, Meeting.title_ko,
-               Meeting.title_en, Meeting.start_dt, Meeting.end_dt)  # fmt: skip
+ROW_COLUMNS = (
+    Meeting.id,
+    Meeting.kind,
+    Meeting.status,
+    Meeting.title_zh,
+    Meeting.title_ko,
+    Meeting.title_en,
+    Meeting.start_dt,
+    Meeting.end_dt,
+)
 
 
 COUNTRY_NAMES = {"CN": _l("China"), "KR": _l("Korea")}
 
 
-class BadQuery(Exception):
+class BadQuery(UserError):
     """A query parameter the calendar cannot use; ``message`` is translated."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -51,8 +64,11 @@ class Filters:
 
     def args(self) -> dict:
         """The filters as query parameters, for links that keep them."""
-        values = {"partner": self.partner.slug if self.partner else "", "kind": self.kind,
-                  "status": self.status}  # fmt: skip
+        values = {
+            "partner": self.partner.slug if self.partner else "",
+            "kind": self.kind,
+            "status": self.status,
+        }
         return {key: value for key, value in values.items() if value}
 
 
@@ -78,18 +94,20 @@ def _read_date(zone: str) -> date:
             _('"%(text)s" is not a date. Use YYYY-MM-DD, for example 2027-02-06.', text=text)
         )
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise BadQuery(_("Use a date between %(first)d and %(last)d.", first=FIRST_YEAR,
-                         last=LAST_YEAR))  # fmt: skip
+        raise BadQuery(
+            _("Use a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+        )
     return day
 
 
 def _read_days() -> int:
     text = request.args.get("days", "").strip()
     if not text:
-        return calendar.AGENDA_DAYS
-    if not text.isdigit() or not 1 <= int(text) <= calendar.AGENDA_MAX_DAYS:
-        raise BadQuery(_("Show between %(first)d and %(last)d days.", first=1,
-                         last=calendar.AGENDA_MAX_DAYS))  # fmt: skip
+        return grid.AGENDA_DAYS
+    if not text.isdigit() or not 1 <= int(text) <= grid.AGENDA_MAX_DAYS:
+        raise BadQuery(
+            _("Show between %(first)d and %(last)d days.", first=1, last=grid.AGENDA_MAX_DAYS)
+        )
     return int(text)
 
 
@@ -127,8 +145,8 @@ def _read_filters(partners: list[Partner]) -> Filters:
     return Filters(partner, _lineage_ids(partner, partners), kind, status)
 
 
-def _meeting_ids(period: calendar.Period, zone: str, filters: Filters):
-    start, end = calendar.utc_bounds(period.first, period.last, zone)
+def _meeting_ids(period: grid.Period, zone: str, filters: Filters):
+    start, end = grid.utc_bounds(period.first, period.last, zone)
     query = sa.select(Meeting.id).where(Meeting.start_dt < end, Meeting.end_dt > start)
     if filters.partner_ids:
         query = query.where(Meeting.id.in_(meeting_ids_with_partners(filters.partner_ids)))
@@ -153,36 +171,40 @@ def _partner_names(ids_query, partners: list[Partner], lang: str) -> dict[int, l
     return found
 
 
-def load_entries(period, zone, filters, partners, both_clocks) -> list[calendar.Entry]:
+def load_entries(period, zone, filters, partners, both_clocks) -> list[grid.Entry]:
     """The period's meetings as calendar entries, in two queries."""
     lang = current_language()
     ids_query = _meeting_ids(period, zone, filters)
     rows = db.session.execute(
-        sa.select(*ROW_COLUMNS).where(Meeting.id.in_(ids_query))
+        sa.select(*ROW_COLUMNS)
+        .where(Meeting.id.in_(ids_query))
         .order_by(Meeting.start_dt, Meeting.id)
-    ).all()  # fmt: skip
+    ).all()
     names = _partner_names(ids_query, partners, lang)
     other = other_side_zone(zone) if both_clocks else None
     return [
-        calendar.make_entry(row, localized(row, "title", lang), tuple(names.get(row.id, ())),
-                            zone, lang, other)
+        grid.make_entry(
+            row, localized(row, "title", lang), tuple(names.get(row.id, ())), zone, lang, other
+        )
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
-def _holidays(period: calendar.Period) -> dict:
-    overrides = {country: load_overrides(country, period.first, period.last)
-                 for country in ("CN", "KR")}  # fmt: skip
-    return calendar.holiday_marks(period, current_language(), overrides)
+def _holidays(period: grid.Period) -> dict:
+    overrides = {
+        country: load_overrides(country, period.first, period.last) for country in ("CN", "KR")
+    }
+    return grid.holiday_marks(period, current_language(), overrides)
 
 
 def _link_parts() -> dict:
     """What every entry link needs, computed once per page rather than once per meeting."""
-    from scheduler.meetings.forms import STATUS_LABELS
-
     path = url_for("meetings.show_meeting", meeting_id=0).removesuffix("0")
-    return {"meeting_path": path, "cancelled_label": str(STATUS_LABELS["cancelled"]),
-            "country_names": COUNTRY_NAMES}  # fmt: skip
+    return {
+        "meeting_path": path,
+        "cancelled_label": str(STATUS_LABELS[MeetingStatus.CANCELLED]),
+        "country_names": COUNTRY_NAMES,
+    }
 
 
 def _kept_args(filters: Filters, both_clocks: bool, days: int) -> dict:
@@ -190,7 +212,7 @@ def _kept_args(filters: Filters, both_clocks: bool, days: int) -> dict:
     kept = filters.args()
     if both_clocks:
         kept["clock"] = "both"
-    if days != calendar.AGENDA_DAYS:
+    if days != grid.AGENDA_DAYS:
         kept["days"] = days
     return kept
 
@@ -199,19 +221,30 @@ def _render(view: str):
     zone = viewer_zone()
     partners = db.session.scalars(sa.select(Partner).order_by(Partner.kr_code, Partner.id)).all()
     filters, both = _read_filters(partners), _read_both_clocks()
-    days = _read_days() if view == "agenda" else calendar.AGENDA_DAYS
-    period = calendar.period_for(view, _read_date(zone), days)
+    days = _read_days() if view == "agenda" else grid.AGENDA_DAYS
+    period = grid.period_for(view, _read_date(zone), days)
     entries = load_entries(period, zone, filters, partners, both)
-    keep = _kept_args(filters, both, days if view == "agenda" else calendar.AGENDA_DAYS)
+    keep = _kept_args(filters, both, days if view == "agenda" else grid.AGENDA_DAYS)
     return render_template(
-        f"calendar/{view}.html", view=view, period=period, filters=filters, partners=partners,
-        both_clocks=both, keep=keep, today=_today(zone), zone_name=zone_label(zone),
-        other_zone_name=zone_label(other_side_zone(zone)), holidays=_holidays(period),
-        by_day=calendar.place_on_days(entries, zone, period),
-        weeks=calendar.weeks_of(period) if view == "month" else None, lang=current_language(),
-        title=calendar.period_title(period, current_language()), day_title=calendar.day_title,
-        weekday_names=calendar.weekday_names(current_language()), **_link_parts(),
-    )  # fmt: skip
+        f"agenda/{view}.html",
+        view=view,
+        period=period,
+        filters=filters,
+        partners=partners,
+        both_clocks=both,
+        keep=keep,
+        today=_today(zone),
+        zone_name=zone_label(zone),
+        other_zone_name=zone_label(other_side_zone(zone)),
+        holidays=_holidays(period),
+        by_day=grid.place_on_days(entries, zone, period),
+        weeks=grid.weeks_of(period) if view == "month" else None,
+        lang=current_language(),
+        title=grid.period_title(period, current_language()),
+        day_title=grid.day_title,
+        weekday_names=grid.weekday_names(current_language()),
+        **_link_parts(),
+    )
 
 
 @bp.route("/")
@@ -237,15 +270,16 @@ def month():
 @ics_bp.route("/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     """One meeting as an .ics file (METHOD:PUBLISH), in the viewer's language, passcode included."""
-    from scheduler.invites.ical import build_event, calendar_bytes
-
     meeting = db.get_or_404(Meeting, meeting_id)
     url = current_app.config["BASE_URL"].rstrip("/") + url_for(
         "meetings.show_meeting", meeting_id=meeting.id
     )
-    event = build_event(meeting, current_language(), zone=viewer_zone(), include_passcode=True,
-                        url=url)  # fmt: skip
+    event = build_event(
+        meeting, current_language(), zone=viewer_zone(), include_passcode=True, url=url
+    )
     body = calendar_bytes([event], method="PUBLISH")
-    headers = {"Content-Disposition": f"attachment; filename=meeting-{meeting.id}.ics",
-               "Cache-Control": "private, no-store"}  # fmt: skip
+    headers = {
+        "Content-Disposition": f"attachment; filename=meeting-{meeting.id}.ics",
+        "Cache-Control": "private, no-store",
+    }
     return body, 200, {"Content-Type": "text/calendar; charset=utf-8", **headers}

@@ -2,29 +2,24 @@
 
 from datetime import datetime
 
-from babel.dates import get_day_names
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, widgets
 from wtforms.validators import NumberRange, Optional
 
 from scheduler.forms import select_choices
-from scheduler.meetings.forms import MeetingForm
-from scheduler.meetings.recurrence import WEEKDAY_CODES, Rule
+from scheduler.i18n import current_language
+from scheduler.meetings import queries
+from scheduler.meetings.forms import MeetingForm, ParticipantForm
+from scheduler.meetings.series.models import MeetingSeries
+from scheduler.meetings.series.recurrence import Rule
+from scheduler.meetings.series.summary import NTH_LABELS, weekday_names
 
 PATTERN_LABELS = {
     "weekly": _l("Weekly"),
     "monthly_date": _l("Monthly on a date"),
     "monthly_weekday": _l("Monthly on a weekday"),
 }
-NTH_LABELS = {1: _l("first"), 2: _l("second"), 3: _l("third"), 4: _l("fourth"), -1: _l("last")}
 END_LABELS = {"count": _l("After a number of meetings"), "until": _l("On a date")}
-
-
-def weekday_names() -> dict[str, str]:
-    """RFC 5545 weekday codes with the viewer's names for them (Babel: Monday = 0)."""
-    names = get_day_names("wide", locale=get_locale())
-    return {code: names[index] for index, code in enumerate(WEEKDAY_CODES)}
 
 
 class CheckboxesField(SelectMultipleField):
@@ -37,9 +32,10 @@ class SeriesForm(MeetingForm):
 
     pattern = SelectField(_l("Repeats"), choices=select_choices(PATTERN_LABELS.items()))
     interval = IntegerField(
-        _l("Every (weeks or months)"), default=1,
+        _l("Every (weeks or months)"),
+        default=1,
         validators=[Optional(), NumberRange(1, 52, _l("Between 1 and 52."))],
-    )  # fmt: skip
+    )
     weekdays = CheckboxesField(_l("On these weekdays"))
     month_day = SelectField(_l("Day of the month"), coerce=int, default=1, validate_choice=False)
     week_of_month = SelectField(_l("Which week"), coerce=int, default=1)
@@ -64,14 +60,17 @@ class SeriesForm(MeetingForm):
         weekdays = tuple(self.weekdays.data or ()) if pattern == "weekly" else ()
         return Rule(
             freq="weekly" if pattern == "weekly" else "monthly",
-            interval=self.interval.data or 1, start_date=start.date(), start_time=start.time(),
-            duration_minutes=duration_minutes, zone=self.timezone.data,
+            interval=self.interval.data or 1,
+            start_date=start.date(),
+            start_time=start.time(),
+            duration_minutes=duration_minutes,
+            zone=self.timezone.data,
             weekdays=(self.month_weekday.data,) if by_weekday else weekdays,
             month_day=self.month_day.data if pattern == "monthly_date" else None,
             week_of_month=self.week_of_month.data if by_weekday else None,
             count=self.count.data if self.ends.data == "count" else None,
             until=self.until.data if self.ends.data == "until" else None,
-        )  # fmt: skip
+        )
 
     def fill_from_rule(self, rule: Rule) -> None:
         """Show a stored rule in the fields (for "this and following")."""
@@ -86,3 +85,12 @@ class SeriesForm(MeetingForm):
         self.interval.data = rule.interval
         self.ends.data = "count" if rule.count is not None else "until"
         self.count.data, self.until.data = rule.count, rule.until
+
+
+def participant_form_for(series: MeetingSeries) -> ParticipantForm | None:
+    """The add-a-person form, offering the staff and the contacts of the series' partners."""
+    if not series.meetings:
+        return None
+    form = ParticipantForm()
+    form.person.choices = queries.people_choices(series.meetings[0], current_language())
+    return form

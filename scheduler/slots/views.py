@@ -1,19 +1,16 @@
-"""The "find a time" page of the slot finder, on the meetings blueprint (read-only, a GET form)."""
+"""The "find a time" page of the slot finder (read-only, a GET form), under /meetings."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.dates import format_skeleton
-from flask import render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import InputRequired, NumberRange
 
+from scheduler import people
 from scheduler.auth.models import EDITOR_ROLES, User
-from scheduler.availability import busy
 from scheduler.availability.slots import (
     SlotInputError,
     check_buffer,
@@ -24,54 +21,15 @@ from scheduler.availability.slots import (
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.forms import StrippedForm, max_length
 from scheduler.i18n import current_language, person_name, user_name, viewer_zone
 from scheduler.meetings import queries
-from scheduler.meetings.views import bp
 from scheduler.security import roles_required
+from scheduler.slots import services
+from scheduler.slots.forms import SlotForm
 from scheduler.timefmt import to_local_naive, zone_label
 
 SHOWN_SLOTS = 20
-_required = InputRequired(_l("This field is required."))
-
-
-class DayField(DateField):
-    """A YYYY-MM-DD date with a translated parse error."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a date such as 2026-12-03.")) from error
-
-
-class MinutesField(IntegerField):
-    """A whole number with a translated parse error."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a whole number.")) from error
-
-
-class SlotForm(StrippedForm):
-    class Meta(StrippedForm.Meta):
-        csrf = False  # a GET search changes nothing
-
-    participants = SelectMultipleField(_l("Participants"), render_kw={"size": 10})
-    emails = StringField(_l("More participants by e-mail (comma-separated)"),
-                         validators=[max_length(2000)])  # fmt: skip
-    duration = MinutesField(_l("Duration (minutes)"), default=60, validators=[_required])
-    first_day = DayField(_l("From"), validators=[_required])
-    last_day = DayField(_l("To (included)"), validators=[_required])
-    buffer = MinutesField(_l("Buffer between meetings (minutes)"), default=15,
-                          validators=[_required])  # fmt: skip
-    notice = MinutesField(
-        _l("Minimum notice (hours)"), default=24,
-        validators=[_required, NumberRange(0, 720, _l("Between 0 and 720 hours."))],
-    )  # fmt: skip
-    room_id = SelectField(_l("Room"), coerce=int, default=0)
+bp = Blueprint("slots", __name__, url_prefix="/meetings")
 
 
 def _label(kind: str, record) -> str:
@@ -85,8 +43,8 @@ def _people_choices(lang: str) -> list[tuple[str, str]]:
     contacts = db.session.scalars(
         sa.select(Contact).where(Contact.is_active.is_(True)).order_by(Contact.family_name_ko)
     ).all()
-    choices = [(f"user:{u.id}", f"{user_name(u, lang)} ({u.email})") for u in users]
-    return choices + [(f"contact:{c.id}", person_name(c, lang)) for c in contacts]
+    choices = [people.choice(u, f"{user_name(u, lang)} ({u.email})") for u in users]
+    return choices + [people.choice(c, person_name(c, lang)) for c in contacts]
 
 
 def _prepare(form: SlotForm) -> None:
@@ -115,13 +73,13 @@ def _check(form: SlotForm) -> bool:
     return ok
 
 
-def _chosen_people(form: SlotForm) -> list[busy.Who] | None:
+def _chosen_people(form: SlotForm) -> list[services.Who] | None:
     """The chosen people, in order; None with an error beside the field on a problem."""
     emails = [e for e in (form.emails.data or "").replace(";", ",").split(",") if e.strip()]
     try:
-        people = busy.people_by_keys(form.participants.data or [], _label)
-        people += busy.people_by_email(emails)
-    except busy.PeopleError as error:
+        people = services.people_by_keys(form.participants.data or [], _label)
+        people += services.people_by_email(emails)
+    except services.PeopleError as error:
         form.emails.errors.append(error.message)
         return None
     people = list({who.key: who for who in people}.values())
@@ -152,10 +110,11 @@ def _slot_rows(result, people) -> list[dict]:
     rows = []
     for slot in result.slots[:SHOWN_SLOTS]:
         link = url_for(
-            "meetings.new_meeting", timezone=zones[0],
+            "meetings.new_meeting",
+            timezone=zones[0],
             start_local=to_local_naive(slot.start, zones[0]).isoformat(timespec="minutes"),
             end_local=to_local_naive(slot.end, zones[0]).isoformat(timespec="minutes"),
-        )  # fmt: skip
+        )
         rows.append({"clocks": _clocks(slot.start, zones), "link": link})
     return rows
 
@@ -172,11 +131,16 @@ def _search(form: SlotForm):
     people = _chosen_people(form)
     if not _check(form) or people is None:
         return None, None
-    result = busy.search_slots(
-        people, form.first_day.data, form.last_day.data,
-        duration=timedelta(minutes=form.duration.data), buffer=timedelta(minutes=form.buffer.data),
-        notice=timedelta(hours=form.notice.data), now=now_utc(), room_id=form.room_id.data or None,
-    )  # fmt: skip
+    result = services.search_slots(
+        people,
+        form.first_day.data,
+        form.last_day.data,
+        duration=timedelta(minutes=form.duration.data),
+        buffer=timedelta(minutes=form.buffer.data),
+        notice=timedelta(hours=form.notice.data),
+        now=now_utc(),
+        room_id=form.room_id.data or None,
+    )
     return people, result
 
 
@@ -186,11 +150,15 @@ def find_slots():
     form = SlotForm(request.args)
     _prepare(form)
     if not request.args:
-        return render_template("meetings/slots.html", form=form, result=None)
+        return render_template("slots/find.html", form=form, result=None)
     people, result = _search(form) if form.validate() else (None, None)
     if result is None:
-        return render_template("meetings/slots.html", form=form, result=None), 400
+        return render_template("slots/find.html", form=form, result=None), 400
     return render_template(
-        "meetings/slots.html", form=form, result=result, people=people,
-        slots=_slot_rows(result, people), skipped=_skipped_rows(result),
-    )  # fmt: skip
+        "slots/find.html",
+        form=form,
+        result=result,
+        people=people,
+        slots=_slot_rows(result, people),
+        skipped=_skipped_rows(result),
+    )

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import click
 from flask_babel import force_locale
 
-from scheduler.availability import busy
 from scheduler.availability.services import OverrideError, parse_day
 from scheduler.availability.slots import (
     SlotInputError,
@@ -20,6 +19,7 @@ from scheduler.availability.slots import (
     reason_text,
 )
 from scheduler.db import now_utc
+from scheduler.slots import services
 
 
 def _usage_error(message) -> click.UsageError:
@@ -57,8 +57,8 @@ def _checked_options(first, last, duration, buffer):
 
 def _people(emails):
     try:
-        return busy.people_by_email(list(emails))
-    except busy.PeopleError as error:
+        return services.people_by_email(list(emails))
+    except services.PeopleError as error:
         with force_locale("en"):
             click.echo(f"Error: {error.message}", err=True)
         raise click.exceptions.Exit(1) from None
@@ -140,8 +140,7 @@ def _print_text(result, people, limit: int) -> None:
 )
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-def slots_command(emails, first, last, duration, buffer, notice, now_text, step, limit,
-                  as_json):  # fmt: skip
+def slots_command(emails, first, last, duration, buffer, notice, now_text, step, limit, as_json):
     """Find common free times of the participants, best first."""
     first_day, last_day = _day(first), _day(last)
     _checked_options(first_day, last_day, duration, buffer)
@@ -149,11 +148,16 @@ def slots_command(emails, first, last, duration, buffer, notice, now_text, step,
         raise click.UsageError("--notice cannot be negative.")
     now = _instant(now_text)
     people = _people(emails)
-    result = busy.search_slots(
-        people, first_day, last_day, duration=timedelta(minutes=duration),
-        buffer=timedelta(minutes=buffer), notice=timedelta(minutes=notice),
-        now=now, step=timedelta(minutes=step),
-    )  # fmt: skip
+    result = services.search_slots(
+        people,
+        first_day,
+        last_day,
+        duration=timedelta(minutes=duration),
+        buffer=timedelta(minutes=buffer),
+        notice=timedelta(minutes=notice),
+        now=now,
+        step=timedelta(minutes=step),
+    )
     if as_json:
         rows = [slot_row(slot, people) for slot in result.slots[:limit]]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))

@@ -1,8 +1,8 @@
 """Chinese and Korean public holidays, China's make-up workdays (调休) and staff overrides.
 
 Pure functions: the `holidays` package gives the official calendar, the caller passes the
-staff overrides in as ``{date: Override}``, and an override always wins. Named ``calendars``
-so it does not shadow the `holidays` package.
+staff overrides in as ``{date: Override}``, and an override always wins. (``import holidays``
+below is absolute: it reaches the package, never this module.)
 """
 
 from collections.abc import Iterator, Mapping
@@ -14,11 +14,11 @@ from types import MappingProxyType
 import holidays
 
 from scheduler.availability import names as labels
+from scheduler.sides import LANGUAGES
 
 COUNTRIES = ("CN", "KR")
 KINDS = ("workday", "weekend", "holiday", "makeup_workday")
 OVERRIDE_KINDS = ("holiday", "workday")
-LANGUAGES = ("zh", "ko", "en")
 _NATIVE = {"CN": ("zh", "zh_CN"), "KR": ("ko", "ko")}  # (our language code, package language)
 _SEPARATORS = {"zh": "、", "ko": ", ", "en": ", "}
 NO_NAMES: Mapping[str, str] = {"zh": "", "ko": "", "en": ""}
@@ -206,7 +206,7 @@ def package_names(country: str, years) -> set[str]:
 
 def name_in(names: Mapping[str, str], lang: str) -> str:
     """The name in *lang*, falling back through zh, ko, en (staff may fill in one language)."""
-    for code in (lang, "zh", "ko", "en"):
+    for code in (lang, *LANGUAGES):
         if names.get(code):
             return names[code]
     return ""

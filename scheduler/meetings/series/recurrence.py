@@ -22,6 +22,7 @@ from itertools import islice
 from dateutil import rrule as du
 from flask_babel import lazy_gettext as _l
 
+from scheduler.errors import UserError
 from scheduler.timefmt import LocalTimeError, localize_strict
 
 MAX_OCCURRENCES = 500
@@ -32,12 +33,8 @@ LAST_DAY = -1
 MAX_INTERVAL = {"weekly": 52, "monthly": 12}
 
 
-class RecurrenceError(ValueError):
+class RecurrenceError(UserError):
     """A rule that cannot be used; ``message`` is translated (lazily)."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -119,9 +116,11 @@ def _check_end(rule: Rule) -> None:
 
 def too_many() -> RecurrenceError:
     return RecurrenceError(
-        _l("A series has at most %(max)d meetings; this one has more than %(max)d occurrences.",
-           max=MAX_OCCURRENCES)
-    )  # fmt: skip
+        _l(
+            "A series has at most %(max)d meetings; this one has more than %(max)d occurrences.",
+            max=MAX_OCCURRENCES,
+        )
+    )
 
 
 def check_rule(rule: Rule) -> Rule:
@@ -178,10 +177,15 @@ def _place(local: datetime, rule: Rule) -> Occurrence:
 def _local_time_message(local: datetime, zone: str, reason: str):
     values = {"date": local.date().isoformat(), "time": local.strftime("%H:%M"), "zone": zone}
     if reason == "nonexistent":
-        return _l("On %(date)s, %(time)s does not exist in %(zone)s (the clocks change). "
-                  "Choose another time.", **values)  # fmt: skip
-    return _l("On %(date)s, %(time)s happens twice in %(zone)s (the clocks change). "
-              "Choose another time.", **values)  # fmt: skip
+        return _l(
+            "On %(date)s, %(time)s does not exist in %(zone)s (the clocks change). "
+            "Choose another time.",
+            **values,
+        )
+    return _l(
+        "On %(date)s, %(time)s happens twice in %(zone)s (the clocks change). Choose another time.",
+        **values,
+    )
 
 
 def expand(rule: Rule) -> list[Occurrence]:

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_interval, format_skeleton, get_day_names
 
-from scheduler.availability.calendars import Override, day_info, name_in
+from scheduler.availability.holidays import Override, day_info, name_in
+from scheduler.meetings.models import MeetingStatus
 from scheduler.timefmt import zone_label
 
 VIEWS = ("agenda", "week", "month")
@@ -50,18 +51,26 @@ def period_for(view: str, anchor: date, days: int = AGENDA_DAYS) -> Period:
     """The period of *view* around *anchor*: Monday-first full weeks for week and month."""
     if view == "agenda":
         step = timedelta(days=days)
-        return Period(view, anchor, anchor, anchor + step - timedelta(days=1),
-                      anchor - step, anchor + step)  # fmt: skip
+        return Period(
+            view, anchor, anchor, anchor + step - timedelta(days=1), anchor - step, anchor + step
+        )
     if view == "week":
         monday = anchor - timedelta(days=anchor.weekday())
-        return Period(view, anchor, monday, monday + timedelta(days=6),
-                      anchor - timedelta(days=7), anchor + timedelta(days=7))  # fmt: skip
+        return Period(
+            view,
+            anchor,
+            monday,
+            monday + timedelta(days=6),
+            anchor - timedelta(days=7),
+            anchor + timedelta(days=7),
+        )
     month_start = anchor.replace(day=1)
     month_end = _add_months(month_start, 1) - timedelta(days=1)
     first = month_start - timedelta(days=month_start.weekday())
     last = month_end + timedelta(days=6 - month_end.weekday())
-    return Period(view, month_start, first, last, _add_months(month_start, -1),
-                  _add_months(month_start, 1))  # fmt: skip
+    return Period(
+        view, month_start, first, last, _add_months(month_start, -1), _add_months(month_start, 1)
+    )
 
 
 def weeks_of(period: Period) -> list[list[date]]:
@@ -173,8 +182,9 @@ def clock_span(start: datetime, end: datetime, zone: str, lang: str, own: bool =
     return text if own else f"{text} {zone_label(zone, lang)}"
 
 
-def other_clock_span(start: datetime, end: datetime, own_zone: str, other_zone: str,
-                     lang: str) -> str:  # fmt: skip
+def other_clock_span(
+    start: datetime, end: datetime, own_zone: str, other_zone: str, lang: str
+) -> str:
     """The other side's span with its city, dated when its day differs from the reader's:
     ``9月10日 23:30–23:50 长春`` (as `timefmt.dual_clock` does).
     """
@@ -201,15 +211,17 @@ class Entry:
 
     @property
     def cancelled(self) -> bool:
-        return self.status == "cancelled"
+        return self.status == MeetingStatus.CANCELLED
 
 
-def make_entry(row, title: str, partners: tuple[str, ...], zone: str, lang: str,
-               other_zone: str | None) -> Entry:  # fmt: skip
+def make_entry(
+    row, title: str, partners: tuple[str, ...], zone: str, lang: str, other_zone: str | None
+) -> Entry:
     """An Entry from a row with id, kind, status, start_dt and end_dt (times for the reader)."""
     own = clock_span(row.start_dt, row.end_dt, zone, lang)
     other = ""
     if other_zone:
         other = other_clock_span(row.start_dt, row.end_dt, zone, other_zone, lang)
-    return Entry(row.id, title, row.kind, row.status, row.start_dt, row.end_dt, partners, own,
-                 other)  # fmt: skip
+    return Entry(
+        row.id, title, row.kind, row.status, row.start_dt, row.end_dt, partners, own, other
+    )

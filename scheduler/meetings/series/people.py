@@ -8,16 +8,18 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler.extensions import db
 from scheduler.meetings import services
-from scheduler.meetings.models import Meeting, Participant
-from scheduler.meetings.series import changed, check_conflicts
-from scheduler.meetings.series_models import MeetingSeries
+from scheduler.meetings.models import Meeting, MeetingStatus, Participant, ParticipantRole
+from scheduler.meetings.series.models import MeetingSeries
+from scheduler.meetings.series.services import changed, check_conflicts
 from scheduler.meetings.services import MeetingError
 
-OPEN_STATUSES = ("draft", "tentative", "postponed")
+OPEN_STATUSES = (MeetingStatus.DRAFT, MeetingStatus.TENTATIVE, MeetingStatus.POSTPONED)
 
 
 def _upcoming(series: MeetingSeries) -> list[Meeting]:
-    return [m for m in series.meetings if m.status not in ("cancelled", "held")]
+    return [
+        m for m in series.meetings if m.status not in (MeetingStatus.CANCELLED, MeetingStatus.HELD)
+    ]
 
 
 def confirm_series(series: MeetingSeries) -> list[Meeting]:
@@ -26,7 +28,7 @@ def confirm_series(series: MeetingSeries) -> list[Meeting]:
     if not rows:
         raise MeetingError(_l("There is nothing left to confirm in this series."))
     for meeting in rows:
-        meeting.status = "confirmed"
+        meeting.status = MeetingStatus.CONFIRMED
         meeting.sequence += 1
     series.sequence += 1
     changed(series, "series_confirmed", meetings=rows)
@@ -34,7 +36,7 @@ def confirm_series(series: MeetingSeries) -> list[Meeting]:
 
 
 def add_series_participant(
-    series: MeetingSeries, role: str = "participant", override_reason=None, **person
+    series: MeetingSeries, role: str = ParticipantRole.PARTICIPANT, override_reason=None, **person
 ) -> list[Participant]:
     """Add one person to every meeting of *series* that has not been held or cancelled."""
     who = person.get("user") or person.get("contact")

@@ -13,26 +13,24 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from scheduler import people
 from scheduler.auth.models import User
-from scheduler.availability.calendars import Override
+from scheduler.availability.holidays import Override
 from scheduler.availability.hours import effective_hours
 from scheduler.availability.models import HolidayOverride
-from scheduler.availability.slots import Person, country_of_zone
+from scheduler.availability.slots import Person, Search, find_slots
 from scheduler.contacts.models import Contact
+from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.meetings.conflicts import INACTIVE_STATUSES
 from scheduler.meetings.models import Meeting, Participant
+from scheduler.people import person_key
+from scheduler.sides import OFFICE_ZONE, SIDES, country_of_zone
 from scheduler.timefmt import normalize_timezone
 
-DEFAULT_ZONE = "Asia/Shanghai"
 
-
-class PeopleError(ValueError):
+class PeopleError(UserError):
     """Someone who cannot be looked up or cannot take part; ``message`` is translated."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -45,11 +43,11 @@ class Who:
 
     @property
     def key(self) -> str:
-        return f"{self.kind}:{self.record.id}"
+        return person_key(self.kind, self.record.id)
 
     @property
     def zone(self) -> str:
-        return normalize_timezone(self.record.timezone) or DEFAULT_ZONE
+        return normalize_timezone(self.record.timezone) or OFFICE_ZONE
 
 
 def _users_where(condition) -> list[User]:
@@ -98,25 +96,18 @@ def people_by_keys(keys: list[str], label) -> list[Who]:
     keys = list(dict.fromkeys(keys))
     if not keys:
         return []
-    ids = defaultdict(list)
-    for key in keys:
-        kind, _sep, ident = key.partition(":")
-        if kind in ("user", "contact") and ident.isdigit():
-            ids[kind].append(int(ident))
-    records = {f"user:{u.id}": u for u in _users_where(User.id.in_(ids["user"]))}
-    records |= {f"contact:{c.id}": c for c in _contacts_where(Contact.id.in_(ids["contact"]))}
-    found = [
-        Who(key.partition(":")[0], records[key], label(key.partition(":")[0], records[key]))
-        for key in keys
-        if key in records
-    ]
+    records = people.resolve_many(keys, {"contact": [selectinload(Contact.partner)]})
+    found = []
+    for key in filter(records.__contains__, keys):
+        kind = people.parse(key).kind
+        found.append(Who(kind, records[key], label(kind, records[key])))
     return [_check_active(who) for who in found]
 
 
 def load_overrides(first: date, last: date) -> dict[str, dict[date, Override]]:
     """The holiday overrides of both countries from *first* to *last*, in one query."""
     query = sa.select(HolidayOverride).where(HolidayOverride.day.between(first, last))
-    found: dict[str, dict[date, Override]] = {"CN": {}, "KR": {}}
+    found: dict[str, dict[date, Override]] = {side.country: {} for side in SIDES}
     for row in db.session.scalars(query):
         found[row.country][row.day] = Override(row.kind, row.names)
     return found
@@ -161,7 +152,7 @@ def load_busy(people: list[Who], start: datetime, end: datetime) -> dict[str, li
     # Core on the session's connection: thousands of plain rows, no ORM row processing.
     rows = db.session.connection().execute(_busy_query(people, start, end))
     for user_id, contact_id, meeting_start, meeting_end in rows:
-        key = f"user:{user_id}" if user_id else f"contact:{contact_id}"
+        key = person_key("user", user_id) if user_id else person_key("contact", contact_id)
         busy[key].append((_utc_instant(meeting_start), _utc_instant(meeting_end)))
     return busy
 
@@ -213,11 +204,9 @@ def build_people(people: list[Who], first_day: date, last_day: date) -> list[Per
 def search_slots(people: list[Who], first_day: date, last_day: date, **options):
     """Load everything for *people* and run the slot finder. *options* go to `slots.Search`
     (duration, now, notice, buffer, step) except ``room_id``, which adds the room's bookings."""
-    from scheduler.availability.slots import Search, find_slots
 
     room_id = options.pop("room_id", None)
     persons = build_people(people, first_day, last_day)
     room_busy = load_room_busy(room_id, *search_span(first_day, last_day))
-    search = Search(persons, first_day=first_day, last_day=last_day, room_busy=room_busy,
-                    **options)  # fmt: skip
+    search = Search(persons, first_day=first_day, last_day=last_day, room_busy=room_busy, **options)
     return find_slots(search)

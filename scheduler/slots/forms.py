@@ -1,0 +1,51 @@
+"""The "find a time" search form: a GET form, so no CSRF token (a search changes nothing)."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, NumberRange
+
+from scheduler.forms import StrippedForm, max_length
+
+_required = InputRequired(_l("This field is required."))
+
+
+class DayField(DateField):
+    """A YYYY-MM-DD date with a translated parse error."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a date such as 2026-12-03.")) from error
+
+
+class MinutesField(IntegerField):
+    """A whole number with a translated parse error."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a whole number.")) from error
+
+
+class SlotForm(StrippedForm):
+    class Meta(StrippedForm.Meta):
+        csrf = False  # a GET search changes nothing
+
+    participants = SelectMultipleField(_l("Participants"), render_kw={"size": 10})
+    emails = StringField(
+        _l("More participants by e-mail (comma-separated)"), validators=[max_length(2000)]
+    )
+    duration = MinutesField(_l("Duration (minutes)"), default=60, validators=[_required])
+    first_day = DayField(_l("From"), validators=[_required])
+    last_day = DayField(_l("To (included)"), validators=[_required])
+    buffer = MinutesField(
+        _l("Buffer between meetings (minutes)"), default=15, validators=[_required]
+    )
+    notice = MinutesField(
+        _l("Minimum notice (hours)"),
+        default=24,
+        validators=[_required, NumberRange(0, 720, _l("Between 0 and 720 hours."))],
+    )
+    room_id = SelectField(_l("Room"), coerce=int, default=0)
