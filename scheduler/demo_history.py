@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.history.follow_ups import create_follow_up, set_status
-from scheduler.history.outcomes import save_outcome
+from scheduler.history.follow_ups.services import create_follow_up, set_status
+from scheduler.history.outcomes.services import save_outcome
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.signals import meeting_changed

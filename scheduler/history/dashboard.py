@@ -21,8 +21,9 @@ from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.history import follow_ups
-from scheduler.history.models import FollowUp, MeetingOutcome
+from scheduler.history.follow_ups import services as follow_ups
+from scheduler.history.follow_ups.models import FollowUp
+from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.invites.models import OutboxMessage
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.partners.models import Partner

@@ -29,6 +29,6 @@ def search_everything(query: str) -> dict:
         .order_by(Contact.is_active.desc(), Contact.family_name_ko, Contact.given_name_ko)
         .limit(RESULT_LIMIT)
     ).all()
-    from scheduler.history.search import meeting_preview
+    from scheduler.history.search.services import meeting_preview
 
     return {"partners": partners, "contacts": contacts, "meetings": meeting_preview(query)}
