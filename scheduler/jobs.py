@@ -45,6 +45,7 @@ def enqueue_reminders_job(app: Flask) -> dict:
         try:
             counts = enqueue_due_reminders()
             counts["follow_ups"] = enqueue_due_follow_up_reminders()["sent"]
+            # A job is its own boundary: the notices commit with their sent marks, or none do.
             db.session.commit()
         finally:
             db.session.remove()

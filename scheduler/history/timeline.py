@@ -65,9 +65,12 @@ def check_year(value) -> int:
         year = None
     if year is None or not YEAR_MIN <= year <= YEAR_MAX:
         raise FilterError(
-            _l("The year must be a number from %(first)d to %(last)d.", first=YEAR_MIN,
-               last=YEAR_MAX)
-        )  # fmt: skip
+            _l(
+                "The year must be a number from %(first)d to %(last)d.",
+                first=YEAR_MIN,
+                last=YEAR_MAX,
+            )
+        )
     return year
 
 

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
+from scheduler.history.search.services import meeting_preview
 from scheduler.partners.models import Partner
 
 RESULT_LIMIT = 50
@@ -29,6 +30,4 @@ def search_everything(query: str) -> dict:
         .order_by(Contact.is_active.desc(), Contact.family_name_ko, Contact.given_name_ko)
         .limit(RESULT_LIMIT)
     ).all()
-    from scheduler.history.search.services import meeting_preview
-
     return {"partners": partners, "contacts": contacts, "meetings": meeting_preview(query)}

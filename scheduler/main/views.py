@@ -4,7 +4,8 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from flask_login import current_user
 
 from scheduler.extensions import db
-from scheduler.i18n import LOCALE_COOKIE, normalize_locale
+from scheduler.history.dashboard import build_dashboard
+from scheduler.i18n import LOCALE_COOKIE, normalize_locale, viewer_zone
 from scheduler.main.search import search_everything
 from scheduler.partners.services import partner_overview
 from scheduler.security import any_role_may_post, public, safe_next
@@ -15,9 +16,6 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 def index():
     """The dashboard, with the partner overview further down."""
-    from scheduler.history.dashboard import build_dashboard
-    from scheduler.i18n import viewer_zone
-
     dashboard = build_dashboard(current_user, viewer_zone())
     return render_template("main/index.html", overview=partner_overview(), dashboard=dashboard)
 

@@ -118,9 +118,13 @@ def add_attachment(meeting, upload: FileStorage, user) -> Attachment:
         files.discard(stored_name)
         raise
     attachment = Attachment(
-        meeting=meeting, original_name=name, stored_name=stored_name, content_type=expected,
-        size_bytes=size, uploaded_by=user,
-    )  # fmt: skip
+        meeting=meeting,
+        original_name=name,
+        stored_name=stored_name,
+        content_type=expected,
+        size_bytes=size,
+        uploaded_by=user,
+    )
     db.session.add(attachment)
     db.session.flush()
     outcome_changed.send(meeting)

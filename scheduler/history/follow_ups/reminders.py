@@ -85,8 +85,9 @@ def _queue(follow_up: FollowUp, recipient) -> None:
         context = meeting_context(follow_up.meeting, recipient)
         due = format_date(follow_up.due_date, "full")
         context.update(
-            follow_up=follow_up, due=due,
+            follow_up=follow_up,
+            due=due,
             action_url=absolute_url("follow_ups.edit_follow_up", follow_up_id=follow_up.id),
-        )  # fmt: skip
+        )
         subject = _("Follow-up due %(date)s: %(title)s", date=due, title=follow_up.title)
         queue_notice(recipient, "follow_up_reminder", subject, context, kind=MAIL_KIND)

@@ -14,6 +14,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from config import Config
 from scheduler.auth.models import User
 from scheduler.db import now_utc
 from scheduler.errors import UserError
@@ -45,8 +46,6 @@ def reminder_days() -> int:
     """FOLLOW_UP_REMINDER_DAYS (the settings' default outside an app context)."""
     if has_app_context():
         return int(current_app.config["FOLLOW_UP_REMINDER_DAYS"])
-    from config import Config
-
     return Config.FOLLOW_UP_REMINDER_DAYS
 
 

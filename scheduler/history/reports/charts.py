@@ -16,6 +16,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from scheduler.i18n import localized
+
 SVG_NS = "http://www.w3.org/2000/svg"
 _DROPPED_TAGS = {f"{{{SVG_NS}}}script", f"{{{SVG_NS}}}style", f"{{{SVG_NS}}}desc"}
 ET.register_namespace("", SVG_NS)
@@ -145,23 +147,46 @@ def finish_svg(svg_text: str, chart_id: str, title: str, description: str) -> Ma
 def statistics_charts(stats, kind_labels: dict, month_names: list[str]) -> list[Chart]:
     """The charts of the statistics page and the annual report, labels in the reader's
     language (*kind_labels* by kind, twelve *month_names*)."""
-    from scheduler.i18n import localized
-
     exchanges = _("Exchanges")
     changes = stats.year_over_year()
     partners = stats.by_partner
     follow_up_labels = [_("Open"), _("Done"), _("Dropped")]
     return [
-        bar_chart("chart-years", _("Exchanges per year"), [_("Year"), exchanges],
-                  [str(c.year) for c in changes], [(exchanges, [c.count for c in changes])]),
-        bar_chart("chart-months", _("Exchanges by month in %(year)s", year=stats.month_year),
-                  [_("Month"), exchanges], month_names, [(exchanges, stats.by_month)]),
-        bar_chart("chart-kinds", _("Exchanges by kind"), [_("Kind"), exchanges],
-                  [str(kind_labels[k]) for k in stats.by_kind],
-                  [(exchanges, list(stats.by_kind.values()))], horizontal=True),
-        bar_chart("chart-partners", _("Exchanges by partner"), [_("Partner"), exchanges],
-                  [localized(row.partner, "name") for row in partners],
-                  [(exchanges, [row.total for row in partners])], horizontal=True),
-        bar_chart("chart-follow-ups", _("Follow-up actions"), [_("Status"), _("Actions")],
-                  follow_up_labels, [(_("Actions"), list(stats.follow_ups.values()))]),
-    ]  # fmt: skip
+        bar_chart(
+            "chart-years",
+            _("Exchanges per year"),
+            [_("Year"), exchanges],
+            [str(c.year) for c in changes],
+            [(exchanges, [c.count for c in changes])],
+        ),
+        bar_chart(
+            "chart-months",
+            _("Exchanges by month in %(year)s", year=stats.month_year),
+            [_("Month"), exchanges],
+            month_names,
+            [(exchanges, stats.by_month)],
+        ),
+        bar_chart(
+            "chart-kinds",
+            _("Exchanges by kind"),
+            [_("Kind"), exchanges],
+            [str(kind_labels[k]) for k in stats.by_kind],
+            [(exchanges, list(stats.by_kind.values()))],
+            horizontal=True,
+        ),
+        bar_chart(
+            "chart-partners",
+            _("Exchanges by partner"),
+            [_("Partner"), exchanges],
+            [localized(row.partner, "name") for row in partners],
+            [(exchanges, [row.total for row in partners])],
+            horizontal=True,
+        ),
+        bar_chart(
+            "chart-follow-ups",
+            _("Follow-up actions"),
+            [_("Status"), _("Actions")],
+            follow_up_labels,
+            [(_("Actions"), list(stats.follow_ups.values()))],
+        ),
+    ]

@@ -10,18 +10,35 @@ from flask_babel import force_locale
 from scheduler.history.reports import exports
 from scheduler.history.timeline import YEAR_MAX, YEAR_MIN, HistoryFilters
 from scheduler.partners.services import get_partner
+from scheduler.sides import LANGUAGES
 
 
 @click.command("export")
 @click.option("--format", "file_format", type=click.Choice(exports.FORMATS), required=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              required=True, help="The file to write.")  # fmt: skip
-@click.option("--partner", "slug", default=None, help="Only this partner (its slug), with the "
-              "history of the partners merged into it.")  # fmt: skip
-@click.option("--year", type=click.IntRange(YEAR_MIN, YEAR_MAX), default=None,
-              help="Only this year (on the office's calendar).")  # fmt: skip
-@click.option("--lang", type=click.Choice(("zh", "ko", "en")), default=None,
-              help="Language of the headers and labels (default: the office's).")  # fmt: skip
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The file to write.",
+)
+@click.option(
+    "--partner",
+    "slug",
+    default=None,
+    help="Only this partner (its slug), with the history of the partners merged into it.",
+)
+@click.option(
+    "--year",
+    type=click.IntRange(YEAR_MIN, YEAR_MAX),
+    default=None,
+    help="Only this year (on the office's calendar).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of the headers and labels (default: the office's).",
+)
 @with_appcontext
 def export_command(file_format: str, out: Path, slug: str | None, year: int | None, lang):
     """Export the exchange history as CSV (UTF-8 with BOM) or XLSX, newest first."""

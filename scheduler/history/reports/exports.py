@@ -25,13 +25,21 @@ from scheduler.meetings.forms import KIND_LABELS, STATUS_LABELS
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.meetings.models import meeting_partners as link
 from scheduler.partners.models import Partner
+from scheduler.sides import CHINA, KOREA
 
 FORMATS = io_write.FORMATS
 MIMETYPES = io_write.MIMETYPES
-CHANGCHUN, SEOUL = "Asia/Shanghai", "Asia/Seoul"
+# The office's clock and its partners': the export shows every meeting on both.
+CHANGCHUN, SEOUL = CHINA.zone, KOREA.zone
 BATCH_SIZE = 1000
-CONTACT_NAME_FIELDS = ("family_name_zh", "given_name_zh", "family_name_ko", "given_name_ko",
-                       "romanized_family", "romanized_given")  # fmt: skip
+CONTACT_NAME_FIELDS = (
+    "family_name_zh",
+    "given_name_zh",
+    "family_name_ko",
+    "given_name_ko",
+    "romanized_family",
+    "romanized_given",
+)
 COLUMNS = (
     ("id", _l("No.")),
     ("date", _l("Date (Changchun)")),
@@ -100,8 +108,16 @@ def meeting_values(meeting, related: dict, labels: _Labels) -> dict[str, str]:
     }
 
 
-MEETING_COLUMNS = (Meeting.id, Meeting.start_dt, Meeting.end_dt, Meeting.kind, Meeting.status,
-                   Meeting.title_zh, Meeting.title_ko, Meeting.title_en)  # fmt: skip
+MEETING_COLUMNS = (
+    Meeting.id,
+    Meeting.start_dt,
+    Meeting.end_dt,
+    Meeting.kind,
+    Meeting.status,
+    Meeting.title_zh,
+    Meeting.title_ko,
+    Meeting.title_en,
+)
 
 
 def _related(ids: list[int]) -> dict:
@@ -116,20 +132,30 @@ def _related(ids: list[int]) -> dict:
     for row in db.session.execute(partner_query):
         partners[row.meeting_id].append(row)
     people_query = (
-        sa.select(Participant.meeting_id, Participant.user_id, Participant.contact_id,
-                  Participant.guest_name, Participant.guest_email, User.name_zh, User.name_ko,
-                  User.email, *(getattr(Contact, name) for name in CONTACT_NAME_FIELDS))
+        sa.select(
+            Participant.meeting_id,
+            Participant.user_id,
+            Participant.contact_id,
+            Participant.guest_name,
+            Participant.guest_email,
+            User.name_zh,
+            User.name_ko,
+            User.email,
+            *(getattr(Contact, name) for name in CONTACT_NAME_FIELDS),
+        )
         .outerjoin(User, User.id == Participant.user_id)
         .outerjoin(Contact, Contact.id == Participant.contact_id)
         .where(Participant.meeting_id.in_(ids))
         .order_by(Participant.meeting_id, Participant.id)
-    )  # fmt: skip
+    )
     for row in db.session.execute(people_query):
         people[row.meeting_id].append(row)
     outcome_query = sa.select(
-        MeetingOutcome.meeting_id, MeetingOutcome.summary_zh, MeetingOutcome.summary_ko,
+        MeetingOutcome.meeting_id,
+        MeetingOutcome.summary_zh,
+        MeetingOutcome.summary_ko,
         MeetingOutcome.decisions,
-    ).where(MeetingOutcome.meeting_id.in_(ids))  # fmt: skip
+    ).where(MeetingOutcome.meeting_id.in_(ids))
     outcomes = {row.meeting_id: row for row in db.session.execute(outcome_query)}
     return {"partners": partners, "people": people, "outcomes": outcomes}
 

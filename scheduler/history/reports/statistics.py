@@ -182,8 +182,13 @@ def _counted(partner: Partner | None) -> list:
 def _group_columns() -> tuple:
     year, month = office_year_expr(Meeting.start_dt), office_month_expr(Meeting.start_dt)
     standalone = sa.case((Meeting.visit_id.is_(None), 1), else_=0)
-    return (year.label("year"), month.label("month"), Meeting.kind.label("kind"),
-            Meeting.status.label("status"), standalone.label("standalone"))  # fmt: skip
+    return (
+        year.label("year"),
+        month.label("month"),
+        Meeting.kind.label("kind"),
+        Meeting.status.label("status"),
+        standalone.label("standalone"),
+    )
 
 
 def _grouped_meetings(partner: Partner | None) -> dict[tuple, int]:

@@ -26,6 +26,7 @@ from scheduler.meetings.calendar import utc_bounds
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
+from scheduler.sides import LANGUAGES
 
 MAX_TERM_LENGTH = 100
 # A long term is narrowed by this many of its bigrams, then rechecked as a whole substring.
@@ -346,7 +347,7 @@ def highlight(text: str, term: str) -> Markup:
 
 def _snippet_fields(meeting, lang: str) -> list[str]:
     """The texts a snippet may come from, the viewer's language first (titles are shown apart)."""
-    order = [lang] + [code for code in ("zh", "ko", "en") if code != lang]
+    order = [lang] + [code for code in LANGUAGES if code != lang]
     texts = [getattr(meeting, f"agenda_{code}") for code in order]
     outcome = meeting.outcome
     if outcome is not None:

@@ -98,6 +98,11 @@ def search():
     page = search_history(filters, viewer_zone(), _read_page()) if term else None
     partners = db.session.scalars(sa.select(Partner).order_by(Partner.kr_code)).all()
     return render_template(
-        "history/search/search.html", query=raw.strip()[:MAX_TERM_LENGTH], filters=filters,
-        notices=notices, results=page, partners=partners, kinds=MEETING_KINDS,
-    )  # fmt: skip
+        "history/search/search.html",
+        query=raw.strip()[:MAX_TERM_LENGTH],
+        filters=filters,
+        notices=notices,
+        results=page,
+        partners=partners,
+        kinds=MEETING_KINDS,
+    )
