@@ -147,10 +147,12 @@ def finish_svg(svg_text: str, chart_id: str, title: str, description: str) -> Ma
 def statistics_charts(stats, kind_labels: dict, month_names: list[str]) -> list[Chart]:
     """The charts of the statistics page and the annual report, labels in the reader's
     language (*kind_labels* by kind, twelve *month_names*)."""
+    return [*_time_charts(stats, month_names), *_breakdown_charts(stats, kind_labels)]
+
+
+def _time_charts(stats, month_names: list[str]) -> list[Chart]:
     exchanges = _("Exchanges")
     changes = stats.year_over_year()
-    partners = stats.by_partner
-    follow_up_labels = [_("Open"), _("Done"), _("Dropped")]
     return [
         bar_chart(
             "chart-years",
@@ -166,6 +168,14 @@ def statistics_charts(stats, kind_labels: dict, month_names: list[str]) -> list[
             month_names,
             [(exchanges, stats.by_month)],
         ),
+    ]
+
+
+def _breakdown_charts(stats, kind_labels: dict) -> list[Chart]:
+    exchanges = _("Exchanges")
+    partners = stats.by_partner
+    follow_up_labels = [_("Open"), _("Done"), _("Dropped")]
+    return [
         bar_chart(
             "chart-kinds",
             _("Exchanges by kind"),
