@@ -73,7 +73,8 @@ def _outcome_row(meeting_id: int, title_zh: str, rng: random.Random) -> dict:
 
 def _seed(organizer_id: int, partner_ids: list[int], contact_ids: list[int]) -> None:
     from scheduler.extensions import db
-    from scheduler.history.models import FollowUp, MeetingOutcome
+    from scheduler.history.follow_ups.models import FollowUp
+    from scheduler.history.outcomes.models import MeetingOutcome
     from scheduler.meetings.models import Meeting, Participant, meeting_partners
 
     rng = random.Random(17)

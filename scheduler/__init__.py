@@ -34,7 +34,7 @@ def _load_config(app: Flask, config) -> None:
 def register_extensions(app: Flask) -> None:
     from scheduler.db import fix_sqlite_transactions, ping_idle_connections
     from scheduler.extensions import babel, bootstrap, csrf, db, login_manager, migrate
-    from scheduler.history.search_index import include_in_autogenerate
+    from scheduler.history.search.models import include_in_autogenerate
     from scheduler.i18n import select_locale, viewer_zone
 
     db.init_app(app)
@@ -66,7 +66,7 @@ def register_models(app: Flask) -> None:
     from scheduler.invites.dispatch import register_invite_listeners
 
     register_invite_listeners(app)
-    from scheduler.history.search_index import register_search_index_listeners
+    from scheduler.history.search.index import register_search_index_listeners
 
     register_search_index_listeners(app)
 
@@ -80,9 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.availability.views import bp as holidays_admin_bp
     from scheduler.contacts.io_views import bp as contacts_io_bp
     from scheduler.contacts.views import bp as contacts_bp
-    from scheduler.history.follow_up_views import bp as follow_ups_bp
-    from scheduler.history.history_views import bp as history_bp
-    from scheduler.history.outcome_views import bp as outcomes_bp
+    from scheduler.history.blueprints import BLUEPRINTS as HISTORY_BLUEPRINTS
     from scheduler.invites.outbox_views import bp as outbox_bp
     from scheduler.invites.rsvp_views import bp as rsvp_bp
     from scheduler.main.views import bp as main_bp
@@ -94,12 +92,8 @@ def register_blueprints(app: Flask) -> None:
     blueprints = (main_bp, auth_bp, partners_bp, contacts_bp, contacts_io_bp, admin_bp, audit_bp,
                   holidays_admin_bp, meetings_bp, slots_bp, visits_bp, calendar_bp,
                   meeting_ics_bp, rsvp_bp, outbox_bp)  # fmt: skip
-    history = (outcomes_bp, follow_ups_bp, history_bp)
-    for bp in (*blueprints, *history):
+    for bp in (*blueprints, *HISTORY_BLUEPRINTS):
         app.register_blueprint(bp)
-    from scheduler.history.search_views import bp as history_search_bp
-
-    app.register_blueprint(history_search_bp)
     from scheduler.feeds.views import init_app as init_feeds
 
     init_feeds(app)

@@ -14,16 +14,17 @@ import sqlalchemy as sa
 
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.history.follow_ups import create_follow_up, set_status
-from scheduler.history.outcomes import save_outcome
+from scheduler.history.follow_ups.services import create_follow_up, set_status
+from scheduler.history.outcomes.services import save_outcome
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.signals import meeting_changed
 from scheduler.partners.models import Partner
+from scheduler.sides import CHINA, HOST_SIDE_CODES, KOREA
 from scheduler.timefmt import localize_strict
 from scheduler.visits.services import add_itinerary_item, add_member, create_visit
 
-CN_ZONE, KR_ZONE = "Asia/Shanghai", "Asia/Seoul"
+CN_ZONE, KR_ZONE = CHINA.zone, KOREA.zone
 FIRST_DAY = date(2022, 3, 1)
 SEED = 2020  # the demonstration zone's founding year
 
@@ -89,21 +90,29 @@ def _minutes(partner: Partner, topic, agreement) -> str:
 
 def _outcome(meeting: Meeting, partner: Partner, topic, organizer, rng: random.Random) -> None:
     agreement = rng.choice(AGREEMENTS)
-    save_outcome(meeting, {
+    summary_ko = f"양측은 {topic[1]}에 대해 폭넓게 의견을 나누고 {agreement[1]}에 합의했다."
+    decisions = f"1. {agreement[0]} · {agreement[1]}\n2. 三个月内再次会商 · 3개월 안에 재협의"
+    data = {
         "summary_zh": f"双方就{topic[0]}深入交换意见，同意{agreement[0]}。",
-        "summary_ko": f"양측은 {topic[1]}에 대해 폭넓게 의견을 나누고 {agreement[1]}에 합의했다.",
+        "summary_ko": summary_ko,
         "minutes": _minutes(partner, topic, agreement),
-        "decisions": f"1. {agreement[0]} · {agreement[1]}\n2. 三个月内再次会商 · 3개월 안에 재협의",
-    }, organizer)  # fmt: skip
+        "decisions": decisions,
+    }
+    save_outcome(meeting, data, organizer)
 
 
 def _follow_ups(meeting: Meeting, owners: list, today: date, rng: random.Random) -> None:
     held_on = meeting.start_dt.date()
     for zh, ko in rng.sample(ACTIONS, rng.choice((0, 1, 1, 2))):
         due = held_on + timedelta(days=rng.choice((14, 21, 30, 45)))
-        action = create_follow_up(meeting, {
-            "title": f"{zh} · {ko}", "owner_id": rng.choice(owners).id, "due_date": due,
-        })  # fmt: skip
+        action = create_follow_up(
+            meeting,
+            {
+                "title": f"{zh} · {ko}",
+                "owner_id": rng.choice(owners).id,
+                "due_date": due,
+            },
+        )
         if due <= today - timedelta(days=40):
             status = rng.choice(CLOSED_STATUSES)
             set_status(action, status, now=min(_at(due, 9, CN_ZONE), now_utc()))
@@ -122,10 +131,7 @@ def _at(day: date, hour: int, zone: str) -> datetime:
 
 
 def _partners_on(day: date, partners: list[Partner]) -> list[Partner]:
-    return [
-        p for p in partners
-        if (p.valid_from or day) <= day <= (p.valid_until or day)
-    ]  # fmt: skip
+    return [p for p in partners if (p.valid_from or day) <= day <= (p.valid_until or day)]
 
 
 class _Seeder:
@@ -140,9 +146,10 @@ class _Seeder:
     def take_day(self, days: int = 1) -> tuple[date, Partner]:
         """A free weekday (and the *days* - 1 after it, all free), and a partner of that day."""
         day = next(
-            d for d in reversed(self.free_days)
+            d
+            for d in reversed(self.free_days)
             if all(d + timedelta(days=n) in self.free_days for n in range(days))
-        )  # fmt: skip
+        )
         for n in range(days):
             self.free_days.remove(day + timedelta(days=n))
         return day, self.rng.choice(_partners_on(day, self.partners))
@@ -150,10 +157,15 @@ class _Seeder:
     def meeting(self, kind: str, day: date, partner: Partner, hour: int = 14) -> Meeting:
         topic = self.rng.choice(TOPICS)
         start = _at(day, hour, CN_ZONE)
-        data = {"kind": kind, **_titles(kind, partner, topic), "timezone": CN_ZONE,
-                "start_dt": start, "end_dt": start + timedelta(minutes=90)}  # fmt: skip
+        data = {
+            "kind": kind,
+            **_titles(kind, partner, topic),
+            "timezone": CN_ZONE,
+            "start_dt": start,
+            "end_dt": start + timedelta(minutes=90),
+        }
         if kind == "video_link":
-            data |= {"platform": "Tencent Meeting", "host_side": self.rng.choice(("cn", "kr"))}
+            data |= {"platform": "Tencent Meeting", "host_side": self.rng.choice(HOST_SIDE_CODES)}
         meeting = services.create_meeting(self.organizer, data, [partner])
         self.finish(meeting, partner, topic)
         return meeting
@@ -176,20 +188,33 @@ class _Seeder:
         title = (
             ("{}代表团来访", "{} 대표단 방문") if direction == "inbound" else ("出访{}", "{} 방문")
         )
-        visit = create_visit(self.organizer, {
-            "direction": direction, "title_zh": title[0].format(names[0]),
-            "title_ko": title[1].format(names[1]), "start_date": day,
-            "end_date": day + timedelta(days=1), "timezone": zone,
-        }, [partner])  # fmt: skip
+        visit = create_visit(
+            self.organizer,
+            {
+                "direction": direction,
+                "title_zh": title[0].format(names[0]),
+                "title_ko": title[1].format(names[1]),
+                "start_date": day,
+                "end_date": day + timedelta(days=1),
+                "timezone": zone,
+            },
+            [partner],
+        )
         add_member(visit, "head", user=self.organizer)
         main_kind = f"{direction}_visit"
         for offset, kind in ((0, main_kind), (1, self.rng.choice(("inspection", "signing")))):
             topic = self.rng.choice(TOPICS)
             when = day + timedelta(days=offset)
-            item = add_itinerary_item(visit, self.organizer, {
-                "kind": kind, **_titles(kind, partner, topic),
-                "start_dt": _at(when, 10, zone), "end_dt": _at(when, 12, zone),
-            })  # fmt: skip
+            item = add_itinerary_item(
+                visit,
+                self.organizer,
+                {
+                    "kind": kind,
+                    **_titles(kind, partner, topic),
+                    "start_dt": _at(when, 10, zone),
+                    "end_dt": _at(when, 12, zone),
+                },
+            )
             self.finish(item, partner, topic)
 
 

@@ -38,13 +38,14 @@ def deliver_outbox_job(app: Flask) -> dict:
 
 def enqueue_reminders_job(app: Flask) -> dict:
     """Queue the reminders that are due, in one transaction with their sent marks."""
-    from scheduler.history.follow_up_reminders import enqueue_due_follow_up_reminders
+    from scheduler.history.follow_ups.reminders import enqueue_due_follow_up_reminders
     from scheduler.invites.reminders import enqueue_due_reminders
 
     with app.app_context():
         try:
             counts = enqueue_due_reminders()
             counts["follow_ups"] = enqueue_due_follow_up_reminders()["sent"]
+            # A job is its own boundary: the notices commit with their sent marks, or none do.
             db.session.commit()
         finally:
             db.session.remove()

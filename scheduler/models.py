@@ -5,8 +5,10 @@ from scheduler.auth.models import LoginFailure, User
 from scheduler.availability.models import HolidayOverride
 from scheduler.contacts.models import Contact
 from scheduler.feeds.models import Feed, FeedBody, FeedEventBlock
-from scheduler.history.models import Attachment, FollowUp, MeetingOutcome
-from scheduler.history.search_index import SearchDocument
+from scheduler.history.attachments.models import Attachment
+from scheduler.history.follow_ups.models import FollowUp
+from scheduler.history.outcomes.models import MeetingOutcome
+from scheduler.history.search.models import SearchDocument
 from scheduler.invites.models import OutboxMessage
 from scheduler.invites.reminder_models import Reminder
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners

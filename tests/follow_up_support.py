@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from scheduler.extensions import db
-from scheduler.history.follow_ups import create_follow_up
+from scheduler.history.follow_ups.services import create_follow_up
 
 
 def add_follow_up(meeting, owner, title="寄送合作备忘录草案", due=date(2030, 12, 20), **fields):

@@ -4,7 +4,8 @@ a status, partners, participants and an outcome, inserted directly (fast, no inv
 from datetime import UTC, datetime, timedelta
 
 from scheduler.extensions import db
-from scheduler.history.models import FollowUp, MeetingOutcome
+from scheduler.history.follow_ups.models import FollowUp
+from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.partners.services import get_partner
 

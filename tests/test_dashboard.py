@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scheduler.extensions import db
-from scheduler.history.follow_ups import today_in
+from scheduler.history.follow_ups.services import today_in
 from scheduler.meetings import services
 from scheduler.timefmt import dual_clock
 from tests.follow_up_support import add_follow_up, count_statements

@@ -7,7 +7,8 @@ from config import TestingConfig
 from scheduler import create_app
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.history.models import FollowUp, MeetingOutcome
+from scheduler.history.follow_ups.models import FollowUp
+from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.meetings.models import Meeting
 
 

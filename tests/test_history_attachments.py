@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from scheduler.audit.models import AuditEntry
-from scheduler.history.models import MAX_ATTACHMENT_BYTES, Attachment
+from scheduler.history.attachments.models import MAX_ATTACHMENT_BYTES, Attachment
 from tests.conftest import count
 from tests.history_outcome_support import (
     mark_held,

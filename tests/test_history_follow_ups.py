@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from scheduler.audit.models import AuditEntry
 from scheduler.extensions import db
-from scheduler.history.models import FollowUp
+from scheduler.history.follow_ups.models import FollowUp
 from tests.conftest import count
 from tests.follow_up_support import add_follow_up, count_statements
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from scheduler.audit.models import AuditEntry
 from scheduler.history.markdown import render_markdown
-from scheduler.history.models import MeetingOutcome
+from scheduler.history.outcomes.models import MeetingOutcome
 from tests.conftest import count
 from tests.history_outcome_support import mark_held, outcome_signals
 from tests.visits_support import element_text

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from scheduler.history.models import MeetingOutcome
-from scheduler.history.search_index import SearchDocument
+from scheduler.history.outcomes.models import MeetingOutcome
+from scheduler.history.search.models import SearchDocument
 from scheduler.history.signals import outcome_changed
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
@@ -278,8 +278,8 @@ def test_rollback_leaves_the_index_as_it_was(history, db):
 
 def _documents_with(db, term: str) -> list[int]:
     """Meeting ids whose document the search finds for *term* (through the bigram index)."""
-    from scheduler.history.search import SearchFilters, search_history
-    from scheduler.history.search_index import normalize
+    from scheduler.history.search.index import normalize
+    from scheduler.history.search.services import SearchFilters, search_history
 
     found = search_history(SearchFilters(normalize(term)), "Asia/Shanghai")
     return [m.id for m in found.meetings]

@@ -2,9 +2,9 @@
 
 from flask.cli import AppGroup
 
-from scheduler.history.attachment_cli import check_uploads_command
-from scheduler.history.exports_cli import export_command
-from scheduler.history.search_index import reindex_command
+from scheduler.history.attachments.cli import check_uploads_command
+from scheduler.history.reports.cli import export_command
+from scheduler.history.search.cli import reindex_command
 
 history_cli = AppGroup("history", help="Exchange history: search index, exports, uploads.")
 for command in (check_uploads_command, export_command, reindex_command):

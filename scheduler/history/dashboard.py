@@ -20,8 +20,9 @@ from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.history import follow_ups
-from scheduler.history.models import FollowUp, MeetingOutcome
+from scheduler.history.follow_ups import services as follow_ups
+from scheduler.history.follow_ups.models import FollowUp
+from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.invites.models import OutboxMessage
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.partners.models import Partner
@@ -102,10 +103,12 @@ def _waiting_people(user, now: datetime):
         .join(Participant.meeting)
         .outerjoin(Participant.contact)
         .where(
-            Participant.rsvp_status == "needs_action", invited,
-            Meeting.status.in_(WAITING_STATUSES), Meeting.start_dt > now,
+            Participant.rsvp_status == "needs_action",
+            invited,
+            Meeting.status.in_(WAITING_STATUSES),
+            Meeting.start_dt > now,
         )
-    )  # fmt: skip
+    )
     if user.role not in EDITOR_ROLES:
         mine = Meeting.participants.any(Participant.user_id == user.id)
         query = query.where(sa.or_(Meeting.organizer_id == user.id, mine))
@@ -118,10 +121,13 @@ def waiting_for_answers(user, now: datetime) -> tuple[list, int]:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     rows = db.session.scalars(
         query.options(
-            contains_eager(Participant.meeting), contains_eager(Participant.contact),
+            contains_eager(Participant.meeting),
+            contains_eager(Participant.contact),
             selectinload(Participant.user),
-        ).order_by(Meeting.start_dt, Meeting.id, Participant.id).limit(SHOWN_ROWS)
-    )  # fmt: skip
+        )
+        .order_by(Meeting.start_dt, Meeting.id, Participant.id)
+        .limit(SHOWN_ROWS)
+    )
     grouped: dict[int, tuple] = {}
     for participant in rows:
         grouped.setdefault(participant.meeting_id, (participant.meeting, []))[1].append(participant)
@@ -164,7 +170,7 @@ _PAGES = {
         MeetingOutcome.meeting_id,
         "meetings.show_meeting",
         "meeting_id",
-    ),  # fmt: skip
+    ),
     "follow_ups": (FollowUp.id, FollowUp.id, "follow_ups.edit_follow_up", "follow_up_id"),
     "visits": (Visit.id, Visit.id, "visits.show_visit", "visit_id"),
     "partners": (Partner.id, Partner.slug, "partners.show_partner", "slug"),
@@ -198,7 +204,13 @@ def build_dashboard(user, zone: str, now: datetime | None = None) -> Dashboard:
     overdue, overdue_count = overdue_follow_ups(user, follow_ups.today_in(zone, now))
     changes = recent_changes()
     return Dashboard(
-        week_start=monday, week_meetings=week_meetings(start, end), waiting=waiting,
-        waiting_count=waiting_count, failed_mail=failed_mail_count(user), overdue=overdue,
-        overdue_count=overdue_count, changes=changes, change_links=change_links(changes),
-    )  # fmt: skip
+        week_start=monday,
+        week_meetings=week_meetings(start, end),
+        waiting=waiting,
+        waiting_count=waiting_count,
+        failed_mail=failed_mail_count(user),
+        overdue=overdue,
+        overdue_count=overdue_count,
+        changes=changes,
+        change_links=change_links(changes),
+    )

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, Participant
 from scheduler.meetings.queries import meeting_ids_with_partners
@@ -28,12 +29,8 @@ YEAR_MIN, YEAR_MAX = 1992, 2100
 VISIT_KIND_DIRECTIONS = {"inbound_visit": "inbound", "outbound_visit": "outbound"}
 
 
-class FilterError(ValueError):
+class FilterError(UserError):
     """A filter that cannot be applied; ``message`` is translated."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 class UnknownPartner(LookupError):
@@ -68,9 +65,12 @@ def check_year(value) -> int:
         year = None
     if year is None or not YEAR_MIN <= year <= YEAR_MAX:
         raise FilterError(
-            _l("The year must be a number from %(first)d to %(last)d.", first=YEAR_MIN,
-               last=YEAR_MAX)
-        )  # fmt: skip
+            _l(
+                "The year must be a number from %(first)d to %(last)d.",
+                first=YEAR_MIN,
+                last=YEAR_MAX,
+            )
+        )
     return year
 
 

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
-from scheduler.history.search import meeting_preview
+from scheduler.history.search.services import meeting_preview
 from scheduler.partners.models import Partner
 
 RESULT_LIMIT = 50

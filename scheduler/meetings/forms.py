@@ -24,10 +24,9 @@ from scheduler.forms import (
     max_length,
     select_choices,
 )
-from scheduler.meetings.models import HOST_SIDE_LABELS, KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+from scheduler.meetings.models import HOST_SIDE_LABELS, KIND_LABELS, ROLE_LABELS
 from scheduler.sides import OFFICE_ZONE
 
-__all__ = ["HOST_SIDE_LABELS", "KIND_LABELS", "ROLE_LABELS", "STATUS_LABELS"]  # re-exported
 PLATFORM_SUGGESTIONS = ("Zoom", "Tencent Meeting", "VooV Meeting", "Umeet", "Webex", "Teams")
 _required = DataRequired(_l("This field is required."))
 _time_required = InputRequired(_l("This field is required."))

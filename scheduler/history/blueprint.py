@@ -1,0 +1,27 @@
+"""The ``history`` blueprint: the timelines (`history.views`) and the statistics, exports and
+annual report (`history.reports.views`) register their routes on it.
+
+It lives apart from its view modules so that none of them imports another;
+`scheduler.history.blueprints` imports them all before the app registers the blueprint.
+"""
+
+from flask import Blueprint
+
+from scheduler.history import timeline
+from scheduler.history.pages import partner_names
+from scheduler.history.reports.charts import number
+from scheduler.meetings.services import participant_label
+
+bp = Blueprint("history", __name__)
+
+
+@bp.context_processor
+def _template_helpers() -> dict:
+    return {
+        "participant_label": participant_label,
+        "from_predecessor": timeline.from_predecessor,
+        "number": number,
+        "partner_names": partner_names,
+        "YEAR_MIN": timeline.YEAR_MIN,
+        "YEAR_MAX": timeline.YEAR_MAX,
+    }

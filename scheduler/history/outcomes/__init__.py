@@ -1,0 +1,1 @@
+"""A meeting's outcome: summaries, minutes and decisions (models, form, service, view)."""

@@ -1,0 +1,22 @@
+"""The form for a meeting's outcome."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import TextAreaField
+from wtforms.validators import ValidationError
+
+from scheduler.forms import StrippedForm, max_length
+
+MARKDOWN_HELP = _l(
+    "Markdown: **bold**, lists, tables and links (http, https, mailto). HTML is shown as text."
+)
+
+
+class OutcomeForm(StrippedForm):
+    summary_zh = TextAreaField(_l("Summary (Chinese)"), validators=[max_length(5000)])
+    summary_ko = TextAreaField(_l("Summary (Korean)"), validators=[max_length(5000)])
+    minutes = TextAreaField(_l("Minutes"), validators=[max_length(100000)])
+    decisions = TextAreaField(_l("Decisions"), validators=[max_length(20000)])
+
+    def validate_summary_zh(self, field):
+        if not field.data and not self.summary_ko.data:
+            raise ValidationError(_l("Write the summary in Chinese or in Korean."))

@@ -1,0 +1,1 @@
+"""Statistics with charts, the printable annual report and the CSV/XLSX exports."""

@@ -1,0 +1,92 @@
+"""The statistics page, the exports and the printable annual report (routes of ``history``)."""
+
+from babel.dates import get_month_names
+from flask import Response, abort, render_template, request
+from flask_babel import force_locale, get_locale
+
+from scheduler.extensions import db
+from scheduler.history import timeline
+from scheduler.history.blueprint import bp
+from scheduler.history.pages import bad_request, read_filters_or_abort
+from scheduler.history.reports import exports
+from scheduler.history.reports.charts import statistics_charts
+from scheduler.history.reports.statistics import COUNTED_STATUSES, compute_statistics
+from scheduler.i18n import current_language
+from scheduler.meetings.models import KIND_LABELS, Meeting
+from scheduler.partners.models import Partner
+from scheduler.partners.services import get_partner
+from scheduler.sides import LANGUAGES
+
+REPORT_LANGUAGES = LANGUAGES
+
+
+def month_names() -> list[str]:
+    names = get_month_names("abbreviated", locale=get_locale())
+    return [names[month] for month in range(1, 13)]
+
+
+def statistics_context(partner: Partner | None, year: int | None) -> dict:
+    """The figures and charts shared by the statistics page and the annual report."""
+    stats = compute_statistics(partner, year)
+    return {"stats": stats, "charts": statistics_charts(stats, KIND_LABELS, month_names())}
+
+
+@bp.route("/history/statistics")
+def statistics():
+    filters = read_filters_or_abort()
+    partners = db.session.scalars(db.select(Partner).order_by(Partner.kr_code)).all()
+    context = statistics_context(filters.partner, filters.year)
+    return render_template(
+        "history/reports/statistics.html", filters=filters, partners=partners, **context
+    )
+
+
+@bp.route("/history/export.<file_format>")
+def export(file_format):
+    if file_format not in exports.FORMATS:
+        abort(404)
+    filters = read_filters_or_abort()
+    response = Response(
+        exports.export_bytes(filters, file_format), content_type=exports.MIMETYPES[file_format]
+    )
+    filename = exports.export_filename(filters, file_format)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"  # names of people
+    return response
+
+
+def _report_partner():
+    slug = (request.args.get("partner") or "").strip()
+    if not slug:
+        return None
+    return get_partner(slug) or abort(404)
+
+
+def _exchanges(filters: timeline.HistoryFilters) -> list[Meeting]:
+    """The year's exchanges (not drafts or cancelled meetings) in date order, with partners,
+    participants and outcomes."""
+    conditions = timeline.meeting_conditions(filters)
+    query = timeline.newest_first([*conditions, Meeting.status.in_(COUNTED_STATUSES)])
+    query = query.order_by(None).order_by(Meeting.start_dt, Meeting.id)
+    return list(db.session.scalars(query))
+
+
+@bp.route("/history/report/<int:year>")
+def annual_report(year):
+    try:
+        year = timeline.check_year(year)
+    except timeline.FilterError as error:
+        abort(bad_request(error.message))
+    partner = _report_partner()
+    asked = request.args.get("lang")
+    lang = asked if asked in REPORT_LANGUAGES else current_language()
+    filters = timeline.HistoryFilters(partner=partner, year=year)
+    with force_locale(lang):
+        return render_template(
+            "history/reports/report.html",
+            year=year,
+            partner=partner,
+            lang=lang,
+            meetings=_exchanges(filters),
+            **statistics_context(partner, year),
+        )
