@@ -89,9 +89,23 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.slots.views import bp as slots_bp
     from scheduler.visits.views import bp as visits_bp
 
-    blueprints = (main_bp, auth_bp, partners_bp, contacts_bp, contacts_io_bp, admin_bp, audit_bp,
-                  holidays_admin_bp, meetings_bp, slots_bp, visits_bp, calendar_bp,
-                  meeting_ics_bp, rsvp_bp, outbox_bp)  # fmt: skip
+    blueprints = (
+        main_bp,
+        auth_bp,
+        partners_bp,
+        contacts_bp,
+        contacts_io_bp,
+        admin_bp,
+        audit_bp,
+        holidays_admin_bp,
+        meetings_bp,
+        slots_bp,
+        visits_bp,
+        calendar_bp,
+        meeting_ics_bp,
+        rsvp_bp,
+        outbox_bp,
+    )
     for bp in (*blueprints, *HISTORY_BLUEPRINTS):
         app.register_blueprint(bp)
     from scheduler.feeds.views import init_app as init_feeds

@@ -78,8 +78,10 @@ def fix_sqlite_transactions(engine: sa.Engine) -> None:
 def autocommit_options(dialect_name: str) -> dict:
     """Execution options under which each statement runs on its own: PostgreSQL's
     AUTOCOMMIT; on SQLite no BEGIN (see `fix_sqlite_transactions`)."""
-    return {"postgresql": {"isolation_level": "AUTOCOMMIT"},
-            "sqlite": {"sqlite_autocommit": True}}.get(dialect_name, {})  # fmt: skip
+    return {
+        "postgresql": {"isolation_level": "AUTOCOMMIT"},
+        "sqlite": {"sqlite_autocommit": True},
+    }.get(dialect_name, {})
 
 
 def upsert(session: Session, table: sa.Table, rows: list[dict], keys: list[str]) -> None:
@@ -149,6 +151,6 @@ def partner_link_table(name: str, owner_table: str, metadata: sa.MetaData) -> sa
         metadata,
         sa.Column(
             owner_key, sa.ForeignKey(f"{owner_table}.id", ondelete="CASCADE"), primary_key=True
-        ),  # fmt: skip
+        ),
         sa.Column("partner_id", sa.ForeignKey("partners.id"), primary_key=True, index=True),
     )

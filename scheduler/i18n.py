@@ -1,5 +1,8 @@
 """Locale selection, per-language content and name order."""
 
+from functools import lru_cache
+
+from babel.numbers import format_decimal, get_group_symbol
 from flask import current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -73,3 +76,17 @@ def user_name(user, lang: str | None = None) -> str:
     lang = lang or current_language()
     first, second = (user.name_ko, user.name_zh) if lang == "ko" else (user.name_zh, user.name_ko)
     return first or second or user.email
+
+
+def number(value) -> str:
+    """*value* formatted for the reader's locale (1,234). Whole numbers take a shortcut:
+    a statistics page prints hundreds of them and Babel's general path is slow."""
+    locale = get_locale()
+    if isinstance(value, int):  # every catalog language groups digits by three
+        return f"{value:,}".replace(",", _group_symbol(str(locale)))
+    return format_decimal(value, locale=locale)
+
+
+@lru_cache(maxsize=8)
+def _group_symbol(locale_name: str) -> str:
+    return get_group_symbol(locale_name)

@@ -50,8 +50,9 @@ def enqueue_reminders_job(app: Flask) -> dict:
         finally:
             db.session.remove()
     if any(counts.values()):
-        log.info("reminders: %(sent)d queued, %(skipped)d skipped, %(follow_ups)d follow-ups",
-                 counts)  # fmt: skip
+        log.info(
+            "reminders: %(sent)d queued, %(skipped)d skipped, %(follow_ups)d follow-ups", counts
+        )
     return counts
 
 
@@ -59,13 +60,25 @@ def add_jobs(scheduler, app: Flask) -> None:
     """Register the periodic jobs; the first run is immediate (catch up after downtime)."""
     interval = app.config["OUTBOX_INTERVAL_SECONDS"]
     scheduler.add_job(
-        deliver_outbox_job, "interval", seconds=interval, args=[app], id="deliver-outbox",
-        max_instances=1, coalesce=True, next_run_time=now_utc(),
-    )  # fmt: skip
+        deliver_outbox_job,
+        "interval",
+        seconds=interval,
+        args=[app],
+        id="deliver-outbox",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=now_utc(),
+    )
     scheduler.add_job(
-        enqueue_reminders_job, "interval", seconds=REMINDER_INTERVAL_SECONDS, args=[app],
-        id="enqueue-reminders", max_instances=1, coalesce=True, next_run_time=now_utc(),
-    )  # fmt: skip
+        enqueue_reminders_job,
+        "interval",
+        seconds=REMINDER_INTERVAL_SECONDS,
+        args=[app],
+        id="enqueue-reminders",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=now_utc(),
+    )
 
 
 def start_embedded(app: Flask) -> BackgroundScheduler:

@@ -17,9 +17,27 @@ from scheduler.partners.models import Partner
 from scheduler.visits.models import Visit, VisitMember, visit_partners
 
 __all__ = [
-    "Attachment", "AuditEntry", "Contact", "Feed", "FeedBody", "FeedEventBlock", "FollowUp",
-    "HolidayOverride",    "LoginFailure", "Meeting", "MeetingOutcome", "MeetingSeries",
-    "OutboxMessage", "Participant", "Partner", "Reminder", "Room", "User", "Visit", "VisitMember",
-    "meeting_partners", "visit_partners",
+    "Attachment",
+    "AuditEntry",
+    "Contact",
+    "Feed",
+    "FeedBody",
+    "FeedEventBlock",
+    "FollowUp",
+    "HolidayOverride",
+    "LoginFailure",
+    "Meeting",
+    "MeetingOutcome",
+    "MeetingSeries",
+    "OutboxMessage",
+    "Participant",
+    "Partner",
+    "Reminder",
+    "Room",
+    "User",
+    "Visit",
+    "VisitMember",
+    "meeting_partners",
+    "visit_partners",
     "SearchDocument",
-]  # fmt: skip
+]

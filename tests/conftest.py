@@ -19,7 +19,6 @@ pytest_plugins = [
     "tests.smtp",
     "tests.visits_support",
     "tests.invites_support",
-    "tests.invite_support",
 ]
 
 

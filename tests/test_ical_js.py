@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from scheduler.invites.models import OutboxMessage
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
-from tests.invite_support import change
+from tests.invites_support import change
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tests" / "js" / "parse_ics.mjs"

@@ -9,7 +9,7 @@ from scheduler.invites.models import OutboxMessage
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting, Participant
 from tests.conftest import count
-from tests.invite_support import change
+from tests.invites_support import change
 
 pytestmark = pytest.mark.usefixtures("smtp_app")
 VIDEO = {"platform": "Zoom", "join_url": "https://zoom.us/j/81244710093",

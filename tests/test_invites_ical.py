@@ -15,7 +15,7 @@ from scheduler.meetings.series import services as series_services
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.recurrence import Rule
 from scheduler.partners.services import get_partner
-from tests.invite_support import SEPARATOR, change, content_lines
+from tests.invites_support import SEPARATOR, change, content_lines
 
 pytestmark = pytest.mark.usefixtures("smtp_app")
 OFFICE = "mailto:foreign-affairs@cnkr-zone.example.cn"

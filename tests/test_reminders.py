@@ -9,9 +9,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from scheduler.extensions import db
 from scheduler.invites.outbox import deliver_due
 from scheduler.invites.reminder_models import Reminder
-from scheduler.invites.reminders import enqueue_due_reminders, parse_offsets
+from scheduler.invites.reminders import enqueue_due_reminders
 from scheduler.jobs import add_jobs
 from scheduler.meetings import services
+from scheduler.meetings.models import parse_offsets
 from tests.invites_support import in_request, outbox_rows
 
 START = datetime(2030, 12, 3, 6, 30, tzinfo=UTC)  # 14:30 in Changchun, 15:30 in Seoul

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_interval, format_skeleton, get_day_names
 
-from scheduler.availability.holidays import Override, day_info, name_in
+from scheduler.availability.holidays import COUNTRIES, Override, day_info, name_in
 from scheduler.meetings.models import MeetingStatus
 from scheduler.timefmt import zone_label
 
@@ -155,7 +155,7 @@ def holiday_marks(
     """
     marks: dict[date, list[HolidayMark]] = {}
     for day in period.days:
-        for country in ("CN", "KR"):
+        for country in COUNTRIES:
             info = day_info(country, day, overrides.get(country))
             if _is_marked(info):
                 marks.setdefault(day, []).append(_mark(country, info, lang))

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from scheduler.agenda import grid
+from scheduler.availability.holidays import COUNTRIES
 from scheduler.availability.services import FIRST_YEAR, LAST_YEAR, load_overrides
 from scheduler.db import now_utc
 from scheduler.errors import UserError
@@ -192,7 +193,7 @@ def load_entries(period, zone, filters, partners, both_clocks) -> list[grid.Entr
 
 def _holidays(period: grid.Period) -> dict:
     overrides = {
-        country: load_overrides(country, period.first, period.last) for country in ("CN", "KR")
+        country: load_overrides(country, period.first, period.last) for country in COUNTRIES
     }
     return grid.holiday_marks(period, current_language(), overrides)
 

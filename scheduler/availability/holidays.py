@@ -14,9 +14,9 @@ from types import MappingProxyType
 import holidays
 
 from scheduler.availability import names as labels
-from scheduler.sides import LANGUAGES
+from scheduler.sides import LANGUAGES, SIDES
 
-COUNTRIES = ("CN", "KR")
+COUNTRIES = tuple(side.country for side in SIDES)
 KINDS = ("workday", "weekend", "holiday", "makeup_workday")
 OVERRIDE_KINDS = ("holiday", "workday")
 _NATIVE = {"CN": ("zh", "zh_CN"), "KR": ("ko", "ko")}  # (our language code, package language)

@@ -9,7 +9,7 @@ from flask import Blueprint
 
 from scheduler.history import timeline
 from scheduler.history.pages import partner_names
-from scheduler.history.reports.charts import number
+from scheduler.i18n import number
 from scheduler.meetings.services import participant_label
 
 bp = Blueprint("history", __name__)

@@ -23,23 +23,10 @@ from scheduler.invites.notices import (
 )
 from scheduler.invites.recipients import recipient_of
 from scheduler.invites.reminder_models import Reminder
-from scheduler.meetings.models import Meeting
+from scheduler.meetings.models import Meeting, parse_offsets
 from scheduler.meetings.signals import meeting_changed, meetings_of
 
 ACTIVE_STATUSES = ("confirmed", "tentative")
-MAX_OFFSET_MINUTES = 14 * 24 * 60
-
-
-def parse_offsets(text: str) -> tuple[int, ...]:
-    """``"1440,60"`` → (1440, 60): distinct whole minutes, largest first. ValueError if bad."""
-    offsets = set()
-    for part in (text or "").split(","):
-        if part.strip():
-            minutes = int(part.strip())
-            if not 0 < minutes <= MAX_OFFSET_MINUTES:
-                raise ValueError(f"reminder offset out of range: {minutes}")
-            offsets.add(minutes)
-    return tuple(sorted(offsets, reverse=True))
 
 
 def offsets_for(meeting: Meeting) -> tuple[int, ...]:

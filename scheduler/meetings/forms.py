@@ -24,7 +24,7 @@ from scheduler.forms import (
     max_length,
     select_choices,
 )
-from scheduler.meetings.models import HOST_SIDE_LABELS, KIND_LABELS, ROLE_LABELS
+from scheduler.meetings.models import HOST_SIDE_LABELS, KIND_LABELS, ROLE_LABELS, parse_offsets
 from scheduler.sides import OFFICE_ZONE
 
 PLATFORM_SUGGESTIONS = ("Zoom", "Tencent Meeting", "VooV Meeting", "Umeet", "Webex", "Teams")
@@ -79,8 +79,6 @@ class MeetingForm(StrippedForm):
     )
 
     def validate_reminder_offsets(self, field):
-        from scheduler.invites.reminders import parse_offsets
-
         try:
             field.data = ",".join(str(m) for m in parse_offsets(field.data)) or None
         except ValueError as error:

@@ -13,6 +13,8 @@ from scheduler.db import TimestampMixin, UTCDateTime, one_of, partner_link_table
 from scheduler.extensions import db
 from scheduler.sides import CHINA, HOST_SIDE_CODES, KOREA, OFFICE_ZONE
 
+MAX_OFFSET_MINUTES = 14 * 24 * 60  # reminders at most two weeks ahead
+
 if TYPE_CHECKING:  # the models these relationships name (imported for type checkers only)
     from scheduler.auth.models import User
     from scheduler.contacts.models import Contact
@@ -165,7 +167,8 @@ class Meeting(TimestampMixin, db.Model):
     # Bumped on every change that matters to a calendar (RFC 5546 §2.1.4).
     sequence: Mapped[int] = mapped_column(default=0)
     status_reason: Mapped[str] = mapped_column(sa.Text, default="")
-    # Minutes before the start, e.g. "1440,60"; NULL = config REMINDER_OFFSETS_MINUTES.
+    # Minutes before the start, e.g. "1440,60" (parse_offsets); NULL = config
+    # REMINDER_OFFSETS_MINUTES.
     reminder_offsets: Mapped[str | None] = mapped_column(sa.Text)
 
     organizer: Mapped["User"] = relationship()
@@ -219,3 +222,15 @@ class Participant(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     user: Mapped["User | None"] = relationship()
     contact: Mapped["Contact | None"] = relationship()
+
+
+def parse_offsets(text: str) -> tuple[int, ...]:
+    """``"1440,60"`` → (1440, 60): distinct whole minutes, largest first. ValueError if bad."""
+    offsets = set()
+    for part in (text or "").split(","):
+        if part.strip():
+            minutes = int(part.strip())
+            if not 0 < minutes <= MAX_OFFSET_MINUTES:
+                raise ValueError(f"reminder offset out of range: {minutes}")
+            offsets.add(minutes)
+    return tuple(sorted(offsets, reverse=True))

@@ -8,15 +8,12 @@ the page shows the same numbers in a table beside it.
 
 import xml.etree.ElementTree as ET  # noqa: N817 - the module's usual name
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pygal
-from babel.numbers import format_decimal, get_group_symbol
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from scheduler.i18n import localized
+from scheduler.i18n import localized, number
 
 SVG_NS = "http://www.w3.org/2000/svg"
 _DROPPED_TAGS = {f"{{{SVG_NS}}}script", f"{{{SVG_NS}}}style", f"{{{SVG_NS}}}desc"}
@@ -34,20 +31,6 @@ class Chart:
     headers: list[str]
     rows: list[list] = field(default_factory=list)
     svg: Markup = Markup("")
-
-
-def number(value) -> str:
-    """*value* formatted for the reader's locale (1,234). Whole numbers take a shortcut:
-    a statistics page prints hundreds of them and Babel's general path is slow."""
-    locale = get_locale()
-    if isinstance(value, int):  # every catalog language groups digits by three
-        return f"{value:,}".replace(",", _group_symbol(str(locale)))
-    return format_decimal(value, locale=locale)
-
-
-@lru_cache(maxsize=8)
-def _group_symbol(locale_name: str) -> str:
-    return get_group_symbol(locale_name)
 
 
 def bar_chart(
