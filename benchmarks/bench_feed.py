@@ -156,7 +156,7 @@ def _touch_one(app) -> None:
 
 def _drop_caches(app) -> None:
     from scheduler.extensions import db
-    from scheduler.feeds import memory
+    from scheduler.feeds.cache import memory
     from scheduler.feeds.models import FeedBody, FeedEventBlock
 
     with app.app_context():
