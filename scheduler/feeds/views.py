@@ -26,7 +26,7 @@ from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.feeds import services
-from scheduler.feeds.cache import Served, Validators, files, serve
+from scheduler.feeds.cache import Served, Validators, open_gzipped, serve
 from scheduler.feeds.forms import NewFeedForm
 from scheduler.feeds.messages import send_link_to_contact
 from scheduler.feeds.models import Feed
@@ -94,7 +94,7 @@ def _validators(row: Validators, gzipped: bool) -> dict:
 def _body_response(served: Served, gzipped: bool) -> Response:
     """The stored body as the response, sent by the server's file wrapper (gunicorn: the
     kernel's sendfile) straight from the open file."""
-    stream = files.open_gzipped(served.path, served.stream) if gzipped else served.stream
+    stream = open_gzipped(served.path, served.stream) if gzipped else served.stream
     body = wrap_file(request.environ, stream)
     headers = _validators(served, gzipped)
     response = Response(body, headers=headers, direct_passthrough=True)
