@@ -31,6 +31,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from benchmarks.database import bench_database
+
 EVENTS, SMALL_EVERY = 1000, 5  # the small feed's partner is on every 5th meeting: 200 events
 PASSWORD = "benchmark password"  # noqa: S105
 GZIP = {"Accept-Encoding": "gzip"}
@@ -46,18 +48,6 @@ def app_for(url: str):
 
     settings = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
     return create_app({**settings, "SQLALCHEMY_DATABASE_URI": url})
-
-
-@contextmanager
-def _database(folder: Path):
-    server = os.environ.get("BENCH_DATABASE_URL")
-    if not server:
-        yield f"sqlite:///{folder / 'bench.db'}"
-        return
-    from tests.dbtools import scratch_database
-
-    with scratch_database(server, folder) as url:
-        yield url
 
 
 def _rows(organizer_id: int) -> list[dict]:
@@ -156,7 +146,7 @@ def _touch_one(app) -> None:
 
 def _drop_caches(app) -> None:
     from scheduler.extensions import db
-    from scheduler.feeds import memory
+    from scheduler.feeds.cache import memory
     from scheduler.feeds.models import FeedBody, FeedEventBlock
 
     with app.app_context():
@@ -332,7 +322,7 @@ def over_http(url: str, paths: dict, bodies: dict, folder: Path, quick: bool) ->
 
 
 def measure(quick: bool) -> dict:
-    with tempfile.TemporaryDirectory() as name, _database(Path(name)) as url:
+    with tempfile.TemporaryDirectory() as name, bench_database(Path(name)) as url:
         folder = Path(name)
         app = app_for(url)
         paths = _prepare(app)

@@ -6,7 +6,6 @@ with 50 rows and with a handful, to show the count does not depend on the rows s
 Runs on SQLite, or on PostgreSQL in a scratch database when BENCH_DATABASE_URL is set.
 """
 
-import os
 import random
 import re
 import tempfile
@@ -16,6 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from benchmarks.database import bench_database
 
 MEETINGS, PARTNERS, YEARS = 50_000, 17, 10
 FIRST_DAY = date(2016, 1, 1)
@@ -184,12 +185,8 @@ def _run(url: str, quick: bool) -> dict:
 
 
 def measure(quick: bool) -> dict:
-    from tests.dbtools import scratch_database
-
-    with tempfile.TemporaryDirectory() as folder:
-        server = os.environ.get("BENCH_DATABASE_URL") or "sqlite://"
-        with scratch_database(server, Path(folder)) as url:
-            return _run(url, quick)
+    with tempfile.TemporaryDirectory() as folder, bench_database(Path(folder)) as url:
+        return _run(url, quick)
 
 
 if __name__ == "__main__":

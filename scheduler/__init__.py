@@ -69,6 +69,9 @@ def register_models(app: Flask) -> None:
     from scheduler.history.search.index import register_search_index_listeners
 
     register_search_index_listeners(app)
+    from scheduler.feeds.cache.invalidation import install as install_feed_invalidation
+
+    install_feed_invalidation()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -71,17 +71,12 @@ def fix_sqlite_transactions(engine: sa.Engine) -> None:
         # execution_options(sqlite_autocommit=True): each statement runs on its own, like
         # PostgreSQL's AUTOCOMMIT (one statement reads one consistent state by itself). No
         # lock taken, none to release: for a single read such as a feed request's.
-        if not connection.get_execution_options().get("sqlite_autocommit"):
+        if not connection.get_execution_options().get(SQLITE_AUTOCOMMIT):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def autocommit_options(dialect_name: str) -> dict:
-    """Execution options under which each statement runs on its own: PostgreSQL's
-    AUTOCOMMIT; on SQLite no BEGIN (see `fix_sqlite_transactions`)."""
-    return {
-        "postgresql": {"isolation_level": "AUTOCOMMIT"},
-        "sqlite": {"sqlite_autocommit": True},
-    }.get(dialect_name, {})
+# The execution option that skips BEGIN on a SQLite connection (see `fix_sqlite_transactions`).
+SQLITE_AUTOCOMMIT = "sqlite_autocommit"
 
 
 def upsert(session: Session, table: sa.Table, rows: list[dict], keys: list[str]) -> None:

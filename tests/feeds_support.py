@@ -5,8 +5,8 @@ from urllib.parse import urlsplit
 import pytest
 from icalendar import Calendar
 
-from scheduler.feeds import memory
-from scheduler.feeds.services import fetch_counter
+from scheduler.feeds.cache import memory
+from scheduler.feeds.cache.fetches import fetch_counter
 from scheduler.feeds.tokens import miss_limiter
 
 

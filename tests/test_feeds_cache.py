@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
-from scheduler.feeds import invalidation, memory
+from scheduler.feeds.cache import invalidation, memory
 from scheduler.feeds.models import FeedChangeLog, FeedChanges
 from scheduler.meetings import services as meeting_services
 from scheduler.meetings.models import Meeting, Participant

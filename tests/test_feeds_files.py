@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.feeds import files
+from scheduler.feeds.cache import files
 from tests.feeds_support import _fresh_feed_state, new_feed, summaries  # noqa: F401
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}

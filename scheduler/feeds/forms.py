@@ -6,8 +6,11 @@ from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired
 
 from scheduler.forms import select_choices
+from scheduler.sides import KOREA, LANGUAGE_NAMES, LANGUAGES
 
-LANGUAGE_CHOICES = [("ko", "한국어"), ("zh", "中文"), ("en", "English")]
+# The partners' language first: most feeds are made for them.
+_ORDER = sorted(LANGUAGES, key=lambda code: code != KOREA.language)
+LANGUAGE_CHOICES = [(code, LANGUAGE_NAMES[code]) for code in _ORDER]
 
 
 class NewFeedForm(FlaskForm):

@@ -18,11 +18,15 @@ def send_link_to_contact(feed, token: str) -> None:
     lang = feed.language
     with force_locale(lang):
         subject = _("Your meeting calendar from the Changchun foreign affairs office")
-        context = {"https_url": feed_url(token), "webcal_url": webcal_url(token), "lang": lang,
-                   "name": person_name(contact, lang)}  # fmt: skip
+        context = {
+            "https_url": feed_url(token),
+            "webcal_url": webcal_url(token),
+            "lang": lang,
+            "name": person_name(contact, lang),
+        }
         text = render_template("feeds/email.txt", **context)
         html = render_template("feeds/email.html", **context)
     recipient = (contact.email, person_name(contact, lang))
-    message = build_message(sender=(current_app.config["MAIL_FROM"], ""), to=recipient,
-                            subject=subject, text=text, html=html)  # fmt: skip
+    sender = (current_app.config["MAIL_FROM"], "")
+    message = build_message(sender=sender, to=recipient, subject=subject, text=text, html=html)
     enqueue(message, kind="feed_link")

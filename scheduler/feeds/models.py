@@ -1,15 +1,23 @@
 """A feed (who it is for, its language, the keyed hash of its token) and its cached output."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from scheduler.db import UTCDateTime, now_utc
+from scheduler.db import UTCDateTime, now_utc, one_of
 from scheduler.extensions import db
+from scheduler.sides import LANGUAGES
+
+if TYPE_CHECKING:
+    from scheduler.auth.models import User
+    from scheduler.contacts.models import Contact
+    from scheduler.partners.models import Partner
 
 FEED_SCOPES = ("partner", "contact", "user", "office")
-FEED_LANGUAGES = ("zh", "ko", "en")
+# Only SQLite's INTEGER PRIMARY KEY is an autoincrementing rowid (BIGINT there would not be).
+_BIG_ID = sa.BigInteger().with_variant(sa.Integer, "sqlite")
 
 
 class Feed(db.Model):
@@ -21,8 +29,8 @@ class Feed(db.Model):
 
     __tablename__ = "feeds"
     __table_args__ = (
-        sa.CheckConstraint("scope IN ('partner', 'contact', 'user', 'office')", name="scope_known"),
-        sa.CheckConstraint("language IN ('zh', 'ko', 'en')", name="language_known"),
+        sa.CheckConstraint(one_of("scope", FEED_SCOPES), name="scope_known"),
+        sa.CheckConstraint(one_of("language", LANGUAGES), name="language_known"),
         sa.CheckConstraint(
             "(scope = 'partner') = (partner_id IS NOT NULL)"
             " AND (scope = 'contact') = (contact_id IS NOT NULL)"
@@ -48,10 +56,10 @@ class Feed(db.Model):
     fetch_count: Mapped[int] = mapped_column(default=0)
     last_user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
 
-    partner: Mapped["Partner | None"] = relationship()  # noqa: F821
-    contact: Mapped["Contact | None"] = relationship()  # noqa: F821
-    user: Mapped["User | None"] = relationship(foreign_keys=[user_id])  # noqa: F821
-    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
+    partner: Mapped["Partner | None"] = relationship()
+    contact: Mapped["Contact | None"] = relationship()
+    user: Mapped["User | None"] = relationship(foreign_keys=[user_id])
+    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])
 
     @property
     def is_active(self) -> bool:
@@ -66,7 +74,7 @@ class FeedBody(db.Model):
 
     The bytes themselves are not stored here (rewriting a megabyte per change costs more than
     all the rest): they are the calendar head and the feed's `FeedEventBlock` rows joined,
-    kept on disk by ETag (scheduler/feeds/files.py) and re-joined where a file is missing.
+    kept on disk by ETag (scheduler/feeds/cache/files.py) and re-joined where a file is missing.
     ``fingerprint`` hashes what the body was made from (ids and versions of its
     events).
     ``validated_as`` names the change generation (`FeedChanges`) and feed rules the body was
@@ -105,7 +113,8 @@ class FeedEventBlock(db.Model):
 class FeedChanges(db.Model):
     """One row: a counter raised in the same transaction as any change a feed could show.
 
-    Written at commit by the session hooks in scheduler/feeds/invalidation.py (never by hand).
+    Written at commit by the session hooks in scheduler/feeds/cache/invalidation.py (never by
+    hand).
     """
 
     __tablename__ = "feed_changes"
@@ -119,13 +128,12 @@ class FeedChangeLog(db.Model):
     feed's rows re-reads only those meetings. ``meeting_id`` NULL: anything may have changed
     (a partner, a contact, a series, a staff member's name, bulk SQL): read everything again.
 
-    Written with the generation (scheduler/feeds/invalidation.py); old rows are pruned, and a
+    Written with the generation (scheduler/feeds/cache/invalidation.py); old rows are pruned, and a
     worker that finds its generation pruned reads everything again.
     """
 
     __tablename__ = "feed_change_log"
 
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
-                                    primary_key=True)  # fmt: skip
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True)
     generation: Mapped[int] = mapped_column(sa.BigInteger, index=True)
     meeting_id: Mapped[int | None] = mapped_column(sa.Integer)  # no FK: deleted meetings too

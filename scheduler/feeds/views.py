@@ -24,18 +24,18 @@ from werkzeug.wsgi import wrap_file
 
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts.models import Contact
-from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.feeds import files, invalidation, services
+from scheduler.feeds import services
+from scheduler.feeds.cache import Served, Validators, open_gzipped, serve
 from scheduler.feeds.forms import NewFeedForm
+from scheduler.feeds.messages import send_link_to_contact
 from scheduler.feeds.models import Feed
-from scheduler.feeds.state import feed_state
 from scheduler.feeds.tokens import install_log_filter, miss_limiter
 from scheduler.partners.services import get_partner
 from scheduler.security import public, roles_required
+from scheduler.sides import LANGUAGES
 
 bp = Blueprint("feeds", __name__)
-FEED_LANGUAGES = ("zh", "ko", "en")
 
 
 # --- the feed itself ---------------------------------------------------------------------
@@ -74,7 +74,7 @@ def _etag_matches(header: str, etag: str) -> bool:
     return bool(candidates & {"*", etag, _gzip_etag(etag)})
 
 
-def _is_fresh(row) -> bool:
+def _is_fresh(row: Validators) -> bool:
     """RFC 9110 §13.2.2: If-None-Match decides when present; If-Modified-Since only otherwise."""
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
@@ -82,7 +82,7 @@ def _is_fresh(row) -> bool:
     return _not_modified_since(request.headers.get("If-Modified-Since"), row.last_modified)
 
 
-def _validators(row, gzipped: bool) -> dict:
+def _validators(row: Validators, gzipped: bool) -> dict:
     return {
         "ETag": _gzip_etag(row.etag) if gzipped else row.etag,
         "Last-Modified": format_datetime(row.last_modified, usegmt=True),
@@ -91,12 +91,13 @@ def _validators(row, gzipped: bool) -> dict:
     }
 
 
-def _body_response(served: services.Served, gzipped: bool) -> Response:
+def _body_response(served: Served, gzipped: bool) -> Response:
     """The stored body as the response, sent by the server's file wrapper (gunicorn: the
     kernel's sendfile) straight from the open file."""
-    stream = files.open_gzipped(served.path, served.stream) if gzipped else served.stream
-    response = Response(wrap_file(request.environ, stream), headers=_validators(served, gzipped),
-                        direct_passthrough=True)  # fmt: skip
+    stream = open_gzipped(served.path, served.stream) if gzipped else served.stream
+    body = wrap_file(request.environ, stream)
+    headers = _validators(served, gzipped)
+    response = Response(body, headers=headers, direct_passthrough=True)
     response.content_type = "text/calendar; charset=utf-8"
     response.content_length = os.fstat(stream.fileno()).st_size
     if gzipped:
@@ -110,8 +111,8 @@ def feed(name: str):
     """The feed: GET and HEAD (Flask answers HEAD with GET's headers); no Accept needed;
     gzip for clients that accept it (calendar fetchers do: a tenth of the bytes).
 
-    An unchanged feed costs one indexed read (token, cached validators, change generation)
-    and its body is a file on disk; only after a change is anything rebuilt.
+    The cache decides what to send (`scheduler.feeds.cache.serve`); this view only speaks
+    HTTP: the miss limit, 404, conditional requests, gzip.
     """
     config = current_app.config
     address = request.remote_addr or ""
@@ -119,19 +120,11 @@ def feed(name: str):
     if miss_limiter.is_blocked(address, limit, window):
         return _plain(429, _("Too many attempts. Please wait a while and try again."))
     lang = request.args.get("lang")
-    lang = lang if lang in FEED_LANGUAGES else None
+    lang = lang if lang in LANGUAGES else None
     token = name.removesuffix(".ics") if name.endswith(".ics") else ""
-    state = feed_state(token, lang)
-    if state is None:
+    served = serve(token, lang, request.headers.get("User-Agent", ""), _is_fresh)
+    if served is None:
         return _miss()
-    now = now_utc()
-    if services.is_current(state, now) and _is_fresh(state):
-        served = services.Served(state.etag, state.last_modified, None)  # 304: no body needed
-    else:
-        served = services.served_for(state, now)
-    services.fetch_counter.add(state.id, request.headers.get("User-Agent", ""))
-    if db.session.registry.has() and db.session().in_transaction():
-        db.session.commit()  # (an unchanged feed's request has no session: nothing to commit)
     gzipped = request.accept_encodings["gzip"] > 0
     if _is_fresh(served):
         if served.stream is not None:
@@ -153,8 +146,8 @@ def qr_data_uri(text: str) -> str:
 def _show_once(feed: Feed, token: str, back: str):
     """The page that shows a new link exactly once; never cached."""
     links = {"https_url": services.feed_url(token), "webcal_url": services.webcal_url(token)}
-    html = render_template("feeds/created.html", feed=feed, back=back,
-                           qr=qr_data_uri(links["webcal_url"]), **links)  # fmt: skip
+    qr = qr_data_uri(links["webcal_url"])
+    html = render_template("feeds/created.html", feed=feed, back=back, qr=qr, **links)
     response = make_response(html)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -174,15 +167,12 @@ def _create(scope: str, owner, send_to_contact: bool = False):
         return _bad_request(_("Choose the calendar's language."))
     feed, token = services.create_feed(scope, owner, current_user, form.language.data)
     if send_to_contact and form.send_to_contact.data:
-        from scheduler.feeds.messages import send_link_to_contact
-
         try:
             send_link_to_contact(feed, token)
         except services.FeedError as error:
             db.session.rollback()
             return _bad_request(error.message)
-    db.session.commit()
-    return _show_once(feed, token, _back_to(feed))
+    return _show_once(feed, token, _back_to(feed))  # committed by the commit point
 
 
 def _bad_request(message: str):
@@ -228,7 +218,6 @@ def _managed_feed(feed_id: int) -> Feed:
 def rotate(feed_id: int):
     feed = _managed_feed(feed_id)
     token = services.rotate_feed(feed)
-    db.session.commit()
     flash(_("A new link has been made; the old one no longer works."), "success")
     return _show_once(feed, token, _back_to(feed))
 
@@ -238,21 +227,23 @@ def rotate(feed_id: int):
 def revoke(feed_id: int):
     feed = _managed_feed(feed_id)
     services.revoke_feed(feed)
-    db.session.commit()
     flash(_("The calendar link has been revoked."), "success")
     return redirect(_back_to(feed))
 
 
 @bp.app_context_processor
 def _feed_helpers():
-    return {"feeds_of": services.feeds_of, "new_feed_form": NewFeedForm,
-            "default_feed_language": services.default_language}  # fmt: skip
+    return {
+        "feeds_of": services.feeds_of,
+        "new_feed_form": NewFeedForm,
+        "default_feed_language": services.default_language,
+    }
 
 
 def init_app(app) -> None:
-    """Register the blueprint and keep feed tokens out of the request log."""
+    """Register the blueprint and keep feed tokens out of the request log (the cache's
+    session hooks are installed with the other model listeners: `register_models`)."""
     app.config.setdefault("FEED_MISS_LIMIT", 20)
     app.config.setdefault("FEED_MISS_WINDOW_SECONDS", 600)
     app.register_blueprint(bp)
     install_log_filter()
-    invalidation.install()

@@ -31,7 +31,7 @@ from scheduler.timefmt import dual_clock
 
 if TYPE_CHECKING:
     from scheduler.meetings.models import Meeting, Participant
-    from scheduler.meetings.series_models import MeetingSeries
+    from scheduler.meetings.series.models import MeetingSeries
 
 # Why a message goes out; picks its subject and first sentence.
 REASONS = ("new", "updated", "postponed", "cancelled", "occurrence_cancelled", "removed")

@@ -115,10 +115,13 @@ def bump(connection: sa.Connection, meeting_ids: set[int] | None = None) -> int:
     """Raise the generation by one and log what the raise is about (None: anything); creates
     the counter row if a database lacks it. Returns the new generation."""
     table, log = FeedChanges.__table__, FeedChangeLog.__table__
-    raised = connection.execute(
-        sa.update(table).where(table.c.id == 1)
-        .values(generation=table.c.generation + 1).returning(table.c.generation)
-    ).scalar()  # fmt: skip
+    raise_it = (
+        sa.update(table)
+        .where(table.c.id == 1)
+        .values(generation=table.c.generation + 1)
+        .returning(table.c.generation)
+    )
+    raised = connection.execute(raise_it).scalar()
     if raised is None:
         raised = 1
         connection.execute(sa.insert(table).values(id=1, generation=raised))

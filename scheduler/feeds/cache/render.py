@@ -1,4 +1,4 @@
-"""Feed bytes: cached VEVENT blocks joined under a VCALENDAR head (no METHOD).
+"""Feed bytes: the VEVENT blocks and the VCALENDAR head (no METHOD) they are joined under.
 
 Built on `scheduler.invites.ical.build_event` (one VEVENT, same UID/SUMMARY/DESCRIPTION rules
 as the invites); ical.py's `calendar_bytes` serializes a whole Calendar object, about 20 times
@@ -19,11 +19,9 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event, vText
 from sqlalchemy.orm import joinedload, selectinload
 
-from scheduler.db import upsert
 from scheduler.extensions import db
-from scheduler.feeds import memory
-from scheduler.feeds.content import PARTICIPANT_SCOPES, SeriesVersion, Snapshot
-from scheduler.feeds.models import Feed, FeedEventBlock
+from scheduler.feeds.cache.content import PARTICIPANT_SCOPES, SeriesVersion, Snapshot
+from scheduler.feeds.models import Feed
 from scheduler.i18n import localized, person_name, user_name
 from scheduler.invites.ical import PRODID, TIMEZONE_FIRST_DATE, build_event, event_uid
 from scheduler.meetings.models import Meeting
@@ -50,8 +48,8 @@ class Variant:
 
     def event(self, meeting: Meeting) -> Event:
         url = meeting.join_url if self.private and meeting.join_url else None
-        return build_event(meeting, self.lang, zone=self.zone, include_passcode=self.private,
-                           url=url)  # fmt: skip
+        private = self.private
+        return build_event(meeting, self.lang, zone=self.zone, include_passcode=private, url=url)
 
 
 def _text(event: Event) -> str:
@@ -115,7 +113,7 @@ def _series_block(series: MeetingSeries, variant: Variant) -> str:
     return "".join(_text(event) for event in (master, *overrides))
 
 
-def _block_versions(snap: Snapshot, variant: Variant) -> dict[str, tuple[str, object, object]]:
+def block_versions(snap: Snapshot, variant: Variant) -> dict[str, tuple[str, object, object]]:
     """cache key → (version, row or series version, start) for every event block of the feed."""
     wanted = {}
     suffix, context = f":{variant.key}", snap.context_version
@@ -123,75 +121,51 @@ def _block_versions(snap: Snapshot, variant: Variant) -> dict[str, tuple[str, ob
         version = f"{row.updated_at}|{row.sequence}|{context}"
         wanted[f"m{row.id}{suffix}"] = (version, row, row.start_dt)
     for series in snap.series:
-        parts = (series.updated_at.isoformat(), series.sequence, series.newest_row.isoformat(),
-                 series.row_count, snap.context_version)  # fmt: skip
-        version = "|".join(map(str, parts))
+        changed = (series.updated_at.isoformat(), series.sequence, series.newest_row.isoformat())
+        version = "|".join(map(str, (*changed, series.row_count, snap.context_version)))
         wanted[f"s{series.id}{suffix}"] = (version, series, series.first_start)
     return wanted
 
 
-def _render_missing(missing: dict, variant: Variant) -> dict[str, str]:
-    """Render the blocks the cache lacks, loading only those meetings and series."""
+def _load(model, ids: list[int], options, unique: bool = False) -> dict:
+    """id → row of *model* for *ids*, loaded with *options* (no query when there are none);
+    *unique* for joined-eager collections."""
+    if not ids:
+        return {}
+    rows = db.session.scalars(sa.select(model).where(model.id.in_(ids)).options(*options))
+    return {row.id: row for row in (rows.unique() if unique else rows)}
+
+
+def render_blocks(missing: dict, variant: Variant) -> dict[str, str]:
+    """Render the blocks the caches lack (key → (version, row or series, start)), loading
+    only those meetings and series."""
     if not missing:
         return {}
-    meeting_ids = [item.id for _v, item, _start in missing.values() if not _is_series(item)]
-    series_ids = [item.id for _v, item, _start in missing.values() if _is_series(item)]
+    meeting_ids = [item.id for _v, item, _start in missing.values() if not is_series(item)]
+    series_ids = [item.id for _v, item, _start in missing.values() if is_series(item)]
     loaders = _SINGLE_LOADERS.get(db.session.get_bind().dialect.name, _LOADERS)
-    meetings = {m.id: m for m in db.session.scalars(
-        sa.select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*loaders)).unique()
-    } if meeting_ids else {}  # fmt: skip
-    all_series = {s.id: s for s in db.session.scalars(
-        sa.select(MeetingSeries).where(MeetingSeries.id.in_(series_ids))
-        .options(selectinload(MeetingSeries.meetings).options(*_LOADERS)))
-    } if series_ids else {}  # fmt: skip
+    meetings = _load(Meeting, meeting_ids, loaders, unique=True)
+    series_loader = selectinload(MeetingSeries.meetings).options(*_LOADERS)
+    all_series = _load(MeetingSeries, series_ids, [series_loader])
     rendered = {}
     for key, (_version, item, _start) in missing.items():
-        if _is_series(item):
+        if is_series(item):
             rendered[key] = _series_block(all_series[item.id], variant)
         else:
             rendered[key] = _single_block(meetings[item.id], variant)
     return rendered
 
 
-def event_blocks(snap: Snapshot, variant: Variant) -> list[bytes]:
-    """Every VEVENT block of the feed in order, UTF-8: this process's copies first, then the
-    shared block cache for the rest, and only blocks found in neither (or stale) rendered."""
-    wanted = _block_versions(snap, variant)
-    blocks = memory.blocks.current({key: version for key, (version, *_rest) in wanted.items()})
-    missing = {k: v for k, v in wanted.items() if k not in blocks}
-    if missing:
-        stored = _stored_blocks(missing)
-        rendered = _render_missing({k: v for k, v in missing.items() if k not in stored}, variant)
-        _store_blocks({key: (wanted[key][0], block) for key, block in rendered.items()})
-        found = {key: block.encode("utf-8") for key, block in (stored | rendered).items()}
-        memory.blocks.put_many({key: (wanted[key][0], block) for key, block in found.items()})
-        blocks |= found
-    return [blocks[key] for key in _ordered_keys(snap, wanted)]
-
-
-def _stored_blocks(missing: dict) -> dict[str, str]:
-    """The shared cache's blocks among *missing* whose version is the one wanted."""
-    query = sa.select(FeedEventBlock.cache_key, FeedEventBlock.version, FeedEventBlock.block)
-    rows = db.session.connection().execute(query.where(FeedEventBlock.cache_key.in_(list(missing))))
-    return {key: block for key, version, block in rows if missing[key][0] == version}
-
-
-def _is_series(item) -> bool:
+def is_series(item) -> bool:
+    """True for a series' version (one block for the whole series), False for a meeting row."""
     return isinstance(item, SeriesVersion)
 
 
-def _ordered_keys(snap: Snapshot, wanted: dict) -> list[str]:
+def ordered_keys(snap: Snapshot, wanted: dict) -> list[str]:
     """Earliest first: the rows come sorted by start (and id); series go by their first start."""
     if not snap.series:
         return list(wanted)
     return sorted(wanted, key=lambda key: (wanted[key][2], key))
-
-
-def _store_blocks(blocks: dict[str, tuple[str, str]]) -> None:
-    """Upsert rendered blocks in one statement; a concurrent writer of the same key wrote the
-    same content or a newer version."""
-    rows = [{"cache_key": k, "version": v, "block": b} for k, (v, b) in blocks.items()]
-    upsert(db.session, FeedEventBlock.__table__, rows, ["cache_key"])
 
 
 @lru_cache(maxsize=64)
@@ -210,20 +184,26 @@ def calendar_title(feed: Feed, lang: str) -> tuple[str, str]:
     with force_locale(lang):
         if feed.scope == "partner":
             owner = localized(feed.partner, "name", lang)
-            about = _("Meetings with %(name)s, published by the Changchun foreign affairs office.",
-                      name=owner)  # fmt: skip
+            about = _(
+                "Meetings with %(name)s, published by the Changchun foreign affairs office.",
+                name=owner,
+            )
         elif feed.scope in ("contact", "user"):
             person = feed.contact or feed.user
             owner = person_name(person, lang) if feed.contact else user_name(person, lang)
-            about = _("Meetings %(name)s takes part in, published by the Changchun foreign "
-                      "affairs office.", name=owner)  # fmt: skip
+            about = _(
+                "Meetings %(name)s takes part in, published by the Changchun foreign "
+                "affairs office.",
+                name=owner,
+            )
         else:
             owner = _("Whole office")
             about = _("Every meeting of the Changchun foreign affairs office.")
     return f"{BRAND[lang]} · {owner}", about
 
 
-def _head(feed: Feed, lang: str) -> str:
+def calendar_head(feed: Feed, lang: str) -> str:
+    """The VCALENDAR's properties before its first component: title, refresh interval."""
     name, about = calendar_title(feed, lang)
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -235,11 +215,3 @@ def _head(feed: Feed, lang: str) -> str:
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     return cal.to_ical().decode("utf-8").removesuffix("END:VCALENDAR\r\n")
-
-
-def feed_body(feed: Feed, lang: str, zone: str, snap: Snapshot) -> bytes:
-    """The finished feed: head, one VTIMEZONE per zone used, events, END; UTF-8, CRLF."""
-    blocks = event_blocks(snap, Variant(feed, lang, zone))
-    zones = sorted({row.timezone for row in snap.rows} | {s.timezone for s in snap.series})
-    head = "".join([_head(feed, lang), *(vtimezone_block(z) for z in zones)])
-    return b"".join([head.encode("utf-8"), *blocks, b"END:VCALENDAR\r\n"])

@@ -11,10 +11,9 @@ from functools import cache
 
 import sqlalchemy as sa
 
-from scheduler.db import autocommit_options
-from scheduler.extensions import db
-from scheduler.feeds import invalidation
-from scheduler.feeds.content import as_utc
+from scheduler.feeds.cache import invalidation
+from scheduler.feeds.cache.connection import autocommit_options, session_bind
+from scheduler.feeds.cache.content import as_utc
 from scheduler.feeds.models import Feed, FeedBody
 from scheduler.feeds.tokens import is_well_formed, token_hash
 
@@ -22,14 +21,23 @@ from scheduler.feeds.tokens import is_well_formed, token_hash
 def _state_query() -> sa.Select:
     """``:lang`` is the requested language or NULL for the feed's own."""
     served = sa.func.coalesce(sa.bindparam("lang", type_=sa.String), Feed.language)
+    columns = (
+        Feed.id,
+        Feed.token_hash,
+        Feed.revoked_at,
+        served.label("lang"),
+        FeedBody.etag,
+        FeedBody.last_modified,
+        FeedBody.validated_as,
+        FeedBody.valid_until,
+        FeedBody.fingerprint,
+        invalidation.current_generation().label("generation"),
+    )
     return (
-        sa.select(Feed.id, Feed.token_hash, Feed.revoked_at, served.label("lang"),
-                  FeedBody.etag, FeedBody.last_modified, FeedBody.validated_as,
-                  FeedBody.valid_until, FeedBody.fingerprint,
-                  invalidation.current_generation().label("generation"))
+        sa.select(*columns)
         .outerjoin(FeedBody, sa.and_(FeedBody.feed_id == Feed.id, FeedBody.language == served))
         .where(Feed.token_hash == sa.bindparam("token_hash"))
-    )  # fmt: skip
+    )
 
 
 _STATE_QUERY = _state_query()
@@ -55,12 +63,6 @@ def feed_state(token: str, lang: str | None) -> FeedState | None:
     if state is None or not hmac.compare_digest(state.token_hash, wanted):
         return None
     return state if state.revoked_at is None else None
-
-
-def session_bind() -> sa.Engine | sa.Connection:
-    """What the session runs on: the engine, or in the tests one connection already begun
-    (asked of the session factory, not a session: a request may never need one)."""
-    return db.session.session_factory.kw.get("bind") or db.engine
 
 
 def _read(params: dict) -> FeedState | None:

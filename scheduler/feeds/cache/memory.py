@@ -9,8 +9,12 @@ or a thousand rows after every change. Each gunicorn worker has its own.
 
 import threading
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 from flask import current_app
+
+if TYPE_CHECKING:
+    from scheduler.feeds.cache.content import KnownRows
 
 
 class BoundedMemory:
@@ -61,17 +65,17 @@ class LatestRows:
 
     def __init__(self, limit: int = 64):
         self.limit = limit
-        self._items: OrderedDict[int, object] = OrderedDict()
+        self._items: OrderedDict[int, KnownRows] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, feed_id: int):
+    def get(self, feed_id: int) -> "KnownRows | None":
         with self._lock:
             known = self._items.get(feed_id)
             if known is not None:
                 self._items.move_to_end(feed_id)
             return known
 
-    def put(self, feed_id: int, known) -> None:
+    def put(self, feed_id: int, known: "KnownRows") -> None:
         with self._lock:
             self._items.pop(feed_id, None)
             self._items[feed_id] = known

@@ -18,7 +18,7 @@ from flask import current_app
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
-from scheduler.feeds import invalidation, memory
+from scheduler.feeds.cache import invalidation, memory
 from scheduler.feeds.models import Feed
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.meetings.queries import meeting_ids_with_partners
@@ -45,9 +45,16 @@ def _raw(column):
 
 
 # One feed row (end_dt and status say when the row leaves the feed with time alone).
-ROW_COLUMNS = (Meeting.id, _raw(Meeting.updated_at), Meeting.sequence, _raw(Meeting.start_dt),
-               Meeting.timezone, Meeting.series_id, _raw(Meeting.end_dt),
-               Meeting.status)  # fmt: skip
+ROW_COLUMNS = (
+    Meeting.id,
+    _raw(Meeting.updated_at),
+    Meeting.sequence,
+    _raw(Meeting.start_dt),
+    Meeting.timezone,
+    Meeting.series_id,
+    _raw(Meeting.end_dt),
+    Meeting.status,
+)
 FeedRow = namedtuple("FeedRow", [column.key for column in ROW_COLUMNS])  # fast to read
 
 
@@ -138,8 +145,9 @@ def _version_columns(feed: Feed, scope, status, window_end: datetime) -> list:
     partners = sa.select(_as_text(sa.func.max(Partner.updated_at)))
     owner = {"contact": Contact, "partner": Partner}.get(feed.scope)
     owner_id = feed.contact_id if feed.scope == "contact" else feed.partner_id
-    owner_version = (sa.select(_as_text(owner.updated_at)).where(owner.id == owner_id)
-                     if owner else None)  # fmt: skip
+    owner_version = None
+    if owner is not None:
+        owner_version = sa.select(_as_text(owner.updated_at)).where(owner.id == owner_id)
     # ORDER BY … LIMIT 1 (not min()): both databases then walk the start_dt index from the
     # window's end, where few meetings lie, instead of every meeting in scope.
     later = (
@@ -200,6 +208,16 @@ class KnownRows:
 _ROW_ORDER = attrgetter("start_dt", "id")
 
 
+def _still_usable(known: KnownRows | None, now: datetime, generation) -> bool:
+    """True when rows read at *known*'s generation can be brought up to *generation* from
+    the change log: same rules, not pruned from the log, and time alone changed nothing."""
+    if known is None or generation is None or known.rules != rules_key():
+        return False
+    if not 0 <= generation - known.generation <= invalidation.KEEP_GENERATIONS:
+        return False
+    return known.valid_until is None or now < known.valid_until
+
+
 def current_rows(feed: Feed, now: datetime, generation) -> tuple[list, tuple, str]:
     """(rows, `_versions`, staff names version) of *feed* now.
 
@@ -208,9 +226,7 @@ def current_rows(feed: Feed, now: datetime, generation) -> tuple[list, tuple, st
     otherwise, or when the log says anything may have changed, everything is.
     """
     known = memory.rows.get(feed.id)
-    usable = (known is not None and generation is not None and known.rules == rules_key()
-              and 0 <= generation - known.generation <= invalidation.KEEP_GENERATIONS
-              and (known.valid_until is None or now < known.valid_until))  # fmt: skip
+    usable = _still_usable(known, now, generation)
     connection = db.session.connection()
     changed = (
         invalidation.changes_since(connection, known.generation, generation) if usable else None
@@ -264,13 +280,17 @@ def series_versions(series_ids: set[int]) -> list[SeriesVersion]:
     outside the window still changes the series' VEVENTs)."""
     if not series_ids:
         return []
-    rows = sa.select(
-        Meeting.series_id, sa.func.max(Meeting.updated_at), sa.func.count(),
-        _as_text(sa.func.min(Meeting.recurrence_start)),
-    ).where(Meeting.series_id.in_(series_ids)).group_by(Meeting.series_id)  # fmt: skip
+    newest, first = sa.func.max(Meeting.updated_at), sa.func.min(Meeting.recurrence_start)
+    rows = (
+        sa.select(Meeting.series_id, newest, sa.func.count(), _as_text(first))
+        .where(Meeting.series_id.in_(series_ids))
+        .group_by(Meeting.series_id)
+    )
     aggregates = {sid: rest for sid, *rest in db.session.execute(rows)}
-    own = sa.select(MeetingSeries.id, MeetingSeries.updated_at, MeetingSeries.sequence,
-                    MeetingSeries.timezone).where(MeetingSeries.id.in_(series_ids))  # fmt: skip
+    series = MeetingSeries
+    own = sa.select(series.id, series.updated_at, series.sequence, series.timezone).where(
+        series.id.in_(series_ids)
+    )
     return [
         SeriesVersion(sid, updated, sequence, zone, *aggregates[sid])
         for sid, updated, sequence, zone in db.session.execute(own.order_by(MeetingSeries.id))
