@@ -24,13 +24,13 @@ from scheduler.history.follow_ups import services as follow_ups
 from scheduler.history.follow_ups.models import FollowUp
 from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.invites.models import OutboxMessage
-from scheduler.meetings.models import Meeting, Participant
+from scheduler.meetings.models import Meeting, MeetingStatus, Participant
 from scheduler.partners.models import Partner
 from scheduler.visits.models import Visit
 
 SHOWN_ROWS = 20
 RECENT_CHANGES = 10
-WAITING_STATUSES = ("confirmed", "tentative")
+WAITING_STATUSES = (MeetingStatus.CONFIRMED, MeetingStatus.TENTATIVE)
 # Changes worth seeing on the home page; the whole log (accounts, holidays…) is /audit/.
 CHANGE_TYPES = {
     "meetings": _l("Meeting"),
@@ -83,7 +83,11 @@ def week_meetings(start: datetime, end: datetime) -> list[Meeting]:
     """Meetings starting in [start, end) that are not cancelled, partners loaded in bulk."""
     query = (
         sa.select(Meeting)
-        .where(Meeting.start_dt >= start, Meeting.start_dt < end, Meeting.status != "cancelled")
+        .where(
+            Meeting.start_dt >= start,
+            Meeting.start_dt < end,
+            Meeting.status != MeetingStatus.CANCELLED,
+        )
         .options(selectinload(Meeting.partners))
         .order_by(Meeting.start_dt, Meeting.id)
     )

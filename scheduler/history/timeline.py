@@ -21,12 +21,11 @@ from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, 
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
 from scheduler.partners.services import get_partner, lineage
-from scheduler.visits.models import Visit, VisitMember, visit_partners
+from scheduler.visits.models import DIRECTION_OF_KIND, Visit, VisitMember, visit_partners
 
 PAGE_SIZE = 50
 # China and the ROK established relations in 1992; nothing in the history is older.
 YEAR_MIN, YEAR_MAX = 1992, 2100
-VISIT_KIND_DIRECTIONS = {"inbound_visit": "inbound", "outbound_visit": "outbound"}
 
 
 class FilterError(UserError):
@@ -194,7 +193,7 @@ def from_predecessor(meeting: Meeting, partner: Partner, scope_ids: set[int]) ->
 
 def visits_for(filters: HistoryFilters, contact_id: int | None = None) -> list[Visit]:
     """Delegation visits matching *filters* (visits have no status; kind picks a direction)."""
-    if filters.status or (filters.kind and filters.kind not in VISIT_KIND_DIRECTIONS):
+    if filters.status or (filters.kind and filters.kind not in DIRECTION_OF_KIND):
         return []
     query = sa.select(Visit).options(selectinload(Visit.partners))
     if filters.partner is not None:
@@ -205,7 +204,7 @@ def visits_for(filters: HistoryFilters, contact_id: int | None = None) -> list[V
         on_roster = sa.select(VisitMember.visit_id).where(VisitMember.contact_id == contact_id)
         query = query.where(Visit.id.in_(on_roster))
     if filters.kind:
-        query = query.where(Visit.direction == VISIT_KIND_DIRECTIONS[filters.kind])
+        query = query.where(Visit.direction == DIRECTION_OF_KIND[filters.kind])
     if filters.year:
         first, after = date(filters.year, 1, 1), date(filters.year + 1, 1, 1)
         query = query.where(Visit.start_date >= first, Visit.start_date < after)

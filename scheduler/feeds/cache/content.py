@@ -20,7 +20,7 @@ from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.feeds.cache import invalidation, memory
 from scheduler.feeds.models import Feed
-from scheduler.meetings.models import Meeting, Participant
+from scheduler.meetings.models import Meeting, MeetingStatus, Participant
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.partners.models import Partner
@@ -130,11 +130,16 @@ def _scope_filter(feed: Feed):
 
 def _status_filter(feed: Feed, now: datetime):
     recently_cancelled = sa.and_(
-        Meeting.status == "cancelled", Meeting.updated_at >= now - _rules()[2]
+        Meeting.status == MeetingStatus.CANCELLED, Meeting.updated_at >= now - _rules()[2]
     )
-    shown = ("tentative", "confirmed", "held", "postponed")
+    shown = (
+        MeetingStatus.TENTATIVE,
+        MeetingStatus.CONFIRMED,
+        MeetingStatus.HELD,
+        MeetingStatus.POSTPONED,
+    )
     if feed.scope in STAFF_SCOPES:
-        shown += ("draft",)
+        shown += (MeetingStatus.DRAFT,)
     return sa.or_(Meeting.status.in_(shown), recently_cancelled)
 
 
@@ -267,7 +272,7 @@ def valid_until(rows: list, upcoming) -> datetime | None:
     enters the window."""
     back, ahead, cancelled_days = _rules()
     moments = [as_utc(min(row.end_dt for row in rows)) + back] if rows else []
-    cancelled = [row.updated_at for row in rows if row.status == "cancelled"]
+    cancelled = [row.updated_at for row in rows if row.status == MeetingStatus.CANCELLED]
     if cancelled:
         moments.append(as_utc(min(cancelled)) + cancelled_days)
     if upcoming is not None:

@@ -24,7 +24,7 @@ from scheduler.feeds.cache.content import PARTICIPANT_SCOPES, SeriesVersion, Sna
 from scheduler.feeds.models import Feed
 from scheduler.i18n import localized, person_name, user_name
 from scheduler.invites.ical import PRODID, TIMEZONE_FIRST_DATE, build_event, event_uid
-from scheduler.meetings.models import Meeting
+from scheduler.meetings.models import Meeting, MeetingStatus
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.recurrence import ical_rrule
 from scheduler.meetings.series.services import exdates
@@ -67,7 +67,7 @@ def _single_block(meeting: Meeting, variant: Variant) -> str:
 
 def _master(series: MeetingSeries, rows: list[Meeting], variant: Variant) -> tuple[Event, Meeting]:
     """The series' VEVENT: its UID, first start, RRULE and EXDATEs, texts of the first row."""
-    live = [m for m in rows if m.status != "cancelled"]
+    live = [m for m in rows if m.status != MeetingStatus.CANCELLED]
     template = next((m for m in live if not m.is_exception), (live or rows)[0])
     zone = ZoneInfo(series.timezone)
     event = variant.event(template)
@@ -108,7 +108,7 @@ def _series_block(series: MeetingSeries, variant: Variant) -> str:
     overrides = [
         _override(series, row, variant)
         for row in rows
-        if row.status != "cancelled" and _differs(row, template, duration)
+        if row.status != MeetingStatus.CANCELLED and _differs(row, template, duration)
     ]
     return "".join(_text(event) for event in (master, *overrides))
 

@@ -6,6 +6,7 @@ from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.history.signals import outcome_changed
+from scheduler.meetings.models import MeetingStatus
 
 OUTCOME_FIELDS = ("summary_zh", "summary_ko", "minutes", "decisions")
 NOT_HELD = _l("An outcome can be recorded only once the meeting has been held.")
@@ -17,7 +18,7 @@ class OutcomeError(UserError):
 
 def may_record_outcome(meeting) -> bool:
     """An outcome belongs to a meeting that has been held."""
-    return meeting.status == "held"
+    return meeting.status == MeetingStatus.HELD
 
 
 def save_outcome(meeting, data: dict, user) -> MeetingOutcome:

@@ -21,13 +21,17 @@ from scheduler.history.timeline import (
     scope_partner_ids,
     year_bounds,
 )
-from scheduler.meetings.models import MEETING_KINDS, Meeting
+from scheduler.meetings.models import MEETING_KINDS, Meeting, MeetingKind, MeetingStatus
 from scheduler.meetings.models import meeting_partners as link
 from scheduler.partners.models import Partner
-from scheduler.visits.models import VISIT_DIRECTIONS, Visit, visit_partners
+from scheduler.visits.models import DIRECTION_OF_KIND, VISIT_DIRECTIONS, Visit, visit_partners
 
-COUNTED_STATUSES = ("tentative", "confirmed", "held", "postponed")
-VISIT_KINDS = {"inbound_visit": "inbound", "outbound_visit": "outbound"}
+COUNTED_STATUSES = (
+    MeetingStatus.TENTATIVE,
+    MeetingStatus.CONFIRMED,
+    MeetingStatus.HELD,
+    MeetingStatus.POSTPONED,
+)
 
 
 def _office_offset_minutes() -> int:
@@ -162,7 +166,7 @@ class GroupKey:
 
 def _add_group(stats: Statistics, key: GroupKey, n: int, standalone_visits: dict) -> None:
     stats.by_year[key.year] = stats.by_year.get(key.year, 0) + n
-    is_video_held = key.kind == "video_link" and key.status == "held"
+    is_video_held = key.kind == MeetingKind.VIDEO_LINK and key.status == MeetingStatus.HELD
     stats.video_links_held += n if is_video_held else 0
     if key.year == stats.month_year:
         stats.by_month[key.month - 1] += n
@@ -170,8 +174,8 @@ def _add_group(stats: Statistics, key: GroupKey, n: int, standalone_visits: dict
         return
     stats.by_kind[key.kind] = stats.by_kind.get(key.kind, 0) + n
     stats.video_links_held_in_year += n if is_video_held else 0
-    if key.kind in VISIT_KINDS and key.standalone:
-        standalone_visits[VISIT_KINDS[key.kind]] += n
+    if key.kind in DIRECTION_OF_KIND and key.standalone:
+        standalone_visits[DIRECTION_OF_KIND[key.kind]] += n
 
 
 def _counted(partner: Partner | None) -> list:
