@@ -81,7 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.agenda.views import ics_bp as meeting_ics_bp
     from scheduler.auth.views import bp as auth_bp
     from scheduler.availability.views import bp as holidays_admin_bp
-    from scheduler.contacts.io_views import bp as contacts_io_bp
+    from scheduler.contacts.io.views import bp as contacts_io_bp
     from scheduler.contacts.views import bp as contacts_bp
     from scheduler.history.blueprints import BLUEPRINTS as HISTORY_BLUEPRINTS
     from scheduler.invites.outbox_views import bp as outbox_bp

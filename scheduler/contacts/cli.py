@@ -8,9 +8,9 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from scheduler.audit.services import set_actor
-from scheduler.contacts import io_write
-from scheduler.contacts.io import check_rows, save_rows
-from scheduler.contacts.io_read import ImportFileError, read_table
+from scheduler.contacts.io import write as io_write
+from scheduler.contacts.io.read import ImportFileError, read_table
+from scheduler.contacts.io.rows import check_rows, save_rows
 from scheduler.extensions import db
 from scheduler.partners.services import get_partner
 from scheduler.transaction import commits

@@ -1,7 +1,7 @@
 """The filtered exchange history as CSV or XLSX, with headers in the reader's language.
 
 Cells are neutralized and files written by the contact export's building blocks
-(scheduler/contacts/io_write.py), so both exports behave the same in a spreadsheet.
+(scheduler/contacts/io/write.py), so both exports behave the same in a spreadsheet.
 Meetings are read in batches (`yield_per`), each batch with its related rows in bulk.
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from scheduler.auth.models import User
-from scheduler.contacts import io_write
+from scheduler.contacts.io import write as io_write
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.history.outcomes.models import MeetingOutcome

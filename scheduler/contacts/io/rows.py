@@ -12,7 +12,7 @@ from email_validator import EmailNotValidError
 from flask_babel import lazy_gettext as _l
 
 from scheduler.audit.services import record
-from scheduler.contacts.io_read import (
+from scheduler.contacts.io.read import (
     COLUMNS,
     ImportFileError,
     Problem,

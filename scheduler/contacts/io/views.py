@@ -21,8 +21,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField
 
 from scheduler.auth.models import EDITOR_ROLES
-from scheduler.contacts import io_write
-from scheduler.contacts.io import import_contacts as run_import
+from scheduler.contacts.io import write as io_write
+from scheduler.contacts.io.rows import import_contacts as run_import
 from scheduler.partners.services import get_partner
 from scheduler.security import roles_required
 
@@ -47,11 +47,11 @@ def import_contacts():
     form = ImportForm()
     if not form.validate_on_submit():
         status = 400 if form.errors else 200
-        return render_template("contacts/import.html", form=form, problems=None), status
+        return render_template("contacts/io/import.html", form=form, problems=None), status
     upload = form.file.data
     result = run_import(upload.filename, upload.read(), form.update_existing.data)
     if not result.ok:  # nothing was written: the rows are all checked before any is saved
-        return render_template("contacts/import.html", form=form, problems=result.problems), 400
+        return render_template("contacts/io/import.html", form=form, problems=result.problems), 400
     flash(
         _(
             "Import finished. Added: %(created)d. Updated: %(updated)d. Unchanged: %(unchanged)d.",

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from scheduler.contacts.io_read import COLUMNS
+from scheduler.contacts.io.read import COLUMNS
 from scheduler.contacts.models import Contact
 from scheduler.contacts.services import list_contacts
 from scheduler.extensions import db
