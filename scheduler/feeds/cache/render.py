@@ -4,9 +4,10 @@ Built on `scheduler.invites.ical.build_event` (one VEVENT, same UID/SUMMARY/DESC
 as the invites); ical.py's `calendar_bytes` serializes a whole Calendar object, about 20 times
 slower than joining pre-rendered blocks, and has no X-WR-CALDESC / REFRESH-INTERVAL, so the
 calendar head and VTIMEZONEs are assembled here from icalendar output.
-Recurring series are published like the invites publish them (scheduler/meetings/series/services.py
-`ical_identity`): one master VEVENT with the series UID, RRULE and EXDATE (cancelled
-occurrences), plus a RECURRENCE-ID override for every occurrence that differs from the master.
+Recurring series are published like the invites publish them (`scheduler.invites.ical`:
+`series_uid`, and the occurrence's original start as RECURRENCE-ID): one master VEVENT with
+the series UID, RRULE and EXDATE (cancelled occurrences), plus a RECURRENCE-ID override for
+every occurrence that differs from the master.
 """
 
 from datetime import UTC, datetime, timedelta

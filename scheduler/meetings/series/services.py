@@ -280,10 +280,3 @@ def cancel_following(meeting: Meeting, reason: str) -> MeetingSeries:
 def exdates(series: MeetingSeries) -> list[datetime]:
     """The original starts (UTC) of the cancelled occurrences: the series' EXDATE list."""
     return [m.recurrence_start for m in series.meetings if m.status == MeetingStatus.CANCELLED]
-
-
-def ical_identity(meeting: Meeting) -> tuple[str, datetime | None]:
-    """(UID, RECURRENCE-ID) for *meeting*: the series' UID and original start for occurrences."""
-    if meeting.series is None:
-        return meeting.uid, None
-    return meeting.series.uid, meeting.recurrence_start
