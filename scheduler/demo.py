@@ -3,7 +3,7 @@
 from zoneinfo import ZoneInfo
 
 from scheduler.auth.services import create_user, find_user, generate_password
-from scheduler.contacts.services import create_contact, find_by_email
+from scheduler.contacts.services import CONTACT_FIELDS, create_contact, find_by_email
 from scheduler.db import now_utc
 from scheduler.demo_history import seed_demo_history
 from scheduler.demo_meetings import ZONE, seed_demo_meetings
@@ -157,21 +157,8 @@ DEMO_CONTACTS = [
         "ko",
     ),
 ]
-FIELDS = (
-    "family_name_ko",
-    "given_name_ko",
-    "family_name_zh",
-    "given_name_zh",
-    "romanized_family",
-    "romanized_given",
-    "title_ko",
-    "title_zh",
-    "department_ko",
-    "department_zh",
-    "email",
-    "phone",
-    "language",
-)
+# Each demo row gives the contact fields up to the language, in the form's order.
+FIELDS = CONTACT_FIELDS[: CONTACT_FIELDS.index("language") + 1]
 
 
 DEMO_COORDINATOR = "wang.fang@example.org"

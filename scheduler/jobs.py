@@ -58,27 +58,21 @@ def enqueue_reminders_job(app: Flask) -> dict:
 
 def add_jobs(scheduler, app: Flask) -> None:
     """Register the periodic jobs; the first run is immediate (catch up after downtime)."""
-    interval = app.config["OUTBOX_INTERVAL_SECONDS"]
-    scheduler.add_job(
-        deliver_outbox_job,
-        "interval",
-        seconds=interval,
-        args=[app],
-        id="deliver-outbox",
-        max_instances=1,
-        coalesce=True,
-        next_run_time=now_utc(),
+    jobs = (
+        (deliver_outbox_job, "deliver-outbox", app.config["OUTBOX_INTERVAL_SECONDS"]),
+        (enqueue_reminders_job, "enqueue-reminders", REMINDER_INTERVAL_SECONDS),
     )
-    scheduler.add_job(
-        enqueue_reminders_job,
-        "interval",
-        seconds=REMINDER_INTERVAL_SECONDS,
-        args=[app],
-        id="enqueue-reminders",
-        max_instances=1,
-        coalesce=True,
-        next_run_time=now_utc(),
-    )
+    for job, job_id, seconds in jobs:
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=seconds,
+            args=[app],
+            id=job_id,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=now_utc(),
+        )
 
 
 def start_embedded(app: Flask) -> BackgroundScheduler:

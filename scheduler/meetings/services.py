@@ -98,15 +98,13 @@ def _check_conflicts(meeting: Meeting, override_reason: str | None) -> None:
     if conflicts and not (override_reason or "").strip():
         raise MeetingError(_l("Some participants already have a meeting at this time."), conflicts)
     if conflicts:
-        record(
-            db.session,
-            "override",
-            meeting,
-            {
-                "reason": override_reason.strip(),
-                "conflicts": [[c.meeting.id, c.kind, c.label] for c in conflicts],
-            },
-        )
+        record_override(meeting, override_reason, conflicts)
+
+
+def record_override(meeting: Meeting, reason: str, conflicts) -> None:
+    """Audit a booking kept despite *conflicts*, with the reason staff gave."""
+    details = [[c.meeting.id, c.kind, c.label] for c in conflicts]
+    record(db.session, "override", meeting, {"reason": reason.strip(), "conflicts": details})
 
 
 def _changed(meeting: Meeting, change: str, **details) -> None:

@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from scheduler.audit.services import record
 from scheduler.extensions import db
 from scheduler.meetings import services
 from scheduler.meetings.conflicts import find_conflicts, lock_resources
@@ -101,15 +100,7 @@ def check_conflicts(meetings: list[Meeting], override_reason: str | None) -> Non
         )
     for meeting, conflicts in found.items():
         if conflicts:
-            record(
-                db.session,
-                "override",
-                meeting,
-                {
-                    "reason": override_reason.strip(),
-                    "conflicts": [[c.meeting.id, c.kind, c.label] for c in conflicts],
-                },
-            )
+            services.record_override(meeting, override_reason, conflicts)
 
 
 def create_series(organizer, rule: Rule, data: dict, partners, override_reason=None):
