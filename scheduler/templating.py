@@ -12,6 +12,7 @@ from scheduler.i18n import (
     user_name,
     viewer_zone,
 )
+from scheduler.meetings import forms, models
 from scheduler.partners.models import KIND_NAMES
 from scheduler.sides import LANGUAGE_NAMES, other_side_zone
 from scheduler.timefmt import dual_clock, format_in_zone
@@ -24,8 +25,6 @@ def meeting_time(meeting) -> str:
 
 
 def _meeting_labels() -> dict:
-    from scheduler.meetings import forms, models
-
     return {
         "KIND_LABELS": models.KIND_LABELS,
         "STATUS_LABELS": models.STATUS_LABELS,
