@@ -24,7 +24,7 @@ scheduler_cli = AppGroup("scheduler", help="The process that runs the periodic j
 
 def deliver_outbox_job(app: Flask) -> dict:
     """One delivery round inside its own app context (one transaction per message)."""
-    from scheduler.invites.outbox import deliver_due
+    from scheduler.invites.outbox.delivery import deliver_due
 
     with app.app_context():
         try:

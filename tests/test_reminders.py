@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from scheduler.extensions import db
-from scheduler.invites.outbox import deliver_due
+from scheduler.invites.outbox.delivery import deliver_due
 from scheduler.invites.reminder_models import Reminder
 from scheduler.invites.reminders import enqueue_due_reminders
 from scheduler.jobs import add_jobs
