@@ -60,7 +60,7 @@ def register_models(app: Flask) -> None:
 
     register_audit_listener(Session)
     register_user_loader()
-    from scheduler.invites.reminders import register_reminder_listeners
+    from scheduler.invites.reminders.services import register_reminder_listeners
 
     register_reminder_listeners(app)
     from scheduler.invites.dispatch import register_invite_listeners

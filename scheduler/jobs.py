@@ -39,7 +39,7 @@ def deliver_outbox_job(app: Flask) -> dict:
 def enqueue_reminders_job(app: Flask) -> dict:
     """Queue the reminders that are due, in one transaction with their sent marks."""
     from scheduler.history.follow_ups.reminders import enqueue_due_follow_up_reminders
-    from scheduler.invites.reminders import enqueue_due_reminders
+    from scheduler.invites.reminders.services import enqueue_due_reminders
 
     with app.app_context():
         try:

@@ -10,7 +10,7 @@ from scheduler.history.follow_ups.models import FollowUp
 from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.history.search.models import SearchDocument
 from scheduler.invites.outbox.models import OutboxMessage
-from scheduler.invites.reminder_models import Reminder
+from scheduler.invites.reminders.models import Reminder
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.partners.models import Partner

@@ -22,7 +22,7 @@ from scheduler.invites.notices import (
     queue_notice,
 )
 from scheduler.invites.recipients import recipient_of
-from scheduler.invites.reminder_models import Reminder
+from scheduler.invites.reminders.models import Reminder
 from scheduler.meetings.models import Meeting, parse_offsets
 from scheduler.meetings.signals import meeting_changed, meetings_of
 
