@@ -85,7 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.contacts.views import bp as contacts_bp
     from scheduler.history.blueprints import BLUEPRINTS as HISTORY_BLUEPRINTS
     from scheduler.invites.outbox.views import bp as outbox_bp
-    from scheduler.invites.rsvp_views import bp as rsvp_bp
+    from scheduler.invites.rsvp.views import bp as rsvp_bp
     from scheduler.main.views import bp as main_bp
     from scheduler.meetings.views import bp as meetings_bp
     from scheduler.partners.views import bp as partners_bp

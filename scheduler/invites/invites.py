@@ -25,7 +25,7 @@ from scheduler.invites.ical import (
 )
 from scheduler.invites.mail import build_message
 from scheduler.invites.recipients import Recipient
-from scheduler.invites.rsvp import RSVP_ANSWERS, rsvp_url
+from scheduler.invites.rsvp.services import RSVP_ANSWERS, rsvp_url
 from scheduler.sides import LANGUAGE_TAGS, other_side_zone
 from scheduler.timefmt import dual_clock
 
