@@ -25,12 +25,13 @@ from scheduler.invites.rsvp.services import (
     record_answer,
     rsvp_token,
 )
+from scheduler.meetings.models import MeetingStatus
 from scheduler.security import public
 from scheduler.sides import CHINA
 
 bp = Blueprint("rsvp", __name__, url_prefix="/rsvp")
 bp.add_app_template_global(RSVP_LABELS, "RSVP_LABELS")
-CLOSED_STATUSES = ("cancelled", "held")
+CLOSED_STATUSES = (MeetingStatus.CANCELLED, MeetingStatus.HELD)
 
 
 class AnswerForm(FlaskForm):
