@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from scheduler.i18n import localized, user_name
-from scheduler.meetings.models import MeetingStatus
+from scheduler.meetings.models import KIND_LABELS, STATUS_LABELS, MeetingStatus
 from scheduler.meetings.series.recurrence import ical_rrule
 from scheduler.sides import CATALOG_LANGUAGES, LANGUAGE_TAGS, other_side_zone, zone_of_language
 from scheduler.timefmt import dual_clock, localize_strict
@@ -81,8 +81,6 @@ def _video_lines(meeting, include_passcode: bool) -> list[str]:
 
 def _block(meeting, lang: str, zone: str, include_passcode: bool) -> str:
     """The description in one language; call under force_locale(lang)."""
-    from scheduler.meetings.models import KIND_LABELS, STATUS_LABELS
-
     when = dual_clock(meeting.start_dt, zone, other_side_zone(zone), lang, end=meeting.end_dt)
     partners = "、" if lang == "zh" else ", "
     lines = [

@@ -26,7 +26,8 @@ from scheduler.invites.ical import (
 from scheduler.invites.mail import build_message
 from scheduler.invites.recipients import Recipient
 from scheduler.invites.rsvp.services import RSVP_ANSWERS, rsvp_url
-from scheduler.meetings.models import MeetingStatus
+from scheduler.meetings.models import STATUS_LABELS, MeetingStatus
+from scheduler.meetings.series.summary import describe
 from scheduler.sides import LANGUAGE_TAGS, other_side_zone
 from scheduler.timefmt import dual_clock
 
@@ -152,8 +153,6 @@ def _when(meeting, recipient: Recipient) -> str:
 def _repeats(layout: SeriesLayout | None) -> str:
     if layout is None:
         return ""
-    from scheduler.meetings.series.summary import describe
-
     return describe(layout.series.rule)
 
 
@@ -166,8 +165,6 @@ def _rsvp_links(invite: Invite) -> dict:
 
 def invite_context(invite: Invite) -> dict:
     """What the templates show; call under force_locale(recipient.language)."""
-    from scheduler.meetings.models import STATUS_LABELS
-
     meeting, recipient, lang = invite.meeting, invite.recipient, invite.recipient.language
     return {
         "invite": invite,
