@@ -34,7 +34,7 @@ def _meeting(app) -> int:
     """A confirmed video link with 50 guests (a third each reading Korean, Chinese, English)."""
     from scheduler.auth.services import create_user
     from scheduler.extensions import db
-    from scheduler.invites.outbox import deliver_due
+    from scheduler.invites.outbox.delivery import deliver_due
     from scheduler.meetings import services
     from scheduler.partners.services import get_partner, seed_partners
 
@@ -64,7 +64,7 @@ def _meeting(app) -> int:
 def _move_and_deliver(app, meeting_id: int, days: int) -> int:
     """Move the meeting by *days*, commit, deliver; returns how many were sent."""
     from scheduler.extensions import db
-    from scheduler.invites.outbox import deliver_due
+    from scheduler.invites.outbox.delivery import deliver_due
     from scheduler.meetings import services
     from scheduler.meetings.models import Meeting
 

@@ -60,7 +60,7 @@ def _fill(app) -> None:
     """500 invitation-sized messages (text, HTML and a calendar part), committed."""
     from scheduler.extensions import db
     from scheduler.invites.mail import build_message
-    from scheduler.invites.outbox import enqueue
+    from scheduler.invites.outbox.delivery import enqueue
 
     calendar = ("BEGIN:VCALENDAR\r\n" + "DESCRIPTION:한중 화상회의 中韩视频连线\r\n" * 60
                 + "END:VCALENDAR\r\n").encode()  # fmt: skip
@@ -79,7 +79,7 @@ def _fill(app) -> None:
 def _deliver_all(app) -> list[float]:
     """Deliver until the queue is empty; the duration of each batch in milliseconds."""
     from scheduler.extensions import db
-    from scheduler.invites.outbox import deliver_due
+    from scheduler.invites.outbox.delivery import deliver_due
 
     batches = []
     with app.app_context():

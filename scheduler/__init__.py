@@ -60,7 +60,7 @@ def register_models(app: Flask) -> None:
 
     register_audit_listener(Session)
     register_user_loader()
-    from scheduler.invites.reminders import register_reminder_listeners
+    from scheduler.invites.reminders.services import register_reminder_listeners
 
     register_reminder_listeners(app)
     from scheduler.invites.dispatch import register_invite_listeners
@@ -84,8 +84,8 @@ def register_blueprints(app: Flask) -> None:
     from scheduler.contacts.io.views import bp as contacts_io_bp
     from scheduler.contacts.views import bp as contacts_bp
     from scheduler.history.blueprints import BLUEPRINTS as HISTORY_BLUEPRINTS
-    from scheduler.invites.outbox_views import bp as outbox_bp
-    from scheduler.invites.rsvp_views import bp as rsvp_bp
+    from scheduler.invites.outbox.views import bp as outbox_bp
+    from scheduler.invites.rsvp.views import bp as rsvp_bp
     from scheduler.main.views import bp as main_bp
     from scheduler.meetings.views import bp as meetings_bp
     from scheduler.partners.views import bp as partners_bp

@@ -78,7 +78,7 @@ def register_cli(app: Flask) -> None:
     from scheduler.contacts.cli import contacts
     from scheduler.feeds.cli import feeds
     from scheduler.history.cli import history_cli
-    from scheduler.invites.cli import outbox
+    from scheduler.invites.outbox.cli import outbox
     from scheduler.jobs import scheduler_cli, serve_command
     from scheduler.slots.cli import slots_command
 

@@ -24,7 +24,7 @@ scheduler_cli = AppGroup("scheduler", help="The process that runs the periodic j
 
 def deliver_outbox_job(app: Flask) -> dict:
     """One delivery round inside its own app context (one transaction per message)."""
-    from scheduler.invites.outbox import deliver_due
+    from scheduler.invites.outbox.delivery import deliver_due
 
     with app.app_context():
         try:
@@ -39,7 +39,7 @@ def deliver_outbox_job(app: Flask) -> dict:
 def enqueue_reminders_job(app: Flask) -> dict:
     """Queue the reminders that are due, in one transaction with their sent marks."""
     from scheduler.history.follow_ups.reminders import enqueue_due_follow_up_reminders
-    from scheduler.invites.reminders import enqueue_due_reminders
+    from scheduler.invites.reminders.services import enqueue_due_reminders
 
     with app.app_context():
         try:

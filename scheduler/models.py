@@ -9,8 +9,8 @@ from scheduler.history.attachments.models import Attachment
 from scheduler.history.follow_ups.models import FollowUp
 from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.history.search.models import SearchDocument
-from scheduler.invites.models import OutboxMessage
-from scheduler.invites.reminder_models import Reminder
+from scheduler.invites.outbox.models import OutboxMessage
+from scheduler.invites.reminders.models import Reminder
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.partners.models import Partner

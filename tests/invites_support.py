@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from icalendar import Calendar
 
 from scheduler.extensions import db
-from scheduler.invites.models import OutboxMessage
-from scheduler.invites.outbox import deliver_due
+from scheduler.invites.outbox.delivery import deliver_due
+from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting, Participant
 

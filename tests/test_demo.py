@@ -59,7 +59,7 @@ def test_first_run_creates_an_admin_once(tmp_path):
 
 
 def test_demo_invites_are_queued_for_make_run(tmp_path):
-    from scheduler.invites.models import OutboxMessage
+    from scheduler.invites.outbox.models import OutboxMessage
 
     app = _fresh_app(tmp_path)
     app.test_cli_runner().invoke(args=["seed", "--demo"])
@@ -76,7 +76,7 @@ def test_demo_invites_are_queued_for_make_run(tmp_path):
 
 
 def test_seed_demo_adds_years_of_past_exchanges_without_mailing_them(tmp_path):
-    from scheduler.invites.models import OutboxMessage
+    from scheduler.invites.outbox.models import OutboxMessage
     from scheduler.visits.models import Visit
 
     app = _fresh_app(tmp_path)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from scheduler.feeds.models import Feed
-from scheduler.invites.models import OutboxMessage
+from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.partners.services import get_partner
 from tests.conftest import count
 from tests.feeds_support import _fresh_feed_state, new_feed  # noqa: F401

@@ -15,7 +15,7 @@ from scheduler.extensions import db
 from scheduler.history.follow_ups.models import FollowUp
 from scheduler.history.follow_ups.reminders import enqueue_due_follow_up_reminders
 from scheduler.history.follow_ups.services import set_status, today_in
-from scheduler.invites.outbox import deliver_due
+from scheduler.invites.outbox.delivery import deliver_due
 from scheduler.jobs import enqueue_reminders_job
 from tests.follow_up_support import add_follow_up
 from tests.invites_support import outbox_rows

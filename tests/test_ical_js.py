@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from scheduler.invites.models import OutboxMessage
+from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
 from tests.invites_support import change

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from scheduler.invites.models import OutboxMessage
+from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
 from tests.conftest import count

@@ -5,7 +5,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from scheduler.invites.models import OutboxMessage
+from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting, Participant
 from tests.conftest import count
@@ -86,7 +86,7 @@ def test_bodies_show_both_clocks_the_link_and_answers(confirmed, mail, app):
 def _answer_links(app, contact) -> list[str]:
     """The links the RSVP module makes for this contact: accept, maybe, decline."""
     from scheduler.extensions import db
-    from scheduler.invites.rsvp import rsvp_url
+    from scheduler.invites.rsvp.services import rsvp_url
 
     with app.app_context():
         participant = db.session.scalar(

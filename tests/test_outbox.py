@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from scheduler.db import now_utc
-from scheduler.invites.models import OutboxMessage
-from scheduler.invites.outbox import RETRY_DELAYS, deliver_due, enqueue
+from scheduler.invites.outbox.delivery import RETRY_DELAYS, deliver_due, enqueue
+from scheduler.invites.outbox.models import OutboxMessage
 
 
 def _message(to="kim@seoul.example.kr", subject="화상회의 초대 / 视频连线邀请"):

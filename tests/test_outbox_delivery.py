@@ -15,7 +15,7 @@ from flask_migrate import upgrade
 from config import TestingConfig
 from scheduler import create_app
 from scheduler.extensions import db
-from scheduler.invites.outbox import deliver_due, enqueue
+from scheduler.invites.outbox.delivery import deliver_due, enqueue
 
 ROOT = Path(__file__).resolve().parent.parent
 

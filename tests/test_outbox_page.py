@@ -7,7 +7,7 @@ from email.utils import make_msgid
 import pytest
 
 from scheduler.extensions import db
-from scheduler.invites.outbox import enqueue
+from scheduler.invites.outbox.delivery import enqueue
 
 QUEUED_AT = datetime(2030, 5, 1, 1, 0, tzinfo=UTC)  # 09:00 in Changchun, 10:00 in Seoul
 

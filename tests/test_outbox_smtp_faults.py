@@ -11,8 +11,8 @@ from aiosmtpd.controller import Controller
 
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.invites.models import OutboxMessage
-from scheduler.invites.outbox import RETRY_DELAYS, deliver_due, enqueue
+from scheduler.invites.outbox.delivery import RETRY_DELAYS, deliver_due, enqueue
+from scheduler.invites.outbox.models import OutboxMessage
 from tests.smtp import HOST, RecordingHandler, _free_port
 
 

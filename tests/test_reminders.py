@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from scheduler.extensions import db
-from scheduler.invites.outbox import deliver_due
-from scheduler.invites.reminder_models import Reminder
-from scheduler.invites.reminders import enqueue_due_reminders
+from scheduler.invites.outbox.delivery import deliver_due
+from scheduler.invites.reminders.models import Reminder
+from scheduler.invites.reminders.services import enqueue_due_reminders
 from scheduler.jobs import add_jobs
 from scheduler.meetings import services
 from scheduler.meetings.models import parse_offsets

@@ -9,7 +9,7 @@ from itsdangerous import URLSafeSerializer
 
 from scheduler.audit.models import AuditEntry
 from scheduler.extensions import db
-from scheduler.invites.rsvp import rsvp_url
+from scheduler.invites.rsvp.services import rsvp_url
 from scheduler.meetings import services
 from scheduler.meetings.models import Participant
 from tests.conftest import count

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from scheduler.feeds.services import FeedError, feed_url, webcal_url
 from scheduler.i18n import person_name
 from scheduler.invites.mail import build_message
-from scheduler.invites.outbox import enqueue
+from scheduler.invites.outbox.delivery import enqueue
 
 
 def send_link_to_contact(feed, token: str) -> None:

@@ -23,7 +23,7 @@ from scheduler.extensions import db
 from scheduler.history.follow_ups import services as follow_ups
 from scheduler.history.follow_ups.models import FollowUp
 from scheduler.history.outcomes.models import MeetingOutcome
-from scheduler.invites.models import OutboxMessage
+from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings.models import Meeting, MeetingStatus, Participant
 from scheduler.partners.models import Partner
 from scheduler.visits.models import Visit

@@ -34,10 +34,10 @@ from sqlalchemy.orm import Session, object_session
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.invites.invites import Invite, compose_invite, series_layout
-from scheduler.invites.models import OutboxMessage
-from scheduler.invites.outbox import enqueue
+from scheduler.invites.outbox.delivery import enqueue
+from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.invites.recipients import recipient_of
-from scheduler.meetings.models import Meeting
+from scheduler.meetings.models import Meeting, MeetingStatus
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.signals import meeting_changed
 
@@ -72,26 +72,27 @@ def _plan(status: str, change: str, bumped: bool) -> tuple[str, str, str] | None
     who: all | added | removed | invited (those invited before); reason "auto" is "new" for
     someone never invited and "updated" otherwise.
     """
-    if status == "draft" or change == "held":
+    if status == MeetingStatus.DRAFT or change == "held":
         return None
     if change == "participant_added":
         return "added", "REQUEST", "auto"
     if change == "participant_removed":
         return "removed", "CANCEL", "removed"
-    if status == "cancelled" or change in ("cancelled", "series_cancelled"):
+    if status == MeetingStatus.CANCELLED or change in ("cancelled", "series_cancelled"):
         return "invited", "CANCEL", "cancelled"
     if change == "updated" and not bumped:
         return None
-    who = "invited" if "postponed" in (status, change) else "all"
+    postponed = status == MeetingStatus.POSTPONED or change == "postponed"
+    who = "invited" if postponed else "all"
     return who, "REQUEST", "postponed" if change == "postponed" else "auto"
 
 
 def _series_status(layout) -> str:
     rows = layout.series.meetings
-    if rows and all(m.status == "cancelled" for m in rows):
-        return "cancelled"
-    if all(m.status in ("draft", "cancelled") for m in rows):
-        return "draft"
+    if rows and all(m.status == MeetingStatus.CANCELLED for m in rows):
+        return MeetingStatus.CANCELLED
+    if all(m.status in (MeetingStatus.DRAFT, MeetingStatus.CANCELLED) for m in rows):
+        return MeetingStatus.DRAFT
     return layout.template.status
 
 
@@ -200,11 +201,11 @@ def _occurrence_invites(meeting: Meeting, change: str, details: dict, bumped: bo
     plan = _plan(status, change, bumped)
     if plan is None:
         return []
-    if plan[2] == "cancelled" and status != "cancelled":
+    if plan[2] == "cancelled" and status != MeetingStatus.CANCELLED:
         # One date of a living series: the master with that date in EXDATE, not a bare
         # RECURRENCE-ID cancel (ical-interop.md §1, "Single occurrence").
         plan = ("invited", "REQUEST", "occurrence_cancelled")
-    only = plan[1] == "CANCEL" and status != "cancelled"
+    only = plan[1] == "CANCEL" and status != MeetingStatus.CANCELLED
     people = _people(plan[0], [meeting], details)
     invited = _invited_before(_series_ids(meeting.series, details))
     layout = series_layout(meeting.series)
@@ -234,8 +235,8 @@ def series_invites(series: MeetingSeries, change: str, details: dict) -> list[In
         plan = _plan(_series_status(series_layout(each)), change, True)
         if plan is not None:
             layout = series_layout(each)
-            live = [m for m in each.meetings if m.status != "cancelled"] or each.meetings
-            people = _people(plan[0], live, details)
+            live = [m for m in each.meetings if m.status != MeetingStatus.CANCELLED]
+            people = _people(plan[0], live or each.meetings, details)
             invited = _invited_before(_series_ids(each, details))
             result += _revised(
                 each, _invites(plan, people, layout.template, invited, layout=layout)

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from scheduler.i18n import localized, user_name
+from scheduler.meetings.models import KIND_LABELS, STATUS_LABELS, MeetingStatus
 from scheduler.meetings.series.recurrence import ical_rrule
 from scheduler.sides import CATALOG_LANGUAGES, LANGUAGE_TAGS, other_side_zone, zone_of_language
 from scheduler.timefmt import dual_clock, localize_strict
@@ -30,13 +31,14 @@ UID_SUFFIX = "@cnkr-exchange-scheduler"
 TIMEZONE_FIRST_DATE = date(1992, 1, 1)
 LANGUAGE_SEPARATOR = "\n\n" + "—" * 12 + "\n\n"
 ICAL_STATUS = {
-    "draft": "TENTATIVE",
-    "tentative": "TENTATIVE",
-    "confirmed": "CONFIRMED",
-    "held": "CONFIRMED",
-    "postponed": "TENTATIVE",
-    "cancelled": "CANCELLED",
+    MeetingStatus.DRAFT: "TENTATIVE",
+    MeetingStatus.TENTATIVE: "TENTATIVE",
+    MeetingStatus.CONFIRMED: "CONFIRMED",
+    MeetingStatus.HELD: "CONFIRMED",
+    MeetingStatus.POSTPONED: "TENTATIVE",
+    MeetingStatus.CANCELLED: "CANCELLED",
 }
+REASON_STATUSES = (MeetingStatus.POSTPONED, MeetingStatus.CANCELLED)  # the text gives the reason
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\"]+")
 
 
@@ -79,8 +81,6 @@ def _video_lines(meeting, include_passcode: bool) -> list[str]:
 
 def _block(meeting, lang: str, zone: str, include_passcode: bool) -> str:
     """The description in one language; call under force_locale(lang)."""
-    from scheduler.meetings.models import KIND_LABELS, STATUS_LABELS
-
     when = dual_clock(meeting.start_dt, zone, other_side_zone(zone), lang, end=meeting.end_dt)
     partners = "、" if lang == "zh" else ", "
     lines = [
@@ -92,7 +92,7 @@ def _block(meeting, lang: str, zone: str, include_passcode: bool) -> str:
     if meeting.partners:
         names = partners.join(localized(p, "name", lang) for p in meeting.partners)
         lines.append(_("Partners: %(names)s", names=names))
-    if meeting.status in ("postponed", "cancelled") and meeting.status_reason:
+    if meeting.status in REASON_STATUSES and meeting.status_reason:
         lines.append(_("Reason: %(reason)s", reason=meeting.status_reason))
     if localized(meeting, "location", lang):
         lines.append(_("Place: %(place)s", place=localized(meeting, "location", lang)))

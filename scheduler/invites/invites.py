@@ -25,7 +25,9 @@ from scheduler.invites.ical import (
 )
 from scheduler.invites.mail import build_message
 from scheduler.invites.recipients import Recipient
-from scheduler.invites.rsvp import RSVP_ANSWERS, rsvp_url
+from scheduler.invites.rsvp.services import RSVP_ANSWERS, rsvp_url
+from scheduler.meetings.models import STATUS_LABELS, MeetingStatus
+from scheduler.meetings.series.summary import describe
 from scheduler.sides import LANGUAGE_TAGS, other_side_zone
 from scheduler.timefmt import dual_clock
 
@@ -52,20 +54,20 @@ class SeriesLayout:
 def series_layout(series) -> SeriesLayout:
     """The master, exceptions and cancelled dates of *series* as they stand now."""
     rows = sorted(series.meetings, key=lambda m: m.recurrence_start)
-    live = [m for m in rows if m.status != "cancelled"] or rows
+    live = [m for m in rows if m.status != MeetingStatus.CANCELLED] or rows
     template = next((m for m in live if not m.is_exception), live[0])
     overrides = tuple(
         m
         for m in live
         if m is not template
-        and m.status != "cancelled"
+        and m.status != MeetingStatus.CANCELLED
         and (m.is_exception or m.status != template.status)
     )
     return SeriesLayout(
         series=series,
         template=template,
         overrides=overrides,
-        exdates=tuple(m.recurrence_start for m in rows if m.status == "cancelled"),
+        exdates=tuple(m.recurrence_start for m in rows if m.status == MeetingStatus.CANCELLED),
         last_start=rows[-1].recurrence_start,
         sequence=max([series.sequence, *(m.sequence for m in rows)]),
     )
@@ -151,8 +153,6 @@ def _when(meeting, recipient: Recipient) -> str:
 def _repeats(layout: SeriesLayout | None) -> str:
     if layout is None:
         return ""
-    from scheduler.meetings.series.summary import describe
-
     return describe(layout.series.rule)
 
 
@@ -165,8 +165,6 @@ def _rsvp_links(invite: Invite) -> dict:
 
 def invite_context(invite: Invite) -> dict:
     """What the templates show; call under force_locale(recipient.language)."""
-    from scheduler.meetings.models import STATUS_LABELS
-
     meeting, recipient, lang = invite.meeting, invite.recipient, invite.recipient.language
     return {
         "invite": invite,
@@ -201,7 +199,7 @@ def invite_intro(invite: Invite, organizer_name: str) -> str:
         return _("The meeting below has been postponed. We will send the new time.")
     if invite.reason == "updated":
         return _("The meeting below has changed. Your calendar entry will be updated.")
-    if invite.meeting.status == "tentative":
+    if invite.meeting.status == MeetingStatus.TENTATIVE:
         return _(
             "%(name)s invites you to the meeting below. The time is not final yet.",
             name=organizer_name,
@@ -220,7 +218,7 @@ def invite_subject(invite: Invite, context: dict) -> str:
         return _("Postponed: %(title)s", title=title)
     if invite.reason == "updated":
         return _("Updated invitation: %(title)s, %(time)s", title=title, time=when)
-    if invite.meeting.status == "tentative":
+    if invite.meeting.status == MeetingStatus.TENTATIVE:
         return _("Tentative invitation: %(title)s, %(time)s", title=title, time=when)
     return _("Invitation: %(title)s, %(time)s", title=title, time=when)
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from scheduler.i18n import localized, user_name
 from scheduler.invites.mail import build_message
-from scheduler.invites.outbox import enqueue
+from scheduler.invites.outbox.delivery import enqueue
 from scheduler.invites.recipients import Recipient, user_recipient
 from scheduler.sides import other_side_zone
 from scheduler.timefmt import dual_clock

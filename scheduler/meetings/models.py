@@ -212,7 +212,7 @@ class Participant(db.Model):
     guest_name: Mapped[str] = mapped_column(sa.String(100), default="")
     guest_language: Mapped[str] = mapped_column(sa.String(5), default="zh")
     role: Mapped[str] = mapped_column(sa.String(20), default=ParticipantRole.PARTICIPANT)
-    # The answer to the invitation (scheduler/invites/rsvp.py) and the version it answered.
+    # The answer to the invitation (scheduler/invites/rsvp/services.py) and the version it answered.
     rsvp_status: Mapped[str] = mapped_column(
         sa.String(20), default="needs_action", server_default="needs_action"
     )

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from scheduler.extensions import db
-from scheduler.invites.models import OutboxMessage
-from scheduler.invites.outbox import deliver_due
+from scheduler.invites.outbox.delivery import deliver_due
+from scheduler.invites.outbox.models import OutboxMessage
 
 outbox = AppGroup("outbox", help="The queue of outgoing e-mail.")
 

@@ -22,11 +22,11 @@ from scheduler.invites.notices import (
     queue_notice,
 )
 from scheduler.invites.recipients import recipient_of
-from scheduler.invites.reminder_models import Reminder
-from scheduler.meetings.models import Meeting, parse_offsets
+from scheduler.invites.reminders.models import Reminder
+from scheduler.meetings.models import Meeting, MeetingKind, MeetingStatus, parse_offsets
 from scheduler.meetings.signals import meeting_changed, meetings_of
 
-ACTIVE_STATUSES = ("confirmed", "tentative")
+ACTIVE_STATUSES = (MeetingStatus.CONFIRMED, MeetingStatus.TENTATIVE)
 
 
 def offsets_for(meeting: Meeting) -> tuple[int, ...]:
@@ -54,7 +54,7 @@ def _wanted(meeting: Meeting) -> dict[tuple, datetime]:
         for minutes in offsets_for(meeting):
             due = meeting.start_dt - timedelta(minutes=minutes)
             wanted[(participant.id, "before_start", minutes)] = due
-    if meeting.kind == "video_link" and meeting.tech_check_minutes:
+    if meeting.kind == MeetingKind.VIDEO_LINK and meeting.tech_check_minutes:
         minutes = meeting.tech_check_minutes
         wanted[(None, "tech_check", minutes)] = meeting.start_dt - timedelta(minutes=minutes)
     return wanted

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.invites.models import OutboxMessage
-from scheduler.invites.transports import TransportError, make_transport
+from scheduler.invites.outbox.models import OutboxMessage
+from scheduler.invites.outbox.transports import TransportError, make_transport
 
 # About 1 min, 5 min, 30 min, 2 h, 12 h; after the last one the message is marked failed.
 RETRY_DELAYS = (

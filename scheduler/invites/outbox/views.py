@@ -12,8 +12,8 @@ from flask_login import current_user
 
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.extensions import db
-from scheduler.invites.models import OutboxMessage
-from scheduler.invites.outbox import resend
+from scheduler.invites.outbox.delivery import resend
+from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.security import roles_required
 from scheduler.timefmt import format_when
 
@@ -45,7 +45,7 @@ def _render(status: str, http_status: int = 200):
         ).all()
     )
     return render_template(
-        "outbox/list.html",
+        "invites/outbox/list.html",
         page=page,
         status=status,
         counts=counts,

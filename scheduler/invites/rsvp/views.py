@@ -16,7 +16,7 @@ from wtforms.validators import AnyOf
 from scheduler.i18n import LOCALE_COOKIE, localized, normalize_locale
 from scheduler.invites.notices import both_clocks
 from scheduler.invites.recipients import Recipient, recipient_of
-from scheduler.invites.rsvp import (
+from scheduler.invites.rsvp.services import (
     ANSWER_BUTTONS,
     RSVP_ANSWERS,
     RSVP_LABELS,
@@ -25,12 +25,13 @@ from scheduler.invites.rsvp import (
     record_answer,
     rsvp_token,
 )
+from scheduler.meetings.models import MeetingStatus
 from scheduler.security import public
 from scheduler.sides import CHINA
 
 bp = Blueprint("rsvp", __name__, url_prefix="/rsvp")
 bp.add_app_template_global(RSVP_LABELS, "RSVP_LABELS")
-CLOSED_STATUSES = ("cancelled", "held")
+CLOSED_STATUSES = (MeetingStatus.CANCELLED, MeetingStatus.HELD)
 
 
 class AnswerForm(FlaskForm):
@@ -53,7 +54,7 @@ def _page_language(reader: Recipient) -> str:
 
 
 def _invalid(error: RSVPError):
-    return render_template("rsvp/invalid.html", message=error.message), error.status
+    return render_template("invites/rsvp/invalid.html", message=error.message), error.status
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -87,7 +88,7 @@ def _page(claim, reader: Recipient, chosen: str, form=None, status: int = 200):
         "form": form or AnswerForm(),
         "buttons": ANSWER_BUTTONS,
     }
-    return render_template("rsvp/respond.html", **context), status
+    return render_template("invites/rsvp/respond.html", **context), status
 
 
 def _answer(claim, reader: Recipient):

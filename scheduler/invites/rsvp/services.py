@@ -24,7 +24,7 @@ from scheduler.invites.notices import (
     queue_notice,
 )
 from scheduler.invites.recipients import recipient_of
-from scheduler.invites.reminders import sync_reminders
+from scheduler.invites.reminders.services import sync_reminders
 from scheduler.meetings.models import Participant
 from scheduler.meetings.services import participant_label
 
