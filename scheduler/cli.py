@@ -9,12 +9,20 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from scheduler.auth.cli import users
 from scheduler.auth.models import User
 from scheduler.auth.services import create_user, generate_password
+from scheduler.availability.cli import holidays_group
+from scheduler.contacts.cli import contacts
 from scheduler.demo import seed_demo
 from scheduler.extensions import db
+from scheduler.feeds.cli import feeds
+from scheduler.history.cli import history_cli
+from scheduler.invites.outbox.cli import outbox
+from scheduler.jobs import scheduler_cli, serve_command
 from scheduler.partners.services import seed_partners
 from scheduler.sides import CATALOG_LANGUAGES  # English is the msgid language
+from scheduler.slots.cli import slots_command
 from scheduler.transaction import commits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,16 +80,7 @@ def first_run_command():
 
 
 def register_cli(app: Flask) -> None:
-    """Add every command group; imported here, as the app factory imports its parts."""
-    from scheduler.auth.cli import users
-    from scheduler.availability.cli import holidays_group
-    from scheduler.contacts.cli import contacts
-    from scheduler.feeds.cli import feeds
-    from scheduler.history.cli import history_cli
-    from scheduler.invites.outbox.cli import outbox
-    from scheduler.jobs import scheduler_cli, serve_command
-    from scheduler.slots.cli import slots_command
-
+    """Add every command group to the `flask` command."""
     commands = (
         translate,
         seed_command,

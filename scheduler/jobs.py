@@ -16,6 +16,9 @@ from flask.cli import AppGroup, with_appcontext
 
 from scheduler.db import now_utc
 from scheduler.extensions import db
+from scheduler.history.follow_ups.reminders import enqueue_due_follow_up_reminders
+from scheduler.invites.outbox.delivery import deliver_due
+from scheduler.invites.reminders.services import enqueue_due_reminders
 
 log = logging.getLogger("scheduler.jobs")
 REMINDER_INTERVAL_SECONDS = 60  # reminders are due to the minute
@@ -24,8 +27,6 @@ scheduler_cli = AppGroup("scheduler", help="The process that runs the periodic j
 
 def deliver_outbox_job(app: Flask) -> dict:
     """One delivery round inside its own app context (one transaction per message)."""
-    from scheduler.invites.outbox.delivery import deliver_due
-
     with app.app_context():
         try:
             counts = deliver_due()
@@ -38,9 +39,6 @@ def deliver_outbox_job(app: Flask) -> dict:
 
 def enqueue_reminders_job(app: Flask) -> dict:
     """Queue the reminders that are due, in one transaction with their sent marks."""
-    from scheduler.history.follow_ups.reminders import enqueue_due_follow_up_reminders
-    from scheduler.invites.reminders.services import enqueue_due_reminders
-
     with app.app_context():
         try:
             counts = enqueue_due_reminders()

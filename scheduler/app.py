@@ -1,0 +1,130 @@
+"""The application factory: a short list of `register_*` calls, each wiring one kind of part."""
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from config import Config, config_from_env
+from scheduler import models  # noqa: F401 - every model registered with the metadata
+from scheduler.admin.audit_views import bp as audit_bp
+from scheduler.admin.views import bp as admin_bp
+from scheduler.agenda.views import bp as calendar_bp
+from scheduler.agenda.views import ics_bp as meeting_ics_bp
+from scheduler.audit.services import register_audit_listener
+from scheduler.auth.services import register_user_loader
+from scheduler.auth.views import bp as auth_bp
+from scheduler.availability.views import bp as holidays_admin_bp
+from scheduler.cli import register_cli
+from scheduler.contacts.io.views import bp as contacts_io_bp
+from scheduler.contacts.views import bp as contacts_bp
+from scheduler.db import fix_sqlite_transactions, ping_idle_connections
+from scheduler.errors import register_errors
+from scheduler.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from scheduler.feeds.cache.invalidation import install as install_feed_invalidation
+from scheduler.feeds.views import init_app as init_feeds
+from scheduler.history.blueprints import BLUEPRINTS as HISTORY_BLUEPRINTS
+from scheduler.history.search.index import register_search_index_listeners
+from scheduler.history.search.models import include_in_autogenerate
+from scheduler.i18n import select_locale, viewer_zone
+from scheduler.invites.dispatch import register_invite_listeners
+from scheduler.invites.outbox.views import bp as outbox_bp
+from scheduler.invites.reminders.services import register_reminder_listeners
+from scheduler.invites.rsvp.views import bp as rsvp_bp
+from scheduler.main.views import bp as main_bp
+from scheduler.meetings.views import bp as meetings_bp
+from scheduler.partners.views import bp as partners_bp
+from scheduler.security import check_production_config, register_security
+from scheduler.slots.views import bp as slots_bp
+from scheduler.templating import register_templating
+from scheduler.transaction import register_commit_point
+from scheduler.visits.views import bp as visits_bp
+
+BLUEPRINTS = (
+    main_bp,
+    auth_bp,
+    partners_bp,
+    contacts_bp,
+    contacts_io_bp,
+    admin_bp,
+    audit_bp,
+    holidays_admin_bp,
+    meetings_bp,
+    slots_bp,
+    visits_bp,
+    calendar_bp,
+    meeting_ics_bp,
+    rsvp_bp,
+    outbox_bp,
+    *HISTORY_BLUEPRINTS,
+)
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Build the application. *config* is a Config class, a dict of overrides, or None (env)."""
+    app = Flask("scheduler", template_folder="../templates", instance_relative_config=False)
+    _load_config(app, config)
+    register_extensions(app)
+    register_models(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def _load_config(app: Flask, config) -> None:
+    base = config if isinstance(config, type) else config_from_env()
+    app.config.from_object(base)
+    if isinstance(config, dict):
+        app.config.update(config)
+    check_production_config(app)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrations = str(Path(app.root_path).parent / "migrations")
+    migrate.init_app(app, db, directory=migrations, include_name=include_in_autogenerate)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=viewer_zone)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            fix_sqlite_transactions(db.engine)
+        else:
+            ping_idle_connections(db.engine, float(app.config["DB_PING_AFTER_IDLE_SECONDS"]))
+
+
+def register_models(app: Flask) -> None:
+    """The session listeners; their order is the order their side effects happen in."""
+    register_audit_listener(Session)
+    register_user_loader()
+    register_reminder_listeners(app)
+    register_invite_listeners(app)
+    register_search_index_listeners(app)
+    install_feed_invalidation()
+
+
+def register_blueprints(app: Flask) -> None:
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp)
+    init_feeds(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    register_security(app)
+    register_commit_point(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    register_templating(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    register_errors(app)
+
+
+def register_commands(app: Flask) -> None:
+    register_cli(app)
