@@ -37,14 +37,14 @@ def _open_session():
 
 
 def _commit_point(response: Response) -> Response:
-    session = _open_session()
-    if session is not None:
-        if g.pop("keep_changes", False) or (
-            request.method not in SAFE_METHODS and response.status_code < 400
-        ):
+    # Nothing to do otherwise: Flask-SQLAlchemy removes the session at teardown, which rolls
+    # back whatever was left uncommitted.
+    if g.pop("keep_changes", False) or (
+        request.method not in SAFE_METHODS and response.status_code < 400
+    ):
+        session = _open_session()
+        if session is not None:
             session.commit()
-        else:
-            session.rollback()
     return response
 
 
