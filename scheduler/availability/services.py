@@ -8,6 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from scheduler.audit.services import record
 from scheduler.availability.holidays import COUNTRIES, OVERRIDE_KINDS, Override
@@ -139,7 +140,7 @@ def clear_override(country: str, day: date) -> bool:
 @dataclass(frozen=True)
 class RowProblem:
     row: int  # the line in the file; the header is row 1
-    reason: object  # a lazy translated string
+    reason: LazyString | str  # translated when shown
 
 
 def read_override_csv(data: bytes) -> tuple[list[OverrideInput], list[RowProblem]]:

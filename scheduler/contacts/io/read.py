@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 import openpyxl
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from openpyxl.utils import get_column_letter
 
 from scheduler.errors import UserError
@@ -56,7 +57,7 @@ class Problem:
 
     row: int | None
     column: str | None
-    reason: object  # a lazy translated string, rendered in the reader's language
+    reason: LazyString | str  # rendered in the reader's language
 
 
 class ImportFileError(UserError):

@@ -74,7 +74,7 @@ class SeriesVersion:
     timezone: str
     newest_row: datetime
     row_count: int
-    first_start: object  # raw, comparable with the rows' start_dt
+    first_start: str | datetime | None  # raw as the driver gives it: compared with raw rows
 
     @property
     def newest(self) -> datetime:
