@@ -270,14 +270,13 @@ def month():
 
 @ics_bp.route("/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
-    """One meeting as an .ics file (METHOD:PUBLISH), in the viewer's language, passcode included."""
+    """One meeting as an .ics file (METHOD:PUBLISH) for signed-in staff, in the viewer's
+    language, join details included (as before: staff may see them on the meeting's page)."""
     meeting = db.get_or_404(Meeting, meeting_id)
     url = current_app.config["BASE_URL"].rstrip("/") + url_for(
         "meetings.show_meeting", meeting_id=meeting.id
     )
-    event = build_event(
-        meeting, current_language(), zone=viewer_zone(), include_passcode=True, url=url
-    )
+    event = build_event(meeting, current_language(), zone=viewer_zone(), join_details=True, url=url)
     body = calendar_bytes([event], method="PUBLISH")
     headers = {
         "Content-Disposition": f"attachment; filename=meeting-{meeting.id}.ics",

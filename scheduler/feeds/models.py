@@ -99,8 +99,9 @@ class FeedBody(db.Model):
 class FeedEventBlock(db.Model):
     """One rendered VEVENT (text between BEGIN:VEVENT and END:VEVENT, inclusive).
 
-    ``cache_key`` names the event, language and variant (passcode or not); ``version`` says
-    which state of the meeting it shows. A stale version is simply re-rendered and replaced.
+    ``cache_key`` names the event, language, zone and variant (join details or not);
+    ``version`` says which state of the meeting it shows. A stale version is simply
+    re-rendered and replaced.
     """
 
     __tablename__ = "feed_event_blocks"

@@ -66,20 +66,23 @@ def _zone_for(lang: str, zone: str | None, meeting) -> str:
     return zone or zone_of_language(lang) or meeting.timezone
 
 
-def _video_lines(meeting, include_passcode: bool) -> list[str]:
+def _video_lines(meeting, join_details: bool) -> list[str]:
+    """The platform for everyone; join link, meeting ID and passcode only with *join_details*."""
     lines = []
     if meeting.platform:
         lines.append(_("Video platform: %(platform)s", platform=meeting.platform))
+    if not join_details:
+        return lines
     if meeting.join_url:
         lines.append(_("Join link: %(url)s", url=meeting.join_url))
     if meeting.meeting_code:
         lines.append(_("Meeting ID: %(code)s", code=meeting.meeting_code))
-    if include_passcode and meeting.passcode:
+    if meeting.passcode:
         lines.append(_("Passcode: %(code)s", code=meeting.passcode))
     return lines
 
 
-def _block(meeting, lang: str, zone: str, include_passcode: bool) -> str:
+def _block(meeting, lang: str, zone: str, join_details: bool) -> str:
     """The description in one language; call under force_locale(lang)."""
     when = dual_clock(meeting.start_dt, zone, other_side_zone(zone), lang, end=meeting.end_dt)
     partners = "、" if lang == "zh" else ", "
@@ -96,23 +99,24 @@ def _block(meeting, lang: str, zone: str, include_passcode: bool) -> str:
         lines.append(_("Reason: %(reason)s", reason=meeting.status_reason))
     if localized(meeting, "location", lang):
         lines.append(_("Place: %(place)s", place=localized(meeting, "location", lang)))
-    lines += _video_lines(meeting, include_passcode)
+    lines += _video_lines(meeting, join_details)
     agenda = localized(meeting, "agenda", lang)
     if agenda:
         lines += [_("Agenda:"), agenda]
     return "\n".join(lines)
 
 
-def meeting_description(meeting, lang: str, zone: str | None = None, include_passcode=False) -> str:
+def meeting_description(meeting, lang: str, zone: str | None = None, join_details=False) -> str:
     """The DESCRIPTION text: *lang* first, then the other side's language after a separator.
 
     Each block carries both clocks, its reader's side first; *zone* is the first reader's zone.
+    Join link, meeting ID and passcode only with *join_details* (a participant's copy).
     """
     blocks = []
     for index, code in enumerate((lang, *_second_languages(lang))):
         with force_locale(code):
             own = _zone_for(code, zone if index == 0 else None, meeting)
-            blocks.append(_block(meeting, code, own, include_passcode))
+            blocks.append(_block(meeting, code, own, join_details))
     return LANGUAGE_SEPARATOR.join(blocks)
 
 
@@ -121,8 +125,9 @@ def _second_languages(lang: str) -> tuple[str, ...]:
     return tuple(code for code in CATALOG_LANGUAGES if code != lang)
 
 
-def _location(meeting, lang: str) -> str:
-    return localized(meeting, "location", lang) or meeting.join_url or meeting.platform
+def _location(meeting, lang: str, join_details: bool) -> str:
+    join_url = meeting.join_url if join_details else ""
+    return localized(meeting, "location", lang) or join_url or meeting.platform
 
 
 def _add_text(event: Event, name: str, value: str, lang: str) -> None:
@@ -134,7 +139,7 @@ def build_event(
     lang: str,
     *,
     zone: str | None = None,
-    include_passcode: bool = False,
+    join_details: bool = False,
     organizer: vCalAddress | None = None,
     dtstamp: datetime | None = None,
     url: str | None = None,
@@ -148,6 +153,9 @@ def build_event(
     (``updated_at``) so the bytes are stable; invites pass the send time instead. ORGANIZER
     defaults to the meeting's organizer. Attendees are the caller's to add. *uid*,
     *sequence* and *status* replace the meeting's own (a series' UID, a series' SEQUENCE).
+    *join_details* (join link, meeting ID, passcode in DESCRIPTION; the join link as LOCATION
+    when there is no place) only for a reader who takes part: never in a partner-wide or office
+    feed, whose links end up in shared calendars. URL is the caller's choice.
     """
     tz = ZoneInfo(meeting.timezone)
     event = Event()
@@ -157,10 +165,11 @@ def build_event(
     event.add("dtstart", meeting.start_dt.astimezone(tz))
     event.add("dtend", meeting.end_dt.astimezone(tz))
     _add_text(event, "summary", localized(meeting, "title", lang), lang)
-    description = meeting_description(meeting, lang, zone, include_passcode)
+    description = meeting_description(meeting, lang, zone, join_details)
     _add_text(event, "description", description, lang)
-    if _location(meeting, lang):
-        _add_text(event, "location", _location(meeting, lang), lang)
+    location = _location(meeting, lang, join_details)
+    if location:
+        _add_text(event, "location", location, lang)
     event.add("status", status or ICAL_STATUS[meeting.status])
     event.add("created", meeting.created_at.astimezone(UTC))
     event.add("last-modified", meeting.updated_at.astimezone(UTC))
@@ -243,13 +252,13 @@ def series_uid(series) -> str:
 
 
 def invite_event(meeting, party: InviteParty, method: str, *, uid=None, sequence=None) -> Event:
-    """One VEVENT of an invite, passcode included (it goes to a participant). A CANCEL carries
+    """One VEVENT of an invite, join details included (it goes to a participant). A CANCEL carries
     STATUS:CANCELLED; a REQUEST the meeting's TENTATIVE or CONFIRMED. Never a VALARM."""
     event = build_event(
         meeting,
         party.lang,
         zone=party.zone,
-        include_passcode=True,
+        join_details=True,
         organizer=party.organizer,
         dtstamp=party.dtstamp,
         uid=uid,

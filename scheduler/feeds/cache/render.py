@@ -40,7 +40,12 @@ _SINGLE_LOADERS = {"postgresql": (joinedload(Meeting.partners), joinedload(Meeti
 
 
 class Variant:
-    """How one feed renders events: language, reader's zone, passcode and URL or not."""
+    """How one feed renders events: language, reader's zone, and whether the reader takes part.
+
+    Only a participant's feed (`PARTICIPANT_SCOPES`) gets the join details: join link (also
+    as URL), meeting ID and passcode; partner-wide and office feeds never do. The key names
+    all three, so blocks cached for one variant are never served to another.
+    """
 
     def __init__(self, feed: Feed, lang: str, zone: str):
         self.lang, self.zone = lang, zone
@@ -48,9 +53,10 @@ class Variant:
         self.key = f"{lang}:{zone}:{int(self.private)}"
 
     def event(self, meeting: Meeting) -> Event:
-        url = meeting.join_url if self.private and meeting.join_url else None
+        """The meeting's VEVENT as this variant shows it."""
         private = self.private
-        return build_event(meeting, self.lang, zone=self.zone, include_passcode=private, url=url)
+        url = meeting.join_url if private and meeting.join_url else None
+        return build_event(meeting, self.lang, zone=self.zone, join_details=private, url=url)
 
 
 def _text(event: Event) -> str:
