@@ -48,6 +48,52 @@ def test_unknown_account_gets_the_same_answer(client, db):
     assert "The e-mail or password is not correct." in response.get_data(as_text=True)
 
 
+@pytest.fixture
+def hash_checks(monkeypatch):
+    """The hashes the auth service checks passwords against, in order (the real check runs)."""
+    from werkzeug.security import check_password_hash
+
+    from scheduler.auth import services
+
+    checked = []
+
+    def spy(pwhash: str, password: str) -> bool:
+        checked.append(pwhash)
+        return check_password_hash(pwhash, password)
+
+    monkeypatch.setattr(services, "check_password_hash", spy, raising=False)
+    return checked
+
+
+def _method(pwhash: str) -> str:
+    """A werkzeug hash's method and cost (``scrypt:32768:8:1``), without salt and digest."""
+    return pwhash.split("$", 1)[0]
+
+
+def test_every_attempt_checks_one_hash_of_the_same_method(client, make_user, hash_checks):
+    """Unknown e-mail, inactive user, known user: the same work (one hash check, same method
+    and cost), and the same answer for every failure. No timings measured."""
+    client.set_cookie("locale", "en")
+    user = make_user("viewer")
+    inactive = make_user("coordinator", is_active_user=False)
+    answers = {}
+    for label, email in (("unknown", "nobody@example.org"), ("inactive", inactive.email),
+                         ("known", user.email)):  # fmt: skip
+        response = _login(client, email, "wrong password")
+        answers[label] = (response.status_code, tuple(_error(response)))
+    assert set(answers.values()) == {(401, ("The e-mail or password is not correct.",))}
+    dummy, dummy_again, own = hash_checks
+    assert own == user.password_hash
+    assert dummy == dummy_again not in (user.password_hash, inactive.password_hash)
+    assert _method(dummy) == _method(user.password_hash) == _method(inactive.password_hash)
+    assert _login(client, user.email).status_code == 302 and len(hash_checks) == 4
+
+
+def _error(response) -> list[str]:
+    """The login page's alert messages."""
+    return re.findall(r'<div class="alert[^"]*" role="alert">(.*?)</div>', response.get_data(True))
+
+
 def test_inactive_user_cannot_sign_in(client, make_user):
     user = make_user("coordinator", is_active_user=False)
     response = _login(client, user.email)

@@ -2,9 +2,11 @@
 
 import secrets
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from scheduler.audit.services import record
 from scheduler.auth.models import LoginFailure, User
@@ -65,12 +67,24 @@ def note_failure(email: str, remote_addr: str) -> None:
     db.session.add(LoginFailure(email=email.strip().lower()[:254], remote_addr=remote_addr))
 
 
+@cache
+def dummy_password_hash() -> str:
+    """A hash of a random password, made once per process with the method and cost of
+    `User.set_password` (werkzeug's default): what an unknown e-mail's password is checked
+    against, so that it costs the same time as a known one's."""
+    return generate_password_hash(secrets.token_urlsafe(24))
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None.
+
+    Every attempt checks exactly one password hash: the user's, or for an unknown e-mail or
+    an inactive user the dummy one, so the answer's timing does not tell which e-mails exist.
+    """
     user = find_user(email)
-    if user is None or not user.is_active_user or not user.check_password(password):
-        return None
-    return user
+    usable = user is not None and user.is_active_user
+    matches = check_password_hash(user.password_hash if usable else dummy_password_hash(), password)
+    return user if usable and matches else None
 
 
 def note_login(user: User) -> None:
