@@ -125,13 +125,13 @@ def read_table(filename: str, data: bytes, max_rows: int | None = None) -> Table
     return build_table(numbered, limit)
 
 
-def non_blank_lines(lines: Iterable[Line], most: int) -> list[tuple[int, Line]]:
-    """The first *most* non-blank lines, numbered from 1 as in a spreadsheet.
+def non_blank_lines(lines: Iterable[tuple[int, Line]], most: int) -> list[tuple[int, Line]]:
+    """The first *most* non-blank of the numbered *lines* (a reader's output).
 
     Read before anything is checked, so a damaged file is reported as such first.
     """
     numbered = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in lines:
         if not is_blank_line(line):
             numbered.append((number, line))
             if len(numbered) == most:
@@ -155,12 +155,17 @@ def clip(values) -> Line:
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def read_csv(data: bytes) -> Iterator[Line]:
-    """The rows of a UTF-8 CSV file (with or without a byte order mark), one at a time."""
+def read_csv(data: bytes) -> Iterator[tuple[int, Line]]:
+    """The numbered rows (from 1) of a UTF-8 CSV file, with or without a byte order mark.
+
+    Empty lines are left out.
+    """
     text = decode_csv(data)
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), strict=True):
-            yield clip(row)
+        rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+        for number, row in enumerate(rows, start=1):
+            if row:
+                yield number, clip(row)
     except csv.Error as error:
         raise file_error(
             _l("This CSV file is malformed (for example, a quotation mark is never closed).")
@@ -252,11 +257,12 @@ def is_han(char: str) -> bool:
 # --- XLSX --------------------------------------------------------------------------------
 
 
-def read_xlsx(data: bytes) -> Iterator[Line]:
-    """The rows of the first worksheet of an .xlsx workbook, one at a time, as text.
+def read_xlsx(data: bytes) -> Iterator[tuple[int, Line]]:
+    """The numbered rows of the first worksheet of an .xlsx workbook, as text.
 
-    The sheet's declared dimension is ignored: read-only openpyxl would pad every row to it
-    (A1:XFD1048576 in 1.5 KB asks for about 137 GB). Each row is as wide as its last cell.
+    Rows without cells are left out. The sheet's declared dimension is ignored: read-only
+    openpyxl would pad every row to it, and every missing row up to the last one, so a 1.5 KB
+    file declaring A1:XFD1048576 asked for about 137 GB. Each row is as wide as its last cell.
     """
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -267,8 +273,10 @@ def read_xlsx(data: bytes) -> Iterator[Line]:
             return
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()
-        for row in sheet.iter_rows(max_row=XLSX_MAX_ROWS, values_only=True):
-            yield clip(row)
+        rows = sheet.iter_rows(max_row=XLSX_MAX_ROWS, values_only=True)
+        for number, row in enumerate(rows, start=1):
+            if row:  # a missing row comes as an empty tuple
+                yield number, clip(row)
     except Exception as error:  # a damaged sheet fails only while it is being read
         raise _not_a_workbook() from error
     finally:
