@@ -1,7 +1,8 @@
-"""The base of every error a person can fix, and the translated error pages."""
+"""The base of every error a person can fix, the import row limit, the translated error pages."""
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf.csrf import CSRFError
 
 
@@ -24,6 +25,20 @@ class UserError(ValueError):
 
     def __str__(self) -> str:
         return str(self.message) if self.message is not None else ""
+
+
+def import_max_rows() -> int:
+    """The most non-blank rows below the header an import file may hold (IMPORT_MAX_ROWS)."""
+    return int(current_app.config["IMPORT_MAX_ROWS"])
+
+
+def too_many_rows(limit: int) -> LazyString:
+    """The reason a file with more than *limit* rows below its header is refused."""
+    return _l(
+        "The file has more than %(max)d rows below the header. "
+        "Split it into smaller files and import them one at a time.",
+        max=limit,
+    )
 
 
 MESSAGES = {

@@ -13,7 +13,7 @@ from flask_babel.speaklater import LazyString
 from scheduler.audit.services import record
 from scheduler.availability.holidays import COUNTRIES, OVERRIDE_KINDS, Override
 from scheduler.availability.models import HolidayOverride
-from scheduler.errors import UserError
+from scheduler.errors import UserError, import_max_rows, too_many_rows
 from scheduler.extensions import db
 from scheduler.sides import LANGUAGES
 
@@ -143,8 +143,13 @@ class RowProblem:
     reason: LazyString | str  # translated when shown
 
 
-def read_override_csv(data: bytes) -> tuple[list[OverrideInput], list[RowProblem]]:
-    """Check every row of an override CSV; import only when the problem list is empty."""
+def read_override_csv(
+    data: bytes, max_rows: int | None = None
+) -> tuple[list[OverrideInput], list[RowProblem]]:
+    """Check every row of an override CSV; import only when the problem list is empty.
+
+    More than *max_rows* non-blank rows (IMPORT_MAX_ROWS by default) refuse the whole file.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -156,14 +161,17 @@ def read_override_csv(data: bytes) -> tuple[list[OverrideInput], list[RowProblem
         return [], [
             RowProblem(1, _l("The first line must be the header %(header)s.", header=expected))
         ]
-    return _check_rows(reader)
+    return _check_rows(reader, import_max_rows() if max_rows is None else max_rows)
 
 
-def _check_rows(reader) -> tuple[list[OverrideInput], list[RowProblem]]:
-    checked, problems, seen = [], [], set()
+def _check_rows(reader, max_rows: int) -> tuple[list[OverrideInput], list[RowProblem]]:
+    checked, problems, seen, rows = [], [], set(), 0
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
+        rows += 1
+        if rows > max_rows:  # stop reading: the whole file is refused
+            return [], [RowProblem(number, too_many_rows(max_rows))]
         try:
             item = _check_row(cells)
         except OverrideError as error:

@@ -7,16 +7,19 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import PurePath
+from typing import NamedTuple
 
 import openpyxl
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from openpyxl.utils import get_column_letter
 
-from scheduler.errors import UserError
+from scheduler.errors import UserError, import_max_rows, too_many_rows
 
 # The issue's columns, in its order; a header row must name every one of them.
 REQUIRED_COLUMNS = (
@@ -38,6 +41,11 @@ REQUIRED_COLUMNS = (
 # Optional on import (older files lack it), always exported so a round trip loses nothing.
 OPTIONAL_COLUMNS = ("department_zh",)
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+# Only this many columns of a row are kept (the known ones and a few for unknown headers);
+# beyond them only the first non-blank cell is noted, to be reported. Bounds memory per row.
+READ_COLUMNS = len(COLUMNS) + 5
+# The format's own last row: openpyxl would follow any row number a hostile file names.
+XLSX_MAX_ROWS = 1_048_576
 
 # Spreadsheets run a cell that starts with one of these as a formula. Export prefixes such a
 # cell with one quote; so does a cell that is already quotes followed by one of these, which
@@ -68,6 +76,16 @@ class ImportFileError(UserError):
         self.problems = list(problems)
 
 
+class Line(NamedTuple):
+    """A row of the file: its first READ_COLUMNS cells as text and the first value beyond them.
+
+    *stray* is (column index from 0, text) of the first non-blank cell past the window, or None.
+    """
+
+    cells: list[str]
+    stray: tuple[int, str] | None = None
+
+
 @dataclass
 class Table:
     """The data rows of a file, keyed by column name, with their spreadsheet row numbers."""
@@ -86,28 +104,68 @@ def unquote(text: str) -> str:
     return text[1:] if QUOTED_FORMULA.match(text) else text
 
 
-def read_table(filename: str, data: bytes) -> Table:
-    """The header-checked table in *data*, a .csv or .xlsx file. Raises ImportFileError."""
+def read_table(filename: str, data: bytes, max_rows: int | None = None) -> Table:
+    """The header-checked table in *data*, a .csv or .xlsx file. Raises ImportFileError.
+
+    At most *max_rows* non-blank rows below the header (IMPORT_MAX_ROWS by default) and
+    READ_COLUMNS columns are read, whatever size the file declares.
+    """
     if not data:
         raise file_error(_l("The file is empty."))
     suffix = PurePath(filename or "").suffix.lower()
     if suffix == ".xlsx":
-        grid = read_xlsx(data)
+        lines = read_xlsx(data)
     elif suffix == ".csv":
-        grid = read_csv(data)
+        lines = read_csv(data)
     else:
         raise file_error(_l("Upload a .csv or .xlsx file."))
-    return build_table(grid)
+    limit = import_max_rows() if max_rows is None else max_rows
+    with closing(lines):  # stopping early closes the workbook at once
+        numbered = non_blank_lines(lines, limit + 2)  # the header, the rows, one too many
+    return build_table(numbered, limit)
+
+
+def non_blank_lines(lines: Iterable[tuple[int, Line]], most: int) -> list[tuple[int, Line]]:
+    """The first *most* non-blank of the numbered *lines* (a reader's output).
+
+    Read before anything is checked, so a damaged file is reported as such first.
+    """
+    numbered = []
+    for number, line in lines:
+        if not is_blank_line(line):
+            numbered.append((number, line))
+            if len(numbered) == most:
+                break
+    return numbered
+
+
+def clip(values) -> Line:
+    """*values* (a row of a CSV file or worksheet) cut to the READ_COLUMNS window."""
+    cells = [cell_text(value) for value in values[:READ_COLUMNS]]
+    tail = values[READ_COLUMNS:]
+    if tail.count(None) + tail.count("") == len(tail):  # the usual case, at C speed
+        return Line(cells)
+    for index, value in enumerate(tail, start=READ_COLUMNS):
+        text = cell_text(value)
+        if text.strip():
+            return Line(cells, (index, text))
+    return Line(cells)
 
 
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def read_csv(data: bytes) -> list[list[str]]:
-    """The cells of a UTF-8 CSV file (with or without a byte order mark)."""
+def read_csv(data: bytes) -> Iterator[tuple[int, Line]]:
+    """The numbered rows (from 1) of a UTF-8 CSV file, with or without a byte order mark.
+
+    Empty lines are left out.
+    """
     text = decode_csv(data)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+        for number, row in enumerate(rows, start=1):
+            if row:
+                yield number, clip(row)
     except csv.Error as error:
         raise file_error(
             _l("This CSV file is malformed (for example, a quotation mark is never closed).")
@@ -199,17 +257,26 @@ def is_han(char: str) -> bool:
 # --- XLSX --------------------------------------------------------------------------------
 
 
-def read_xlsx(data: bytes) -> list[list[str]]:
-    """The cells of the first worksheet of an .xlsx workbook, as text."""
+def read_xlsx(data: bytes) -> Iterator[tuple[int, Line]]:
+    """The numbered rows of the first worksheet of an .xlsx workbook, as text.
+
+    Rows without cells are left out. The sheet's declared dimension is ignored: read-only
+    openpyxl would pad every row to it, and every missing row up to the last one, so a 1.5 KB
+    file declaring A1:XFD1048576 asked for about 137 GB. Each row is as wide as its last cell.
+    """
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises zip, XML, key and value errors on bad input
         raise _not_a_workbook() from error
     try:
         if not workbook.worksheets:
-            return []
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        return [[cell_text(value) for value in row] for row in rows]
+            return
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_row=XLSX_MAX_ROWS, values_only=True)
+        for number, row in enumerate(rows, start=1):
+            if row:  # a missing row comes as an empty tuple
+                yield number, clip(row)
     except Exception as error:  # a damaged sheet fails only while it is being read
         raise _not_a_workbook() from error
     finally:
@@ -241,29 +308,40 @@ def cell_text(value) -> str:
 # --- Header ------------------------------------------------------------------------------
 
 
-def build_table(grid: list[list[str]]) -> Table:
-    """Check the header row (the first non-blank row) and key every later non-blank row by it."""
-    numbered = [(n, cells) for n, cells in enumerate(grid, start=1) if not is_blank(cells)]
+def build_table(numbered: list[tuple[int, Line]], max_rows: int) -> Table:
+    """Check the header row (the first non-blank line) and key every later line by it.
+
+    More than *max_rows* lines below the header refuse the whole file.
+    """
     if not numbered:
         raise file_error(_l("The file is empty."))
-    header_number, header = numbered[0]
-    columns = [str(name).strip().lower() for name in header]
-    check_header(header_number, columns)
+    (header_number, header), *body = numbered
+    columns = [str(name).strip().lower() for name in header.cells]
+    check_header(header_number, columns, [header.stray[1]] if header.stray else [])
+    if len(body) > max_rows:
+        raise file_error(too_many_rows(max_rows))
     table = Table(columns=[c for c in columns if c], rows=[])
-    for number, cells in numbered[1:]:
-        table.rows.append((number, _keyed(columns, cells)))
-        table.problems.extend(_cells_without_header(number, columns, cells))
+    for number, line in body:
+        table.rows.append((number, _keyed(columns, line.cells)))
+        table.problems.extend(_cells_without_header(number, columns, line))
     if not table.rows:
         raise file_error(_l("The file has a header row but no contacts below it."))
     return table
+
+
+def is_blank_line(line: Line) -> bool:
+    return line.stray is None and is_blank(line.cells)
 
 
 def is_blank(cells) -> bool:
     return all(not str(cell or "").strip() for cell in cells)
 
 
-def check_header(row: int, columns: list[str]) -> None:
-    """Raise ImportFileError naming every unknown, repeated and missing column."""
+def check_header(row: int, columns: list[str], beyond: Iterable[str] = ()) -> None:
+    """Raise ImportFileError naming every unknown, repeated and missing column.
+
+    *beyond* are names found past the READ_COLUMNS window: never read, so always unknown.
+    """
     problems = []
     seen = set()
     for name in filter(None, columns):
@@ -273,6 +351,9 @@ def check_header(row: int, columns: list[str]) -> None:
         elif name in seen:
             problems.append(Problem(row, name, _l("This column appears more than once.")))
         seen.add(name)
+    for name in beyond:
+        reason = _l("Unknown column. The columns are: %(columns)s.", columns=", ".join(COLUMNS))
+        problems.append(Problem(row, name.strip().lower(), reason))
     for name in REQUIRED_COLUMNS:
         if name not in seen:
             problems.append(Problem(row, name, _l("This column is missing.")))
@@ -284,9 +365,10 @@ def _keyed(columns: list[str], cells: list[str]) -> dict[str, str]:
     return {name: cell for name, cell in zip(columns, cells, strict=False) if name}
 
 
-def _cells_without_header(row: int, columns: list[str], cells: list[str]) -> list[Problem]:
+def _cells_without_header(row: int, columns: list[str], line: Line) -> list[Problem]:
+    cells = list(enumerate(line.cells)) + ([line.stray] if line.stray else [])
     problems = []
-    for index, cell in enumerate(cells):
+    for index, cell in cells:
         unnamed = index >= len(columns) or not columns[index]
         if unnamed and str(cell).strip():
             reason = _l("This cell has a value but its column has no header.")
