@@ -5,7 +5,8 @@ import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSECURE_DEFAULT_SECRET = "dev-insecure-change-me"  # noqa: S105 - refused in production
+# The development default of earlier versions: public, so refused by every config but testing.
+INSECURE_DEFAULT_SECRET = "dev-insecure-change-me"  # noqa: S105
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -21,7 +22,9 @@ def _default_database_url() -> str:
 
 class Config:
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEFAULT_SECRET)
+    # Empty: development generates one into SECRET_KEY_FILE; production refuses to start.
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SECRET_KEY_FILE = os.environ.get("SECRET_KEY_FILE", str(BASE_DIR / "instance" / "secret_key"))
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
     # Pooled connections idle longer than this are pinged before use (not every checkout).
     DB_PING_AFTER_IDLE_SECONDS = float(os.environ.get("DB_PING_AFTER_IDLE_SECONDS", 5))
@@ -68,7 +71,7 @@ class Config:
     FEED_DAYS_BACK = int(os.environ.get("FEED_DAYS_BACK", "90"))
     FEED_MONTHS_AHEAD = int(os.environ.get("FEED_MONTHS_AHEAD", "18"))
     FEED_CANCELLED_DAYS = int(os.environ.get("FEED_CANCELLED_DAYS", "14"))
-    FEED_TOKEN_KEY = os.environ.get("FEED_TOKEN_KEY", "")  # empty: SECRET_KEY keys the hash
+    FEED_TOKEN_KEY = os.environ.get("FEED_TOKEN_KEY", "")  # empty: derived from SECRET_KEY
     FEED_MISS_LIMIT = int(os.environ.get("FEED_MISS_LIMIT", "20"))
     FEED_MISS_WINDOW_SECONDS = int(os.environ.get("FEED_MISS_WINDOW_SECONDS", "600"))
     FEED_FETCH_WRITE_SECONDS = int(os.environ.get("FEED_FETCH_WRITE_SECONDS", "300"))
@@ -98,7 +101,6 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
     REMEMBER_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
 

@@ -34,7 +34,7 @@ from scheduler.invites.rsvp.views import bp as rsvp_bp
 from scheduler.main.views import bp as main_bp
 from scheduler.meetings.views import bp as meetings_bp
 from scheduler.partners.views import bp as partners_bp
-from scheduler.security import check_production_config, register_security
+from scheduler.security import configure_secret_key, register_security
 from scheduler.slots.views import bp as slots_bp
 from scheduler.templating import register_templating
 from scheduler.transaction import register_commit_point
@@ -79,7 +79,7 @@ def _load_config(app: Flask, config) -> None:
     app.config.from_object(base)
     if isinstance(config, dict):
         app.config.update(config)
-    check_production_config(app)
+    configure_secret_key(app)
 
 
 def register_extensions(app: Flask) -> None:

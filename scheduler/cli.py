@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from scheduler.auth.cli import users
@@ -21,6 +21,7 @@ from scheduler.history.cli import history_cli
 from scheduler.invites.outbox.cli import outbox
 from scheduler.jobs import scheduler_cli, serve_command
 from scheduler.partners.services import seed_partners
+from scheduler.security import write_private_file
 from scheduler.sides import CATALOG_LANGUAGES  # English is the msgid language
 from scheduler.slots.cli import slots_command
 from scheduler.transaction import commits
@@ -65,18 +66,32 @@ def seed_command(demo: bool):
         click.echo(f"demo contacts: {seed_demo()} added")
 
 
+FIRST_RUN_CREDENTIALS_FILE = "first-run-admin-password.txt"  # under the instance folder
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 @click.command("first-run")
 @with_appcontext
 @commits
 def first_run_command():
-    """On an empty database: demo data and an admin whose password is printed once."""
+    """On an empty database: demo data and an admin whose password is shown once: printed to a
+    terminal, else (a log, a pipe) written to a file only its owner can read."""
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         click.echo("Existing accounts kept; nothing to do.")
         return
     seed_demo()
     password = generate_password()
     user = create_user("admin@example.org", password, "admin", name_zh="管理员", name_ko="관리자")
-    click.echo(f"Administrator created.\n  e-mail:   {user.email}\n  password: {password}")
+    click.echo(f"Administrator created.\n  e-mail:   {user.email}")
+    if _stdout_is_terminal():
+        click.echo(f"  password: {password}")
+        return
+    path = Path(current_app.instance_path) / FIRST_RUN_CREDENTIALS_FILE
+    write_private_file(path, f"{user.email}\n{password}\n")
+    click.echo(f"  password: in {path} (readable only by its owner; delete it after signing in)")
 
 
 def register_cli(app: Flask) -> None:

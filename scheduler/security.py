@@ -1,12 +1,15 @@
-"""Login and role guards, security headers and production checks."""
+"""Login and role guards, security headers, and the secret key (generated, stored, checked)."""
 
+import os
+import secrets
 from functools import wraps
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from config import INSECURE_DEFAULT_SECRET
+from config import INSECURE_DEFAULT_SECRET, TestingConfig
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -16,15 +19,83 @@ CSP = (
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 PUBLIC_ATTR = "_is_public"
 ANY_ROLE_MAY_POST_ATTR = "_any_role_may_post"
+MIN_SECRET_KEY_BYTES = 32
+SECRET_KEY_BYTES = 48  # a generated key: 64 URL-safe characters
+KNOWN_SECRETS = frozenset({INSECURE_DEFAULT_SECRET, TestingConfig.SECRET_KEY})
 
 
-def check_production_config(app: Flask) -> None:
-    """Refuse to run in production with a missing or default secret key."""
-    if app.config.get("ENV_NAME") != "production":
+def write_private_file(path: Path, text: str) -> None:
+    """Write *text* to *path* readable and writable by the owner only (mode 0600), creating
+    the folder if needed; an existing file is replaced in place, a symlink is refused."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        os.fchmod(file.fileno(), 0o600)  # also when the file was there with a wider mode
+        file.write(text)
+
+
+def load_or_create_secret_key(path: Path) -> tuple[str, bool]:
+    """The secret key stored in *path*, or a new random one written there first (mode 0600),
+    and whether this call created it.
+
+    Processes starting together (gunicorn workers) agree on one key: the new key is written to
+    a private temporary file and hard-linked into place, which fails if another won the race.
+    """
+    if path.exists():
+        return _read_secret_key(path), False
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    write_private_file(temporary, secrets.token_urlsafe(SECRET_KEY_BYTES) + "\n")
+    try:
+        os.link(temporary, path)
+        created = True
+    except FileExistsError:
+        created = False
+    finally:
+        temporary.unlink()
+    return _read_secret_key(path), created
+
+
+def _read_secret_key(path: Path) -> str:
+    key = path.read_text(encoding="utf-8").strip()
+    if len(key.encode()) < MIN_SECRET_KEY_BYTES:
+        raise RuntimeError(
+            f"{path} holds no SECRET_KEY of {MIN_SECRET_KEY_BYTES} bytes or more: "
+            "delete it and a new one will be generated"
+        )
+    return key
+
+
+def configure_secret_key(app: Flask) -> None:
+    """Give a development app without SECRET_KEY its own stored random key, then refuse a
+    known or short key in every configuration but testing (clear error at startup)."""
+    config = app.config
+    if config.get("ENV_NAME") == "development" and not config.get("SECRET_KEY"):
+        path = Path(config["SECRET_KEY_FILE"])
+        config["SECRET_KEY"], created = load_or_create_secret_key(path)
+        if created:
+            app.logger.warning("Generated a random SECRET_KEY into %s (kept for later runs)", path)
+    check_secret_key(config)
+
+
+def check_secret_key(config) -> None:
+    """Raise RuntimeError unless SECRET_KEY is a private key of MIN_SECRET_KEY_BYTES or more
+    (the testing configuration keeps its fixed key)."""
+    if config.get("ENV_NAME") == "testing":
         return
-    secret = app.config.get("SECRET_KEY") or ""
-    if secret == INSECURE_DEFAULT_SECRET or len(secret) < 16:
-        raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+    secret = config.get("SECRET_KEY") or ""
+    secret = secret.encode() if isinstance(secret, str) else bytes(secret)
+    if not secret:
+        problem = "is not set"
+    elif secret.decode(errors="replace") in KNOWN_SECRETS:
+        problem = "is a publicly known value"
+    elif len(secret) < MIN_SECRET_KEY_BYTES:
+        problem = f"is shorter than {MIN_SECRET_KEY_BYTES} bytes"
+    else:
+        return
+    raise RuntimeError(
+        f"SECRET_KEY {problem}. Set it to a long random value, for example the output of: "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    )
 
 
 def safe_next(target: str | None) -> str:

@@ -1,10 +1,13 @@
 """`flask seed --demo` and `flask first-run` give a newcomer a lived-in app, once."""
 
+import stat
+
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from config import TestingConfig
 from scheduler import create_app
+from scheduler.auth.models import User
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.history.follow_ups.models import FollowUp
@@ -49,13 +52,52 @@ def test_seed_demo_is_idempotent_and_covers_every_kind_of_entry(tmp_path):
     assert len(_meetings(app)) == 10
 
 
-def test_first_run_creates_an_admin_once(tmp_path):
+def _first_run(tmp_path, monkeypatch, terminal: bool):
+    """`flask first-run` on a fresh database, the instance folder under *tmp_path*, with
+    stdout a terminal or not (CliRunner's never is: only that check is replaced)."""
+    from scheduler import cli
+
     app = _fresh_app(tmp_path)
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["first-run"])
-    assert "e-mail:   admin@example.org" in result.output and "password: " in result.output
-    again = runner.invoke(args=["first-run"])
+    app.instance_path = str(tmp_path / "instance")
+    if terminal:
+        monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
+    return app, app.test_cli_runner().invoke(args=["first-run"])
+
+
+def _password_works(app, password: str) -> bool:
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "admin@example.org"))
+        return user.check_password(password)
+
+
+def test_first_run_prints_the_password_once_to_a_terminal(tmp_path, monkeypatch):
+    app, result = _first_run(tmp_path, monkeypatch, terminal=True)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[-3:-1] == ["Administrator created.", "  e-mail:   admin@example.org"]
+    assert lines[-1].startswith("  password: ")
+    assert _password_works(app, lines[-1].removeprefix("  password: "))
+    assert not (tmp_path / "instance").exists()  # no file when the terminal showed it
+    again = app.test_cli_runner().invoke(args=["first-run"])
     assert again.output.strip() == "Existing accounts kept; nothing to do."
+
+
+def test_first_run_without_a_terminal_writes_the_password_to_a_private_file(tmp_path, monkeypatch):
+    app, result = _first_run(tmp_path, monkeypatch, terminal=False)
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "instance" / "first-run-admin-password.txt"
+    email, password = path.read_text().splitlines()
+    assert email == "admin@example.org" and _password_works(app, password)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert password not in result.output  # what a log or a pipe would keep
+    assert result.output.splitlines()[-3:] == [
+        "Administrator created.",
+        "  e-mail:   admin@example.org",
+        f"  password: in {path} (readable only by its owner; delete it after signing in)",
+    ]
+    again = app.test_cli_runner().invoke(args=["first-run"])
+    assert again.output.strip() == "Existing accounts kept; nothing to do."
+    assert path.read_text() == f"{email}\n{password}\n"  # not replaced by the second run
 
 
 def test_demo_invites_are_queued_for_make_run(tmp_path):

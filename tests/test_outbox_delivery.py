@@ -90,7 +90,8 @@ def test_scheduler_process_delivers_and_stops_on_sigterm(tmp_path):
     app = _app(url)
     _fill(app, 2)
     env = {**os.environ, "DATABASE_URL": url, "MAIL_FOLDER": str(tmp_path / "mail"),
-           "APP_ENV": "development", "OUTBOX_INTERVAL_SECONDS": "1"}  # fmt: skip
+           "APP_ENV": "development", "OUTBOX_INTERVAL_SECONDS": "1",
+           "SECRET_KEY": "a-jobs-process-shares-the-web-key"}  # fmt: skip
     flask = [sys.executable, "-m", "flask", "--app", "scheduler", "scheduler", "run"]
     process = subprocess.Popen(flask, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)  # fmt: skip

@@ -1,8 +1,14 @@
 """Feed tokens: random, stored as a keyed hash, looked up in constant time; misses rate-limited.
 
 The token is the credential (calendar clients cannot send auth headers), so it never reaches
-the database or the logs in clear: the database holds HMAC-SHA256(FEED_TOKEN_KEY or
-SECRET_KEY, token) and the request log shows ``/calendars/[redacted].ics``.
+the database or the logs in clear: the database holds HMAC-SHA256(feed key, token) and the
+request log shows ``/calendars/[redacted].ics``. The feed key is FEED_TOKEN_KEY when set, else
+derived from SECRET_KEY under a fixed label (`feed_token_key`), never SECRET_KEY itself.
+
+Earlier versions keyed the hash with SECRET_KEY itself when FEED_TOKEN_KEY was empty. Those
+stored hashes stay valid: a token not found under the feed key is looked up once more under
+that legacy hash and, when found, its row is rehashed under the feed key (`rehash_legacy`), so
+every feed link handed out keeps working and the old hashes disappear as feeds are fetched.
 """
 
 import hashlib
@@ -24,6 +30,7 @@ TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 _FEED_PATH = re.compile(r"/calendars/[^\s\"?]*")
 REDACTED_PATH = "/calendars/[redacted].ics"
+FEED_KEY_LABEL = b"cnkr-scheduler feed token key v1"  # never change: it would void every link
 
 
 def new_token() -> str:
@@ -31,13 +38,47 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-def _key() -> bytes:
-    return (current_app.config.get("FEED_TOKEN_KEY") or current_app.config["SECRET_KEY"]).encode()
+def _as_bytes(value: str | bytes) -> bytes:
+    return value.encode() if isinstance(value, str) else value
+
+
+def _hmac_hex(key: bytes, token: str) -> str:
+    return hmac.new(key, token.encode(), hashlib.sha256).digest().hex()
+
+
+def feed_token_key() -> bytes:
+    """The key of the stored token hashes: FEED_TOKEN_KEY when set, else
+    HMAC-SHA256(SECRET_KEY, FEED_KEY_LABEL), a key of its own that reveals nothing of
+    SECRET_KEY and changes with it."""
+    configured = current_app.config.get("FEED_TOKEN_KEY")
+    if configured:
+        return _as_bytes(configured)
+    secret = _as_bytes(current_app.config["SECRET_KEY"])
+    return hmac.new(secret, FEED_KEY_LABEL, hashlib.sha256).digest()
 
 
 def token_hash(token: str) -> str:
-    """The keyed hash stored for *token* (hex HMAC-SHA256)."""
-    return hmac.new(_key(), token.encode(), hashlib.sha256).hexdigest()
+    """The keyed hash stored for *token* (hex HMAC-SHA256 under `feed_token_key`)."""
+    return _hmac_hex(feed_token_key(), token)
+
+
+def legacy_token_hash(token: str) -> str | None:
+    """The hash earlier versions stored for *token* when FEED_TOKEN_KEY was empty (keyed by
+    SECRET_KEY itself); None when FEED_TOKEN_KEY is set (its hashes never changed)."""
+    if current_app.config.get("FEED_TOKEN_KEY"):
+        return None
+    return _hmac_hex(_as_bytes(current_app.config["SECRET_KEY"]), token)
+
+
+def rehash_legacy(feed_id: int, legacy: str, current: str) -> None:
+    """Store *current* instead of the *legacy* hash of feed *feed_id*, in the request's
+    session (kept by the caller); a no-op if another request did it first."""
+    db.session.execute(
+        sa.update(Feed)
+        .where(Feed.id == feed_id, Feed.token_hash == legacy)
+        .values(token_hash=current)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def is_well_formed(token: str) -> bool:
@@ -48,15 +89,24 @@ def find_active_feed(token: str) -> Feed | None:
     """The active feed whose token is *token*, or None (malformed, unknown, rotated, revoked).
 
     The lookup is by the keyed hash (an index hit that tells an attacker nothing about
-    near misses); the final comparison is ``hmac.compare_digest``.
+    near misses); the final comparison is ``hmac.compare_digest``. A feed found by its legacy
+    hash is rehashed (the caller's commit keeps that).
     """
     if not is_well_formed(token):
         return None
-    wanted = token_hash(token)
+    current = token_hash(token)
+    feed = _feed_by_hash(current)
+    legacy = legacy_token_hash(token) if feed is None else None
+    if legacy:
+        feed = _feed_by_hash(legacy)
+        if feed is not None:
+            feed.token_hash = current
+    return feed if feed is not None and feed.is_active else None
+
+
+def _feed_by_hash(wanted: str) -> Feed | None:
     feed = db.session.scalar(sa.select(Feed).where(Feed.token_hash == wanted))
-    if feed is None or not hmac.compare_digest(feed.token_hash, wanted):
-        return None
-    return feed if feed.is_active else None
+    return feed if feed is not None and hmac.compare_digest(feed.token_hash, wanted) else None
 
 
 def token_from_text(text: str) -> str:

@@ -15,7 +15,7 @@ from scheduler.feeds.cache import invalidation
 from scheduler.feeds.cache.connection import autocommit_options, session_bind
 from scheduler.feeds.cache.content import as_utc
 from scheduler.feeds.models import Feed, FeedBody
-from scheduler.feeds.tokens import is_well_formed, token_hash
+from scheduler.feeds.tokens import is_well_formed, legacy_token_hash, rehash_legacy, token_hash
 
 
 def _state_query() -> sa.Select:
@@ -54,15 +54,24 @@ def feed_state(token: str, lang: str | None) -> FeedState | None:
     """The active feed of *token* with its cached validators and the current change
     generation, or None (malformed, unknown, rotated or revoked token).
 
-    etag (and the other validators) are None when nothing is cached yet.
+    etag (and the other validators) are None when nothing is cached yet. A feed still
+    stored under its legacy hash is found by that and rehashed (see `scheduler.feeds.tokens`).
     """
     if not is_well_formed(token):
         return None
-    wanted = token_hash(token)
+    current = token_hash(token)
+    state = _state_by_hash(current, lang)
+    legacy = legacy_token_hash(token) if state is None else None
+    if legacy:
+        state = _state_by_hash(legacy, lang)
+        if state is not None:
+            rehash_legacy(state.id, legacy, current)
+    return state if state is not None and state.revoked_at is None else None
+
+
+def _state_by_hash(wanted: str, lang: str | None) -> FeedState | None:
     state = _read({"token_hash": wanted, "lang": lang})
-    if state is None or not hmac.compare_digest(state.token_hash, wanted):
-        return None
-    return state if state.revoked_at is None else None
+    return state if state is not None and hmac.compare_digest(state.token_hash, wanted) else None
 
 
 def _read(params: dict) -> FeedState | None:
