@@ -29,35 +29,29 @@ REFUSED = {
 }
 
 
-def _declare_dimension(workbook: bytes, ref: str = HOSTILE_DIMENSION) -> bytes:
-    """*workbook* with the `<dimension ref=...>` of its first sheet rewritten to *ref*."""
+def _rewrite_sheet(workbook: bytes, pattern: bytes, replacement: bytes, flags=0) -> bytes:
+    """*workbook* with *pattern* replaced once in its first sheet's XML."""
     source = zipfile.ZipFile(io.BytesIO(workbook))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data, found = re.subn(
-                    rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), data
-                )
+                data, found = re.subn(pattern, replacement, data, flags=flags)
                 assert found == 1
             target.writestr(item.filename, data)
     return buffer.getvalue()
+
+
+def _declare_dimension(workbook: bytes, ref: str = HOSTILE_DIMENSION) -> bytes:
+    """*workbook* with the `<dimension ref=...>` of its first sheet rewritten to *ref*."""
+    return _rewrite_sheet(workbook, rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode())
 
 
 def _with_cell(workbook: bytes, row: int, cell: str) -> bytes:
     """*workbook* with a raw `<c>` element *cell* appended to row *row* of its first sheet."""
-    source = zipfile.ZipFile(io.BytesIO(workbook))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                pattern = rb'(<row r="%d"[^>]*>.*?)(</row>)' % row
-                data, found = re.subn(pattern, rb"\1" + cell.encode() + rb"\2", data, flags=re.S)
-                assert found == 1
-            target.writestr(item.filename, data)
-    return buffer.getvalue()
+    pattern = rb'(<row r="%d"[^>]*>.*?)(</row>)' % row
+    return _rewrite_sheet(workbook, pattern, rb"\1" + cell.encode() + rb"\2", flags=re.S)
 
 
 def _peak_rise(action):
@@ -74,15 +68,7 @@ def _peak_rise(action):
 
 def _last_row(workbook: bytes) -> bytes:
     """*workbook* with an empty row at 1,048,576, the last a sheet can have."""
-    source = zipfile.ZipFile(io.BytesIO(workbook))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", b'<row r="1048576"/></sheetData>')
-            target.writestr(item.filename, data)
-    return buffer.getvalue()
+    return _rewrite_sheet(workbook, rb"</sheetData>", b'<row r="1048576"/></sheetData>')
 
 
 @pytest.fixture
@@ -132,26 +118,26 @@ def _inline(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-def test_hostile_header_far_right_is_an_unknown_column(client, db, auth, wide):
-    """A header at XFD, the last column, is found without reading the columns in between."""
+UNKNOWN_COLUMN = "Unknown column. The columns are: " + ", ".join([*HEADER, "department_zh"]) + "."
+NO_HEADER = "This cell has a value but its column has no header."
+
+
+@pytest.mark.parametrize(
+    ("row", "ref", "text", "problem"),
+    [
+        (1, "XFD1", " Fax ", ("1", "fax", UNKNOWN_COLUMN)),  # a header at the last column
+        (2, "XFD2", "surprise", ("2", "XFD", NO_HEADER)),  # a value far beyond the headers
+    ],
+)
+def test_cells_far_right_are_found_without_reading_the_columns_between(
+    client, db, auth, wide, row, ref, text, problem
+):
     auth.login("coordinator", locale="en")
-    data = _with_cell(wide, 1, _inline("XFD1", " Fax "))
+    data = _with_cell(wide, row, _inline(ref, text))
     response, rise = _peak_rise(lambda: _upload(client, "far.xlsx", data))
     assert response.status_code == 400
     assert rise < MEMORY_BUDGET
-    columns = ", ".join([*HEADER, "department_zh"])
-    assert _report(response) == [("1", "fax", f"Unknown column. The columns are: {columns}.")]
-    assert count(Contact) == 0
-
-
-def test_hostile_value_far_right_has_no_header(client, db, auth, wide):
-    auth.login("coordinator", locale="en")
-    data = _with_cell(wide, 2, _inline("XFD2", "surprise"))
-    response, rise = _peak_rise(lambda: _upload(client, "far.xlsx", data))
-    assert response.status_code == 400
-    assert rise < MEMORY_BUDGET
-    reason = "This cell has a value but its column has no header."
-    assert _report(response) == [("2", "XFD", reason)]
+    assert _report(response) == [problem]
     assert count(Contact) == 0
 
 
