@@ -122,7 +122,7 @@ def test_benchmarks_and_tests_keep_their_own_helpers(support):
 def test_view_modules_are_imported_only_to_register_them():
     """Only the app factory and the view module's own package import it (its blueprint
     registry): no package imports another package's views, no service imports a view."""
-    graph = grimp.build_graph("scheduler", exclude_type_checking_imports=True)
+    graph = grimp.build_graph("scheduler")
     found = []
     for module in sorted(filter(_is_view_name, graph.modules)):
         package = module.split(".")[1]

@@ -1,7 +1,6 @@
 """Audit log entries. Written by scheduler.audit.services, never edited."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -9,9 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.db import UTCDateTime, now_utc
 from scheduler.extensions import db
-
-if TYPE_CHECKING:  # the log sits below the accounts: the model is named, never imported
-    from scheduler.auth.models import User
 
 AUDIT_ACTIONS = ("create", "update", "deactivate", "activate", "login", "logout", "import")
 # The actions the log page offers as filters, with their labels.
@@ -39,4 +35,6 @@ class AuditEntry(db.Model):
     object_label: Mapped[str] = mapped_column(sa.String(200), default="")
     changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
-    user: Mapped["User | None"] = relationship()
+    # User (auth) is in a package above this one: named as text, never imported (not even
+    # for type checkers), so the layers hold.
+    user = relationship("User")

@@ -18,9 +18,7 @@ MAX_OFFSET_MINUTES = 14 * 24 * 60  # reminders at most two weeks ahead
 if TYPE_CHECKING:  # the models these relationships name (imported for type checkers only)
     from scheduler.auth.models import User
     from scheduler.contacts.models import Contact
-    from scheduler.meetings.series.models import MeetingSeries
     from scheduler.partners.models import Partner
-    from scheduler.visits.models import Visit
 
 
 class MeetingKind(enum.StrEnum):
@@ -173,8 +171,10 @@ class Meeting(TimestampMixin, db.Model):
 
     organizer: Mapped["User"] = relationship()
     room: Mapped[Room | None] = relationship()
-    series: Mapped["MeetingSeries | None"] = relationship(back_populates="meetings")
-    visit: Mapped["Visit | None"] = relationship(back_populates="meetings")
+    # The series (meetings.series) and the visit (visits) are built on meetings: named as
+    # text, never imported, so neither import runs upward.
+    series = relationship("MeetingSeries", back_populates="meetings")
+    visit = relationship("Visit", back_populates="meetings")
     partners: Mapped[list["Partner"]] = relationship(secondary=meeting_partners)
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"

@@ -1,7 +1,6 @@
 """Partners: a living list with validity periods and successors (DESIGN §1)."""
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -10,9 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from scheduler.db import SearchableMixin, TimestampMixin
 from scheduler.extensions import db
 from scheduler.sides import PARTNER_ZONE
-
-if TYPE_CHECKING:  # contacts sit above partners: the model is named, never imported
-    from scheduler.contacts.models import Contact
 
 # The kinds of Korean first-level division, with their names for the reader.
 KIND_NAMES = {
@@ -64,9 +60,9 @@ class Partner(SearchableMixin, TimestampMixin, db.Model):
         remote_side=[id], back_populates="predecessors"
     )
     predecessors: Mapped[list["Partner"]] = relationship(back_populates="successor")
-    contacts: Mapped[list["Contact"]] = relationship(
-        back_populates="partner", order_by="Contact.family_name_ko"
-    )
+    # Contact (contacts) is in a package above this one: named as text, never imported (not even
+    # for type checkers), so the layers hold.
+    contacts = relationship("Contact", back_populates="partner", order_by="Contact.family_name_ko")
 
     @property
     def is_current(self) -> bool:

@@ -19,6 +19,7 @@ from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.feeds.cache import invalidation, memory
+from scheduler.feeds.cache.memory import KnownRows
 from scheduler.feeds.models import Feed
 from scheduler.meetings.models import Meeting, MeetingStatus, Participant
 from scheduler.meetings.queries import meeting_ids_with_partners
@@ -199,17 +200,6 @@ def feed_rows(feed: Feed, now: datetime) -> tuple[list, tuple]:
     """The meetings of *feed* that overlap its window, earliest first, and `_versions`."""
     query, for_versions = _rows_query(feed, now)
     return _read_rows(query), _versions(*for_versions)
-
-
-@dataclass(frozen=True)
-class KnownRows:
-    """A feed's rows as read at a change generation, and how long time alone leaves them."""
-
-    generation: int
-    rules: str
-    valid_until: datetime | None
-    rows: list
-    staff_names: str
 
 
 # As the query sorts (start_dt is ISO text here, which sorts like the instant).

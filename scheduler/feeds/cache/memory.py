@@ -9,12 +9,10 @@ or a thousand rows after every change. Each gunicorn worker has its own.
 
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
-
-if TYPE_CHECKING:
-    from scheduler.feeds.cache.content import KnownRows
 
 
 class BoundedMemory:
@@ -59,6 +57,17 @@ class BoundedMemory:
             self._size = 0
 
 
+@dataclass(frozen=True)
+class KnownRows:
+    """A feed's rows as read at a change generation, and how long time alone leaves them."""
+
+    generation: int
+    rules: str
+    valid_until: datetime | None
+    rows: list
+    staff_names: str
+
+
 class LatestRows:
     """Each feed's rows as this process last read them, for the most recently used feeds
     (about 200 kB per 1,000 rows): after a change only the changed meetings are re-read."""
@@ -68,14 +77,14 @@ class LatestRows:
         self._items: OrderedDict[int, KnownRows] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, feed_id: int) -> "KnownRows | None":
+    def get(self, feed_id: int) -> KnownRows | None:
         with self._lock:
             known = self._items.get(feed_id)
             if known is not None:
                 self._items.move_to_end(feed_id)
             return known
 
-    def put(self, feed_id: int, known: "KnownRows") -> None:
+    def put(self, feed_id: int, known: KnownRows) -> None:
         with self._lock:
             self._items.pop(feed_id, None)
             self._items[feed_id] = known
