@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler.agenda import grid
 from scheduler.availability.holidays import COUNTRIES
-from scheduler.availability.services import FIRST_YEAR, LAST_YEAR, load_overrides
+from scheduler.availability.services import OverrideError, load_overrides, parse_day
 from scheduler.db import now_utc
 from scheduler.errors import UserError
 from scheduler.extensions import db
@@ -87,18 +87,9 @@ def _read_date(zone: str) -> date:
     if not text:
         return _today(zone)
     try:
-        day = date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        day = None
-    if day is None:
-        raise BadQuery(
-            _('"%(text)s" is not a date. Use YYYY-MM-DD, for example 2027-02-06.', text=text)
-        )
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise BadQuery(
-            _("Use a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
-        )
-    return day
+        return parse_day(text)
+    except OverrideError as error:  # the same reading and reasons as the holiday pages'
+        raise BadQuery(error.message) from error
 
 
 def _read_days() -> int:

@@ -60,14 +60,15 @@ def _read_rule(form: SeriesForm) -> Rule | None:
     return form.rule(form.start_local.data, minutes)
 
 
-def _render_new(form, preview=None, conflicts=None, status=200):
+def _render_form(form, preview=None, conflicts=None, status=200, series=None, meeting=None):
+    """The series form: a new series, or "this and the following" of *series* from *meeting*."""
     page = render_template(
         "meetings/series/form.html",
         form=form,
         preview=preview,
         conflicts=conflicts or [],
-        series=None,
-        meeting=None,
+        series=series,
+        meeting=meeting,
     )
     return page, status
 
@@ -98,14 +99,14 @@ def new_series():
     prepare(form)
     form.set_choices()
     if not form.validate_on_submit():
-        return _render_new(form, status=400 if form.errors else 200)
+        return _render_form(form, status=400 if form.errors else 200)
     rule = _read_rule(form)
     if rule is None:
-        return _render_new(form, status=400)
-    again = _again(lambda **page: _render_new(form, **page))
+        return _render_form(form, status=400)
+    again = _again(lambda **page: _render_form(form, **page))
     if "preview" in request.form:  # saves nothing: _preview_rows expunges its drafts
         return save(
-            lambda: _preview_rows(form, rule), lambda rows: _render_new(form, preview=rows), again
+            lambda: _preview_rows(form, rule), lambda rows: _render_form(form, preview=rows), again
         )
     return save(lambda: _create(form, rule), _created, again)
 
@@ -168,15 +169,8 @@ def edit_following(series_id, meeting_id):
     meeting = _occurrence_or_404(series, meeting_id)
     form = _following_form(series, meeting)
 
-    def render(conflicts=None, status=200):
-        return render_template(
-            "meetings/series/form.html",
-            form=form,
-            preview=None,
-            conflicts=conflicts or [],
-            series=series,
-            meeting=meeting,
-        ), status
+    def render(**page):
+        return _render_form(form, series=series, meeting=meeting, **page)
 
     if not form.validate_on_submit():
         return render(status=400 if form.errors else 200)
