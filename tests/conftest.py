@@ -142,3 +142,11 @@ def unique_email(prefix="user"):
 
 def count(model, *where):
     return _db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+@pytest.fixture
+def ical_js():
+    """Run a tests/js script under Node.js with ical.js (skipped where it is missing)."""
+    from tests.js import ical_js_runner
+
+    return ical_js_runner()

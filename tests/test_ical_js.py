@@ -1,13 +1,8 @@
 """Every kind of iCalendar we emit also parses in ical.js (ical-interop.md §9), not only in
 the Python icalendar package that wrote it."""
 
-import json
-import os
-import shutil
-import subprocess
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,30 +11,15 @@ from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
 from tests.invites_support import change
+from tests.js import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tests" / "js" / "parse_ics.mjs"
-MISSING = "ical.js not installed: install Node.js and run `npm ci` (make test does it)"
-
-
-def _node() -> str | None:
-    node = shutil.which("node")
-    return node if node and (ROOT / "node_modules" / "ical.js").exists() else None
 
 
 @pytest.fixture
-def parse():
-    node = _node()
-    if node is None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(MISSING)
-        pytest.skip(MISSING)
-
+def parse(ical_js):
     def run(ics: bytes) -> dict:
-        done = subprocess.run([node, str(SCRIPT)], input=ics, capture_output=True, cwd=ROOT,
-                              check=False, timeout=60)  # fmt: skip
-        assert done.returncode == 0, done.stderr.decode()
-        return json.loads(done.stdout)
+        return ical_js(SCRIPT, ics)
 
     return run
 

@@ -1,7 +1,8 @@
 """iCalendar bytes for meetings (pure: objects in, bytes out), built with icalendar 7.
 
 `build_event()` makes one VEVENT in one reader's language; `calendar_bytes()` wraps events in a
-VCALENDAR with one single-STANDARD VTIMEZONE per TZID. Invites (METHOD:REQUEST/CANCEL with
+VCALENDAR with one VTIMEZONE per TZID (`scheduler.invites.vtimezone`: yearly rules for zones
+with daylight saving, one STANDARD block for the others). Invites (METHOD:REQUEST/CANCEL with
 attendees) and feeds (no METHOD) use the same two functions; `invite_event()`,
 `series_master_event()` and `occurrence_event()` add what an invite needs on top.
 The checklist: ../shared/reference/ical-interop.md.
@@ -10,15 +11,15 @@ The checklist: ../shared/reference/ical-interop.md.
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from scheduler.i18n import localized, user_name
+from scheduler.invites.vtimezone import first_year_of, vtimezone
 from scheduler.meetings.models import KIND_LABELS, STATUS_LABELS, MeetingStatus
 from scheduler.meetings.series.recurrence import ical_rrule
 from scheduler.sides import CATALOG_LANGUAGES, LANGUAGE_TAGS, other_side_zone, zone_of_language
@@ -27,8 +28,6 @@ from scheduler.timefmt import dual_clock, localize_strict
 PRODID = "-//China-ROK Changchun exchange scheduler//Meetings 1.0//EN"
 # Never change this suffix: clients key events on UID (a changed UID duplicates every meeting).
 UID_SUFFIX = "@cnkr-exchange-scheduler"
-# No historical DST for Asia/Shanghai (1986–91) or Asia/Seoul (1987–88): one STANDARD block.
-TIMEZONE_FIRST_DATE = date(1992, 1, 1)
 LANGUAGE_SEPARATOR = "\n\n" + "—" * 12 + "\n\n"
 ICAL_STATUS = {
     MeetingStatus.DRAFT: "TENTATIVE",
@@ -200,21 +199,12 @@ def calendar_bytes(events: Iterable[Event], method: str | None = None, *, name: 
         cal.add("x-wr-calname", vText(clean_parameter(name)))
     for event in events:
         cal.add_component(event)
-    # What add_missing_timezones(first_date=TIMEZONE_FIRST_DATE) does, with each VTIMEZONE
-    # built once per process (icalendar walks every transition: ~40 ms a zone) and in a
-    # fixed order (a set's order changes between processes; feeds need stable bytes).
-    zones = [_vtimezone(tzid) for tzid in sorted(cal.get_missing_tzids())]
+    # In a fixed order (a set's order changes between processes; feeds need stable bytes),
+    # valid from the year of the earliest start (a series master's is its first occurrence).
+    first_year = first_year_of(event.decoded("dtstart") for event in cal.walk("VEVENT"))
+    zones = [vtimezone(tzid, first_year) for tzid in sorted(cal.get_missing_tzids())]
     cal.subcomponents[:0] = [zone for zone in zones if zone is not None]
     return cal.to_ical()
-
-
-@lru_cache(maxsize=64)
-def _vtimezone(tzid: str) -> Timezone | None:
-    """The VTIMEZONE for *tzid* (None if unknown); shared, so never change the result."""
-    try:
-        return Timezone.from_tzid(tzid, first_date=TIMEZONE_FIRST_DATE)
-    except ValueError:
-        return None
 
 
 # Invites (iTIP over e-mail): one recipient per calendar, ATTENDEE + ORGANIZER, METHOD set.

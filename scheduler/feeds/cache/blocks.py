@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from scheduler.db import upsert
 from scheduler.extensions import db
 from scheduler.feeds.cache import memory
-from scheduler.feeds.cache.content import Snapshot
+from scheduler.feeds.cache.content import Snapshot, as_utc
 from scheduler.feeds.cache.render import (
     Variant,
     block_versions,
@@ -21,6 +21,7 @@ from scheduler.feeds.cache.render import (
     vtimezone_block,
 )
 from scheduler.feeds.models import Feed, FeedEventBlock
+from scheduler.invites.vtimezone import first_year_of
 
 
 def event_blocks(snap: Snapshot, variant: Variant) -> list[bytes]:
@@ -57,5 +58,13 @@ def feed_body(feed: Feed, lang: str, zone: str, snap: Snapshot) -> bytes:
     """The finished feed: head, one VTIMEZONE per zone used, events, END; UTF-8, CRLF."""
     blocks = event_blocks(snap, Variant(feed, lang, zone))
     zones = sorted({row.timezone for row in snap.rows} | {s.timezone for s in snap.series})
-    head = "".join([calendar_head(feed, lang), *(vtimezone_block(z) for z in zones)])
+    first_year = first_year_of(_starts(snap))
+    head = "".join([calendar_head(feed, lang), *(vtimezone_block(z, first_year) for z in zones)])
     return b"".join([head.encode("utf-8"), *blocks, b"END:VCALENDAR\r\n"])
+
+
+def _starts(snap: Snapshot):
+    """The earliest start among the rows (sorted by start) and each series' first start."""
+    if snap.rows:
+        yield as_utc(snap.rows[0].start_dt)
+    yield from (as_utc(series.first_start) for series in snap.series if series.first_start)

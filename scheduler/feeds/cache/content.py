@@ -30,7 +30,7 @@ from scheduler.partners.services import lineage_ids_query
 # Bump when the rendering changes, so every cached block and body is rebuilt.
 # feed-2: partner-wide and office feeds lost the join link and meeting ID (blocks cached
 # before must not be served again).
-RENDER_VERSION = "feed-2"
+RENDER_VERSION = "feed-3"
 # Drafts are the office's own working state: only staff-facing feeds show them.
 STAFF_SCOPES = ("user", "office")
 # Feeds of one person (a contact, a staff user): only these carry join link, ID and passcode.

@@ -10,7 +10,7 @@ the series UID, RRULE and EXDATE (cancelled occurrences), plus a RECURRENCE-ID o
 every occurrence that differs from the master.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,8 @@ from scheduler.extensions import db
 from scheduler.feeds.cache.content import PARTICIPANT_SCOPES, SeriesVersion, Snapshot
 from scheduler.feeds.models import Feed
 from scheduler.i18n import localized, person_name, user_name
-from scheduler.invites.ical import PRODID, TIMEZONE_FIRST_DATE, build_event, event_uid
+from scheduler.invites.ical import PRODID, build_event, event_uid
+from scheduler.invites.vtimezone import vtimezone
 from scheduler.meetings.models import Meeting, MeetingStatus
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.recurrence import ical_rrule
@@ -176,14 +177,10 @@ def ordered_keys(snap: Snapshot, wanted: dict) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def vtimezone_block(tzid: str) -> str:
-    """The VTIMEZONE for *tzid* with a single STANDARD block for CN/KR (first date 1992)."""
-    cal = Calendar()
-    event = Event()
-    event.add("dtstart", datetime(2030, 1, 1, tzinfo=ZoneInfo(tzid)))
-    cal.add_component(event)
-    cal.add_missing_timezones(first_date=TIMEZONE_FIRST_DATE)
-    return "".join(_text(component) for component in cal.walk("VTIMEZONE"))
+def vtimezone_block(tzid: str, first_year: int) -> str:
+    """The VTIMEZONE for *tzid* from *first_year* on, as text ("" for an unknown zone)."""
+    component = vtimezone(tzid, first_year)
+    return _text(component) if component is not None else ""
 
 
 def calendar_title(feed: Feed, lang: str) -> tuple[str, str]:
