@@ -174,9 +174,16 @@ def test_status_and_sequence_follow_the_meeting(auth, client, make_meeting, db, 
         change(meeting)
         db.session.commit()
     auth.login("viewer")
-    _cal, event = _event(_download(client, meeting))
+    body = _download(client, meeting)
+    _cal, event = _event(body)
     assert (str(event["STATUS"]), event["SEQUENCE"]) == (status, sequence)
     assert str(event["UID"]) == f"{uid}@cnkr-exchange-scheduler"
+    # Outlook shows the time by its own properties, not by STATUS.
+    busy = {"TENTATIVE": "TENTATIVE", "CONFIRMED": "BUSY", "CANCELLED": "FREE"}[status]
+    transp = "TRANSPARENT" if status == "CANCELLED" else "OPAQUE"
+    for line in (f"TRANSP:{transp}", f"X-MICROSOFT-CDO-BUSYSTATUS:{busy}",
+                 f"X-MICROSOFT-CDO-INTENDEDSTATUS:{busy}"):  # fmt: skip
+        assert _lines(body).count(line.encode()) == 1
 
 
 def test_uid_stays_when_the_meeting_moves(auth, client, make_meeting, db):

@@ -28,6 +28,7 @@ from scheduler.timefmt import dual_clock, localize_strict
 PRODID = "-//China-ROK Changchun exchange scheduler//Meetings 1.0//EN"
 # Never change this suffix: clients key events on UID (a changed UID duplicates every meeting).
 UID_SUFFIX = "@cnkr-exchange-scheduler"
+OUTLOOK_BUSY_STATUS = {"TENTATIVE": "TENTATIVE", "CONFIRMED": "BUSY", "CANCELLED": "FREE"}
 LANGUAGE_SEPARATOR = "\n\n" + "—" * 12 + "\n\n"
 ICAL_STATUS = {
     MeetingStatus.DRAFT: "TENTATIVE",
@@ -169,13 +170,26 @@ def build_event(
     location = _location(meeting, lang, join_details)
     if location:
         _add_text(event, "location", location, lang)
-    event.add("status", status or ICAL_STATUS[meeting.status])
+    set_status(event, status or ICAL_STATUS[meeting.status])
     event.add("created", meeting.created_at.astimezone(UTC))
     event.add("last-modified", meeting.updated_at.astimezone(UTC))
     if url:
         event.add("url", url)
     event.add("organizer", organizer or _default_organizer(meeting, lang))
     return event
+
+
+def set_status(event: Event, status: str) -> None:
+    """STATUS (TENTATIVE, CONFIRMED or CANCELLED), and how the time shows in a diary: Outlook
+    ignores STATUS and shows a tentative meeting as Busy unless its own properties say so."""
+    busy = OUTLOOK_BUSY_STATUS[status]
+    for name, value in (
+        ("status", status),
+        ("transp", "TRANSPARENT" if status == "CANCELLED" else "OPAQUE"),
+        ("x-microsoft-cdo-busystatus", busy),
+        ("x-microsoft-cdo-intendedstatus", busy),
+    ):
+        _replace(event, name, value)
 
 
 def _default_organizer(meeting, lang: str) -> vCalAddress:
@@ -260,7 +274,7 @@ def invite_event(meeting, party: InviteParty, method: str, *, uid=None, sequence
 
 
 def _replace(event: Event, name: str, value) -> None:
-    del event[name]
+    event.pop(name, None)
     event.add(name, value)
 
 

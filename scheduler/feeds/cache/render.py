@@ -24,7 +24,7 @@ from scheduler.extensions import db
 from scheduler.feeds.cache.content import PARTICIPANT_SCOPES, SeriesVersion, Snapshot
 from scheduler.feeds.models import Feed
 from scheduler.i18n import localized, person_name, user_name
-from scheduler.invites.ical import PRODID, build_event, event_uid
+from scheduler.invites.ical import PRODID, build_event, event_uid, set_status
 from scheduler.invites.vtimezone import vtimezone
 from scheduler.meetings.models import Meeting, MeetingStatus
 from scheduler.meetings.series.models import MeetingSeries
@@ -93,7 +93,7 @@ def _master(series: MeetingSeries, rows: list[Meeting], variant: Variant) -> tup
     if cancelled:
         event.add("exdate", [start.astimezone(zone) for start in cancelled])
     if not live:
-        _replace(event, "status", "CANCELLED")
+        set_status(event, "CANCELLED")
     return event, template
 
 
