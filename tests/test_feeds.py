@@ -247,7 +247,8 @@ def test_scopes_contact_user_and_drafts(app, client, db, make_meeting, make_cont
     assert "초안" not in summaries(client.get(new_feed(app, "--partner", "seoul")).data)
 
 
-def test_a_series_is_published_like_its_invites(app, client, db, make_user):
+def _weekly_series(db, make_user):
+    """A confirmed weekly series of four with Seoul, starting in a week; its rows by date."""
     from scheduler.meetings.series import services as series_services
     from scheduler.meetings.series.recurrence import Rule
 
@@ -266,7 +267,13 @@ def test_a_series_is_published_like_its_invites(app, client, db, make_user):
     series = series_services.create_series(make_user("coordinator"), rule, data,
                                            [get_partner("seoul")])  # fmt: skip
     db.session.commit()
-    rows = sorted(series.meetings, key=lambda m: m.recurrence_start)
+    return series, sorted(series.meetings, key=lambda m: m.recurrence_start)
+
+
+def test_a_series_is_published_like_its_invites(app, client, db, make_user):
+    from scheduler.meetings.series import services as series_services
+
+    series, rows = _weekly_series(db, make_user)
     series_services.cancel_occurrence(rows[1], "휴일")
     moved = rows[2].start_dt + timedelta(hours=2)
     change = {"start_dt": moved, "end_dt": moved + timedelta(hours=1), "title_ko": "옮긴 회의"}
@@ -279,6 +286,37 @@ def test_a_series_is_published_like_its_invites(app, client, db, make_user):
     assert [d.dt for d in master["EXDATE"].dts] == [rows[1].recurrence_start]
     assert override.decoded("RECURRENCE-ID") == rows[2].recurrence_start
     assert str(override["SUMMARY"]) == "옮긴 회의" and override.decoded("DTSTART") == moved
+
+
+def test_occurrences_cut_off_a_series_are_not_published_alone(app, client, db, make_user):
+    """Cancel this and following: the master ends before the cut (UNTIL), and the cut-off
+    occurrences do not come back as cancelled events under UIDs no subscriber ever saw."""
+    from scheduler.meetings.series import services as series_services
+
+    series, rows = _weekly_series(db, make_user)
+    cut = rows[2].recurrence_start
+    series_services.cancel_following(rows[2], "연간 계획 변경")
+    db.session.commit()
+    (master,) = events(client.get(new_feed(app, "--partner", "seoul")).data)
+    assert str(master["UID"]) == event_uid(series) and str(master["STATUS"]) == "CONFIRMED"
+    assert rows[1].recurrence_start <= master["RRULE"]["UNTIL"][0] < cut
+    # A meeting cancelled on its own still shows as CANCELLED for the grace period.
+    single = cut + timedelta(days=30)
+    meeting = Meeting(
+        kind="video_link",
+        status="confirmed",
+        organizer=series.organizer,
+        title_ko="단독 회의",
+        start_dt=single,
+        end_dt=single + timedelta(hours=1),
+    )
+    meeting.partners = [get_partner("seoul")]
+    db.session.add(meeting)
+    db.session.flush()
+    meeting_services.cancel(meeting, "취소")
+    db.session.commit()
+    body = client.get(new_feed(app, "--partner", "seoul")).data
+    assert [str(e["STATUS"]) for e in events(body)] == ["CONFIRMED", "CANCELLED"]
 
 
 def test_ten_years_of_weekly_meetings_stay_under_one_megabyte(app, client, db, make_user):

@@ -162,6 +162,10 @@ class Meeting(TimestampMixin, db.Model):
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting_series.id"))
     recurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_exception: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # An occurrence its series no longer generates (cut off or dropped by a rule change),
+    # kept as history: subscribers only ever knew it under the series' UID, so a cancelled
+    # one is not published on its own.
+    detached_from_series: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Bumped on every change that matters to a calendar (RFC 5546 §2.1.4).
     sequence: Mapped[int] = mapped_column(default=0)
     status_reason: Mapped[str] = mapped_column(sa.Text, default="")

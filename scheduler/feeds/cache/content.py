@@ -133,8 +133,11 @@ def _scope_filter(feed: Feed):
 
 
 def _status_filter(feed: Feed, now: datetime):
+    # An occurrence cut from its series is gone with the master's UNTIL or EXDATE already.
     recently_cancelled = sa.and_(
-        Meeting.status == MeetingStatus.CANCELLED, Meeting.updated_at >= now - _rules()[2]
+        Meeting.status == MeetingStatus.CANCELLED,
+        Meeting.updated_at >= now - _rules()[2],
+        Meeting.detached_from_series.is_(False),
     )
     shown = (
         MeetingStatus.TENTATIVE,

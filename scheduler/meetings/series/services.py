@@ -162,6 +162,7 @@ def _detach(meeting: Meeting, reason: str) -> None:
         meeting.status, meeting.status_reason = MeetingStatus.CANCELLED, reason
         meeting.sequence += 1
     meeting.series, meeting.recurrence_start = None, None
+    meeting.detached_from_series = True
 
 
 def _move(meeting: Meeting, series, occurrence, data: dict, partners) -> None:
@@ -264,6 +265,7 @@ def cancel_following(meeting: Meeting, reason: str) -> MeetingSeries:
     _end_before(series, meeting.recurrence_start)
     for row in rows:
         row.series, row.recurrence_start = None, None
+        row.detached_from_series = True
     changed(series, "series_truncated", meetings=before, removed=rows)
     return series
 
