@@ -252,6 +252,65 @@ def test_a_series_master_exception_and_cancelled_date(make_user, make_contact, c
     assert _starts(latest, CHANGCHUN) == expected
 
 
+def test_one_person_removed_from_one_date_and_added_back(make_user, make_contact, client, db,
+                                                        mail):  # fmt: skip
+    """Their CANCEL of that date outranks everything they had; the next series-wide update
+    keeps the date out of their copy only (an EXDATE for them) and reads as an update; added
+    back, they get the date again, newer still."""
+    organizer = make_user("coordinator")
+    contact = make_contact(language="ko", timezone="Asia/Seoul")
+    staff = make_user("coordinator", locale="zh", timezone="Asia/Shanghai")
+    app = client.application
+    series = db.session.get(MeetingSeries, _series(app, organizer, contact, staff))
+    uid = f"{series.uid}@cnkr-exchange-scheduler"
+    third = series.meetings[2]
+    mail()
+    change(app, Meeting, series.meetings[1].id,
+           lambda m: services.update_meeting(m, {"join_url": "https://zoom.us/j/1"}))  # fmt: skip
+    [update] = mail()[contact.email]
+    assert update.events[0]["SEQUENCE"] == 1
+
+    def remove_contact(meeting):
+        person = next(p for p in meeting.participants if p.contact_id == contact.id)
+        services.remove_participant(meeting, person)
+
+    change(app, Meeting, third.id, remove_contact)
+    received = mail()
+    [cancel] = received.pop(contact.email)
+    assert received == {}  # nobody else hears of it
+    _checklist(cancel)
+    [event] = cancel.events
+    assert (cancel.method, str(event["UID"]), str(event["STATUS"])) == ("CANCEL", uid, "CANCELLED")
+    assert event["RECURRENCE-ID"].to_ical() == b"20301217T143000"
+    assert event["SEQUENCE"] == 2  # above the update's 1 (a tie would be ignored)
+
+    change(app, Meeting, series.meetings[1].id,
+           lambda m: services.update_meeting(m, {"join_url": "https://zoom.us/j/2"}))  # fmt: skip
+    received = mail()
+    [theirs], [staffs] = received[contact.email], received[staff.email]
+    _checklist(theirs)
+    master = theirs.events[0]
+    assert master["EXDATE"].to_ical() == b"20301217T143000"
+    assert "EXDATE" not in staffs.events[0]
+    assert master["SEQUENCE"] == staffs.events[0]["SEQUENCE"] == 3
+    assert _starts(theirs, SEOUL) == _weekly(15, 30, skip=(2,))
+    assert _starts(staffs, SEOUL) == _weekly(15, 30)
+    assert str(theirs.message["Subject"]).startswith("회의 초대(변경): ")
+
+    def add_contact_back(meeting):
+        from scheduler.contacts.models import Contact
+
+        services.add_participant(meeting, contact=db.session.get(Contact, contact.id))
+
+    change(app, Meeting, third.id, add_contact_back)
+    [again] = mail()[contact.email]
+    master = again.events[0]
+    assert again.method == "REQUEST" and "EXDATE" not in master
+    assert master["SEQUENCE"] == 4
+    assert _starts(again, SEOUL) == _weekly(15, 30)
+    assert str(again.message["Subject"]).startswith("회의 초대(변경): ")
+
+
 def test_cancelling_a_whole_series(make_user, make_contact, client, db, mail):
     organizer = make_user("coordinator")
     contact = make_contact(language="ko", timezone="Asia/Seoul")

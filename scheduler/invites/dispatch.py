@@ -14,7 +14,10 @@
   occurrence (RECURRENCE-ID) in one REQUEST. Cancelling one occurrence is such a REQUEST too,
   its date now in the master's EXDATE, to those who were invited (no "naked" exception: a
   CANCEL holding the master would cancel the whole series). Only a person removed from one
-  occurrence gets a CANCEL of that RECURRENCE-ID alone: the others keep that date.
+  occurrence gets a CANCEL of that RECURRENCE-ID alone, newer than anything they had: the
+  others keep that date, and in their later copies of the series it is an EXDATE for them
+  alone (as is any date they do not take part in); the series stays "in their calendar", so
+  the next message to them is an update, not a new invitation.
 - One message per recipient and calendar object per transaction: when one request changes a
   meeting twice (reschedule = update + rescheduled), the later decision replaces the earlier.
   A "this and following" split reaches each person twice, once per UID (the old series now
@@ -44,6 +47,7 @@ from scheduler.meetings.signals import meeting_changed
 log = logging.getLogger(__name__)
 PENDING = "invites.pending"  # session.info: (calendar uid, address) → Invite, until commit
 BUMPED = "invites.sequence_bumped"  # session.info: objects whose SEQUENCE rose, not yet seen
+OCCURRENCE_CANCEL = "invite_cancel_occurrence"  # outbox kind: one date of a series, one person
 
 
 def _note_bump(target, value, oldvalue, _initiator) -> None:
@@ -123,7 +127,12 @@ def _recipients(participants) -> list[tuple]:
 
 
 def _invited_before(meeting_ids: set[int]) -> set[str]:
-    """Addresses whose latest invite for these meetings was a REQUEST."""
+    """Addresses whose latest invite for these meetings was a REQUEST (queued or decided)."""
+    return _requested_before(meeting_ids) | _requested_in_this_transaction(meeting_ids)
+
+
+def _requested_before(meeting_ids: set[int]) -> set[str]:
+    """Addresses whose latest invite for these meetings in the outbox was a REQUEST."""
     if not meeting_ids:
         return set()
     rows = db.session.execute(
@@ -131,9 +140,9 @@ def _invited_before(meeting_ids: set[int]) -> set[str]:
         .where(OutboxMessage.meeting_id.in_(meeting_ids), OutboxMessage.kind.like("invite_%"))
         .order_by(OutboxMessage.id)
     )
-    latest = {recipient.lower(): kind for recipient, kind in rows}
-    sent = {address for address, kind in latest.items() if kind == "invite_request"}
-    return sent | _requested_in_this_transaction(meeting_ids)
+    # Losing one date of a series leaves the rest in their calendar.
+    latest = {recipient.lower(): kind for recipient, kind in rows if kind != OCCURRENCE_CANCEL}
+    return {address for address, kind in latest.items() if kind == "invite_request"}
 
 
 def _requested_in_this_transaction(meeting_ids: set[int]) -> set[str]:
@@ -210,7 +219,16 @@ def _occurrence_invites(meeting: Meeting, change: str, details: dict, bumped: bo
     invited = _invited_before(_series_ids(meeting.series, details))
     layout = series_layout(meeting.series)
     invites = _invites(plan, people, meeting, invited, layout=layout, occurrence_only=only)
-    return _revised(meeting.series, invites) if plan[0] in ("all", "invited") else invites
+    revise = plan[0] in ("all", "invited") or only or _had_mail(invites, meeting.series, details)
+    return _revised(meeting.series, invites) if revise else invites
+
+
+def _had_mail(invites: list[Invite], series, details: dict) -> bool:
+    """True when one of *invites* goes to someone with this series in their calendar already
+    (added back after a removal): their new copy must be newer than every earlier message
+    (RFC 5546 §2.1.4), so the series' SEQUENCE rises for them alone too."""
+    known = _requested_before(_series_ids(series, details))
+    return any(invite.recipient.email.strip().lower() in known for invite in invites)
 
 
 def _revised(series: MeetingSeries, invites: list[Invite]) -> list[Invite]:
@@ -275,7 +293,7 @@ def queue_invites(invites: list[Invite]) -> list[OutboxMessage]:
         except ValueError:  # an address that cannot be used safely in a header or ATTENDEE
             log.warning("not invited (unusable address): %r", invite.recipient.email)
             continue
-        kind = f"invite_{invite.method.lower()}"
+        kind = OCCURRENCE_CANCEL if invite.occurrence_only else f"invite_{invite.method.lower()}"
         rows.append(enqueue(message, kind=kind, meeting_id=invite.meeting.id))
     return rows
 

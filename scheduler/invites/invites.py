@@ -24,7 +24,7 @@ from scheduler.invites.ical import (
     series_master_event,
 )
 from scheduler.invites.mail import build_message
-from scheduler.invites.recipients import Recipient
+from scheduler.invites.recipients import Recipient, recipient_of
 from scheduler.invites.rsvp.services import RSVP_ANSWERS, rsvp_url
 from scheduler.meetings.models import STATUS_LABELS, MeetingStatus
 from scheduler.meetings.series.summary import describe
@@ -47,6 +47,7 @@ class SeriesLayout:
     template: "Meeting"  # the occurrence whose content the master shows
     overrides: tuple  # occurrences that differ from the master (RECURRENCE-ID events)
     exdates: tuple  # original starts of cancelled occurrences
+    live: tuple  # occurrences not cancelled
     last_start: datetime  # the last original start (for UNTIL)
     sequence: int  # max of the series' and its occurrences' sequences
 
@@ -68,6 +69,7 @@ def series_layout(series) -> SeriesLayout:
         template=template,
         overrides=overrides,
         exdates=tuple(m.recurrence_start for m in rows if m.status == MeetingStatus.CANCELLED),
+        live=tuple(m for m in rows if m.status != MeetingStatus.CANCELLED),
         last_start=rows[-1].recurrence_start,
         sequence=max([series.sequence, *(m.sequence for m in rows)]),
     )
@@ -120,13 +122,14 @@ def invite_events(invite: Invite, dtstamp: datetime) -> list:
     sequence = layout.sequence
     if invite.occurrence_only:
         return [occurrence_event(layout.series, invite.meeting, party, method, sequence=sequence)]
+    absent = _absent_from(layout, invite.recipient.email)
     master = series_master_event(
         layout.series,
         layout.template,
         party,
         method,
         sequence=sequence,
-        exdates=list(layout.exdates),
+        exdates=sorted([*layout.exdates, *(row.recurrence_start for row in absent)]),
         last_start=layout.last_start,
     )
     if method == "CANCEL":
@@ -134,8 +137,24 @@ def invite_events(invite: Invite, dtstamp: datetime) -> list:
     occurrences = [
         occurrence_event(layout.series, row, party, method, sequence=sequence)
         for row in layout.overrides
+        if row not in absent
     ]
     return [master, *occurrences]
+
+
+def _absent_from(layout: SeriesLayout, email: str) -> list:
+    """The live occurrences *email* takes no part in (removed from one, or added later): in
+    their copy of the series those dates are EXDATEs, as if cancelled for them alone."""
+    address = email.strip().lower()
+    rows = [*layout.overrides, *layout.live]
+    return [
+        row
+        for row in dict.fromkeys(rows)
+        if not any(
+            (recipient := recipient_of(p)) and recipient.email.strip().lower() == address
+            for p in row.participants
+        )
+    ]
 
 
 def invite_calendar(invite: Invite, dtstamp: datetime) -> bytes:
