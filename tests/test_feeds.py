@@ -288,6 +288,47 @@ def test_a_series_is_published_like_its_invites(app, client, db, make_user):
     assert str(override["SUMMARY"]) == "옮긴 회의" and override.decoded("DTSTART") == moved
 
 
+def test_a_moved_occurrence_is_as_new_as_its_master_and_its_invite(app, client, db, make_user,
+                                                                   make_contact):  # fmt: skip
+    """Later changes to other dates raise the series' SEQUENCE (each update to the people must
+    be newer): the moved occurrence in the feed carries the same number as its master and as
+    the last invite, never its own older one."""
+    from email import message_from_bytes, policy
+
+    from icalendar import Calendar
+
+    from scheduler.invites.outbox.models import OutboxMessage
+    from scheduler.meetings.series import services as series_services
+
+    series, rows = _weekly_series(db, make_user)
+    contact = make_contact(email="kim@seoul.example.kr")
+    ids = [row.id for row in rows]
+    with app.app_context():  # the invites go out as in a request
+        rows = [db.session.get(Meeting, meeting_id) for meeting_id in ids]
+        for row in rows:
+            meeting_services.add_participant(row, contact=db.session.merge(contact))
+        db.session.commit()
+        moved = rows[2].start_dt + timedelta(hours=2)
+        change = {"start_dt": moved, "end_dt": moved + timedelta(hours=1)}
+        series_services.edit_occurrence(rows[2], change)
+        db.session.commit()
+        for url in ("https://zoom.us/j/1", "https://zoom.us/j/2"):
+            meeting_services.update_meeting(rows[1], {"join_url": url})
+            db.session.commit()
+    master, *overrides = events(client.get(new_feed(app, "--partner", "seoul")).data)
+    assert len(overrides) == 2  # the moved date and the one with the new link
+    last_invite = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.recipient == contact.email)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    message = message_from_bytes(last_invite.raw, policy=policy.default)
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    invited = Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+    sequences = {event["SEQUENCE"] for event in (master, *overrides, *invited)}
+    assert len(sequences) == 1 and sequences.pop() >= 3
+
+
 def test_occurrences_cut_off_a_series_are_not_published_alone(app, client, db, make_user):
     """Cancel this and following: the master ends before the cut (UNTIL), and the cut-off
     occurrences do not come back as cancelled events under UIDs no subscriber ever saw."""

@@ -36,7 +36,8 @@ from sqlalchemy.orm import Session, object_session
 
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.invites.invites import Invite, compose_invite, series_layout
+from scheduler.invites.ical import series_layout
+from scheduler.invites.invites import Invite, compose_invite
 from scheduler.invites.outbox.delivery import enqueue
 from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.invites.recipients import recipient_of

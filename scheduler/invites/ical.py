@@ -16,14 +16,14 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 from scheduler.i18n import localized, user_name
 from scheduler.invites.vtimezone import first_year_of, vtimezone
 from scheduler.meetings.models import KIND_LABELS, STATUS_LABELS, MeetingStatus
 from scheduler.meetings.series.recurrence import ical_rrule
 from scheduler.sides import CATALOG_LANGUAGES, LANGUAGE_TAGS, other_side_zone, zone_of_language
-from scheduler.timefmt import dual_clock, localize_strict
+from scheduler.timefmt import dual_clock
 
 PRODID = "-//China-ROK Changchun exchange scheduler//Meetings 1.0//EN"
 # Never change this suffix: clients key events on UID (a changed UID duplicates every meeting).
@@ -196,11 +196,14 @@ def _default_organizer(meeting, lang: str) -> vCalAddress:
     return organizer_address(meeting.organizer.email, user_name(meeting.organizer, lang))
 
 
-def calendar_bytes(events: Iterable[Event], method: str | None = None, *, name: str = "") -> bytes:
-    """A VCALENDAR holding *events*: UTF-8, CRLF, no BOM, a VTIMEZONE for every TZID used.
+def calendar_head(
+    method: str | None = None, name: str = "", about: str = "", refresh: timedelta | None = None
+) -> Calendar:
+    """An empty VCALENDAR with the properties every calendar we write starts with.
 
-    *method* is PUBLISH, REQUEST or CANCEL (None for a feed snapshot). *name* becomes
-    NAME and X-WR-CALNAME, escaped (icalendar writes X- properties verbatim otherwise).
+    *method* is PUBLISH, REQUEST or CANCEL (None for a feed). *name* becomes NAME and
+    X-WR-CALNAME, *about* X-WR-CALDESC, escaped (icalendar writes X- properties verbatim
+    otherwise); *refresh* how often a subscriber should fetch the calendar again.
     """
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -211,6 +214,18 @@ def calendar_bytes(events: Iterable[Event], method: str | None = None, *, name: 
     if clean_parameter(name):
         cal.add("name", vText(clean_parameter(name)))
         cal.add("x-wr-calname", vText(clean_parameter(name)))
+    if about:
+        cal.add("x-wr-caldesc", vText(about))
+    if refresh:
+        cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(refresh).to_ical().decode())
+    return cal
+
+
+def calendar_bytes(events: Iterable[Event], method: str | None = None, *, name: str = "") -> bytes:
+    """A VCALENDAR holding *events*: UTF-8, CRLF, no BOM, a VTIMEZONE for every TZID used;
+    *method* and *name* as in `calendar_head`."""
+    cal = calendar_head(method, name)
     for event in events:
         cal.add_component(event)
     # In a fixed order (a set's order changes between processes; feeds need stable bytes),
@@ -255,7 +270,7 @@ def series_uid(series) -> str:
     return f"{series.uid}{UID_SUFFIX}"
 
 
-def invite_event(meeting, party: InviteParty, method: str, *, uid=None, sequence=None) -> Event:
+def invite_event(meeting, party: InviteParty, method: str) -> Event:
     """One VEVENT of an invite, join details included (it goes to a participant). A CANCEL carries
     STATUS:CANCELLED; a REQUEST the meeting's TENTATIVE or CONFIRMED. Never a VALARM."""
     event = build_event(
@@ -265,8 +280,6 @@ def invite_event(meeting, party: InviteParty, method: str, *, uid=None, sequence
         join_details=True,
         organizer=party.organizer,
         dtstamp=party.dtstamp,
-        uid=uid,
-        sequence=sequence,
         status="CANCELLED" if method == "CANCEL" else None,
     )
     event.add("attendee", party.attendee)
@@ -278,32 +291,83 @@ def _replace(event: Event, name: str, value) -> None:
     event.add(name, value)
 
 
-def series_master_event(
-    series,
-    template,
-    party: InviteParty,
-    method: str,
-    *,
-    sequence: int,
-    exdates: list[datetime],
-    last_start: datetime,
-) -> Event:
-    """The series' master VEVENT: the first original start, RRULE and EXDATE (cancelled
-    dates, on the same TZID as DTSTART), the shared content taken from *template*."""
+@dataclass(frozen=True)
+class SeriesLayout:
+    """How a series reaches every calendar (invites, feeds alike): the master's content, its
+    exceptions, its EXDATEs and the one SEQUENCE all of them carry."""
+
+    series: object
+    template: object  # the occurrence whose content the master shows
+    overrides: tuple  # occurrences that differ from the master (RECURRENCE-ID events)
+    exdates: tuple  # original starts of cancelled occurrences
+    live: tuple  # occurrences not cancelled
+    first_start: datetime  # the first original start (the master's DTSTART)
+    last_start: datetime  # the last original start (for UNTIL)
+    sequence: int  # the highest of the series' and its occurrences' sequences
+
+
+def series_layout(series) -> SeriesLayout:
+    """The master, exceptions and cancelled dates of *series* as they stand now.
+
+    An occurrence is an override when it was edited alone, moved, lasts differently or has
+    another status than the master's template; every event of the series carries the same
+    SEQUENCE, the highest of all (so an override is never older than its master).
+    """
+    rows = sorted(series.meetings, key=lambda m: m.recurrence_start)
+    live = tuple(m for m in rows if m.status != MeetingStatus.CANCELLED)
+    template = next((m for m in live if not m.is_exception), (live or rows)[0])
+    duration = timedelta(minutes=series.duration_minutes)
+
+    def differs(row) -> bool:
+        moved = row.start_dt != row.recurrence_start or row.end_dt - row.start_dt != duration
+        return row.is_exception or moved or row.status != template.status
+
+    return SeriesLayout(
+        series=series,
+        template=template,
+        overrides=tuple(m for m in live if m is not template and differs(m)),
+        exdates=tuple(m.recurrence_start for m in rows if m.status == MeetingStatus.CANCELLED),
+        live=live,
+        first_start=rows[0].recurrence_start,
+        last_start=rows[-1].recurrence_start,
+        sequence=max([series.sequence, *(m.sequence for m in rows)]),
+    )
+
+
+def series_master_event(layout: SeriesLayout, event_for, exdates=None) -> Event:
+    """The series' master VEVENT: the series' UID, first original start, RRULE and EXDATE
+    (*exdates*, by default the cancelled dates; on the same TZID as DTSTART), the content of
+    ``event_for(template)``, *event_for* making one reader's VEVENT of a meeting."""
+    series = layout.series
     tz = ZoneInfo(series.timezone)
-    first = localize_strict(series.first_start_local(), series.timezone)
-    event = invite_event(template, party, method, uid=series_uid(series), sequence=sequence)
-    _replace(event, "dtstart", first.astimezone(tz))
-    _replace(event, "dtend", (first + timedelta(minutes=series.duration_minutes)).astimezone(tz))
-    event.add("rrule", ical_rrule(series.rule, last_start))
+    first = layout.first_start.astimezone(tz)
+    event = event_for(layout.template)
+    _replace(event, "uid", series_uid(series))
+    _replace(event, "sequence", layout.sequence)
+    _replace(event, "dtstart", first)
+    _replace(event, "dtend", first + timedelta(minutes=series.duration_minutes))
+    event.add("rrule", ical_rrule(series.rule, layout.last_start))
+    exdates = layout.exdates if exdates is None else exdates
     if exdates:
-        event.add("exdate", [moment.astimezone(tz) for moment in exdates])
+        event.add("exdate", [moment.astimezone(tz) for moment in sorted(exdates)])
     return event
 
 
-def occurrence_event(series, meeting, party: InviteParty, method: str, *, sequence: int) -> Event:
+def occurrence_event(layout: SeriesLayout, meeting, event_for) -> Event:
     """One occurrence on its own: RECURRENCE-ID = its original start, written exactly like the
     master's DTSTART (same TZID, same form), so every client matches the two."""
-    event = invite_event(meeting, party, method, uid=series_uid(series), sequence=sequence)
+    series = layout.series
+    event = event_for(meeting)
+    _replace(event, "uid", series_uid(series))
+    _replace(event, "sequence", layout.sequence)
     event.add("recurrence-id", meeting.recurrence_start.astimezone(ZoneInfo(series.timezone)))
     return event
+
+
+def series_events(layout: SeriesLayout, event_for, absent=()) -> list[Event]:
+    """The whole series for one reader: the master and an override for each occurrence that
+    differs; the occurrences in *absent* (dates the reader takes no part in) are EXDATEs."""
+    exdates = [*layout.exdates, *(row.recurrence_start for row in absent)]
+    master = series_master_event(layout, event_for, exdates)
+    overrides = [row for row in layout.overrides if row not in absent]
+    return [master, *(occurrence_event(layout, row, event_for) for row in overrides)]

@@ -16,11 +16,13 @@ from flask_babel import gettext as _
 from scheduler.i18n import localized, user_name
 from scheduler.invites.ical import (
     InviteParty,
+    SeriesLayout,
     attendee_address,
     calendar_bytes,
     invite_event,
     occurrence_event,
     organizer_address,
+    series_events,
     series_master_event,
 )
 from scheduler.invites.mail import build_message
@@ -33,46 +35,9 @@ from scheduler.timefmt import dual_clock
 
 if TYPE_CHECKING:
     from scheduler.meetings.models import Meeting, Participant
-    from scheduler.meetings.series.models import MeetingSeries
 
 # Why a message goes out; picks its subject and first sentence.
 REASONS = ("new", "updated", "postponed", "cancelled", "occurrence_cancelled", "removed")
-
-
-@dataclass(frozen=True)
-class SeriesLayout:
-    """How a series reaches calendars: the master's content, its exceptions and EXDATEs."""
-
-    series: "MeetingSeries"
-    template: "Meeting"  # the occurrence whose content the master shows
-    overrides: tuple  # occurrences that differ from the master (RECURRENCE-ID events)
-    exdates: tuple  # original starts of cancelled occurrences
-    live: tuple  # occurrences not cancelled
-    last_start: datetime  # the last original start (for UNTIL)
-    sequence: int  # max of the series' and its occurrences' sequences
-
-
-def series_layout(series) -> SeriesLayout:
-    """The master, exceptions and cancelled dates of *series* as they stand now."""
-    rows = sorted(series.meetings, key=lambda m: m.recurrence_start)
-    live = [m for m in rows if m.status != MeetingStatus.CANCELLED] or rows
-    template = next((m for m in live if not m.is_exception), live[0])
-    overrides = tuple(
-        m
-        for m in live
-        if m is not template
-        and m.status != MeetingStatus.CANCELLED
-        and (m.is_exception or m.status != template.status)
-    )
-    return SeriesLayout(
-        series=series,
-        template=template,
-        overrides=overrides,
-        exdates=tuple(m.recurrence_start for m in rows if m.status == MeetingStatus.CANCELLED),
-        live=tuple(m for m in rows if m.status != MeetingStatus.CANCELLED),
-        last_start=rows[-1].recurrence_start,
-        sequence=max([series.sequence, *(m.sequence for m in rows)]),
-    )
 
 
 @dataclass(frozen=True)
@@ -115,31 +80,18 @@ def _party(invite: Invite, dtstamp: datetime) -> InviteParty:
 def invite_events(invite: Invite, dtstamp: datetime) -> list:
     """The VEVENTs of *invite*: one meeting; or a series' master with its exceptions; or,
     to cancel one occurrence, just that occurrence."""
-    party, method = _party(invite, dtstamp), invite.method
-    layout = invite.layout
+    party, method, layout = _party(invite, dtstamp), invite.method, invite.layout
+
+    def event_for(meeting):
+        return invite_event(meeting, party, method)
+
     if layout is None:
-        return [invite_event(invite.meeting, party, method, sequence=invite.meeting.sequence)]
-    sequence = layout.sequence
+        return [event_for(invite.meeting)]
     if invite.occurrence_only:
-        return [occurrence_event(layout.series, invite.meeting, party, method, sequence=sequence)]
-    absent = _absent_from(layout, invite.recipient.email)
-    master = series_master_event(
-        layout.series,
-        layout.template,
-        party,
-        method,
-        sequence=sequence,
-        exdates=sorted([*layout.exdates, *(row.recurrence_start for row in absent)]),
-        last_start=layout.last_start,
-    )
+        return [occurrence_event(layout, invite.meeting, event_for)]
     if method == "CANCEL":
-        return [master]
-    occurrences = [
-        occurrence_event(layout.series, row, party, method, sequence=sequence)
-        for row in layout.overrides
-        if row not in absent
-    ]
-    return [master, *occurrences]
+        return [series_master_event(layout, event_for)]
+    return series_events(layout, event_for, _absent_from(layout, invite.recipient.email))
 
 
 def _absent_from(layout: SeriesLayout, email: str) -> list:

@@ -12,24 +12,22 @@ every occurrence that differs from the master.
 
 from datetime import UTC, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, Event, vText
+from icalendar import Event
 from sqlalchemy.orm import joinedload, selectinload
 
 from scheduler.extensions import db
 from scheduler.feeds.cache.content import PARTICIPANT_SCOPES, SeriesVersion, Snapshot
 from scheduler.feeds.models import Feed
 from scheduler.i18n import localized, person_name, user_name
-from scheduler.invites.ical import PRODID, build_event, event_uid, set_status
+from scheduler.invites.ical import build_event, series_events, series_layout
+from scheduler.invites.ical import calendar_head as ical_calendar_head
 from scheduler.invites.vtimezone import vtimezone
-from scheduler.meetings.models import Meeting, MeetingStatus
+from scheduler.meetings.models import Meeting
 from scheduler.meetings.series.models import MeetingSeries
-from scheduler.meetings.series.recurrence import ical_rrule
-from scheduler.meetings.series.services import exdates
 
 # The calendar's brand name in each language (the issue's "中韩交流 · 首尔特别市").
 BRAND = {"zh": "中韩交流", "ko": "한중 교류", "en": "China–ROK exchange"}
@@ -73,51 +71,14 @@ def _single_block(meeting: Meeting, variant: Variant) -> str:
     return _text(variant.event(meeting))
 
 
-def _master(series: MeetingSeries, rows: list[Meeting], variant: Variant) -> tuple[Event, Meeting]:
-    """The series' VEVENT: its UID, first start, RRULE and EXDATEs, texts of the first row."""
-    live = [m for m in rows if m.status != MeetingStatus.CANCELLED]
-    template = next((m for m in live if not m.is_exception), (live or rows)[0])
-    zone = ZoneInfo(series.timezone)
-    event = variant.event(template)
-    first = rows[0].recurrence_start.astimezone(zone)
-    duration = timedelta(minutes=series.duration_minutes)
-    _replace(event, "uid", event_uid(series))
-    _replace(event, "dtstart", first)
-    _replace(event, "dtend", first + duration)
-    _replace(event, "sequence", max(series.sequence, template.sequence))
-    newest = max(series.updated_at, template.updated_at).astimezone(UTC)
-    _replace(event, "dtstamp", newest)
-    _replace(event, "last-modified", newest)
-    event.add("rrule", ical_rrule(series.rule, rows[-1].recurrence_start))
-    cancelled = exdates(series)
-    if cancelled:
-        event.add("exdate", [start.astimezone(zone) for start in cancelled])
-    if not live:
-        set_status(event, "CANCELLED")
-    return event, template
-
-
-def _differs(row: Meeting, template: Meeting, duration: timedelta) -> bool:
-    moved = row.start_dt != row.recurrence_start or row.end_dt - row.start_dt != duration
-    return row.is_exception or moved or row.status != template.status
-
-
-def _override(series: MeetingSeries, row: Meeting, variant: Variant) -> Event:
-    event = variant.event(row)
-    _replace(event, "uid", event_uid(series))
-    event.add("recurrence-id", row.recurrence_start.astimezone(ZoneInfo(series.timezone)))
-    return event
-
-
 def _series_block(series: MeetingSeries, variant: Variant) -> str:
-    rows = sorted(series.meetings, key=lambda m: m.recurrence_start)
-    master, template = _master(series, rows, variant)
-    duration = timedelta(minutes=series.duration_minutes)
-    overrides = [
-        _override(series, row, variant)
-        for row in rows
-        if row.status != MeetingStatus.CANCELLED and _differs(row, template, duration)
-    ]
+    """The series as the invites publish it (`scheduler.invites.ical.series_events`); DTSTAMP
+    and LAST-MODIFIED of the master are its last change, so the bytes stay stable."""
+    layout = series_layout(series)
+    master, *overrides = series_events(layout, variant.event)
+    newest = max(series.updated_at, layout.template.updated_at).astimezone(UTC)
+    _replace(master, "dtstamp", newest)
+    _replace(master, "last-modified", newest)
     return "".join(_text(event) for event in (master, *overrides))
 
 
@@ -209,13 +170,5 @@ def calendar_title(feed: Feed, lang: str) -> tuple[str, str]:
 def calendar_head(feed: Feed, lang: str) -> str:
     """The VCALENDAR's properties before its first component: title, refresh interval."""
     name, about = calendar_title(feed, lang)
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("name", vText(name))
-    cal.add("x-wr-calname", vText(name))
-    cal.add("x-wr-caldesc", vText(about))
-    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", "PT1H")
+    cal = ical_calendar_head(name=name, about=about, refresh=REFRESH)
     return cal.to_ical().decode("utf-8").removesuffix("END:VCALENDAR\r\n")
