@@ -38,7 +38,12 @@ AUDIT_ACTION = "login_backoff"
 
 
 def window_minutes() -> int:
-    return int(current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    """The window of every sign-in limit, in minutes (also what the refusal tells the user)."""
+    return _limit("LOGIN_FAILURE_WINDOW_MINUTES")
+
+
+def _limit(name: str) -> int:
+    return int(current_app.config[name])
 
 
 @dataclass(frozen=True)
@@ -65,15 +70,14 @@ class LoginThrottle:
 
     def refused(self) -> bool:
         """True when this address may not try this account now (answer 429)."""
-        config, store, keys = current_app.config, limit_store(), self._keys()
+        store, keys = limit_store(), self._keys()
         pair = store.count(keys["pair"], self._window)
-        if pair >= int(config["LOGIN_MAX_FAILURES"]):
+        if pair >= _limit("LOGIN_MAX_FAILURES"):
             return True
-        if store.count(keys["address"], self._window) >= int(config["LOGIN_ADDRESS_MAX_FAILURES"]):
+        if store.count(keys["address"], self._window) >= _limit("LOGIN_ADDRESS_MAX_FAILURES"):
             return True
-        return pair > 0 and self._account_failures() >= int(
-            config["LOGIN_ACCOUNT_BACKOFF_FAILURES"]
-        )
+        # The back-off holds back only addresses that already failed for this account.
+        return pair > 0 and self._account_failures() >= _limit("LOGIN_ACCOUNT_BACKOFF_FAILURES")
 
     def _account_failures(self) -> int:
         return limit_store().count(self._keys()["account"], self._window)
@@ -84,7 +88,7 @@ class LoginThrottle:
         for key in self._keys().values():
             store.hit(key, self._window)
         failures = self._account_failures()
-        if failures >= int(current_app.config["LOGIN_ACCOUNT_BACKOFF_FAILURES"]):
+        if failures >= _limit("LOGIN_ACCOUNT_BACKOFF_FAILURES"):
             user = find_user(self._account)
             if user is not None and user.is_active_user:
                 self._notify_once(user, failures)
