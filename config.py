@@ -47,6 +47,15 @@ class Config:
 
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+    # Failed sign-ins from one address for any accounts (password spraying), and for one
+    # account from anywhere before its back-off and the notice to admins (auth/throttle.py).
+    LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("LOGIN_ADDRESS_MAX_FAILURES", "30"))
+    LOGIN_ACCOUNT_BACKOFF_FAILURES = int(os.environ.get("LOGIN_ACCOUNT_BACKOFF_FAILURES", "20"))
+    # Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts none.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+    # Rate-limit counts in Redis (shared by every host) instead of the database.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "cnkr-scheduler:limits:")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
     # Data rows read from an import file (contacts, holiday overrides); more is refused.
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from config import Config, config_from_env
 from scheduler import models  # noqa: F401 - every model registered with the metadata
 from scheduler.admin.audit_views import bp as audit_bp
+from scheduler.admin.notices import register_admin_listeners
 from scheduler.admin.views import bp as admin_bp
 from scheduler.agenda.views import bp as calendar_bp
 from scheduler.agenda.views import ics_bp as meeting_ics_bp
@@ -31,10 +32,11 @@ from scheduler.invites.dispatch import register_invite_listeners
 from scheduler.invites.outbox.views import bp as outbox_bp
 from scheduler.invites.reminders.services import register_reminder_listeners
 from scheduler.invites.rsvp.views import bp as rsvp_bp
+from scheduler.limits.store import init_limits
 from scheduler.main.views import bp as main_bp
 from scheduler.meetings.views import bp as meetings_bp
 from scheduler.partners.views import bp as partners_bp
-from scheduler.security import configure_secret_key, register_security
+from scheduler.security import configure_secret_key, register_security, trust_proxies
 from scheduler.slots.views import bp as slots_bp
 from scheduler.templating import register_templating
 from scheduler.transaction import register_commit_point
@@ -90,6 +92,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
+    init_limits(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             fix_sqlite_transactions(db.engine)
@@ -103,6 +106,7 @@ def register_models(app: Flask) -> None:
     register_user_loader()
     register_reminder_listeners(app)
     register_invite_listeners(app)
+    register_admin_listeners(app)
     register_search_index_listeners(app)
     install_feed_invalidation()
 
@@ -115,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     register_security(app)
+    trust_proxies(app)
     register_commit_point(app)
 
 

@@ -19,9 +19,11 @@ from scheduler.extensions import db
 from scheduler.history.follow_ups.reminders import enqueue_due_follow_up_reminders
 from scheduler.invites.outbox.delivery import deliver_due
 from scheduler.invites.reminders.services import enqueue_due_reminders
+from scheduler.limits.store import limit_store
 
 log = logging.getLogger("scheduler.jobs")
 REMINDER_INTERVAL_SECONDS = 60  # reminders are due to the minute
+LIMIT_PURGE_INTERVAL_SECONDS = 3600  # expired rate-limit rows only cost space
 scheduler_cli = AppGroup("scheduler", help="The process that runs the periodic jobs.")
 
 
@@ -54,11 +56,26 @@ def enqueue_reminders_job(app: Flask) -> dict:
     return counts
 
 
+def purge_limits_job(app: Flask) -> int:
+    """Delete the rate-limit counts no window counts any more (database store; Redis keys
+    expire by themselves), so guessing leaves no rows behind for long."""
+    with app.app_context():
+        try:
+            purged = limit_store().purge()
+            db.session.commit()
+        finally:
+            db.session.remove()
+    if purged:
+        log.info("limits: %d expired counts purged", purged)
+    return purged
+
+
 def add_jobs(scheduler, app: Flask) -> None:
     """Register the periodic jobs; the first run is immediate (catch up after downtime)."""
     jobs = (
         (deliver_outbox_job, "deliver-outbox", app.config["OUTBOX_INTERVAL_SECONDS"]),
         (enqueue_reminders_job, "enqueue-reminders", REMINDER_INTERVAL_SECONDS),
+        (purge_limits_job, "purge-limits", LIMIT_PURGE_INTERVAL_SECONDS),
     )
     for job, job_id, seconds in jobs:
         scheduler.add_job(

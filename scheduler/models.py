@@ -1,7 +1,7 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
 from scheduler.audit.models import AuditEntry
-from scheduler.auth.models import LoginFailure, User
+from scheduler.auth.models import User
 from scheduler.availability.models import HolidayOverride
 from scheduler.contacts.models import Contact
 from scheduler.feeds.models import Feed, FeedBody, FeedEventBlock
@@ -11,6 +11,7 @@ from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.history.search.models import SearchDocument
 from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.invites.reminders.models import Reminder
+from scheduler.limits.models import LimitHit
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.partners.models import Partner
@@ -25,7 +26,7 @@ __all__ = [
     "FeedEventBlock",
     "FollowUp",
     "HolidayOverride",
-    "LoginFailure",
+    "LimitHit",
     "Meeting",
     "MeetingOutcome",
     "MeetingSeries",

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSECURE_DEFAULT_SECRET, TestingConfig
 
@@ -161,3 +162,15 @@ def _security_headers(response):
 def register_security(app: Flask) -> None:
     app.before_request(_guard)
     app.after_request(_security_headers)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from X-Forwarded-For / -Proto only when
+    TRUSTED_PROXY_COUNT names how many proxies stand in front of the app (each appends one
+    entry; the rightmost that many are believed). 0, the default, believes no such header:
+    a client could otherwise name any address and escape every per-address limit."""
+    count = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if count < 0:
+        raise RuntimeError("TRUSTED_PROXY_COUNT must be 0 or more")
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)

@@ -7,17 +7,16 @@ from icalendar import Calendar
 
 from scheduler.feeds.cache import memory
 from scheduler.feeds.cache.fetches import fetch_counter
-from scheduler.feeds.tokens import miss_limiter
 
 
 @pytest.fixture(autouse=True)
 def _fresh_feed_state():
-    """The miss limiter, fetch counter and output copies are per process: start each test
-    clean (the rolled-back tests reuse ids)."""
-    for forget in (miss_limiter.clear, fetch_counter.clear, memory.clear):
+    """The fetch counter and output copies are per process: start each test clean (the
+    rolled-back tests reuse ids)."""
+    for forget in (fetch_counter.clear, memory.clear):
         forget()
     yield
-    for forget in (miss_limiter.clear, fetch_counter.clear, memory.clear):
+    for forget in (fetch_counter.clear, memory.clear):
         forget()
 
 

@@ -11,6 +11,8 @@ from werkzeug.serving import make_server
 
 from scheduler.feeds.models import Feed
 from scheduler.invites.outbox.models import OutboxMessage
+from scheduler.limits.models import LimitHit
+from scheduler.limits.store import limit_key
 from scheduler.partners.services import get_partner
 from tests.conftest import count
 from tests.feeds_support import _fresh_feed_state, new_feed  # noqa: F401
@@ -150,14 +152,30 @@ def test_cli_create_and_revoke(app, client, db, make_contact, make_user):
         assert runner.invoke(args=["feeds", "create", *bad]).exit_code != 0, bad
 
 
-def test_repeated_misses_are_rate_limited(app, client, db):
+def test_repeated_misses_are_rate_limited_but_never_refuse_a_valid_link(app, client, db):
     good = new_feed(app, "--partner", "seoul")
     for number in range(20):
         assert client.get(f"/calendars/{number:043d}.ics").status_code == 404
     assert client.get(f"/calendars/{'9' * 43}.ics").status_code == 429
-    assert client.get(good).status_code == 429  # a blocked address learns nothing
-    other = {"REMOTE_ADDR": "192.0.2.7"}
+    assert client.get("/calendars/short.ics").status_code == 429
+    # The same address (127.0.0.1, the test client's) still gets its partners' feed.
+    assert client.get(good).status_code == 200
+    other = {"REMOTE_ADDR": "127.0.0.2"}
+    assert client.get(f"/calendars/{'9' * 43}.ics", environ_base=other).status_code == 404
     assert client.get(good, environ_base=other).status_code == 200
+
+
+def test_a_blocked_address_writes_nothing_more(app, client, db):
+    for number in range(20):
+        client.get(f"/calendars/{number:043d}.ics", environ_base={"REMOTE_ADDR": "127.0.0.4"})
+    rows = (LimitHit, LimitHit.key == limit_key("feed-miss", "127.0.0.4"))
+    assert count(*rows) == 20  # one row per counted miss, kept although the answer is 404
+    for number in range(50):
+        blocked = client.get(
+            f"/calendars/{number:043d}.ics", environ_base={"REMOTE_ADDR": "127.0.0.4"}
+        )
+        assert blocked.status_code == 429
+    assert count(*rows) == 20
 
 
 def test_request_log_never_shows_the_token(app, db, caplog, monkeypatch):

@@ -30,7 +30,7 @@ def test_upgrade_from_empty_and_downgrade_to_base(scratch_database_url):
     with app.app_context():
         upgrade()
         tables = set(sa.inspect(db.engine).get_table_names())
-        assert {"users", "partners", "contacts", "audit_log", "login_failures"} <= tables
+        assert {"users", "partners", "contacts", "audit_log", "limit_hits"} <= tables
         downgrade(revision="base")
         assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()

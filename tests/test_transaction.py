@@ -12,15 +12,16 @@ from flask.cli import with_appcontext
 
 from config import TestingConfig
 from scheduler import create_app
-from scheduler.auth.models import LoginFailure
+from scheduler.db import now_utc
 from scheduler.errors import UserError
 from scheduler.extensions import db
+from scheduler.limits.models import LimitHit
 from scheduler.security import any_role_may_post, public
 from scheduler.transaction import commits, keep_changes, save
 
 
 def _note(address: str) -> None:
-    db.session.add(LoginFailure(email="probe@example.org", remote_addr=address))
+    db.session.add(LimitHit(key=address, expires_at=now_utc()))
     db.session.flush()
 
 
@@ -101,9 +102,9 @@ def probe_app(tmp_path_factory):
 
 def _kept(app) -> list[str]:
     with app.app_context():
-        query = sa.select(LoginFailure.remote_addr).order_by(LoginFailure.id)
+        query = sa.select(LimitHit.key).order_by(LimitHit.id)
         found = list(db.session.scalars(query))
-        db.session.execute(sa.delete(LoginFailure))
+        db.session.execute(sa.delete(LimitHit))
         db.session.commit()
     return found
 

@@ -9,7 +9,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from scheduler.db import UTCDateTime, now_utc
 from scheduler.extensions import db
 
-AUDIT_ACTIONS = ("create", "update", "deactivate", "activate", "login", "logout", "import")
+AUDIT_ACTIONS = (
+    "create",
+    "update",
+    "deactivate",
+    "activate",
+    "login",
+    "logout",
+    "import",
+    "login_backoff",
+)
 # The actions the log page offers as filters, with their labels.
 ACTION_NAMES = {
     "create": _l("Created"),
@@ -18,6 +27,7 @@ ACTION_NAMES = {
     "activate": _l("Reactivated"),
     "login": _l("Signed in"),
     "import": _l("Imported"),
+    "login_backoff": _l("Sign-ins slowed down"),
 }
 # Shown but not offered as filters: written by other parts of the app.
 OTHER_ACTION_NAMES = {"logout": _l("Signed out"), "delete": _l("Deleted")}

@@ -1,4 +1,4 @@
-"""Staff users and the record of failed logins used for rate limiting."""
+"""Staff users (their failed sign-ins are counted by scheduler.limits)."""
 
 from datetime import datetime
 
@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from scheduler.db import TimestampMixin, UTCDateTime, now_utc
+from scheduler.db import TimestampMixin, UTCDateTime
 from scheduler.extensions import db
 from scheduler.people import register_kind
 from scheduler.sides import LANGUAGES, OFFICE_ZONE
@@ -64,17 +64,6 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
-
-
-class LoginFailure(db.Model):
-    """One failed login; counted per account and per address over a sliding window."""
-
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), index=True)
-    remote_addr: Mapped[str] = mapped_column(sa.String(64), index=True)
-    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
 
 
 register_kind("user", User)

@@ -1,15 +1,13 @@
-"""Accounts: creation, password checks and the failed-login limit."""
+"""Accounts: creation and password checks (the failed sign-in limits: throttle.py)."""
 
 import secrets
-from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
-from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from scheduler.audit.services import record
-from scheduler.auth.models import LoginFailure, User
+from scheduler.auth.models import User
 from scheduler.availability.hours import default_hours_for_zone, format_hours
 from scheduler.db import now_utc
 from scheduler.extensions import db, login_manager
@@ -49,22 +47,6 @@ def create_user(email: str, password: str, role: str, **fields) -> User:
     db.session.add(user)
     db.session.flush()
     return user
-
-
-def too_many_failures(email: str, remote_addr: str) -> bool:
-    """True when the account or the address reached the failure limit in the window."""
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    since = now_utc() - timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    recent = (
-        sa.select(sa.func.count()).select_from(LoginFailure).where(LoginFailure.failed_at >= since)
-    )
-    by_account = db.session.scalar(recent.where(LoginFailure.email == email.strip().lower()))
-    by_address = db.session.scalar(recent.where(LoginFailure.remote_addr == remote_addr))
-    return by_account >= limit or by_address >= limit
-
-
-def note_failure(email: str, remote_addr: str) -> None:
-    db.session.add(LoginFailure(email=email.strip().lower()[:254], remote_addr=remote_addr))
 
 
 @cache

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from scheduler.auth import services
 from scheduler.auth.forms import LoginForm
+from scheduler.auth.throttle import LoginThrottle, window_minutes
 from scheduler.security import any_role_may_post, public, safe_next
 from scheduler.transaction import keep_changes
 
@@ -20,16 +21,20 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.errors else 200
-    address = request.remote_addr or "unknown"
-    if services.too_many_failures(form.email.data, address):
-        message = _("Too many failed sign-in attempts. Please wait 15 minutes and try again.")
+    throttle = LoginThrottle(form.email.data, request.remote_addr or "unknown")
+    if throttle.refused():
+        message = _(
+            "Too many failed sign-in attempts. Please wait %(minutes)d minutes and try again.",
+            minutes=window_minutes(),
+        )
         return render_template("auth/login.html", form=form, error=message), 429
     user = services.authenticate(form.email.data, form.password.data)
     if user is None:
-        services.note_failure(form.email.data, address)
-        keep_changes()  # the failure counts toward the limit although the answer is 401
+        throttle.failed()
+        keep_changes()  # the failure counts toward the limits although the answer is 401
         error = _("The e-mail or password is not correct.")
         return render_template("auth/login.html", form=form, error=error), 401
+    throttle.succeeded()
     login_user(user, remember=form.remember.data)
     services.note_login(user)
     return redirect(safe_next(request.args.get("next")))

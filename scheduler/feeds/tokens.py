@@ -1,4 +1,5 @@
-"""Feed tokens: random, stored as a keyed hash, looked up in constant time; misses rate-limited.
+"""Feed tokens: random, stored as a keyed hash, looked up in constant time; misses rate-limited
+per address in the shared limit store (scheduler/limits).
 
 The token is the credential (calendar clients cannot send auth headers), so it never reaches
 the database or the logs in clear: the database holds HMAC-SHA256(feed key, token) and the
@@ -16,15 +17,14 @@ import hmac
 import logging
 import re
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
 from scheduler.extensions import db
 from scheduler.feeds.models import Feed
+from scheduler.limits.store import limit_key, limit_store
 
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -116,41 +116,28 @@ def token_from_text(text: str) -> str:
     return last.removesuffix(".ics")
 
 
-class MissLimiter:
-    """Counts feed misses (404s) per client address; too many in the window → 429.
+def _miss_key(address: str) -> str:
+    return limit_key("feed-miss", address)
 
-    In-process on purpose: a miss costs no database write (an attacker cannot turn guessing
-    into write load), and each gunicorn worker keeping its own count only multiplies the
-    allowance by the worker count (2 × 20 per 10 minutes), still far from guessing 2^256.
+
+def _miss_window() -> timedelta:
+    return timedelta(seconds=float(current_app.config["FEED_MISS_WINDOW_SECONDS"]))
+
+
+def too_many_misses(address: str) -> bool:
+    """True once *address* has asked for FEED_MISS_LIMIT unknown links in the window.
+
+    Asked only after a link was not found: a valid link is served whatever the address's
+    count (a shared office or proxy address must not lose its partners' feeds).
     """
-
-    def __init__(self):
-        self._misses: dict[str, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, address: str, window: float, now: float) -> deque:
-        misses = self._misses[address]
-        while misses and misses[0] <= now - window:
-            misses.popleft()
-        return misses
-
-    def is_blocked(self, address: str, limit: int, window: float) -> bool:
-        with self._lock:
-            return len(self._recent(address, window, time.monotonic())) >= limit
-
-    def add_miss(self, address: str, window: float) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._recent(address, window, now).append(now)
-            if len(self._misses) > 10_000:  # bounded memory under a scan from many addresses
-                self._misses = defaultdict(deque, {address: self._misses[address]})
-
-    def clear(self) -> None:
-        with self._lock:
-            self._misses.clear()
+    count = limit_store().count(_miss_key(address), _miss_window())
+    return count >= int(current_app.config["FEED_MISS_LIMIT"])
 
 
-miss_limiter = MissLimiter()
+def note_miss(address: str) -> None:
+    """Count one miss of *address* in the shared store (one write; callers write none once
+    the address is blocked, so guessing never becomes unbounded write load)."""
+    limit_store().hit(_miss_key(address), _miss_window())
 
 
 def redact(text: str) -> str:

@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -30,7 +29,7 @@ from scheduler.feeds.cache import Served, Validators, open_gzipped, serve
 from scheduler.feeds.forms import NewFeedForm
 from scheduler.feeds.messages import send_link_to_contact
 from scheduler.feeds.models import Feed
-from scheduler.feeds.tokens import install_log_filter, miss_limiter
+from scheduler.feeds.tokens import install_log_filter, note_miss, too_many_misses
 from scheduler.partners.services import get_partner
 from scheduler.security import public, roles_required
 from scheduler.sides import LANGUAGES
@@ -42,9 +41,12 @@ bp = Blueprint("feeds", __name__)
 
 
 def _miss():
-    """The one answer for every bad link: 404, no hint; 429 once an address misses too often."""
-    config = current_app.config
-    miss_limiter.add_miss(request.remote_addr or "", float(config["FEED_MISS_WINDOW_SECONDS"]))
+    """The one answer for every bad link: 404, no hint; 429 once an address has missed too
+    often (and then nothing more is counted or written)."""
+    address = request.remote_addr or ""
+    if too_many_misses(address):
+        return _plain(429, _("Too many attempts. Please wait a while and try again."))
+    note_miss(address)
     return _plain(404, _("This page does not exist."))
 
 
@@ -112,13 +114,9 @@ def feed(name: str):
     gzip for clients that accept it (calendar fetchers do: a tenth of the bytes).
 
     The cache decides what to send (`scheduler.feeds.cache.serve`); this view only speaks
-    HTTP: the miss limit, 404, conditional requests, gzip.
+    HTTP: 404 (429 after too many misses; a valid link is always served), conditional
+    requests, gzip.
     """
-    config = current_app.config
-    address = request.remote_addr or ""
-    limit, window = int(config["FEED_MISS_LIMIT"]), float(config["FEED_MISS_WINDOW_SECONDS"])
-    if miss_limiter.is_blocked(address, limit, window):
-        return _plain(429, _("Too many attempts. Please wait a while and try again."))
     lang = request.args.get("lang")
     lang = lang if lang in LANGUAGES else None
     token = name.removesuffix(".ics") if name.endswith(".ics") else ""
