@@ -1,7 +1,7 @@
 """shared rate limits: limit_hits replaces login_failures
 
 Revision ID: d13a5e551002
-Revises: b41d7e2c9a15
+Revises: e14f0a5e0001
 Create Date: 2026-12-01 09:00:00.000000
 
 The failed sign-ins of the old table only counted for its 15-minute window: they are not
@@ -15,7 +15,7 @@ import scheduler.db
 
 # revision identifiers, used by Alembic.
 revision = 'd13a5e551002'
-down_revision = 'b41d7e2c9a15'
+down_revision = 'e14f0a5e0001'
 branch_labels = None
 depends_on = None
 
