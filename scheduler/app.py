@@ -34,6 +34,7 @@ from scheduler.invites.rsvp.views import bp as rsvp_bp
 from scheduler.main.views import bp as main_bp
 from scheduler.meetings.views import bp as meetings_bp
 from scheduler.partners.views import bp as partners_bp
+from scheduler.privacy.views import bp as privacy_bp
 from scheduler.security import configure_secret_key, register_security
 from scheduler.slots.views import bp as slots_bp
 from scheduler.templating import register_templating
@@ -56,6 +57,7 @@ BLUEPRINTS = (
     meeting_ics_bp,
     rsvp_bp,
     outbox_bp,
+    privacy_bp,
     *HISTORY_BLUEPRINTS,
 )
 

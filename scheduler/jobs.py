@@ -18,10 +18,12 @@ from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.history.follow_ups.reminders import enqueue_due_follow_up_reminders
 from scheduler.invites.outbox.delivery import deliver_due
+from scheduler.invites.outbox.retention import purge_expired
 from scheduler.invites.reminders.services import enqueue_due_reminders
 
 log = logging.getLogger("scheduler.jobs")
 REMINDER_INTERVAL_SECONDS = 60  # reminders are due to the minute
+RETENTION_INTERVAL_SECONDS = 3600  # mail bodies are kept for months: hourly is exact enough
 scheduler_cli = AppGroup("scheduler", help="The process that runs the periodic jobs.")
 
 
@@ -54,11 +56,26 @@ def enqueue_reminders_job(app: Flask) -> dict:
     return counts
 
 
+def purge_mail_job(app: Flask) -> dict:
+    """Purge mail bodies and files past MAIL_RETENTION_DAYS, in one transaction."""
+    with app.app_context():
+        try:
+            result = purge_expired()
+            db.session.commit()  # a job is its own boundary: the whole purge or nothing
+        finally:
+            db.session.remove()
+    counts = {"messages": len(result.message_ids), "files": len(result.files)}
+    if any(counts.values()):
+        log.info("retention: %(messages)d mail bodies and %(files)d files purged", counts)
+    return counts
+
+
 def add_jobs(scheduler, app: Flask) -> None:
     """Register the periodic jobs; the first run is immediate (catch up after downtime)."""
     jobs = (
         (deliver_outbox_job, "deliver-outbox", app.config["OUTBOX_INTERVAL_SECONDS"]),
         (enqueue_reminders_job, "enqueue-reminders", REMINDER_INTERVAL_SECONDS),
+        (purge_mail_job, "purge-mail", RETENTION_INTERVAL_SECONDS),
     )
     for job, job_id, seconds in jobs:
         scheduler.add_job(
