@@ -95,7 +95,8 @@ def body_text(raw: bytes) -> str | None:
         return None
     message = message_from_bytes(raw, policy=policy.default)
     part = message.get_body(("plain", "html"))
-    return part.get_content() if part is not None else None
+    # Stored with the wire's CRLF line ends; a reader (and JSON) wants plain newlines.
+    return part.get_content().replace("\r\n", "\n") if part is not None else None
 
 
 def mails(contact: Contact) -> list[dict]:
