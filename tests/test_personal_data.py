@@ -236,3 +236,20 @@ def test_the_cli_exports_and_erases(app, db, person):
     result = runner.invoke(args=["contacts", "export-personal-data", "nobody@example.kr"])
     assert result.exit_code == 1
     assert count(AuditEntry, AuditEntry.action == "erase") == 1
+
+
+def test_outcomes_naming_them_are_reported_and_scrubbed(auth, client, db, person):
+    from scheduler.history.outcomes.models import MeetingOutcome
+
+    contact, meeting = person["contact"], person["meeting"]
+    db.session.add(MeetingOutcome(meeting_id=meeting.id, summary_ko="박서연 과장이 발표했다."))
+    db.session.commit()
+    auth.login("coordinator", locale="ko")
+    mentions = _json(client, contact.id)["mentions"]["outcomes"]
+    assert [(m["meeting_id"], m["summary_ko"]) for m in mentions] == [
+        (meeting.id, "박서연 과장이 발표했다.")
+    ]
+    assert _erase(client, contact.id).status_code == 302
+    outcome = db.session.scalars(sa.select(MeetingOutcome)).one()
+    assert outcome.summary_ko == f"#{contact.id} 과장이 발표했다."
+    assert hits(client, q="박서연") == [] and hits(client, q="발표") == ["동북아 포럼"]

@@ -42,14 +42,19 @@ def profile(contact: Contact) -> dict:
     return data
 
 
+def _places(contact: Contact, link, parent, parent_id, start):
+    """(link row, parent row) for each of the contact's places (in meetings, on visits)."""
+    return db.session.execute(
+        sa.select(link, parent)
+        .join(parent, parent.id == parent_id)
+        .where(link.contact_id == contact.id)
+        .order_by(start, parent.id)
+    )
+
+
 def meetings(contact: Contact) -> list[dict]:
     """Each meeting they take part in, with their role and their answer to the invitation."""
-    rows = db.session.execute(
-        sa.select(Participant, Meeting)
-        .join(Meeting, Meeting.id == Participant.meeting_id)
-        .where(Participant.contact_id == contact.id)
-        .order_by(Meeting.start_dt, Meeting.id)
-    )
+    rows = _places(contact, Participant, Meeting, Participant.meeting_id, Meeting.start_dt)
     return [
         {
             "meeting_id": meeting.id,
@@ -64,12 +69,7 @@ def meetings(contact: Contact) -> list[dict]:
 
 def visits(contact: Contact) -> list[dict]:
     """Each delegation visit they are on, with their role and their title on that visit."""
-    rows = db.session.execute(
-        sa.select(VisitMember, Visit)
-        .join(Visit, Visit.id == VisitMember.visit_id)
-        .where(VisitMember.contact_id == contact.id)
-        .order_by(Visit.start_date, Visit.id)
-    )
+    rows = _places(contact, VisitMember, Visit, VisitMember.visit_id, Visit.start_date)
     return [
         {
             "visit_id": visit.id,
@@ -145,26 +145,25 @@ def audit(contact: Contact) -> list[dict]:
     return [{"id": e.id, **_pick(e, names)} for e in db.session.scalars(audit_query(contact))]
 
 
+def _mentioning(contact: Contact, model, fields, words: list[str]) -> list:
+    """Rows of *model* (outcomes, follow-ups) of their meetings whose *fields* name them."""
+    attended = sa.select(Participant.meeting_id).where(Participant.contact_id == contact.id)
+    query = sa.select(model).where(model.meeting_id.in_(attended)).order_by(model.id)
+    return [
+        row
+        for row in db.session.scalars(query)
+        if any(mentions(getattr(row, name), words) for name in fields)
+    ]
+
+
 def mentioning_outcomes(contact: Contact, words: list[str]) -> list[MeetingOutcome]:
     """Outcomes of their meetings whose text names them."""
-    attended = sa.select(Participant.meeting_id).where(Participant.contact_id == contact.id)
-    query = sa.select(MeetingOutcome).where(MeetingOutcome.meeting_id.in_(attended))
-    return [
-        outcome
-        for outcome in db.session.scalars(query.order_by(MeetingOutcome.meeting_id))
-        if any(mentions(getattr(outcome, name), words) for name in OUTCOME_FIELDS)
-    ]
+    return _mentioning(contact, MeetingOutcome, OUTCOME_FIELDS, words)
 
 
 def mentioning_follow_ups(contact: Contact, words: list[str]) -> list[FollowUp]:
     """Follow-up actions of their meetings whose title or notes name them."""
-    attended = sa.select(Participant.meeting_id).where(Participant.contact_id == contact.id)
-    query = sa.select(FollowUp).where(FollowUp.meeting_id.in_(attended))
-    return [
-        follow_up
-        for follow_up in db.session.scalars(query.order_by(FollowUp.id))
-        if mentions(follow_up.title, words) or mentions(follow_up.notes, words)
-    ]
+    return _mentioning(contact, FollowUp, ("title", "notes"), words)
 
 
 def mentions_of(contact: Contact) -> dict:

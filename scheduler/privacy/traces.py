@@ -1,23 +1,10 @@
 """The texts that identify a contact: what is looked for in free text and scrubbed from it."""
 
 from scheduler.contacts.models import Contact
+from scheduler.contacts.services import CONTACT_FIELDS
 
-PERSONAL_FIELDS = (
-    "family_name_ko",
-    "given_name_ko",
-    "family_name_zh",
-    "given_name_zh",
-    "romanized_family",
-    "romanized_given",
-    "title_ko",
-    "title_zh",
-    "department_ko",
-    "department_zh",
-    "email",
-    "phone",
-    "notes",
-    "working_hours",
-)
+# Every field a person fills in but their language and time zone, which identify nobody.
+PERSONAL_FIELDS = tuple(f for f in CONTACT_FIELDS if f not in ("language", "timezone"))
 # A single character (a family name such as 김 or 王) would match half the office's text.
 MIN_TRACE = 2
 
