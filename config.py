@@ -70,6 +70,8 @@ class Config:
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
     SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "30"))
+    # Sent mail bodies (outbox rows, MAIL_FOLDER files) are purged this many days after sending.
+    MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS", "180"))
     OUTBOX_INTERVAL_SECONDS = int(os.environ.get("OUTBOX_INTERVAL_SECONDS", "30"))
     # Minutes before a meeting's start; a meeting's own `reminder_offsets` overrides them.
     REMINDER_OFFSETS_MINUTES = os.environ.get("REMINDER_OFFSETS_MINUTES", "1440,60")

@@ -36,6 +36,7 @@ from scheduler.limits.store import init_limits
 from scheduler.main.views import bp as main_bp
 from scheduler.meetings.views import bp as meetings_bp
 from scheduler.partners.views import bp as partners_bp
+from scheduler.privacy.views import bp as privacy_bp
 from scheduler.security import configure_secret_key, register_security, trust_proxies
 from scheduler.slots.views import bp as slots_bp
 from scheduler.templating import register_templating
@@ -58,6 +59,7 @@ BLUEPRINTS = (
     meeting_ics_bp,
     rsvp_bp,
     outbox_bp,
+    privacy_bp,
     *HISTORY_BLUEPRINTS,
 )
 

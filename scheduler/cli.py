@@ -21,6 +21,7 @@ from scheduler.history.cli import history_cli
 from scheduler.invites.outbox.cli import outbox
 from scheduler.jobs import scheduler_cli, serve_command
 from scheduler.partners.services import seed_partners
+from scheduler.privacy import cli as privacy_cli  # noqa: F401 - adds its commands to `contacts`
 from scheduler.security import write_private_file
 from scheduler.sides import CATALOG_LANGUAGES  # English is the msgid language
 from scheduler.slots.cli import slots_command

@@ -4,7 +4,8 @@ from functools import lru_cache
 
 from babel.numbers import format_decimal, get_group_symbol
 from flask import current_app, request
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler.sides import LANGUAGES
@@ -63,13 +64,23 @@ def other_script(obj, field: str, lang: str | None = None) -> str:
 
 
 def person_name(contact, lang: str | None = None) -> str:
-    """Family name first in Chinese and Korean; ``Given FAMILY`` in English."""
+    """Family name first in Chinese and Korean; ``Given FAMILY`` in English.
+
+    An erased contact has no name left: a pseudonym in *lang* stands in for it."""
     lang = lang or current_language()
+    if getattr(contact, "erased_at", None) is not None:
+        return erased_name(contact.id, lang)
     zh = contact.family_name_zh + contact.given_name_zh
     ko = contact.family_name_ko + contact.given_name_ko
     en = " ".join(p for p in (contact.romanized_given, contact.romanized_family.upper()) if p)
     order = {"zh": (zh, ko, en), "ko": (ko, zh, en), "en": (en, ko, zh)}[lang]
     return next((name for name in order if name), "")
+
+
+def erased_name(contact_id: int, lang: str | None = None) -> str:
+    """The pseudonym of an erased contact in *lang*: made when shown, never stored."""
+    with force_locale(lang or current_language()):
+        return _("Erased contact #%(id)s", id=contact_id)
 
 
 def user_name(user, lang: str | None = None) -> str:

@@ -18,12 +18,14 @@ from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.history.follow_ups.reminders import enqueue_due_follow_up_reminders
 from scheduler.invites.outbox.delivery import deliver_due
+from scheduler.invites.outbox.retention import purge_expired
 from scheduler.invites.reminders.services import enqueue_due_reminders
 from scheduler.limits.store import limit_store
 
 log = logging.getLogger("scheduler.jobs")
 REMINDER_INTERVAL_SECONDS = 60  # reminders are due to the minute
 LIMIT_PURGE_INTERVAL_SECONDS = 3600  # expired rate-limit rows only cost space
+RETENTION_INTERVAL_SECONDS = 3600  # mail bodies are kept for months: hourly is exact enough
 scheduler_cli = AppGroup("scheduler", help="The process that runs the periodic jobs.")
 
 
@@ -56,18 +58,34 @@ def enqueue_reminders_job(app: Flask) -> dict:
     return counts
 
 
-def purge_limits_job(app: Flask) -> int:
-    """Delete the rate-limit counts no window counts any more (database store; Redis keys
-    expire by themselves), so guessing leaves no rows behind for long."""
+def _in_one_transaction(app: Flask, work):
+    """``work()`` inside its own app context, committed as a whole: a job is its own boundary
+    (everything it did, or nothing)."""
     with app.app_context():
         try:
-            purged = limit_store().purge()
+            result = work()
             db.session.commit()
         finally:
             db.session.remove()
+    return result
+
+
+def purge_limits_job(app: Flask) -> int:
+    """Delete the rate-limit counts no window counts any more (database store; Redis keys
+    expire by themselves), so guessing leaves no rows behind for long."""
+    purged = _in_one_transaction(app, lambda: limit_store().purge())
     if purged:
         log.info("limits: %d expired counts purged", purged)
     return purged
+
+
+def purge_mail_job(app: Flask) -> dict:
+    """Purge mail bodies and files past MAIL_RETENTION_DAYS."""
+    result = _in_one_transaction(app, purge_expired)
+    counts = {"messages": len(result.message_ids), "files": len(result.files)}
+    if any(counts.values()):
+        log.info("retention: %(messages)d mail bodies and %(files)d files purged", counts)
+    return counts
 
 
 def add_jobs(scheduler, app: Flask) -> None:
@@ -76,6 +94,7 @@ def add_jobs(scheduler, app: Flask) -> None:
         (deliver_outbox_job, "deliver-outbox", app.config["OUTBOX_INTERVAL_SECONDS"]),
         (enqueue_reminders_job, "enqueue-reminders", REMINDER_INTERVAL_SECONDS),
         (purge_limits_job, "purge-limits", LIMIT_PURGE_INTERVAL_SECONDS),
+        (purge_mail_job, "purge-mail", RETENTION_INTERVAL_SECONDS),
     )
     for job, job_id, seconds in jobs:
         scheduler.add_job(

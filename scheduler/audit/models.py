@@ -30,7 +30,12 @@ ACTION_NAMES = {
     "login_backoff": _l("Sign-ins slowed down"),
 }
 # Shown but not offered as filters: written by other parts of the app.
-OTHER_ACTION_NAMES = {"logout": _l("Signed out"), "delete": _l("Deleted")}
+OTHER_ACTION_NAMES = {
+    "logout": _l("Signed out"),
+    "delete": _l("Deleted"),
+    "personal_data": _l("Personal data produced"),
+    "erase": _l("Personal data erased"),
+}
 
 
 class AuditEntry(db.Model):

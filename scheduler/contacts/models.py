@@ -1,11 +1,12 @@
 """Contacts at a partner. A contact referenced by anything is deactivated, never deleted."""
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from scheduler.db import SearchableMixin, TimestampMixin
+from scheduler.db import SearchableMixin, TimestampMixin, UTCDateTime
 from scheduler.extensions import db
 from scheduler.people import register_kind
 from scheduler.sides import KOREA, LANGUAGES, PARTNER_ZONE
@@ -48,6 +49,10 @@ class Contact(SearchableMixin, TimestampMixin, db.Model):
     working_hours: Mapped[str | None] = mapped_column(sa.String(200))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Set when the person's data was erased (scheduler/privacy): the row stays, so meetings and
+    # statistics keep counting them, but every personal field is empty and pages show a
+    # pseudonym in the reader's language (scheduler.i18n.person_name).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
 
     partner: Mapped["Partner"] = relationship(back_populates="contacts")
@@ -58,6 +63,8 @@ class Contact(SearchableMixin, TimestampMixin, db.Model):
         return " ".join(p for p in (self.romanized_family, self.romanized_given) if p)
 
     def search_terms(self) -> list[str]:
+        if self.erased_at is not None:  # an erased person is found by nothing
+            return []
         return [
             self.family_name_ko + self.given_name_ko,
             self.family_name_zh + self.given_name_zh,
@@ -66,7 +73,13 @@ class Contact(SearchableMixin, TimestampMixin, db.Model):
             self.email or "",
         ]
 
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
     def audit_label(self) -> str:
+        if self.is_erased:  # no name: the audit log must not hold personal data again
+            return f"#{self.id}"
         ko = self.family_name_ko + self.given_name_ko
         return ko or self.family_name_zh + self.given_name_zh or self.romanized
 

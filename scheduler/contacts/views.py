@@ -18,6 +18,14 @@ def _form_data(form: ContactForm) -> dict:
     return {name: form[name].data for name in services.CONTACT_FIELDS}
 
 
+def _editable_or_none(contact: Contact):
+    """None when *contact* can be changed; else the answer for an erased contact (409)."""
+    if contact.erased_at is None:
+        return None
+    flash(_("This contact has been erased and can no longer be changed."), "error")
+    return render_template("contacts/detail.html", contact=contact), 409
+
+
 @bp.route("/")
 def list_contacts():
     partner = get_partner(request.args["partner"]) if request.args.get("partner") else None
@@ -51,6 +59,8 @@ def new_contact(slug):
 @roles_required(*EDITOR_ROLES)
 def edit_contact(contact_id):
     contact = db.get_or_404(Contact, contact_id)
+    if refused := _editable_or_none(contact):
+        return refused
     form = ContactForm(obj=contact, contact_id=contact.id)
     if form.validate_on_submit():
         services.apply_fields(contact, _form_data(form))
@@ -66,6 +76,8 @@ def edit_contact(contact_id):
 @roles_required(*EDITOR_ROLES)
 def set_active(contact_id):
     contact = db.get_or_404(Contact, contact_id)
+    if refused := _editable_or_none(contact):
+        return refused
     active = request.form.get("active") == "1"
     services.set_active(contact, active)
     message = (

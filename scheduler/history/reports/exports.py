@@ -20,7 +20,7 @@ from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.history.timeline import HistoryFilters, meeting_conditions
-from scheduler.i18n import current_language, localized, person_name, user_name
+from scheduler.i18n import current_language, erased_name, localized, person_name, user_name
 from scheduler.meetings.models import KIND_LABELS, STATUS_LABELS, Meeting, Participant
 from scheduler.meetings.models import meeting_partners as link
 from scheduler.partners.models import Partner
@@ -81,7 +81,7 @@ def _person(row, lang: str) -> str:
     if row.user_id:
         return user_name(row, lang)
     if row.contact_id:
-        return person_name(row, lang)
+        return erased_name(row.contact_id, lang) if row.erased_at else person_name(row, lang)
     return row.guest_name or row.guest_email
 
 
@@ -141,6 +141,7 @@ def _related(ids: list[int]) -> dict:
             User.name_ko,
             User.email,
             *(getattr(Contact, name) for name in CONTACT_NAME_FIELDS),
+            Contact.erased_at,
         )
         .outerjoin(User, User.id == Participant.user_id)
         .outerjoin(Contact, Contact.id == Participant.contact_id)

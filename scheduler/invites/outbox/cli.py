@@ -9,6 +9,8 @@ from flask.cli import AppGroup
 from scheduler.extensions import db
 from scheduler.invites.outbox.delivery import deliver_due
 from scheduler.invites.outbox.models import OutboxMessage
+from scheduler.invites.outbox.retention import purge_expired
+from scheduler.transaction import commits
 
 outbox = AppGroup("outbox", help="The queue of outgoing e-mail.")
 
@@ -38,3 +40,24 @@ def status_command(as_json):
     counts = {status: 0 for status in ("pending", "sending", "sent", "failed")}
     counts.update({status: n for status, n in rows})
     click.echo(json.dumps(counts) if as_json else ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@outbox.command("purge")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Keep bodies this many days instead of MAIL_RETENTION_DAYS.",
+)
+@commits
+def purge_command(days):
+    """Purge sent mail bodies older than the retention limit, and old MAIL_FOLDER files."""
+    result = purge_expired(days=days)
+    ids = result.message_ids
+    click.echo(_listed(f"Purged the bodies of {len(ids)} messages", ids))
+    click.echo(_listed(f"Removed {len(result.files)} files from the mail folder", result.files))
+
+
+def _listed(summary: str, items) -> str:
+    """``summary: a, b.`` or ``summary.`` when nothing was done."""
+    return f"{summary}: {', '.join(map(str, items))}." if items else f"{summary}."

@@ -131,6 +131,6 @@ def _send_one(transport, row: OutboxMessage, now: datetime, counts: dict) -> Non
 
 def resend(row: OutboxMessage) -> None:
     """Put a failed message back in the queue (staff asked for it)."""
-    if row.status == "failed":
+    if row.status == "failed" and row.body_purged_at is None:
         row.status, row.attempts, row.next_attempt_at = "pending", 0, now_utc()
         db.session.flush()

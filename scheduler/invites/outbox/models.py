@@ -3,12 +3,19 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from scheduler.db import UTCDateTime, now_utc
 from scheduler.extensions import db
 
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+STATUS_NAMES = {
+    "pending": _l("Waiting"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+}
 
 
 class OutboxMessage(db.Model):
@@ -31,6 +38,7 @@ class OutboxMessage(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("meetings.id", ondelete="SET NULL"), index=True
     )
+    # The whole message as sent; emptied (b"") when purged, see body_purged_at.
     raw: Mapped[bytes] = mapped_column(sa.LargeBinary)
     status: Mapped[str] = mapped_column(sa.String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
@@ -39,3 +47,5 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # When the body was removed (retention or a contact's erasure); the metadata stays.
+    body_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,24 +7,17 @@ subject, and only they act on mail. Viewers get 403.
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.extensions import db
 from scheduler.invites.outbox.delivery import resend
-from scheduler.invites.outbox.models import OutboxMessage
+from scheduler.invites.outbox.models import STATUS_NAMES, OutboxMessage
 from scheduler.security import roles_required
 from scheduler.timefmt import format_when
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 PER_PAGE = 50
-STATUS_NAMES = {
-    "pending": _l("Waiting"),
-    "sending": _l("Being sent"),
-    "sent": _l("Sent"),
-    "failed": _l("Failed"),
-}
 
 
 def _status_filter() -> str:
@@ -69,6 +62,9 @@ def resend_message(message_id: int):
     row = db.get_or_404(OutboxMessage, message_id)
     if row.status != "failed":
         flash(_("Only a failed message can be sent again."), "error")
+        return _render(_status_filter(), 409)
+    if row.body_purged_at is not None:
+        flash(_("The content of this message was removed; it cannot be sent again."), "error")
         return _render(_status_filter(), 409)
     resend(row)
     flash(_("The message to %(recipient)s will be sent again.", recipient=row.recipient), "success")
