@@ -10,6 +10,7 @@ from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from config import INSECURE_DEFAULT_SECRET, TestingConfig
+from scheduler.text import first_control
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -101,7 +102,9 @@ def check_secret_key(config) -> None:
 def safe_next(target: str | None) -> str:
     """*target* when it is a path on this site, else the home page (no open redirects)."""
     is_local = target and target.startswith("/") and not target.startswith("//")
-    if is_local and not urlsplit(target).netloc and "\\" not in target:
+    # No control character (a CR LF above all): it could never be sent in a Location header.
+    clean = is_local and first_control(target) is None and "\\" not in target
+    if clean and not urlsplit(target).netloc:
         return target
     return url_for("main.index")
 

@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event
 from sqlalchemy.orm import joinedload, selectinload
 
 from scheduler.extensions import db
 from scheduler.feeds.cache.content import PARTICIPANT_SCOPES, SeriesVersion, Snapshot
 from scheduler.feeds.models import Feed
 from scheduler.i18n import localized, person_name, user_name
-from scheduler.invites.ical import PRODID, TIMEZONE_FIRST_DATE, build_event, event_uid
+from scheduler.invites.ical import PRODID, TIMEZONE_FIRST_DATE, build_event, event_uid, ical_text
 from scheduler.meetings.models import Meeting, MeetingStatus
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.recurrence import ical_rrule
@@ -216,9 +216,9 @@ def calendar_head(feed: Feed, lang: str) -> str:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("name", vText(name))
-    cal.add("x-wr-calname", vText(name))
-    cal.add("x-wr-caldesc", vText(about))
+    cal.add("name", ical_text(name))
+    cal.add("x-wr-calname", ical_text(name))
+    cal.add("x-wr-caldesc", ical_text(about))
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     return cal.to_ical().decode("utf-8").removesuffix("END:VCALENDAR\r\n")
