@@ -64,3 +64,14 @@ def test_an_over_long_language_or_zone_cell_is_one_problem(auth, client, db, col
     assert response.status_code == 400
     assert _report(response) == [("2", column, reason.format(value=value))]
     assert count(Contact) == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/partners/a%00b", "/partners/a%00b/history", "/search?q=%00", "/contacts/?partner=%00",
+     "/history/?q=a%00b", "/meetings/99999999999", f"/contacts/{2**63}",
+     "/history/report/99999999999"],
+)  # fmt: skip
+def test_nul_in_the_address_and_overflowing_ids_are_refused(auth, client, db, url):
+    auth.login("admin", locale="en")
+    assert client.get(url).status_code == (400 if "%00" in url else 404)
