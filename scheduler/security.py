@@ -163,10 +163,16 @@ def _security_headers(response):
 
 def _refuse_nul() -> None:
     """A NUL in the address or its query has no use, and PostgreSQL cannot even compare one:
-    such a request is a 400 before any view reads it. (Forms name their field instead.)"""
-    values = [*(request.view_args or {}).values(), *request.args.values(), *request.args]
-    if any(isinstance(value, str) and "\x00" in value for value in values):
+    in the path it names nothing (404), in the query it is a bad request (400), both before
+    any view reads it. (A form names its field instead.)"""
+    if any(_has_nul(value) for value in (request.view_args or {}).values()):
+        abort(404)
+    if any(_has_nul(value) for pair in request.args.items(multi=True) for value in pair):
         abort(400)
+
+
+def _has_nul(value) -> bool:
+    return isinstance(value, str) and "\x00" in value
 
 
 def register_security(app: Flask) -> None:
