@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter
 
 from config import Config, config_from_env
 from scheduler import models  # noqa: F401 - every model registered with the metadata
@@ -67,6 +68,7 @@ BLUEPRINTS = (
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build the application. *config* is a Config class, a dict of overrides, or None (env)."""
     app = Flask("scheduler", template_folder="../templates", instance_relative_config=False)
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     _load_config(app, config)
     register_extensions(app)
     register_models(app)
@@ -76,6 +78,14 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` up to 2**31 - 1, the largest id or year a column holds: a larger number in an
+    address is a 404 like any missing row, never an overflow in the database driver."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def _load_config(app: Flask, config) -> None:

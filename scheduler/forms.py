@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectChoice, StringField
+from wtforms import DateTimeLocalField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from scheduler.text import control_problem, normalize_newlines
 from scheduler.timefmt import normalize_timezone
 
 
@@ -32,13 +33,48 @@ def max_length(limit: int) -> Length:
     return Length(max=limit, message=_l("At most %(max)d characters.", max=limit))
 
 
-class StrippedForm(FlaskForm):
+class BaseForm(FlaskForm):
+    """The base of every form: no field takes a control character.
+
+    A text area keeps tab and line feed (a browser's CR LF arrives as LF); every other field
+    refuses all C0 and C1 controls. A form with such a field runs no other check: the
+    error names the field, and nothing else sees the value.
+    """
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, TextAreaField):
+                options.setdefault("filters", []).insert(0, normalize_newlines)
+            return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        refused = [field for field in self if _refuse_controls(field)]
+        if not refused:
+            return super().validate(extra_validators)
+        self._errors = None  # the cached error dict, rebuilt from the fields
+        return False
+
+
+def _refuse_controls(field) -> bool:
+    """Whether *field*'s input holds a control character; if so, that is its only error."""
+    multiline = isinstance(field, TextAreaField)
+    values = [field.data] if multiline else field.raw_data or []
+    label = field.label.text or field.name
+    for value in values:
+        problem = control_problem(value, label, multiline) if isinstance(value, str) else None
+        if problem is not None:
+            field.errors = [problem]
+            return True
+    return False
+
+
+class StrippedForm(BaseForm):
     """A form whose text inputs lose leading and trailing white space."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             options.setdefault("filters", []).append(strip_filter)
-            return unbound_field.bind(form=form, **options)
+            return BaseForm.Meta.bind_field(self, form, unbound_field, options)
 
 
 def select_choices(pairs) -> list[SelectChoice]:

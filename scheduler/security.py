@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSECURE_DEFAULT_SECRET, TestingConfig
+from scheduler.text import first_control
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -102,7 +103,9 @@ def check_secret_key(config) -> None:
 def safe_next(target: str | None) -> str:
     """*target* when it is a path on this site, else the home page (no open redirects)."""
     is_local = target and target.startswith("/") and not target.startswith("//")
-    if is_local and not urlsplit(target).netloc and "\\" not in target:
+    # No control character (a CR LF above all): it could never be sent in a Location header.
+    clean = is_local and first_control(target) is None and "\\" not in target
+    if clean and not urlsplit(target).netloc:
         return target
     return url_for("main.index")
 
@@ -159,7 +162,22 @@ def _security_headers(response):
     return response
 
 
+def _refuse_nul() -> None:
+    """A NUL in the address or its query has no use, and PostgreSQL cannot even compare one:
+    in the path it names nothing (404), in the query it is a bad request (400), both before
+    any view reads it. (A form names its field instead.)"""
+    if any(_has_nul(value) for value in (request.view_args or {}).values()):
+        abort(404)
+    if any(_has_nul(value) for pair in request.args.items(multi=True) for value in pair):
+        abort(400)
+
+
+def _has_nul(value) -> bool:
+    return isinstance(value, str) and "\x00" in value
+
+
 def register_security(app: Flask) -> None:
+    app.before_request(_refuse_nul)
     app.before_request(_guard)
     app.after_request(_security_headers)
 

@@ -64,7 +64,7 @@ def test_language_override_and_bad_language(app, client, db, make_meeting):
     assert summaries(chinese.encode()) == ["首尔视频会"]
     assert summaries(client.get(path + "?lang=en").data) == ["Seoul call"]
     assert client.get(path + "?lang=xx").data == client.get(path).data
-    assert summaries(client.get(path + "?lang=%00").data) == ["서울 화상회의"]
+    assert client.get(path + "?lang=%00").status_code == 400  # NUL in an address: refused
 
 
 def test_head_has_the_headers_without_a_body(app, client, db, make_meeting):

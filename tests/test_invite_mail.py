@@ -123,7 +123,7 @@ def test_names_and_addresses_cannot_alter_headers(confirmed, mail, client):
     [to] = invite.message["To"].addresses
     assert (to.addr_spec, to.display_name) == (
         "kim@example.org",
-        "Kim 'Boss', CEO Bcc: spy@example.org",
+        'Kim "Boss", CEO Bcc: spy@example.org',  # encoded, so the quotes stay as typed
     )
     headers = invite.raw.split(b"\r\n\r\n", 1)[0]
     assert not re.search(rb"^Bcc:", headers, re.MULTILINE | re.IGNORECASE)

@@ -20,7 +20,7 @@ from scheduler.audit.models import ACTION_NAMES, OTHER_ACTION_NAMES, AuditEntry
 from scheduler.audit.services import SECRET_FIELDS
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
-from scheduler.extensions import db
+from scheduler.extensions import db, paginate
 from scheduler.partners.models import Partner
 from scheduler.security import roles_required
 from scheduler.timefmt import format_when
@@ -161,7 +161,7 @@ def list_entries():
     query = filtered_entries(filters, zone)
     if errors:  # show the form with its errors and no rows rather than a misleading list
         query = query.where(sa.false())
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = paginate(query, per_page=PER_PAGE)
     return render_template(
         "audit/list.html",
         page=page,

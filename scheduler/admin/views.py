@@ -8,7 +8,7 @@ from scheduler.admin import services
 from scheduler.admin.forms import WORKING_HOURS_HELP, NewUserForm, PasswordResetForm, UserForm
 from scheduler.auth.forms import ProfileForm
 from scheduler.auth.models import User
-from scheduler.extensions import db
+from scheduler.extensions import db, paginate
 from scheduler.security import any_role_may_post, roles_required
 from scheduler.timefmt import format_when
 
@@ -36,7 +36,7 @@ def _show_password_once(user: User, password: str, created: bool):
 @bp.route("/admin/users")
 @roles_required("admin")
 def list_users():
-    page = db.paginate(services.list_users(), per_page=50, error_out=False)
+    page = paginate(services.list_users(), per_page=50)
     return render_template("admin/users.html", page=page, format_when=format_when)
 
 

@@ -1,13 +1,12 @@
 """Login and profile forms, and the account fields the admin's user forms share."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from scheduler.auth.services import MAX_PASSWORD, MIN_PASSWORD
 from scheduler.availability.forms import WorkingHoursField
-from scheduler.forms import StrippedForm, TimezoneField, max_length, select_choices
+from scheduler.forms import BaseForm, StrippedForm, TimezoneField, max_length, select_choices
 from scheduler.sides import LANGUAGE_NAMES, OFFICE_ZONE
 
 
@@ -54,7 +53,7 @@ class PasswordsKeptAsTyped(StrippedForm):
             return StrippedForm.Meta.bind_field(self, form, unbound_field, options)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = StringField(_l("E-mail"), validators=[DataRequired(_l("Enter your e-mail."))])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)]

@@ -16,6 +16,7 @@ from scheduler.availability.models import HolidayOverride
 from scheduler.errors import UserError, import_max_rows, too_many_rows
 from scheduler.extensions import db
 from scheduler.sides import LANGUAGES
+from scheduler.text import control_problem
 
 CSV_HEADER = ("country", "date", "kind", "name_zh", "name_ko", "name_en")
 NAME_MAX_LENGTH = 100
@@ -82,6 +83,12 @@ def check_names(kind: str, names: dict[str, str | None]) -> dict[str, str]:
 
 def check_override(country, day, kind, names) -> OverrideInput:
     """Check raw text input for one override; raises OverrideError on the first problem."""
+    texts = {"country": country, "date": day, "kind": kind}
+    texts.update({f"name_{lang}": names.get(lang) for lang in LANGUAGES})
+    for column, text in texts.items():  # named as in the CSV header and the command's options
+        reason = control_problem(text or "", column)
+        if reason is not None:
+            raise OverrideError(reason)
     kind = parse_kind(kind)
     return OverrideInput(parse_country(country), parse_day(day), kind, check_names(kind, names))
 

@@ -7,7 +7,7 @@ from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts import services
 from scheduler.contacts.forms import ContactForm
 from scheduler.contacts.models import Contact
-from scheduler.extensions import db
+from scheduler.extensions import db, paginate
 from scheduler.partners.services import get_partner
 from scheduler.security import roles_required
 
@@ -31,7 +31,7 @@ def list_contacts():
     partner = get_partner(request.args["partner"]) if request.args.get("partner") else None
     include_inactive = request.args.get("inactive") == "1"
     query = services.list_contacts(partner.id if partner else None, include_inactive)
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate(query, per_page=50)
     return render_template(
         "contacts/list.html", page=page, partner=partner, include_inactive=include_inactive
     )

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from scheduler.errors import UserError
-from scheduler.extensions import db
+from scheduler.extensions import db, page_number
 from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, Participant
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
@@ -92,8 +92,7 @@ def read_filters(args) -> HistoryFilters:
 
 def read_page(args) -> int:
     """The 1-based page number; anything that is not a positive number means the first."""
-    raw = args.get("page", "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 10**6 else 1
+    return page_number(args)
 
 
 def office_zone() -> str:

@@ -23,6 +23,7 @@ from scheduler.invites.vtimezone import first_year_of, vtimezone
 from scheduler.meetings.models import KIND_LABELS, STATUS_LABELS, MeetingStatus
 from scheduler.meetings.series.recurrence import ical_rrule
 from scheduler.sides import CATALOG_LANGUAGES, LANGUAGE_TAGS, other_side_zone, zone_of_language
+from scheduler.text import first_control, without_controls
 from scheduler.timefmt import dual_clock
 
 PRODID = "-//China-ROK Changchun exchange scheduler//Meetings 1.0//EN"
@@ -130,8 +131,14 @@ def _location(meeting, lang: str, join_details: bool) -> str:
     return localized(meeting, "location", lang) or join_url or meeting.platform
 
 
+def ical_text(value: str) -> vText:
+    """A TEXT value without control characters other than line feeds and tabs: a bare CR or
+    NUL stored before the forms refused them would break the lines of the whole file."""
+    return vText(without_controls(value, multiline=True))
+
+
 def _add_text(event: Event, name: str, value: str, lang: str) -> None:
-    event.add(name, vText(value), parameters={"LANGUAGE": LANGUAGE_TAGS[lang]})
+    event.add(name, ical_text(value), parameters={"LANGUAGE": LANGUAGE_TAGS[lang]})
 
 
 def build_event(
@@ -173,7 +180,7 @@ def build_event(
     set_status(event, status or ICAL_STATUS[meeting.status])
     event.add("created", meeting.created_at.astimezone(UTC))
     event.add("last-modified", meeting.updated_at.astimezone(UTC))
-    if url:
+    if url and not first_control(url):  # a URI may hold no CR or LF: leave a broken one out
         event.add("url", url)
     event.add("organizer", organizer or _default_organizer(meeting, lang))
     return event
@@ -215,7 +222,7 @@ def calendar_head(
         cal.add("name", vText(clean_parameter(name)))
         cal.add("x-wr-calname", vText(clean_parameter(name)))
     if about:
-        cal.add("x-wr-caldesc", vText(about))
+        cal.add("x-wr-caldesc", ical_text(about))
     if refresh:
         cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", vDuration(refresh).to_ical().decode())

@@ -26,6 +26,7 @@ from scheduler.extensions import db
 from scheduler.partners.models import Partner
 from scheduler.people import normalize_email
 from scheduler.sides import KOREA, LANGUAGES
+from scheduler.text import control_problem, normalize_newlines, without_controls
 from scheduler.timefmt import normalize_timezone
 
 DEFAULT_LANGUAGE = KOREA.language  # a partner's people mostly write Korean
@@ -47,7 +48,11 @@ COLUMN_OF_FIELD = {
     "romanized_family": "romanized",
     "romanized_given": "romanized",
     "email": "email",
+    "language": "language",
+    "timezone": "timezone",
 }
+# Columns that may hold several lines (tab and line feed allowed, CR LF read as LF).
+MULTILINE_COLUMNS = {"notes"}
 # The contact form's limit for notes, whose column is unbounded TEXT.
 TEXT_LIMITS = {"notes": 2000}
 EMAIL_LOOKUP_BATCH = 500  # stays well under SQLite's limit on bound parameters
@@ -133,8 +138,8 @@ def _column_order(column: str | None) -> int:
 
 def check_row(number: int, cells: dict, partners: dict) -> CheckedRow:
     """The row's contact fields and the problems found in it (the same rules as the form)."""
-    values = {column: unquote(cells.get(column, "").strip()) for column in COLUMNS}
     row = CheckedRow(number, None, {})
+    values = _cell_values(cells, row.problem)
     row.partner = _partner(values["partner"], partners, row.problem)
     data = row.data
     data.update({f: values[c] for c, f in TEXT_FIELDS.items()})
@@ -145,8 +150,25 @@ def check_row(number: int, cells: dict, partners: dict) -> CheckedRow:
     if not (data["family_name_ko"] or data["family_name_zh"] or data["romanized_family"]):
         row.problem("family_name_ko", _l("Enter a family name in at least one script."))
     for name, limit in too_long(data):
-        row.problem(COLUMN_OF_FIELD[name], _l("At most %(max)d characters.", max=limit))
+        column = COLUMN_OF_FIELD[name]
+        if not any(p.column == column for p in row.problems):  # one reason a cell is enough
+            row.problem(column, _l("At most %(max)d characters.", max=limit))
     return row
+
+
+def _cell_values(cells: dict, problem) -> dict[str, str]:
+    """Every known column's text; a control character is a problem of its cell, and the
+    checks that follow see the text without it (the row is refused anyway)."""
+    values = {}
+    for column in COLUMNS:
+        multiline = column in MULTILINE_COLUMNS
+        text = unquote(normalize_newlines(cells.get(column, "")).strip())
+        reason = control_problem(text, column, multiline)
+        if reason is not None:
+            problem(column, reason)
+            text = without_controls(text, multiline)
+        values[column] = text
+    return values
 
 
 def split_romanized(text: str) -> dict:

@@ -16,20 +16,20 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField
 
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts.io import write as io_write
 from scheduler.contacts.io.rows import import_contacts as run_import
+from scheduler.forms import BaseForm
 from scheduler.partners.services import get_partner
 from scheduler.security import roles_required
 
 bp = Blueprint("contacts_io", __name__, url_prefix="/contacts")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(
         _l("CSV or Excel file"),
         validators=[

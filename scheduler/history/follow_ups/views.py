@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler.auth.models import EDITOR_ROLES
-from scheduler.extensions import db
+from scheduler.extensions import db, paginate
 from scheduler.history.follow_ups import services
 from scheduler.history.follow_ups.forms import (
     STATUS_NAMES,
@@ -172,5 +172,5 @@ def list_follow_ups():
         overdue_before=today if filters["overdue"] else None,
         status=filters["status"] or None,
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = paginate(query, per_page=PER_PAGE)
     return render_template("history/follow_ups/list.html", page=page, filters=filters, today=today)

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from scheduler.i18n import localized, number
+from scheduler.text import without_controls
 
 SVG_NS = "http://www.w3.org/2000/svg"
 _DROPPED_TAGS = {f"{{{SVG_NS}}}script", f"{{{SVG_NS}}}style", f"{{{SVG_NS}}}desc"}
@@ -42,6 +43,9 @@ def bar_chart(
     horizontal: bool = False,
 ) -> Chart:
     """A bar chart of one or more *series* over *labels*, with its table and description."""
+    # A control character in a partner's name would make pygal's SVG ill-formed XML.
+    labels = [without_controls(label) for label in labels]
+    series = [(without_controls(name), values) for name, values in series]
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
     chart = kind(**_config(len(series) > 1, len(labels), horizontal))
     # pygal stacks horizontal bars from the bottom up; reversed, they read top-down like the table.

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from scheduler.availability.services import FIRST_YEAR, LAST_YEAR
-from scheduler.extensions import db
+from scheduler.extensions import db, page_number
 from scheduler.history.search.services import (
     MAX_TERM_LENGTH,
     SearchFilters,
@@ -82,8 +82,7 @@ def read_filters(term: str) -> tuple[SearchFilters, list[str]]:
 
 
 def _read_page() -> int:
-    text = request.args.get("page", "").strip()
-    return int(text) if text.isdigit() and len(text) < 7 else 1
+    return page_number(request.args)
 
 
 @bp.route("/search")

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler.auth.models import EDITOR_ROLES
-from scheduler.extensions import db
+from scheduler.extensions import db, paginate
 from scheduler.invites.outbox.delivery import resend
 from scheduler.invites.outbox.models import STATUS_NAMES, OutboxMessage
 from scheduler.security import roles_required
@@ -31,7 +31,7 @@ def _render(status: str, http_status: int = 200):
     )
     if status:
         query = query.where(OutboxMessage.status == status)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = paginate(query, per_page=PER_PAGE)
     counts = dict(
         db.session.execute(
             sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)

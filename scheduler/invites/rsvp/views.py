@@ -9,10 +9,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import AnyOf
 
+from scheduler.forms import BaseForm
 from scheduler.i18n import LOCALE_COOKIE, localized, normalize_locale
 from scheduler.invites.notices import both_clocks
 from scheduler.invites.recipients import Recipient, recipient_of
@@ -34,7 +34,7 @@ bp.add_app_template_global(RSVP_LABELS, "RSVP_LABELS")
 CLOSED_STATUSES = (MeetingStatus.CANCELLED, MeetingStatus.HELD)
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(BaseForm):
     """The answer button; the CSRF token rides along (the session is the recipient's browser)."""
 
     answer = StringField(validators=[AnyOf(RSVP_ANSWERS)])
