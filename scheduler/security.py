@@ -155,6 +155,10 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if response.mimetype == "text/html" and current_user.is_authenticated:
+        # A signed-in page shows names and addresses: no copy in the browser's or a proxy's
+        # cache for the next person at that computer (Back after sign-out shows nothing).
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
