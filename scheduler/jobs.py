@@ -19,6 +19,7 @@ from scheduler.extensions import db
 from scheduler.history.follow_ups.reminders import enqueue_due_follow_up_reminders
 from scheduler.invites.outbox.delivery import deliver_due
 from scheduler.invites.reminders.services import enqueue_due_reminders
+from scheduler.redaction import install_log_redaction
 
 log = logging.getLogger("scheduler.jobs")
 REMINDER_INTERVAL_SECONDS = 60  # reminders are due to the minute
@@ -89,6 +90,7 @@ def run_command():
     add_jobs(scheduler, app)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    install_log_redaction(app)  # the handler basicConfig just added
     click.echo("scheduler running; stop with SIGTERM or Ctrl-C")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()

@@ -1,5 +1,7 @@
 """Login and role guards, security headers, and the secret key (generated, stored, checked)."""
 
+import hashlib
+import hmac
 import os
 import secrets
 from functools import wraps
@@ -96,6 +98,14 @@ def check_secret_key(config) -> None:
         f"SECRET_KEY {problem}. Set it to a long random value, for example the output of: "
         "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
     )
+
+
+def derived_key(label: bytes) -> bytes:
+    """A 32-byte key of its own for one use (named by *label*): HMAC-SHA256(SECRET_KEY,
+    label). It reveals nothing of SECRET_KEY, differs per label and changes with SECRET_KEY."""
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else bytes(secret)
+    return hmac.new(secret, label, hashlib.sha256).digest()
 
 
 def safe_next(target: str | None) -> str:
