@@ -219,7 +219,9 @@ def test_deactivation_ends_the_sessions_for_good(app, person, admin_browser):
     assert _sign_in(app, person.email).get("/").status_code == 200
 
 
-@pytest.mark.parametrize("identity", ["{id}", "{id}:9", "{id}:", "x:0", "{id}:0:0", ""])
+@pytest.mark.parametrize(
+    "identity", ["{id}", "{id}:9", "{id}:", "x:0", "{id}:0:0", "", "9" * 30 + ":0", "{id}:²"]
+)
 def test_an_identity_of_an_older_release_or_version_is_refused(app, person, identity):
     browser = app.test_client()
     with browser.session_transaction() as session:

@@ -1,5 +1,6 @@
 """Accounts: creation, password checks and the failed-login limit."""
 
+import re
 import secrets
 from datetime import timedelta
 from functools import cache
@@ -21,6 +22,10 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 200
 
 
+# Both numbers fit the integer columns they are compared with (no overflow on PostgreSQL).
+_IDENTITY = re.compile(r"(?P<id>[0-9]{1,9}):(?P<version>[0-9]{1,9})")
+
+
 def register_user_loader() -> None:
     login_manager.login_view = "auth.login"
     login_manager.user_loader(_load_user)
@@ -30,11 +35,11 @@ def _load_user(identity: str) -> User | None:
     """The active user named by a session or remember-me identity (`User.get_id`), or None
     when it is malformed, of an older session version (revoked), or of an older release
     (a bare id: such cookies predate revocation, so they are refused once)."""
-    user_id, _, version = identity.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    match = _IDENTITY.fullmatch(identity)
+    if match is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active_user or user.session_version != int(version):
+    user = db.session.get(User, int(match["id"]))
+    if user is None or not user.is_active_user or user.session_version != int(match["version"]):
         return None
     return user
 
