@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -44,6 +45,12 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
+    # A session cookie older than this (since it was last written) is refused; "Keep me signed
+    # in" lasts this long. Signing out (everywhere) or a password change ends both sooner.
+    PERMANENT_SESSION_LIFETIME = timedelta(
+        hours=float(os.environ.get("SESSION_LIFETIME_HOURS", 12))
+    )
+    REMEMBER_COOKIE_DURATION = timedelta(days=float(os.environ.get("REMEMBER_ME_DAYS", 14)))
 
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))

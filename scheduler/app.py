@@ -38,6 +38,7 @@ from scheduler.main.views import bp as main_bp
 from scheduler.meetings.views import bp as meetings_bp
 from scheduler.partners.views import bp as partners_bp
 from scheduler.privacy.views import bp as privacy_bp
+from scheduler.redaction import install_log_redaction
 from scheduler.security import configure_secret_key, register_security, trust_proxies
 from scheduler.slots.views import bp as slots_bp
 from scheduler.templating import register_templating
@@ -77,6 +78,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_template_helpers(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_logging(app)
     return app
 
 
@@ -145,3 +147,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     register_cli(app)
+
+
+def register_logging(app: Flask) -> None:
+    """Link secrets (feed and RSVP tokens) never reach a log (`scheduler.redaction`)."""
+    install_log_redaction(app)

@@ -21,6 +21,7 @@ from scheduler.invites.outbox.delivery import deliver_due
 from scheduler.invites.outbox.retention import purge_expired
 from scheduler.invites.reminders.services import enqueue_due_reminders
 from scheduler.limits.store import limit_store
+from scheduler.redaction import install_log_redaction
 
 log = logging.getLogger("scheduler.jobs")
 REMINDER_INTERVAL_SECONDS = 60  # reminders are due to the minute
@@ -125,6 +126,7 @@ def run_command():
     add_jobs(scheduler, app)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    install_log_redaction(app)  # the handler basicConfig just added
     click.echo("scheduler running; stop with SIGTERM or Ctrl-C")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()

@@ -1,5 +1,7 @@
 """Login and role guards, security headers, and the secret key (generated, stored, checked)."""
 
+import hashlib
+import hmac
 import os
 import secrets
 from functools import wraps
@@ -100,6 +102,14 @@ def check_secret_key(config) -> None:
     )
 
 
+def derived_key(label: bytes) -> bytes:
+    """A 32-byte key of its own for one use (named by *label*): HMAC-SHA256(SECRET_KEY,
+    label). It reveals nothing of SECRET_KEY, differs per label and changes with SECRET_KEY."""
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else bytes(secret)
+    return hmac.new(secret, label, hashlib.sha256).digest()
+
+
 def safe_next(target: str | None) -> str:
     """*target* when it is a path on this site, else the home page (no open redirects)."""
     is_local = target and target.startswith("/") and not target.startswith("//")
@@ -159,6 +169,10 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if response.mimetype == "text/html" and current_user.is_authenticated:
+        # A signed-in page shows names and addresses: no copy in the browser's or a proxy's
+        # cache for the next person at that computer (Back after sign-out shows nothing).
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

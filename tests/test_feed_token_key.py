@@ -109,7 +109,7 @@ def test_the_cli_finds_and_rehashes_an_old_hash_too(app, db):
     with app.app_context():
         assert find_active_feed("not a token") is None
         assert find_active_feed(new_token()) is None
-    result = app.test_cli_runner().invoke(args=["feeds", "revoke", token])
+    result = app.test_cli_runner().invoke(args=["feeds", "revoke", "--", token])
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert _stored_hash(db, feed.id) == _current_hash(app, token)

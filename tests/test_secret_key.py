@@ -162,24 +162,24 @@ def test_testing_keeps_its_fixed_key(tmp_path):
 # --- the forged cookie ---------------------------------------------------------------------
 
 
-def _session_cookie(app, key: str, user_id: int) -> str:
-    """A Flask session cookie saying *user_id* is signed in, signed with *key* the way
-    Flask signs its own (its salt, serializer and HMAC-SHA1 key derivation)."""
+def _session_cookie(app, key: str, identity: str) -> str:
+    """A Flask session cookie saying the user of login *identity* is signed in, signed with
+    *key* the way Flask signs its own (its salt, serializer and HMAC-SHA1 key derivation)."""
     interface = app.session_interface
     signer = {"key_derivation": interface.key_derivation, "digest_method": hashlib.sha1}
     serializer = URLSafeTimedSerializer(
         key, salt=interface.salt, serializer=interface.serializer, signer_kwargs=signer
     )
-    return serializer.dumps({"_user_id": str(user_id), "_fresh": True})
+    return serializer.dumps({"_user_id": identity, "_fresh": True})
 
 
 def _instance_with_an_admin(tmp_path):
     app = _fresh_development_app(tmp_path)
     with app.app_context():
         upgrade()
-        admin_id = create_user("admin@example.org", PASSWORD, "admin").id
+        identity = create_user("admin@example.org", PASSWORD, "admin").get_id()
         db.session.commit()
-    return app, admin_id
+    return app, identity
 
 
 def _refused(client) -> None:
@@ -190,23 +190,23 @@ def _refused(client) -> None:
 
 
 def test_a_session_cookie_signed_with_the_old_constant_is_refused(tmp_path):
-    app, admin_id = _instance_with_an_admin(tmp_path)
+    app, identity = _instance_with_an_admin(tmp_path)
     client = app.test_client()
 
-    client.set_cookie("session", _session_cookie(app, INSECURE_DEFAULT_SECRET, admin_id))
+    client.set_cookie("session", _session_cookie(app, INSECURE_DEFAULT_SECRET, identity))
     _refused(client)
 
     # The same cookie signed with this instance's own key opens the page: only the key differs.
-    client.set_cookie("session", _session_cookie(app, app.config["SECRET_KEY"], admin_id))
+    client.set_cookie("session", _session_cookie(app, app.config["SECRET_KEY"], identity))
     assert client.get("/admin/users").status_code == 200
 
 
 def test_a_remember_me_cookie_signed_with_the_old_constant_is_refused(tmp_path):
-    app, admin_id = _instance_with_an_admin(tmp_path)
+    app, identity = _instance_with_an_admin(tmp_path)
     client = app.test_client()
-    client.set_cookie("remember_token", encode_cookie(str(admin_id), key=INSECURE_DEFAULT_SECRET))
+    client.set_cookie("remember_token", encode_cookie(identity, key=INSECURE_DEFAULT_SECRET))
     _refused(client)
 
     other = app.test_client()
-    other.set_cookie("remember_token", encode_cookie(str(admin_id), key=app.config["SECRET_KEY"]))
+    other.set_cookie("remember_token", encode_cookie(identity, key=app.config["SECRET_KEY"]))
     assert other.get("/admin/users").status_code == 200

@@ -4,7 +4,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from scheduler.auth.models import User
-from scheduler.auth.services import MIN_PASSWORD, create_user, generate_password
+from scheduler.auth.services import (
+    MIN_PASSWORD,
+    create_user,
+    generate_password,
+    revoke_sessions,
+)
 from scheduler.availability.hours import default_hours_for_zone, format_hours
 from scheduler.errors import UserError
 from scheduler.extensions import db
@@ -54,27 +59,34 @@ def _check_keeps_an_admin(user: User, acting: User) -> None:
 
 
 def update_user(user: User, data: dict, acting: User) -> None:
-    """Apply an edit made by *acting*. Raises AccountRuleError when no admin would be left."""
+    """Apply an edit made by *acting*. Raises AccountRuleError when no admin would be left.
+    A new role signs the user out everywhere: their open pages were granted by the old one."""
     if user.role == "admin" and data["role"] != "admin":
         _check_keeps_an_admin(user, acting)
+    role_changed = data["role"] != user.role
     for field, value in _with_default_hours(data).items():
         setattr(user, field, value)
+    if role_changed:
+        revoke_sessions(user)
     db.session.flush()
 
 
 def set_user_active(user: User, active: bool, acting: User) -> None:
-    """Deactivate (history kept, login refused) or reactivate an account."""
+    """Deactivate (history kept, login refused, every session ended for good: reactivating
+    does not revive them) or reactivate an account."""
     if not active:
         if user.id == acting.id:
             raise AccountRuleError(_l("You cannot deactivate your own account."))
         if user.role == "admin":
             _check_keeps_an_admin(user, acting)
+        revoke_sessions(user)
     user.is_active_user = active
     db.session.flush()
 
 
 def reset_password(user: User, typed: str | None) -> str:
-    """Set *typed* or a generated password; returns it so it can be shown once."""
+    """Set *typed* or a generated password, signing the user out everywhere (whoever knew the
+    old one may hold a session); returns the password so it can be shown once."""
     password = typed or generate_password()
     if len(password) < MIN_PASSWORD:
         raise AccountRuleError(
@@ -82,5 +94,5 @@ def reset_password(user: User, typed: str | None) -> str:
             field="new_password",
         )
     user.set_password(password)
-    db.session.flush()
+    revoke_sessions(user)
     return password

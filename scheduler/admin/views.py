@@ -8,6 +8,7 @@ from scheduler.admin import services
 from scheduler.admin.forms import WORKING_HOURS_HELP, NewUserForm, PasswordResetForm, UserForm
 from scheduler.auth.forms import ProfileForm
 from scheduler.auth.models import User
+from scheduler.auth.services import renew_own_session, revoke_sessions
 from scheduler.extensions import db, paginate
 from scheduler.security import any_role_may_post, roles_required
 from scheduler.timefmt import format_when
@@ -106,6 +107,8 @@ def reset_password(user_id):
     if not reset_form.validate_on_submit():
         return _edit_page(user, reset_form=reset_form, status=400)
     password = services.reset_password(user, reset_form.new_password.data)
+    if user.id == current_user.id:  # an admin resetting their own: keep this session
+        renew_own_session(user)
     if reset_form.new_password.data:
         flash(_("The password of %(email)s has been changed.", email=user.email), "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -116,8 +119,10 @@ def _save_profile(user: User, form: ProfileForm) -> None:
     user.locale = form.locale.data
     user.timezone = form.timezone.data
     user.working_hours = services.hours_or_default(form.working_hours.data, user.timezone)
-    if form.new_password.data:
+    if form.new_password.data:  # sign out the other sessions, keep this one
         user.set_password(form.new_password.data)
+        revoke_sessions(user)
+        renew_own_session(user)
     db.session.flush()
 
 

@@ -15,7 +15,15 @@ from scheduler.audit.models import AuditEntry
 from scheduler.db import now_utc
 
 # last_login_at: a sign-in already has its own "login" entry; an "update" beside it is noise.
-SKIPPED_FIELDS = {"search_text", "created_at", "updated_at", "edited_fields", "last_login_at"}
+# session_version: raised by every sign-out; the change that raised it is audited itself.
+SKIPPED_FIELDS = {
+    "search_text",
+    "created_at",
+    "updated_at",
+    "edited_fields",
+    "last_login_at",
+    "session_version",
+}
 SECRET_FIELDS = {"password_hash"}
 ACTOR_KEY = "audit_actor_id"
 

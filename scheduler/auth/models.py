@@ -45,12 +45,20 @@ class User(UserMixin, TimestampMixin, db.Model):
     working_hours: Mapped[str] = mapped_column(sa.String(200), default="")
     is_active_user: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the login identity (`get_id`): raising it refuses every session cookie and
+    # remember-me cookie issued before (sign-out everywhere, password or role change).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """The login identity Flask-Login stores in the session and remember-me cookies:
+        ``"<id>:<session_version>"`` (the user loader accepts it only while both match)."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -1,9 +1,12 @@
 """Accounts: creation and password checks (the failed sign-in limits: throttle.py)."""
 
+import re
 import secrets
 from functools import cache
 
 import sqlalchemy as sa
+from flask import current_app, request
+from flask_login import login_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from scheduler.audit.services import record
@@ -18,14 +21,41 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 200
 
 
+# Both numbers fit the integer columns they are compared with (no overflow on PostgreSQL).
+_IDENTITY = re.compile(r"(?P<id>[0-9]{1,9}):(?P<version>[0-9]{1,9})")
+
+
 def register_user_loader() -> None:
     login_manager.login_view = "auth.login"
     login_manager.user_loader(_load_user)
 
 
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user and user.is_active_user else None
+def _load_user(identity: str) -> User | None:
+    """The active user named by a session or remember-me identity (`User.get_id`), or None
+    when it is malformed, of an older session version (revoked), or of an older release
+    (a bare id: such cookies predate revocation, so they are refused once)."""
+    match = _IDENTITY.fullmatch(identity)
+    if match is None:
+        return None
+    user = db.session.get(User, int(match["id"]))
+    if user is None or not user.is_active_user or user.session_version != int(match["version"]):
+        return None
+    return user
+
+
+def revoke_sessions(user: User) -> None:
+    """Sign *user* out everywhere: every session and remember-me cookie issued so far stops
+    working on its next request (flushes; the request's commit point keeps it)."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+
+
+def renew_own_session(user: User) -> None:
+    """After `revoke_sessions` on the signed-in *user* themselves: sign this browser in again
+    under the new version, with a new remember-me cookie if it had one; every other session
+    of theirs stays revoked."""
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(user, remember=remember_cookie in request.cookies)
 
 
 def generate_password() -> str:

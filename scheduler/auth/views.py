@@ -44,6 +44,8 @@ def login():
 @login_required
 @any_role_may_post
 def logout():
+    """Sign out everywhere: this browser and every other session or remember-me cookie."""
+    services.revoke_sessions(current_user._get_current_object())
     logout_user()
-    flash(_("You have signed out."), "info")
+    flash(_("You have signed out on every computer and phone."), "info")
     return redirect(url_for("auth.login"))

@@ -29,7 +29,7 @@ from scheduler.feeds.cache import Served, Validators, open_gzipped, serve
 from scheduler.feeds.forms import NewFeedForm
 from scheduler.feeds.messages import send_link_to_contact
 from scheduler.feeds.models import Feed
-from scheduler.feeds.tokens import install_log_filter, note_miss, too_many_misses
+from scheduler.feeds.tokens import note_miss, too_many_misses
 from scheduler.partners.services import get_partner
 from scheduler.security import public, roles_required
 from scheduler.sides import LANGUAGES
@@ -239,9 +239,8 @@ def _feed_helpers():
 
 
 def init_app(app) -> None:
-    """Register the blueprint and keep feed tokens out of the request log (the cache's
-    session hooks are installed with the other model listeners: `register_models`)."""
+    """Register the blueprint (the cache's session hooks are installed with the other model
+    listeners: `register_models`; feed tokens are kept out of logs by `scheduler.redaction`)."""
     app.config.setdefault("FEED_MISS_LIMIT", 20)
     app.config.setdefault("FEED_MISS_WINDOW_SECONDS", 600)
     app.register_blueprint(bp)
-    install_log_filter()
