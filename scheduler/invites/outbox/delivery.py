@@ -213,7 +213,7 @@ def _send_one(transport, row: OutboxMessage, now: datetime, counts) -> Transport
     if failure is None:
         _record_success(row, now)
         counts["sent"] += 1
-    else:
+    elif failure.tried:
         _record_failure(row, failure, now, counts)
     db.session.commit()  # a job commits per unit of work: a message sent is never sent twice
     return failure if failure is not None and failure.stops_batch else None
@@ -227,6 +227,8 @@ def _send_batch(batch: Batch, rows: list[OutboxMessage], counts: DeliveryCounts)
                 row = queue.pop(0)
                 if _start_sending(batch, row, queue):
                     stop = _send_one(transport, row, batch.now, counts)
+                    if stop is not None and not stop.tried:
+                        queue.insert(0, row)
     except TransportError as error:  # no connection at all: the first message bears the attempt
         stop = error
         _record_failure(queue.pop(0), error, batch.now, counts)

@@ -23,13 +23,14 @@ class TransportError(Exception):
     """A delivery attempt failed.
 
     ``permanent``: retrying cannot help (a 5xx answer). ``stops_batch``: the next messages
-    would fail the same way, so the batch ends here.
+    would fail the same way, so the batch ends here. ``tried``: False when nothing of this
+    message reached the server, so it is not charged an attempt.
     """
 
-    def __init__(self, detail: str, code: str, permanent=False, stops_batch=False):
+    def __init__(self, detail: str, code: str, permanent=False, stops_batch=False, tried=True):
         super().__init__(detail)
         self.detail, self.code = detail, code
-        self.permanent, self.stops_batch = permanent, stops_batch
+        self.permanent, self.stops_batch, self.tried = permanent, stops_batch, tried
 
 
 def describe(error: BaseException) -> str:
@@ -120,12 +121,16 @@ class SMTPTransport:
         self.config = config
         self.connection: smtplib.SMTP | None = None
         self.reconnects_left = 1
+        self.used = False  # a message went over the current connection
 
     def __enter__(self):
         self._connect()
         return self
 
-    def __exit__(self, *_exc):
+    def __exit__(self, exc_type, *_exc):
+        if exc_type is not None and self.connection is not None:
+            self.connection.close()  # interrupted mid-message: a polite QUIT could hang
+            self.connection = None
         self._close()
         return False
 
@@ -152,7 +157,7 @@ class SMTPTransport:
             raise TransportError(detail, "connection", stops_batch=True) from error
 
     def _close(self) -> None:
-        connection, self.connection = self.connection, None
+        connection, self.connection, self.used = self.connection, None, False
         if connection is None:
             return
         try:
@@ -161,9 +166,14 @@ class SMTPTransport:
             connection.close()
 
     def send(self, message_id: str, sender: str, recipient: str, raw: bytes) -> None:
-        if self.connection is None:  # dropped during the previous message
+        if self.used and not self._alive():  # dropped since the last message: nothing tried
+            self._close()
+        if self.connection is None:
             self.reconnects_left -= 1
+            if self.reconnects_left < 0:
+                raise TransportError("connection lost again", "dropped", stops_batch=True, tried=False)
             self._connect()
+        self.used = True
         try:
             self.connection.sendmail(sender, [recipient], raw)
         except smtplib.SMTPRecipientsRefused as error:
@@ -174,6 +184,14 @@ class SMTPTransport:
             raise _answered(error.smtp_code, error.smtp_error) from error
         except (OSError, smtplib.SMTPException) as error:
             raise self._dropped(f"connection lost: {_connection_words(error)}") from error
+
+    def _alive(self) -> bool:
+        """A NOOP before reusing the connection: a server that hung up while we wrote the last
+        result (idle timeout, "421 too many messages") costs a reconnect, not an attempt."""
+        try:
+            return self.connection is not None and self.connection.noop()[0] == 250
+        except (OSError, smtplib.SMTPException):
+            return False
 
     def _dropped(self, detail: str) -> TransportError:
         self._close()
