@@ -171,7 +171,9 @@ class SMTPTransport:
         if self.connection is None:
             self.reconnects_left -= 1
             if self.reconnects_left < 0:
-                raise TransportError("connection lost again", "dropped", stops_batch=True, tried=False)
+                raise TransportError(
+                    "connection lost again", "dropped", stops_batch=True, tried=False
+                )
             self._connect()
         self.used = True
         try:
