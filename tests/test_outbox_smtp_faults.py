@@ -2,6 +2,8 @@
 and the message arrives exactly once when the server is back; a dropped connection is opened
 again once, and a second drop stops the batch without charging the messages never tried."""
 
+import email
+import email.policy
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -87,14 +89,18 @@ def faulty(app, faulty_server):
     app.config.update(previous)
 
 
-def _queue(db, to="kim@seoul.example.kr"):
+def _invite(to: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = "office@example.cn"
     message["To"] = to
     message["Subject"] = "초대"
     message["Message-ID"] = make_msgid(domain="example.cn")
     message.set_content("본문")
-    enqueue(message)
+    return message
+
+
+def _queue(db, to="kim@seoul.example.kr"):
+    enqueue(_invite(to))
     db.session.commit()
 
 
@@ -205,3 +211,65 @@ def test_a_second_drop_stops_the_batch_and_spares_the_untried(app, db, faulty):
     assert {r.error_code for r in rows} == {"dropped"}
     assert all(r.last_error.startswith("not tried: connection lost") for r in rows[2:])
     assert (faulty.attempts, faulty.connections, faulty.snapshot()) == (2, 2, [])
+
+
+def _body(raw: bytes) -> str:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    return message.get_body(("plain",)).get_content()
+
+
+def _notices():
+    query = sa.select(OutboxMessage).where(OutboxMessage.kind == "delivery_failed")
+    return list(db.session.scalars(query))
+
+
+def test_a_permanent_failure_tells_the_organizer_in_their_language(
+    app, db, faulty, make_user, make_meeting
+):
+    organizer = make_user(locale="ko", email="lee@office.example.cn")
+    meeting = make_meeting(organizer=organizer)
+    faulty.refused.add("gone@seoul.example.kr")
+    row = enqueue(_invite("gone@seoul.example.kr"), kind="invite", meeting_id=meeting.id)
+    db.session.commit()
+    assert _deliver(app, now_utc()) == {"sent": 1, "retry": 0, "failed": 1}
+    [received] = faulty.snapshot()
+    assert received.rcpt_tos == ("lee@office.example.cn",)
+    assert received.message["Subject"] == "전달되지 않은 메일: 초대"
+    text = _body(received.raw)
+    assert "사유: 메일 서버가 메일을 거부했습니다: 550 5.1.1 No such mailbox" in text
+    assert "받는 사람: gone@seoul.example.kr" in text
+    assert f"/meetings/{meeting.id}" in text and "/outbox/?status=failed" in text
+    assert [(n.status, n.meeting_id) for n in _notices()] == [("sent", meeting.id)]
+    assert row.status == "failed"
+
+
+def test_a_notice_that_fails_itself_tells_nobody(app, db, faulty, make_user, make_meeting):
+    organizer = make_user(locale="zh", email="wang@office.example.cn")
+    meeting = make_meeting(organizer=organizer)
+    faulty.refused.update({"gone@seoul.example.kr", "wang@office.example.cn"})
+    enqueue(_invite("gone@seoul.example.kr"), kind="invite", meeting_id=meeting.id)
+    db.session.commit()
+    assert _deliver(app, now_utc()) == {"sent": 0, "retry": 0, "failed": 2}
+    [notice] = _notices()  # one notice, failed, and no notice about it
+    assert (notice.recipient, notice.status) == ("wang@office.example.cn", "failed")
+    assert notice.subject == "邮件未能送达：초대"
+
+
+def test_mail_a_staff_member_caused_tells_them(app, client, db, auth, faulty, make_contact):
+    coordinator = auth.login("coordinator", locale="zh")
+    contact = make_contact(email="park@seoul.example.kr")
+    faulty.refused.add("park@seoul.example.kr")
+    form = {"language": "ko", "send_to_contact": "y"}
+    assert client.post(f"/feeds/contact/{contact.id}", data=form).status_code == 200
+    assert _deliver(app, now_utc()) == {"sent": 1, "retry": 0, "failed": 1}
+    [received] = faulty.snapshot()
+    assert received.rcpt_tos == (coordinator.email,)
+    assert "原因：邮件服务器拒收了这封邮件：550 5.1.1 No such mailbox" in _body(received.raw)
+
+    page = client.get("/").get_data(as_text=True)  # the dashboard names it, with the reason
+    [failed] = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.status == "failed"))
+    assert f'id="failed-message-{failed.id}"' in page
+    assert "邮件服务器拒收了这封邮件：550 5.1.1 No such mailbox" in page
+    auth.logout()
+    auth.login("viewer", locale="zh")
+    assert 'id="failed-messages"' not in client.get("/").get_data(as_text=True)

@@ -4,6 +4,8 @@ member whose action queued it, by a notice in their language through the outbox.
 Never for a notice about a notice (no loops), nor to the very address that failed.
 """
 
+from datetime import datetime
+
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -29,8 +31,9 @@ def responsible_user(row: OutboxMessage) -> User | None:
     return db.session.get(User, row.caused_by_id) if row.caused_by_id else None
 
 
-def on_message_failed(row: OutboxMessage) -> None:
-    """Queue the notice about *row* in the transaction that marked it failed (flushes)."""
+def on_message_failed(row: OutboxMessage, now: datetime) -> None:
+    """Queue the notice about *row*, due at *now*, in the transaction that marked it failed
+    (flushes)."""
     if row.kind == NOTICE_KIND:
         return
     user = responsible_user(row)
@@ -54,7 +57,8 @@ def on_message_failed(row: OutboxMessage) -> None:
             text=render_template("email/delivery_failed.txt", **context),
             html=render_template("email/delivery_failed.html", **context),
         )
-        enqueue(message, kind=NOTICE_KIND, meeting_id=row.meeting_id)
+        notice = enqueue(message, kind=NOTICE_KIND, meeting_id=row.meeting_id)
+        notice.next_attempt_at = now
 
 
 def register_failure_notice_listeners(app) -> None:

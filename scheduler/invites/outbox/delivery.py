@@ -152,8 +152,10 @@ def claim_due(batch: Batch, limit: int) -> list[OutboxMessage]:
     return sorted(rows, key=lambda row: row.id)
 
 
-def _start_sending(batch: Batch, row: OutboxMessage, rest: list[OutboxMessage]) -> bool:
-    """Mark *row* "sending" and renew the lease on *rest*; False if the claim was lost."""
+def _start_sending(batch: Batch, row: OutboxMessage, rest: list[OutboxMessage]) -> tuple | None:
+    """Mark *row* "sending" and renew the lease on *rest*; what to send, or None if the claim
+    was lost. Read before the commit, so no transaction stays open during the (slow) send."""
+    envelope = (row.message_id, row.sender, row.recipient, row.raw)
     at = batch.clock()
     result = db.session.execute(
         sa.update(OutboxMessage)
@@ -167,7 +169,7 @@ def _start_sending(batch: Batch, row: OutboxMessage, rest: list[OutboxMessage]) 
             .values(claimed_at=at)
         )
     db.session.commit()  # a job: others must see the renewed lease before the (slow) send
-    return result.rowcount == 1
+    return envelope if result.rowcount == 1 else None
 
 
 def _record_success(row: OutboxMessage, now: datetime) -> None:
@@ -182,7 +184,7 @@ def _record_failure(row: OutboxMessage, error: TransportError, now: datetime, co
     if error.permanent or row.attempts > len(RETRY_DELAYS):
         row.status = "failed"
         counts["failed"] += 1
-        message_failed.send(row)  # a notice to whoever should know, in this transaction
+        message_failed.send(row, now=now)  # a notice to whoever should know, in this transaction
     else:
         row.status = "pending"
         row.next_attempt_at = now + RETRY_DELAYS[row.attempts - 1]
@@ -200,11 +202,11 @@ def _put_back(batch: Batch, rows: list[OutboxMessage], code: str, detail: str) -
     db.session.commit()  # a job commits per unit of work: this batch's end
 
 
-def _send_one(transport, row: OutboxMessage, now: datetime, counts) -> TransportError | None:
-    """Send *row* and record the result; the error if it stops the batch."""
+def _send_one(transport, row: OutboxMessage, envelope: tuple, now: datetime, counts):
+    """Send *row* and record the result; the TransportError if it stops the batch."""
     failure = None
     try:
-        transport.send(row.message_id, row.sender, row.recipient, row.raw)
+        transport.send(*envelope)
     except TransportError as error:
         failure = error
     except Exception as error:  # a bug or a surprise: charged, so one message cannot block all
@@ -225,8 +227,9 @@ def _send_batch(batch: Batch, rows: list[OutboxMessage], counts: DeliveryCounts)
         with make_transport() as transport:
             while queue and stop is None:
                 row = queue.pop(0)
-                if _start_sending(batch, row, queue):
-                    stop = _send_one(transport, row, batch.now, counts)
+                envelope = _start_sending(batch, row, queue)
+                if envelope is not None:
+                    stop = _send_one(transport, row, envelope, batch.now, counts)
                     if stop is not None and not stop.tried:
                         queue.insert(0, row)
     except TransportError as error:  # no connection at all: the first message bears the attempt

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -76,4 +77,6 @@ class OutboxMessage(db.Model):
         name = ERROR_NAMES.get(self.error_code)
         if name is None:
             return self.last_error
-        return f"{name}: {self.last_error}" if self.last_error else str(name)
+        if not self.last_error:
+            return str(name)
+        return _("%(reason)s: %(detail)s", reason=name, detail=self.last_error)
