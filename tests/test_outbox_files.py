@@ -6,27 +6,12 @@ import json
 import subprocess
 import sys
 import textwrap
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 import pytest
 import sqlalchemy as sa
 
-from scheduler.invites.outbox.delivery import enqueue
 from scheduler.invites.outbox.models import OutboxMessage
-from tests.test_outbox_delivery import ROOT
-
-
-def _queue(db, count):
-    for n in range(count):
-        message = EmailMessage()
-        message["From"] = "office@example.cn"
-        message["To"] = f"partner{n}@example.kr"
-        message["Subject"] = f"초대 {n}"
-        message["Message-ID"] = make_msgid(domain="example.cn")
-        message.set_content("본문")
-        enqueue(message)
-    db.session.commit()
+from tests.test_outbox_delivery import ROOT, _fill
 
 
 @pytest.fixture
@@ -45,7 +30,7 @@ def test_a_folder_that_cannot_be_made_stops_the_batch_without_a_crash(
 ):
     (tmp_path / "not-a-folder").write_text("a file where the folder's parent should be")
     mail_folder(tmp_path / "not-a-folder" / "mail")
-    _queue(db, 3)
+    _fill(app, 3)
     result = app.test_cli_runner().invoke(args=["outbox", "deliver", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"sent": 0, "retry": 1, "failed": 0}
@@ -65,7 +50,7 @@ def test_a_folder_that_cannot_be_made_stops_the_batch_without_a_crash(
 
 def test_a_written_message_leaves_only_its_eml(app, db, tmp_path, mail_folder):
     mail_folder(tmp_path)
-    _queue(db, 2)
+    _fill(app, 2)
     result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
     assert result.stdout == "sent 2, to retry 0, failed 0\n"
     names = sorted(path.name for path in tmp_path.iterdir())

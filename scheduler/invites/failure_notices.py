@@ -6,14 +6,12 @@ Never for a notice about a notice (no loops), nor to the very address that faile
 
 from datetime import datetime
 
-from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from scheduler.auth.models import EDITOR_ROLES, User
 from scheduler.extensions import db
-from scheduler.invites.mail import build_message
-from scheduler.invites.notices import absolute_url
+from scheduler.invites.notices import absolute_url, staff_message
 from scheduler.invites.outbox.delivery import enqueue
 from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.invites.outbox.signals import message_failed
@@ -50,13 +48,8 @@ def on_message_failed(row: OutboxMessage, now: datetime) -> None:
             "outbox_url": user.role in EDITOR_ROLES
             and absolute_url("outbox.list_messages", status="failed"),
         }
-        message = build_message(
-            sender=(current_app.config["MAIL_FROM"], _("China–ROK exchange scheduler")),
-            to=(recipient.email, recipient.name),
-            subject=_("Not delivered: %(subject)s", subject=row.subject),
-            text=render_template("email/delivery_failed.txt", **context),
-            html=render_template("email/delivery_failed.html", **context),
-        )
+        subject = _("Not delivered: %(subject)s", subject=row.subject)
+        message = staff_message(recipient, "delivery_failed", subject, context)
         notice = enqueue(message, kind=NOTICE_KIND, meeting_id=row.meeting_id)
         notice.next_attempt_at = now
 
