@@ -80,6 +80,11 @@ class Config:
     # Sent mail bodies (outbox rows, MAIL_FOLDER files) are purged this many days after sending.
     MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS", "180"))
     OUTBOX_INTERVAL_SECONDS = int(os.environ.get("OUTBOX_INTERVAL_SECONDS", "30"))
+    # A deliverer claims this many messages at a time, with a lease renewed before each one
+    # goes out; a deliverer killed mid-batch holds its claims at most this long. The lease
+    # must outlast the slowest single send (a few SMTP_TIMEOUTs).
+    OUTBOX_CLAIM_BATCH = int(os.environ.get("OUTBOX_CLAIM_BATCH", "5"))
+    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "120"))
     # Minutes before a meeting's start; a meeting's own `reminder_offsets` overrides them.
     REMINDER_OFFSETS_MINUTES = os.environ.get("REMINDER_OFFSETS_MINUTES", "1440,60")
     # Owners of follow-up actions are reminded at 09:00 their time this many days before due.

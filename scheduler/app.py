@@ -30,6 +30,7 @@ from scheduler.history.search.index import register_search_index_listeners
 from scheduler.history.search.models import include_in_autogenerate
 from scheduler.i18n import select_locale, viewer_zone
 from scheduler.invites.dispatch import register_invite_listeners
+from scheduler.invites.failure_notices import register_failure_notice_listeners
 from scheduler.invites.outbox.views import bp as outbox_bp
 from scheduler.invites.reminders.services import register_reminder_listeners
 from scheduler.invites.rsvp.views import bp as rsvp_bp
@@ -120,6 +121,7 @@ def register_models(app: Flask) -> None:
     register_user_loader()
     register_reminder_listeners(app)
     register_invite_listeners(app)
+    register_failure_notice_listeners(app)
     register_admin_listeners(app)
     register_search_index_listeners(app)
     install_feed_invalidation()

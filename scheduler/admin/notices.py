@@ -1,15 +1,13 @@
 """Mail to the administrators about a sign-in back-off (sent by auth through a signal)."""
 
 import sqlalchemy as sa
-from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from scheduler.auth.models import User
 from scheduler.auth.signals import login_backoff
 from scheduler.extensions import db
-from scheduler.invites.mail import build_message
-from scheduler.invites.notices import absolute_url
+from scheduler.invites.notices import absolute_url, staff_message
 from scheduler.invites.outbox.delivery import enqueue
 from scheduler.invites.recipients import user_recipient
 
@@ -36,13 +34,8 @@ def on_login_backoff(user: User, failures: int = 0, minutes: int = 0) -> None:
                 "minutes": minutes,
                 "audit_url": absolute_url("audit.list_entries"),
             }
-            message = build_message(
-                sender=(current_app.config["MAIL_FROM"], _("China–ROK exchange scheduler")),
-                to=(recipient.email, recipient.name),
-                subject=_("Many failed sign-ins for %(email)s", email=user.email),
-                text=render_template("email/login_backoff.txt", **context),
-                html=render_template("email/login_backoff.html", **context),
-            )
+            subject = _("Many failed sign-ins for %(email)s", email=user.email)
+            message = staff_message(recipient, "login_backoff", subject, context)
             enqueue(message, kind=MAIL_KIND)
 
 

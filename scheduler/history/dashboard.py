@@ -30,6 +30,7 @@ from scheduler.visits.models import Visit
 
 SHOWN_ROWS = 20
 RECENT_CHANGES = 10
+FAILED_SHOWN = 5
 WAITING_STATUSES = (MeetingStatus.CONFIRMED, MeetingStatus.TENTATIVE)
 # Changes worth seeing on the home page; the whole log (accounts, holidays…) is /audit/.
 CHANGE_TYPES = {
@@ -52,6 +53,7 @@ class Dashboard:
     waiting: list  # [(meeting, [participants waiting])], soonest first
     waiting_count: int
     failed_mail: int | None  # None: the user may not see the outbox
+    failed_messages: list  # the latest of them, with their reasons
     overdue: list
     overdue_count: int
     changes: list
@@ -146,6 +148,19 @@ def failed_mail_count(user) -> int | None:
     return db.session.scalar(query)
 
 
+def latest_failed_mail(user) -> list[OutboxMessage]:
+    """The newest messages that failed for good (at most FAILED_SHOWN), for outbox readers."""
+    if user.role not in EDITOR_ROLES:
+        return []
+    query = (
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.status == "failed")
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(FAILED_SHOWN)
+    )
+    return list(db.session.scalars(query))
+
+
 def overdue_follow_ups(user, today: date) -> tuple[list[FollowUp], int]:
     """The user's own overdue actions first; coordinators and admins see everyone's."""
     only = None if user.role in EDITOR_ROLES else user.id
@@ -213,6 +228,7 @@ def build_dashboard(user, zone: str, now: datetime | None = None) -> Dashboard:
         waiting=waiting,
         waiting_count=waiting_count,
         failed_mail=failed_mail_count(user),
+        failed_messages=latest_failed_mail(user),
         overdue=overdue,
         overdue_count=overdue_count,
         changes=changes,

@@ -47,6 +47,18 @@ def meeting_context(meeting, recipient: Recipient) -> dict:
     }
 
 
+def staff_message(recipient: Recipient, template: str, subject: str, context: dict):
+    """A notice from the scheduler itself to a staff member: ``email/<template>.txt|.html``
+    rendered with *context*. Call under ``force_locale(recipient.language)``."""
+    return build_message(
+        sender=(current_app.config["MAIL_FROM"], _("China–ROK exchange scheduler")),
+        to=(recipient.email, recipient.name),
+        subject=subject,
+        text=render_template(f"email/{template}.txt", **context),
+        html=render_template(f"email/{template}.html", **context),
+    )
+
+
 def queue_notice(recipient: Recipient, template: str, subject: str, context: dict, kind: str):
     """Render ``email/<template>.txt|.html`` and put the message in the outbox.
 

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,6 +16,19 @@ STATUS_NAMES = {
     "sending": _l("Being sent"),
     "sent": _l("Sent"),
     "failed": _l("Failed"),
+}
+# Why the last attempt did not succeed, in words for staff; `last_error` holds the details
+# (the mail server's code and text, the file system's words), never a Python repr.
+ERROR_NAMES = {
+    "refused": _l("The mail server refused the message"),
+    "deferred": _l("The mail server asked to try again later"),
+    "connection": _l("The mail server could not be reached"),
+    "dropped": _l("The mail server closed the connection"),
+    "disk_full": _l("No space left to write the mail file"),
+    "no_access": _l("The mail folder cannot be written"),
+    "disk": _l("The mail file could not be written"),
+    "interrupted": _l("Delivery was interrupted before this message was sent"),
+    "unexpected": _l("Unexpected error while sending"),
 }
 
 
@@ -43,9 +57,26 @@ class OutboxMessage(db.Model):
     status: Mapped[str] = mapped_column(sa.String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # A deliverer's claim: its random token and when it last renewed the lease
+    # (OUTBOX_LEASE_SECONDS); an expired claim is free for any deliverer.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    error_code: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
+    # The staff member whose action queued the mail: told when it fails for good (a meeting's
+    # mail tells the organizer instead).
+    caused_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     # When the body was removed (retention or a contact's erasure); the metadata stays.
     body_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def reason(self) -> str:
+        """Why the last attempt failed, for staff in their language ("" when it did not)."""
+        name = ERROR_NAMES.get(self.error_code)
+        if name is None:
+            return self.last_error
+        if not self.last_error:
+            return str(name)
+        return _("%(reason)s: %(detail)s", reason=name, detail=self.last_error)
