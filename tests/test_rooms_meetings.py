@@ -2,7 +2,7 @@
 meeting has), a room booked twice is refused, and the room names the place when none is typed."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -10,7 +10,8 @@ from icalendar import Calendar
 from scheduler.meetings.models import Meeting
 from scheduler.partners.services import get_partner
 from tests.conftest import count
-from tests.test_rooms import add_room
+from tests.feeds_support import _fresh_feed_state, events, new_feed  # noqa: F401
+from tests.test_rooms import add_room, room_form
 from tests.visits_support import element_text, item_form, newest
 
 
@@ -195,3 +196,20 @@ def test_an_itinerary_item_chooses_a_room(visit, client, db, rooms, make_meeting
     )
     assert message in response.get_data(as_text=True)
     assert count(Meeting) == before
+
+
+def test_a_renamed_room_reaches_the_feeds(app, auth, client, db, rooms, make_meeting):
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    when = {"start_dt": start, "end_dt": start + timedelta(hours=1), "status": "confirmed"}
+    make_meeting(room_id=rooms[0].id, **when)
+    path = new_feed(app, "--partner", "seoul")
+    auth.login("admin", locale="ko")
+    first = client.get(path)
+    (event,) = events(first.data)
+    assert str(event["LOCATION"]) == "제1회의실"
+    renamed = room_form(name_zh="第一会议室", name_ko="제1 대회의실")
+    assert client.post(f"/admin/rooms/{rooms[0].id}", data=renamed).status_code == 302
+    again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    (event,) = events(again.data)
+    assert str(event["LOCATION"]) == "제1 대회의실"
