@@ -8,27 +8,11 @@ import pytest
 from icalendar import Calendar
 
 from scheduler.meetings.models import Meeting
-from scheduler.partners.services import get_partner
 from tests.conftest import count
 from tests.feeds_support import _fresh_feed_state, events, new_feed  # noqa: F401
+from tests.test_meetings import _form as meeting_form
 from tests.test_rooms import add_room, room_form
 from tests.visits_support import element_text, item_form, newest
-
-
-def meeting_form(**overrides):
-    data = {
-        "kind": "forum",
-        "title_zh": "长春—首尔工作会谈",
-        "title_ko": "창춘-서울 실무 회담",
-        "partners": [str(get_partner("seoul").id)],
-        "timezone": "Asia/Shanghai",
-        "start_local": "2030-12-03T14:30",
-        "end_local": "2030-12-03T16:00",
-        "room_id": "0",
-        "host_side": "cn",
-    }
-    data.update(overrides)
-    return data
 
 
 def _room_options(html: str) -> list[tuple[str, str, bool]]:
