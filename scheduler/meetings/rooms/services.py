@@ -49,12 +49,6 @@ def list_rooms() -> list[Room]:
     return list(db.session.scalars(query))
 
 
-def active_rooms() -> list[Room]:
-    """The rooms offered for new bookings, by Chinese name."""
-    query = sa.select(Room).where(Room.is_active.is_(True)).order_by(Room.name_zh, Room.id)
-    return list(db.session.scalars(query))
-
-
 def find_room(text: str) -> Room | None:
     """The room whose id is *text*, else the one with *text* as a name in any language."""
     text = (text or "").strip()
