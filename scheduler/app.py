@@ -36,6 +36,7 @@ from scheduler.invites.reminders.services import register_reminder_listeners
 from scheduler.invites.rsvp.views import bp as rsvp_bp
 from scheduler.limits.store import init_limits
 from scheduler.main.views import bp as main_bp
+from scheduler.meetings.rooms.views import bp as rooms_bp
 from scheduler.meetings.views import bp as meetings_bp
 from scheduler.partners.views import bp as partners_bp
 from scheduler.privacy.views import bp as privacy_bp
@@ -55,6 +56,7 @@ BLUEPRINTS = (
     admin_bp,
     audit_bp,
     holidays_admin_bp,
+    rooms_bp,
     meetings_bp,
     slots_bp,
     visits_bp,

@@ -20,6 +20,7 @@ from scheduler.feeds.cli import feeds
 from scheduler.history.cli import history_cli
 from scheduler.invites.outbox.cli import outbox
 from scheduler.jobs import scheduler_cli, serve_command
+from scheduler.meetings.rooms.cli import rooms
 from scheduler.partners.services import seed_partners
 from scheduler.privacy import cli as privacy_cli  # noqa: F401 - adds its commands to `contacts`
 from scheduler.security import write_private_file
@@ -102,6 +103,7 @@ def register_cli(app: Flask) -> None:
         seed_command,
         first_run_command,
         users,
+        rooms,
         contacts,
         holidays_group,
         slots_command,

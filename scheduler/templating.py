@@ -13,6 +13,7 @@ from scheduler.i18n import (
     viewer_zone,
 )
 from scheduler.meetings import forms, models
+from scheduler.meetings.rooms.services import meeting_place
 from scheduler.partners.models import KIND_NAMES
 from scheduler.sides import LANGUAGE_NAMES, other_side_zone
 from scheduler.timefmt import dual_clock, format_in_zone
@@ -45,6 +46,7 @@ def register_templating(app: Flask) -> None:
         ROLE_NAMES=ROLE_NAMES,
         KIND_NAMES=KIND_NAMES,
         meeting_time=meeting_time,
+        meeting_place=meeting_place,
         **_meeting_labels(),
         viewer_zone=viewer_zone,
     )

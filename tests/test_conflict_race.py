@@ -136,5 +136,6 @@ def test_the_same_room_cannot_be_booked_twice_by_racing_requests(race_app, numbe
     def book(meeting):
         update_meeting(meeting, {"room_id": room_id})
 
-    assert _race(race_app, meeting_ids, book) == ["booked", REFUSED]
+    refused = f"refused: The room 会议室 {number} is already booked at this time."
+    assert _race(race_app, meeting_ids, book) == ["booked", refused]
     assert _bookings(race_app, "room", room_id) == 1

@@ -196,7 +196,7 @@ def test_room_conflicts_are_flagged_in_the_preview_and_refused(client, db, coord
     assert "Room 外事会议室 is booked for:" in row
     response = client.post("/meetings/series/new", data=data)
     assert response.status_code == 409
-    assert "An interpreter or room is already booked at one of the dates." in (
+    assert "The room 外事会议室 is already booked at one of the dates." in (
         response.get_data(as_text=True)
     )
     assert count(MeetingSeries) == 0 and count(Meeting) == before

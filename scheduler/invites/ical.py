@@ -21,6 +21,7 @@ from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 from scheduler.i18n import localized, user_name
 from scheduler.invites.vtimezone import first_year_of, vtimezone
 from scheduler.meetings.models import KIND_LABELS, STATUS_LABELS, MeetingStatus
+from scheduler.meetings.rooms.services import meeting_place
 from scheduler.meetings.series.recurrence import ical_rrule
 from scheduler.sides import CATALOG_LANGUAGES, LANGUAGE_TAGS, other_side_zone, zone_of_language
 from scheduler.text import first_control, without_controls
@@ -98,8 +99,8 @@ def _block(meeting, lang: str, zone: str, join_details: bool) -> str:
         lines.append(_("Partners: %(names)s", names=names))
     if meeting.status in REASON_STATUSES and meeting.status_reason:
         lines.append(_("Reason: %(reason)s", reason=meeting.status_reason))
-    if localized(meeting, "location", lang):
-        lines.append(_("Place: %(place)s", place=localized(meeting, "location", lang)))
+    if meeting_place(meeting, lang):
+        lines.append(_("Place: %(place)s", place=meeting_place(meeting, lang)))
     lines += _video_lines(meeting, join_details)
     agenda = localized(meeting, "agenda", lang)
     if agenda:
@@ -128,7 +129,7 @@ def _second_languages(lang: str) -> tuple[str, ...]:
 
 def _location(meeting, lang: str, join_details: bool) -> str:
     join_url = meeting.join_url if join_details else ""
-    return localized(meeting, "location", lang) or join_url or meeting.platform
+    return meeting_place(meeting, lang) or join_url or meeting.platform
 
 
 def ical_text(value: str) -> vText:

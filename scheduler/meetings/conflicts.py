@@ -13,6 +13,7 @@ from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.meetings.models import Meeting, MeetingStatus, Participant, ParticipantRole, Room
+from scheduler.meetings.rooms.services import room_name
 
 INACTIVE_STATUSES = (MeetingStatus.CANCELLED,)  # drafts hold their people and rooms too
 
@@ -76,7 +77,7 @@ def find_conflicts(meeting: Meeting, labels) -> list[Conflict]:
     conflicts = []
     for other in others:
         if meeting.room_id and other.room_id == meeting.room_id:
-            conflicts.append(Conflict(other, "room", meeting.room.name_zh))
+            conflicts.append(Conflict(other, "room", room_name(meeting.room)))
         for theirs in other.participants:
             ours = mine.get(_person_key(theirs))
             if ours is None:

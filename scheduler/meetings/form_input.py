@@ -15,11 +15,12 @@ from scheduler.partners.models import Partner
 from scheduler.timefmt import LocalTimeError, localize_strict
 
 
-def prepare(form: MeetingForm) -> None:
-    """Offer the current partners and the active rooms, named in the viewer's language."""
+def prepare(form: MeetingForm, room_id: int | None = None) -> None:
+    """Offer the current partners and the active rooms (and *room_id*, the one the meeting
+    has now), named in the viewer's language."""
     lang = current_language()
     form.partners.choices = queries.partner_choices(lang)
-    form.room_id.choices = queries.room_choices(lang, _("No room"))
+    form.room_id.choices = queries.room_choices(lang, _("No room"), room_id)
 
 
 def _local_time_error(error: LocalTimeError, zone: str) -> str:

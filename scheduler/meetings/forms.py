@@ -46,7 +46,12 @@ class MeetingForm(StrippedForm):
     agenda_en = TextAreaField(_l("Agenda (English, optional)"), validators=[max_length(10000)])
     location_zh = StringField(_l("Place (Chinese)"), validators=[max_length(200)])
     location_ko = StringField(_l("Place (Korean)"), validators=[max_length(200)])
-    room_id = SelectField(_l("Room"), coerce=int, default=0)
+    room_id = SelectField(
+        _l("Room"),
+        coerce=int,
+        default=0,
+        invalid_choice_message=_l("Choose one of the rooms offered."),
+    )
     platform = StringField(
         _l("Video platform"),
         validators=[max_length(60)],

@@ -95,15 +95,36 @@ RSVP_STATUSES = ("needs_action", "accepted", "tentative", "declined")
 meeting_partners = partner_link_table("meeting_partners", "meetings", db.metadata)
 
 
+# A room's Korean name is unique once given (rooms made before the admin pages may lack one).
+_NAMED_KO = sa.text("name_ko <> ''")
+
+
 class Room(TimestampMixin, db.Model):
-    """An internal resource that cannot be booked twice at once."""
+    """An internal resource that cannot be booked twice at once (admins keep the list:
+    scheduler/meetings/rooms). A deactivated room stays on the meetings that had it."""
 
     __tablename__ = "rooms"
     __audited__ = True
+    __table_args__ = (
+        sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        sa.Index("ix_rooms_name_zh", "name_zh", unique=True),
+        sa.Index(
+            "ix_rooms_name_ko",
+            "name_ko",
+            unique=True,
+            sqlite_where=_NAMED_KO,
+            postgresql_where=_NAMED_KO,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name_zh: Mapped[str] = mapped_column(sa.String(100))
     name_ko: Mapped[str] = mapped_column(sa.String(100), default="")
+    name_en: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    building: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    capacity: Mapped[int | None]  # seats; None when nobody counted them
+    has_video: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    video_notes: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     is_active: Mapped[bool] = mapped_column(default=True)
 
     def audit_label(self) -> str:

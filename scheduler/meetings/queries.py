@@ -47,10 +47,11 @@ def partner_choices(lang: str) -> list[tuple[int, str]]:
     return [(p.id, localized(p, "name", lang)) for p in partners if p.is_current]
 
 
-def room_choices(lang: str, blank_label) -> list[tuple[int, str]]:
-    rooms = db.session.scalars(sa.select(Room).where(Room.is_active.is_(True))).all()
-    label = (lambda r: r.name_ko or r.name_zh) if lang == "ko" else (lambda r: r.name_zh)
-    return [(0, blank_label)] + [(r.id, label(r)) for r in rooms]
+def room_choices(lang: str, blank_label, current_id: int | None = None) -> list[tuple[int, str]]:
+    """No room, the active rooms and the room the meeting has now (even if deactivated since)."""
+    offered = sa.or_(Room.is_active.is_(True), Room.id == (current_id or -1))
+    rooms = db.session.scalars(sa.select(Room).where(offered).order_by(Room.name_zh, Room.id))
+    return [(0, blank_label)] + [(r.id, localized(r, "name", lang)) for r in rooms]
 
 
 def people_choices(meeting: Meeting, lang: str) -> list[tuple[str, str]]:

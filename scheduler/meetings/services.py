@@ -90,11 +90,25 @@ def participant_label(participant: Participant) -> str:
     return participant.guest_name or participant.guest_email
 
 
+def hard_conflict_message(conflicts, at_this_time=True):
+    """Why a booking is refused: the room named when only a room clashes, else the general
+    reason (an interpreter, or several things); *at_this_time* False for a series' dates."""
+    hard = [c for c in conflicts if c.is_hard]
+    if hard and all(c.kind == "room" for c in hard):
+        name = hard[0].label
+        if at_this_time:
+            return _l("The room %(name)s is already booked at this time.", name=name)
+        return _l("The room %(name)s is already booked at one of the dates.", name=name)
+    if at_this_time:
+        return _l("An interpreter or room is already booked at this time.")
+    return _l("An interpreter or room is already booked at one of the dates.")
+
+
 def _check_conflicts(meeting: Meeting, override_reason: str | None) -> None:
     lock_resources(meeting)
     conflicts = find_conflicts(meeting, participant_label)
     if any(c.is_hard for c in conflicts):
-        raise MeetingError(_l("An interpreter or room is already booked at this time."), conflicts)
+        raise MeetingError(hard_conflict_message(conflicts), conflicts)
     if conflicts and not (override_reason or "").strip():
         raise MeetingError(_l("Some participants already have a meeting at this time."), conflicts)
     if conflicts:

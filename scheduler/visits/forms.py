@@ -18,6 +18,7 @@ from scheduler.forms import (
     max_length,
     select_choices,
 )
+from scheduler.meetings.forms import MeetingForm
 from scheduler.meetings.models import KIND_LABELS
 from scheduler.sides import OFFICE_ZONE
 
@@ -89,6 +90,7 @@ class ItineraryItemForm(StrippedForm):
     end_local = LocalDateTimeField(_l("End"), validators=[_input_required])
     location_zh = StringField(_l("Place (Chinese)"), validators=[max_length(200)])
     location_ko = StringField(_l("Place (Korean)"), validators=[max_length(200)])
+    room_id = MeetingForm.room_id  # the same select of rooms as a meeting's
     with_delegation = BooleanField(_l("The whole delegation takes part"))
     override_reason = StringField(
         _l("Reason for booking despite the conflicts"), validators=[max_length(500)]

@@ -130,6 +130,12 @@ def _member_form(visit: Visit, form: MemberForm | None = None) -> MemberForm:
     return form
 
 
+def _item_form(form: ItineraryItemForm) -> ItineraryItemForm:
+    """An itinerary item is a meeting: it offers the active rooms as a meeting does."""
+    form.room_id.choices = meeting_queries.room_choices(current_language(), _("No room"))
+    return form
+
+
 def _render_detail(visit, member_form=None, item_form=None, conflicts=None, status=200):
     default_kind = services.ITEM_KIND[visit.direction]
     return render_template(
@@ -138,7 +144,7 @@ def _render_detail(visit, member_form=None, item_form=None, conflicts=None, stat
         days=services.itinerary_days(visit),
         roster=services.roster(visit),
         member_form=_member_form(visit, member_form),
-        item_form=item_form or ItineraryItemForm(formdata=None, kind=default_kind),
+        item_form=_item_form(item_form or ItineraryItemForm(formdata=None, kind=default_kind)),
         conflicts=conflicts or [],
         **LABELS,
     ), status
@@ -207,14 +213,15 @@ def _item_data(form: ItineraryItemForm, zone: str) -> dict | None:
     if start is None or end is None:
         return None
     fields = ("kind", "title_zh", "title_ko", "location_zh", "location_ko")
-    return {**{name: form[name].data for name in fields}, "start_dt": start, "end_dt": end}
+    data = {name: form[name].data for name in fields}
+    return {**data, "room_id": form.room_id.data or None, "start_dt": start, "end_dt": end}
 
 
 @bp.route("/<int:visit_id>/items", methods=["POST"])
 @roles_required(*EDITOR_ROLES)
 def add_item(visit_id):
     visit = _visit_or_404(visit_id)
-    form = ItineraryItemForm()
+    form = _item_form(ItineraryItemForm())
     data = _item_data(form, visit.timezone) if form.validate_on_submit() else None
     if data is None:
         return _render_detail(visit, item_form=form, status=400)

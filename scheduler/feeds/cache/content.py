@@ -21,7 +21,7 @@ from scheduler.extensions import db
 from scheduler.feeds.cache import invalidation, memory
 from scheduler.feeds.cache.memory import KnownRows
 from scheduler.feeds.models import Feed
-from scheduler.meetings.models import Meeting, MeetingStatus, Participant
+from scheduler.meetings.models import Meeting, MeetingStatus, Participant, Room
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.partners.models import Partner
@@ -151,10 +151,12 @@ def _status_filter(feed: Feed, now: datetime):
 
 
 def _version_columns(feed: Feed, scope, status, window_end: datetime) -> list:
-    """(partners' newest change, the owner's version, the first start after the window) as
-    scalar subqueries: every event block names partners, the calendar title names the owner,
-    and the next meeting says when time alone changes the feed."""
-    partners = sa.select(_as_text(sa.func.max(Partner.updated_at)))
+    """(partners' and rooms' newest change, the owner's version, the first start after the
+    window) as scalar subqueries: every event block names partners (and rooms), the calendar
+    title names the owner, and the next meeting says when time alone changes the feed."""
+    # Rooms count with partners: an event without a typed place is located by its room.
+    named = sa.union_all(sa.select(Partner.updated_at), sa.select(Room.updated_at)).subquery()
+    partners = sa.select(_as_text(sa.func.max(named.c.updated_at)))
     owner = {"contact": Contact, "partner": Partner}.get(feed.scope)
     owner_id = feed.contact_id if feed.scope == "contact" else feed.partner_id
     owner_version = None

@@ -23,7 +23,15 @@ from scheduler.feeds.models import FeedChangeLog, FeedChanges
 
 # Everything an event block, a feed's scope or its title is made of.
 FEED_TABLES = frozenset(
-    {"meetings", "meeting_partners", "participants", "meeting_series", "partners", "contacts"}
+    {
+        "meetings",
+        "meeting_partners",
+        "participants",
+        "meeting_series",
+        "partners",
+        "contacts",
+        "rooms",  # a meeting without a typed place shows its room's name
+    }
 )
 _PENDING = "feeds_changed"  # key in Session.info: {"anything": bool, "meetings": set}
 # A transaction about more meetings than this is logged as "anything" (one row, not thousands).

@@ -91,9 +91,7 @@ def check_conflicts(meetings: list[Meeting], override_reason: str | None) -> Non
             found[meeting] = find_conflicts(meeting, participant_label)
     every = [c for conflicts in found.values() for c in conflicts]
     if any(c.is_hard for c in every):
-        raise MeetingError(
-            _l("An interpreter or room is already booked at one of the dates."), every
-        )
+        raise MeetingError(services.hard_conflict_message(every, at_this_time=False), every)
     if every and not (override_reason or "").strip():
         raise MeetingError(
             _l("Some participants already have a meeting at one of the dates."), every

@@ -148,7 +148,7 @@ def show_series(series_id):
 
 def _following_form(series: MeetingSeries, meeting: Meeting) -> SeriesForm:
     form = SeriesForm(obj=meeting)
-    prepare(form)
+    prepare(form, meeting.room_id)
     form.set_choices()
     if request.method == "GET":
         form.partners.data = [p.id for p in meeting.partners]

@@ -122,7 +122,7 @@ def show_meeting(meeting_id):
 def edit_meeting(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting)
-    prepare(form)
+    prepare(form, meeting.room_id)
     if request.method == "GET":
         form.partners.data = [p.id for p in meeting.partners]
         form.start_local.data = to_local_naive(meeting.start_dt, meeting.timezone)

@@ -1,0 +1,1 @@
+"""Rooms: the admins' list (page and `flask rooms`), and how a room is named and offered."""
