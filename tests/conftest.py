@@ -21,6 +21,7 @@ pytest_plugins = [
     "tests.invites_support",
     "tests.personal_data_support",
     "tests.replies_support",
+    "tests.imap",
 ]
 
 
