@@ -172,7 +172,7 @@ def dovecot():
     # run as another user (the mailbox's owner) who must reach the mail folder.
     with tempfile.TemporaryDirectory(prefix="dovecot-") as folder:
         root = Path(folder)
-        os.chmod(root, 0o755)
+        os.chmod(root, 0o755)  # noqa: S103 - the mailbox owner (another user) must enter it
         port = _free_port()
         config = _write_config(root, port)
         process = subprocess.Popen([binary, "-F", "-c", str(config)], stderr=subprocess.PIPE)
