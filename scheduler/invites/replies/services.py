@@ -91,8 +91,9 @@ def _describe(row: InboundReply, itip: Itip) -> None:
     row.sequence, row.recurrence_id, row.comment = itip.sequence, itip.recurrence_id, itip.comment
     if len(itip.attendees) == 1:
         row.attendee, row.partstat = itip.attendees[0][0][:254], itip.attendees[0][1][:20]
+    row.proposed_start = itip.start
     if itip.start is not None and itip.end is not None and itip.end > itip.start:
-        row.proposed_start, row.proposed_end = itip.start, itip.end
+        row.proposed_end = itip.end
 
 
 def _refuse(row: InboundReply, reason: str, detail: str = "") -> InboundReply:
@@ -157,8 +158,11 @@ def _counter(row: InboundReply, target: Target, participants: list) -> InboundRe
         return _refuse(row, "series_counter")
     if row.proposed_start is None:
         return _refuse(row, "malformed", "COUNTER without a proposed start and end")
-    if not is_open(participants[0].meeting):
+    meeting = participants[0].meeting
+    if not is_open(meeting):
         return _refuse(row, "closed")
+    if row.proposed_end is None:  # a new start alone: the meeting keeps its length
+        row.proposed_end = row.proposed_start + (meeting.end_dt - meeting.start_dt)
     row.status = "proposed"
     db.session.add(row)
     db.session.flush()
