@@ -245,3 +245,19 @@ def test_a_reply_for_one_occurrence_and_for_the_whole_series(app, series_for_kim
     assert len(outbox_rows("rsvp_answer")) == 2  # one notice per reply, not per date
     unknown_date = one.replace("20301210T063000Z", "20301211T063000Z")
     assert ingest(mail("apple", kim.email, unknown_date)) == ["review (unknown_meeting)"]
+
+
+def test_erasing_a_contact_scrubs_the_answers_they_mailed(app, invited, ingest):
+    from scheduler.privacy.erasure import erase_contact
+
+    ics = calendar("REPLY", _uid(invited), invited["kim_email"], "ACCEPTED", sequence=1,
+                   comment="김민수 드림")  # fmt: skip
+    ingest(mail("outlook", invited["kim_email"], ics, subject="Accepted: 김민수"))
+    participant = db.session.get(Participant, invited["kim"])
+    with app.test_request_context():
+        erase_contact(db.session.get(Contact, participant.contact_id), "요청")
+        db.session.commit()
+    row = _row()
+    stand_in = f"contact-{participant.contact_id}@erased.invalid"
+    assert (row.sender, row.attendee, row.comment) == (stand_in, stand_in, "")
+    assert "김민수" not in row.subject
