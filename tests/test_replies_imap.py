@@ -123,3 +123,20 @@ def test_the_scheduler_polls_only_when_a_mailbox_is_set(app, mailbox_app):
     quiet = Jobs()
     add_jobs(quiet, mailbox_app)
     assert "fetch-replies" not in [job for job, _ in quiet.ids]
+
+
+def test_a_proposed_time_arrives_on_the_meeting_page(
+    mailbox_app, imap_server, client, auth, invited
+):
+    from datetime import UTC, datetime
+
+    uid = event_uid(db.session.get(Meeting, invited["meeting"].id))
+    start, end = datetime(2030, 12, 5, 2, 0, tzinfo=UTC), datetime(2030, 12, 5, 3, 0, tzinfo=UTC)
+    ics = calendar("COUNTER", uid, invited["kim_email"], "TENTATIVE", sequence=1, shape="apple",
+                   start=start, end=end, comment="목요일 오전은 어떠신지요?")  # fmt: skip
+    imap_server.append(mail("apple", invited["kim_email"], ics, method="COUNTER"))
+    assert _fetch(mailbox_app)[:-1] == ["message 1: proposed"]
+    auth.login("coordinator", locale="zh")
+    page = client.get(f"/meetings/{invited['meeting'].id}").get_data(as_text=True)
+    assert "金敏洙提议的时间：12月5日 10:00–11:00 长春 / 11:00–12:00 서울" in page
+    assert "목요일 오전은 어떠신지요?" in page
