@@ -12,7 +12,6 @@ import socket
 import subprocess
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,8 +186,14 @@ def dovecot():
 
 @pytest.fixture
 def imap_server(dovecot):
-    """The session's Dovecot with a new, empty mailbox user for this test."""
-    user = f"office-{uuid.uuid4().hex[:8]}"
-    with (dovecot.root / "passwd").open("a") as passwd:
-        passwd.write(f"{user}:{{PLAIN}}{PASSWORD}\n")
-    return IMAPServer(dovecot.host, dovecot.port, dovecot.root, username=user)
+    """The session's Dovecot with its mailbox emptied for this test (one user: Dovecot reads
+    its password file again only when the file's time stamp changes, so users added within
+    the same second would be unknown)."""
+    with dovecot.client() as client:
+        for _flags, _delimiter, name in client.list_folders():
+            if name != "INBOX":
+                client.delete_folder(name)
+        client.select_folder("INBOX")
+        client.delete_messages(client.search())
+        client.expunge()
+    return dovecot
