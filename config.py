@@ -85,6 +85,17 @@ class Config:
     # must outlast the slowest single send (a few SMTP_TIMEOUTs).
     OUTBOX_CLAIM_BATCH = int(os.environ.get("OUTBOX_CLAIM_BATCH", "5"))
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "120"))
+    # The office mailbox (MAIL_FROM's), where calendar programs send REPLY/COUNTER/REFRESH
+    # (scheduler/invites/replies). Polled by the scheduler process when IMAP_HOST is set.
+    IMAP_HOST = os.environ.get("IMAP_HOST", "")
+    IMAP_PORT = int(os.environ.get("IMAP_PORT") or "0")  # 0: 993 with tls, else 143
+    IMAP_SECURITY = os.environ.get("IMAP_SECURITY", "tls")  # tls, starttls or none
+    IMAP_USERNAME = os.environ.get("IMAP_USERNAME", "")
+    IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
+    IMAP_FOLDER = os.environ.get("IMAP_FOLDER", "INBOX")
+    IMAP_DONE_FOLDER = os.environ.get("IMAP_DONE_FOLDER", "Processed")
+    IMAP_TIMEOUT = float(os.environ.get("IMAP_TIMEOUT", "30"))
+    REPLY_INTERVAL_SECONDS = int(os.environ.get("REPLY_INTERVAL_SECONDS", "300"))
     # Minutes before a meeting's start; a meeting's own `reminder_offsets` overrides them.
     REMINDER_OFFSETS_MINUTES = os.environ.get("REMINDER_OFFSETS_MINUTES", "1440,60")
     # Owners of follow-up actions are reminded at 09:00 their time this many days before due.
@@ -120,6 +131,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
     FEED_CACHE_FOLDER = str(Path(tempfile.gettempdir()) / "scheduler-tests-feed-cache")
     SERVER_NAME = None
+    IMAP_HOST = ""  # the IMAP tests point the app at their own Dovecot
 
 
 class ProductionConfig(Config):

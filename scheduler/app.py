@@ -33,6 +33,7 @@ from scheduler.invites.dispatch import register_invite_listeners
 from scheduler.invites.failure_notices import register_failure_notice_listeners
 from scheduler.invites.outbox.views import bp as outbox_bp
 from scheduler.invites.reminders.services import register_reminder_listeners
+from scheduler.invites.replies.views import bp as replies_bp
 from scheduler.invites.rsvp.views import bp as rsvp_bp
 from scheduler.limits.store import init_limits
 from scheduler.main.views import bp as main_bp
@@ -64,6 +65,7 @@ BLUEPRINTS = (
     meeting_ics_bp,
     rsvp_bp,
     outbox_bp,
+    replies_bp,
     privacy_bp,
     *HISTORY_BLUEPRINTS,
 )

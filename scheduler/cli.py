@@ -19,6 +19,7 @@ from scheduler.extensions import db
 from scheduler.feeds.cli import feeds
 from scheduler.history.cli import history_cli
 from scheduler.invites.outbox.cli import outbox
+from scheduler.invites.replies.cli import replies
 from scheduler.jobs import scheduler_cli, serve_command
 from scheduler.meetings.rooms.cli import rooms
 from scheduler.partners.services import seed_partners
@@ -108,6 +109,7 @@ def register_cli(app: Flask) -> None:
         holidays_group,
         slots_command,
         outbox,
+        replies,
         scheduler_cli,
         serve_command,
         feeds,

@@ -20,6 +20,7 @@ from scheduler.history.follow_ups.reminders import enqueue_due_follow_up_reminde
 from scheduler.invites.outbox.delivery import deliver_due
 from scheduler.invites.outbox.retention import purge_expired
 from scheduler.invites.reminders.services import enqueue_due_reminders
+from scheduler.invites.replies.mailbox import MailboxError, fetch_once
 from scheduler.limits.store import limit_store
 from scheduler.redaction import install_log_redaction
 
@@ -89,6 +90,21 @@ def purge_mail_job(app: Flask) -> dict:
     return counts
 
 
+def fetch_replies_job(app: Flask) -> dict:
+    """Read the calendar replies in the office mailbox (one transaction per message)."""
+    with app.app_context():
+        try:
+            counts = fetch_once().as_dict()
+        except MailboxError as error:
+            log.warning("replies: %s", error)
+            return {}
+        finally:
+            db.session.remove()
+    if counts["processed"] or counts["duplicates"]:
+        log.info("replies: %(processed)d processed, %(duplicates)d seen before", counts)
+    return counts
+
+
 def add_jobs(scheduler, app: Flask) -> None:
     """Register the periodic jobs; the first run is immediate (catch up after downtime)."""
     jobs = (
@@ -97,6 +113,8 @@ def add_jobs(scheduler, app: Flask) -> None:
         (purge_limits_job, "purge-limits", LIMIT_PURGE_INTERVAL_SECONDS),
         (purge_mail_job, "purge-mail", RETENTION_INTERVAL_SECONDS),
     )
+    if app.config["IMAP_HOST"]:  # calendar replies come to the office mailbox
+        jobs += ((fetch_replies_job, "fetch-replies", app.config["REPLY_INTERVAL_SECONDS"]),)
     for job, job_id, seconds in jobs:
         scheduler.add_job(
             job,

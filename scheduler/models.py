@@ -11,6 +11,7 @@ from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.history.search.models import SearchDocument
 from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.invites.reminders.models import Reminder
+from scheduler.invites.replies.models import InboundReply
 from scheduler.limits.models import LimitHit
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.meetings.series.models import MeetingSeries
@@ -26,6 +27,7 @@ __all__ = [
     "FeedEventBlock",
     "FollowUp",
     "HolidayOverride",
+    "InboundReply",
     "LimitHit",
     "Meeting",
     "MeetingOutcome",

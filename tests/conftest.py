@@ -20,6 +20,8 @@ pytest_plugins = [
     "tests.visits_support",
     "tests.invites_support",
     "tests.personal_data_support",
+    "tests.replies_support",
+    "tests.imap",
 ]
 
 

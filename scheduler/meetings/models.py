@@ -248,6 +248,16 @@ class Participant(db.Model):
     user: Mapped["User | None"] = relationship()
     contact: Mapped["Contact | None"] = relationship()
 
+    @property
+    def answer_is_stale(self) -> bool:
+        """An answer given to an earlier version of the meeting (before it moved, say): it
+        needs re-confirmation and counts for nothing about the meeting as it is now."""
+        return (
+            self.rsvp_status != "needs_action"
+            and self.rsvp_sequence is not None
+            and self.rsvp_sequence < self.meeting.sequence
+        )
+
 
 def parse_offsets(text: str) -> tuple[int, ...]:
     """``"1440,60"`` → (1440, 60): distinct whole minutes, largest first. ValueError if bad."""

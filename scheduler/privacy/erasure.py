@@ -18,6 +18,7 @@ from scheduler.feeds.services import revoke_feed
 from scheduler.history.outcomes.services import OUTCOME_FIELDS
 from scheduler.history.signals import outcome_changed
 from scheduler.invites.outbox.retention import purge_body
+from scheduler.invites.replies.models import InboundReply
 from scheduler.privacy import report
 from scheduler.privacy.traces import (
     PERSONAL_FIELDS,
@@ -59,10 +60,24 @@ def erase_contact(contact: Contact, reason: str | None) -> None:
     for feed in report.feeds(contact):
         revoke_feed(feed)
     _purge_mail(contact, words, placeholder)
+    _scrub_replies(contact, words, placeholder)
     _scrub_mentions(contact, words, placeholder)
     _blank(contact)
     _scrub_audit(contact, words)
     record(db.session, "erase", contact, {"reason": reason})
+    db.session.flush()
+
+
+def _scrub_replies(contact: Contact, words: list[str], placeholder: str) -> None:
+    """Calendar answers they mailed: address and comment gone, subject without their name."""
+    address = (contact.email or "").strip().lower()
+    if not address:
+        return
+    mentions = sa.or_(InboundReply.sender == address, InboundReply.attendee == address)
+    for row in db.session.scalars(sa.select(InboundReply).where(mentions)):
+        row.sender = row.attendee = erased_address(contact.id)
+        row.comment = ""
+        row.subject = replace_all(row.subject, words, placeholder)
     db.session.flush()
 
 

@@ -49,7 +49,9 @@ def _wanted(meeting: Meeting) -> dict[tuple, datetime]:
         return {}
     wanted = {}
     for participant in meeting.participants:
-        if participant.rsvp_status == "declined" or recipient_of(participant) is None:
+        # A decline of an earlier version (the meeting moved since) says nothing about now.
+        declined = participant.rsvp_status == "declined" and not participant.answer_is_stale
+        if declined or recipient_of(participant) is None:
             continue
         for minutes in offsets_for(meeting):
             due = meeting.start_dt - timedelta(minutes=minutes)

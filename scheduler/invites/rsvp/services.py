@@ -94,27 +94,35 @@ def read_token(token: str) -> RSVPClaim:
     return RSVPClaim(participant, sequence)
 
 
-def record_answer(claim: RSVPClaim, answer: str) -> bool:
+def record_answer(claim: RSVPClaim, answer: str, *, tell: bool = True) -> bool:
     """Store *answer* for the claim's participant, audit it and tell the organizer (flushes).
 
-    Returns False (and changes nothing) when the same answer to the same version is already
-    stored. The caller refuses stale claims first: an answer must be to the current version.
+    The answer is to the claim's version: an answer link refuses stale claims first (its
+    answer is always to the current version); a calendar's REPLY to an earlier SEQUENCE is
+    stored as an answer to that version, which the meeting page shows as needing
+    re-confirmation. Returns False (and changes nothing) when the same answer to the same
+    version is stored already, or an answer to a newer version. *tell* False leaves the
+    organizer's notice out (one notice for a reply that answers a whole series).
     """
     if answer not in RSVP_ANSWERS:
         raise ValueError(f"unknown RSVP answer: {answer!r}")
     participant, meeting = claim.participant, claim.participant.meeting
-    if (participant.rsvp_status, participant.rsvp_sequence) == (answer, meeting.sequence):
+    version = min(claim.sequence, meeting.sequence)
+    if (participant.rsvp_status, participant.rsvp_sequence) == (answer, version):
+        return False
+    if participant.rsvp_sequence is not None and participant.rsvp_sequence > version:
         return False
     before = participant.rsvp_status
     participant.rsvp_status, participant.rsvp_at = answer, now_utc()
-    participant.rsvp_sequence = meeting.sequence
+    participant.rsvp_sequence = version
     changes = {
         "participant": participant_label(participant),
         "rsvp_status": [before, answer],
-        "sequence": meeting.sequence,
+        "sequence": version,
     }
     record(db.session, "rsvp", meeting, changes)
-    _tell_organizer(participant, answer)
+    if tell:
+        _tell_organizer(participant, answer)
     sync_reminders(meeting)  # a declined participant gets no reminders
     db.session.flush()
     return True
