@@ -16,6 +16,28 @@ from scheduler import create_app
 from scheduler.extensions import db
 from tests.dbtools import scratch_database
 
+STORED_NAME = "0123456789abcdef0123456789abcdef"  # an attachment's file (random in the app)
+ATTACHMENT = b"%PDF-1.4 minutes of the 2024 exchange\n"
+
+
+@pytest.fixture
+def source(database_url, tmp_path):
+    """An app on a scratch database of the test database's kind, with one upload."""
+    need_client_tools(database_url)
+    with scratch_app(database_url, tmp_path / "source") as app:
+        folder = tmp_path / "source" / "uploads"
+        folder.mkdir()
+        (folder / STORED_NAME).write_bytes(ATTACHMENT)
+        yield app
+
+
+@pytest.fixture
+def target(database_url, tmp_path):
+    """An app on a new, empty database with an empty uploads folder."""
+    with scratch_app(database_url, tmp_path / "target", migrate=False) as app:
+        yield app
+
+
 WRITER_PASSWORD = "correct horse battery"  # noqa: S105 - a test account
 
 
@@ -24,7 +46,9 @@ def need_client_tools(database_url: str) -> None:
     if database_url.startswith("postgresql"):
         missing = [name for name in ("pg_dump", "pg_restore") if shutil.which(name) is None]
         if missing:
-            pytest.skip(f"{' and '.join(missing)} not installed (apt-get install postgresql-client)")
+            pytest.skip(
+                f"{' and '.join(missing)} not installed (apt-get install postgresql-client)"
+            )
 
 
 def make_app(url: str, folder: Path):

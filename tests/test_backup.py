@@ -3,11 +3,12 @@ counts of its manifest, on SQLite and (where the client tools are) PostgreSQL.""
 
 import threading
 
-import pytest
 import sqlalchemy as sa
 
 from scheduler.extensions import db
 from tests.backup_support import (
+    ATTACHMENT,
+    STORED_NAME,
     add_meeting,
     cli,
     integrity,
@@ -16,27 +17,6 @@ from tests.backup_support import (
     scratch_app,
     table_counts,
 )
-
-STORED_NAME = "0123456789abcdef0123456789abcdef"  # an attachment's file (random in the app)
-ATTACHMENT = b"%PDF-1.4 minutes of the 2024 exchange\n"
-
-
-@pytest.fixture
-def source(database_url, tmp_path):
-    """An app on a scratch database of the test database's kind, with one upload."""
-    need_client_tools(database_url)
-    with scratch_app(database_url, tmp_path / "source") as app:
-        folder = tmp_path / "source" / "uploads"
-        folder.mkdir()
-        (folder / STORED_NAME).write_bytes(ATTACHMENT)
-        yield app
-
-
-@pytest.fixture
-def target(database_url, tmp_path):
-    """An app on a new, empty database with an empty uploads folder."""
-    with scratch_app(database_url, tmp_path / "target", migrate=False) as app:
-        yield app
 
 
 def _kind(app) -> str:
