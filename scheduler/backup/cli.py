@@ -1,11 +1,14 @@
 """`flask --app scheduler backup create|verify|restore`."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup, with_appcontext
 
 from scheduler.backup.create import create
+from scheduler.backup.errors import BackupError
 from scheduler.backup.restore import restore
 from scheduler.backup.verify import verify
 
@@ -13,12 +16,23 @@ backup_cli = AppGroup("backup", help="Back up, check and restore the database an
 _FOLDER = click.Path(path_type=Path, file_okay=False)
 
 
+@contextmanager
+def _reaching_the_database():
+    """A database that cannot be reached is a message, not a traceback."""
+    try:
+        yield
+    except sa.exc.OperationalError as error:
+        raise BackupError(f"The database cannot be reached: {error.orig}") from error
+
+
 @backup_cli.command("create")
 @click.option("--out", required=True, type=_FOLDER, help="A new or empty folder.")
 @with_appcontext
 def create_command(out: Path):
     """Write a consistent backup while the app keeps running."""
-    for line in create(out):
+    with _reaching_the_database():
+        lines = create(out)
+    for line in lines:
         click.echo(line)
 
 
@@ -39,5 +53,7 @@ def verify_command(directory: Path):
 @with_appcontext
 def restore_command(directory: Path):
     """Restore a backup into an empty database and uploads folder."""
-    for line in restore(directory):
+    with _reaching_the_database():
+        lines = restore(directory)
+    for line in lines:
         click.echo(line)
