@@ -3,6 +3,7 @@ counts of its manifest, on SQLite and (where the client tools are) PostgreSQL.""
 
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from scheduler.extensions import db
@@ -149,3 +150,17 @@ def test_a_restore_never_leaves_a_worker_serving_its_old_feed(source, tmp_path):
     restored = cli(source, "backup", "restore", tmp_path / "backup")
     assert restored.exit_code == 0, restored.output
     assert summaries(client.get(path).data) == ["签约仪式"]
+
+
+def test_sqlite_file_databases_run_in_wal_mode(app, tmp_path):
+    """Readers (a backup among them) then never block the writer; in memory stays in memory."""
+    from tests.backup_support import make_app
+
+    with app.app_context(), db.engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL has no journal mode to choose")
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    in_memory = make_app("sqlite://", tmp_path)
+    with in_memory.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "memory"
+        assert connection.exec_driver_sql("SELECT 1").scalar() == 1
