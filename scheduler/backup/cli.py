@@ -1,6 +1,6 @@
 """`flask --app scheduler backup create|verify|restore`."""
 
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -16,13 +16,14 @@ backup_cli = AppGroup("backup", help="Back up, check and restore the database an
 _FOLDER = click.Path(path_type=Path, file_okay=False)
 
 
-@contextmanager
-def _reaching_the_database():
-    """A database that cannot be reached is a message, not a traceback."""
+def _echo(action: Callable[[Path], list[str]], folder: Path) -> None:
+    """Run *action* and print its lines; a database that cannot be reached is a message."""
     try:
-        yield
+        lines = action(folder)
     except sa.exc.OperationalError as error:
         raise BackupError(f"The database cannot be reached: {error.orig}") from error
+    for line in lines:
+        click.echo(line)
 
 
 @backup_cli.command("create")
@@ -30,10 +31,7 @@ def _reaching_the_database():
 @with_appcontext
 def create_command(out: Path):
     """Write a consistent backup while the app keeps running."""
-    with _reaching_the_database():
-        lines = create(out)
-    for line in lines:
-        click.echo(line)
+    _echo(create, out)
 
 
 @backup_cli.command("verify")
@@ -53,7 +51,4 @@ def verify_command(directory: Path):
 @with_appcontext
 def restore_command(directory: Path):
     """Restore a backup into an empty database and uploads folder."""
-    with _reaching_the_database():
-        lines = restore(directory)
-    for line in lines:
-        click.echo(line)
+    _echo(restore, directory)
