@@ -13,6 +13,7 @@ from scheduler.auth.cli import users
 from scheduler.auth.models import User
 from scheduler.auth.services import create_user, generate_password
 from scheduler.availability.cli import holidays_group
+from scheduler.backup.cli import backup_cli
 from scheduler.contacts.cli import contacts
 from scheduler.demo import seed_demo
 from scheduler.extensions import db
@@ -114,6 +115,7 @@ def register_cli(app: Flask) -> None:
         serve_command,
         feeds,
         history_cli,
+        backup_cli,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -57,6 +57,8 @@ def fix_sqlite_transactions(engine: sa.Engine) -> None:
     SQLAlchemy docs "Serializable isolation / Savepoints / Transactional DDL".
     BEGIN IMMEDIATE takes the write lock up front: two writers then queue (busy timeout)
     instead of one failing with "database is locked" when it upgrades a read lock.
+    A file database runs in WAL mode: readers (a backup, a feed request) never block the
+    writer nor wait for it, and a crash mid-write leaves the database as last committed.
     """
 
     @sa.event.listens_for(engine, "connect")
@@ -64,6 +66,7 @@ def fix_sqlite_transactions(engine: sa.Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        use_wal(cursor)
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
@@ -73,6 +76,14 @@ def fix_sqlite_transactions(engine: sa.Engine) -> None:
         # lock taken, none to release: for a single read such as a feed request's.
         if not connection.get_execution_options().get(SQLITE_AUTOCOMMIT):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def use_wal(cursor) -> None:
+    """Put the file database of *cursor* in WAL mode (kept in the file; an in-memory database
+    answers "memory" and stays as it is)."""
+    mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode.lower() not in ("wal", "memory"):
+        cursor.execute("PRAGMA journal_mode=WAL")
 
 
 # The execution option that skips BEGIN on a SQLite connection (see `fix_sqlite_transactions`).

@@ -22,6 +22,7 @@ pytest_plugins = [
     "tests.personal_data_support",
     "tests.replies_support",
     "tests.imap",
+    "tests.backup_support",
 ]
 
 

@@ -15,6 +15,8 @@ feed's rows then re-reads only those. Anything else (partners, contacts, series,
 bulk SQL, `mark_changed`) is logged as "anything", which sends every feed back to a full read.
 """
 
+import time
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -138,6 +140,28 @@ def bump(connection: sa.Connection, meeting_ids: set[int] | None = None) -> int:
     if raised % PRUNE_EVERY == 0:
         connection.execute(sa.delete(log).where(log.c.generation <= raised - KEEP_GENERATIONS))
     return raised
+
+
+def restart_generation(connection: sa.Connection) -> int:
+    """Raise the generation past every one a running worker can hold, after the rows under
+    the workers were replaced (a restored backup); returns it. Every worker then reads each
+    feed in full once (its remembered rows, blocks aside, are never used again).
+
+    A worker may have read the database that was replaced at any generation, even one higher
+    than the restored counter. Each raise is a committed transaction, so no generation ever
+    exceeds the microseconds since the epoch at which it was written: set to the current
+    time in microseconds, the counter is higher than any generation read before. Nothing is
+    logged for the jump, so `changes_since` finds it missing and `_still_usable` (content.py)
+    refuses rows read earlier either way.
+    """
+    table = FeedChanges.__table__
+    current = connection.scalar(sa.select(table.c.generation).where(table.c.id == 1))
+    generation = max((current or 0) + 1, time.time_ns() // 1000)
+    if current is None:
+        connection.execute(sa.insert(table).values(id=1, generation=generation))
+    else:
+        connection.execute(sa.update(table).where(table.c.id == 1).values(generation=generation))
+    return generation
 
 
 def changes_since(connection: sa.Connection, since: int, upto: int) -> set[int] | None:
