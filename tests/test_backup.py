@@ -164,3 +164,34 @@ def test_sqlite_file_databases_run_in_wal_mode(app, tmp_path):
     with in_memory.app_context(), db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "memory"
         assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+
+
+def test_mail_not_sent_at_backup_time_is_held_not_sent_twice(source, target, tmp_path):
+    """It may have gone out between the backup and the restore: held as failed ("restored"),
+    for staff to send again; mail already sent stays sent."""
+    from email.message import EmailMessage
+
+    from scheduler.invites.outbox.delivery import enqueue
+    from scheduler.invites.outbox.models import OutboxMessage
+
+    with source.app_context():
+        for number, status in enumerate(("pending", "sending", "sent", "failed")):
+            message = EmailMessage()
+            message["From"], message["To"] = "office@example.cn", f"kim{number}@example.kr"
+            message["Subject"], message["Message-ID"] = "회의 안내", f"<m{number}@example.cn>"
+            message.set_content("본문")
+            enqueue(message).status = status
+        db.session.commit()
+    out = tmp_path / "backup"
+    assert cli(source, "backup", "create", "--out", out).exit_code == 0
+    restored = cli(target, "backup", "restore", out)
+    assert restored.exit_code == 0, restored.output
+    assert restored.output.splitlines()[-1] == (
+        "outbox: 2 messages not sent at backup time held as failed; send again on the "
+        "outgoing-mail page only what did not go out"
+    )
+    with target.app_context():
+        rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.recipient))
+        assert [(row.status, row.error_code) for row in rows] == [
+            ("failed", "restored"), ("failed", "restored"), ("sent", ""), ("failed", ""),
+        ]  # fmt: skip

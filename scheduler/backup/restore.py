@@ -4,6 +4,7 @@ make every running worker re-read its feeds."""
 from pathlib import Path
 
 import flask_migrate
+import sqlalchemy as sa
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
@@ -16,6 +17,7 @@ from scheduler.backup.verify import verify
 from scheduler.extensions import db
 from scheduler.feeds.cache.invalidation import restart_generation
 from scheduler.history.search.index import reindex
+from scheduler.invites.outbox.models import OutboxMessage
 
 
 def _head_if_older(revision: str | None) -> str | None:
@@ -89,12 +91,28 @@ def restore(directory: Path) -> list[str]:
 
 
 def _after_load() -> list[str]:
-    """Rebuild the search index and raise the feed generation past every running worker's."""
+    """Rebuild the search index, raise the feed generation past every running worker's and
+    hold the mail that was not yet sent at backup time."""
     connection = db.session.connection()
     indexed = reindex(connection)
     generation = restart_generation(connection)
+    held = hold_unsent_mail()
     db.session.commit()
     return [
         f"search index: {indexed} meetings indexed",
         f"feeds: change generation now {generation}; running workers re-read every feed",
+        f"outbox: {held} messages not sent at backup time held as failed; send again on the "
+        "outgoing-mail page only what did not go out",
     ]
+
+
+def hold_unsent_mail() -> int:
+    """Mark mail still waiting or being sent at backup time as failed ("restored"): it may
+    have gone out since, and nothing may be sent twice; staff send again what did not."""
+    unsent = OutboxMessage.status.in_(("pending", "sending"))
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(unsent)
+        .values(status="failed", error_code="restored", last_error="", claimed_by=None)
+    )
+    return result.rowcount

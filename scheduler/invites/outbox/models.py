@@ -29,6 +29,10 @@ ERROR_NAMES = {
     "disk": _l("The mail file could not be written"),
     "interrupted": _l("Delivery was interrupted before this message was sent"),
     "unexpected": _l("Unexpected error while sending"),
+    "restored": _l(
+        "Held after restoring a backup: it may have gone out before. Send it again only if "
+        "the recipient did not get it"
+    ),
 }
 
 
