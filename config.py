@@ -28,6 +28,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
     # Pooled connections idle longer than this are pinged before use (not every checkout).
     DB_PING_AFTER_IDLE_SECONDS = float(os.environ.get("DB_PING_AFTER_IDLE_SECONDS", 5))
+    # Seconds a client is asked to wait (Retry-After) when the database cannot be reached.
+    OUTAGE_RETRY_AFTER_SECONDS = int(os.environ.get("OUTAGE_RETRY_AFTER_SECONDS", "30"))
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     OFFICE_TIMEZONE = os.environ.get("OFFICE_TIMEZONE", "Asia/Shanghai")
 

@@ -20,14 +20,14 @@ from scheduler.cli import register_cli
 from scheduler.contacts.io.views import bp as contacts_io_bp
 from scheduler.contacts.views import bp as contacts_bp
 from scheduler.db import fix_sqlite_transactions, ping_idle_connections
-from scheduler.errors import register_errors
+from scheduler.errors import SchedulerFlask, register_errors
 from scheduler.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from scheduler.feeds.cache.invalidation import install as install_feed_invalidation
 from scheduler.feeds.views import init_app as init_feeds
 from scheduler.history.blueprints import BLUEPRINTS as HISTORY_BLUEPRINTS
 from scheduler.history.search.index import register_search_index_listeners
 from scheduler.history.search.models import include_in_autogenerate
-from scheduler.i18n import select_locale, viewer_zone
+from scheduler.i18n import choose_language_early, select_locale, viewer_zone
 from scheduler.invites.dispatch import register_invite_listeners
 from scheduler.invites.outbox.views import bp as outbox_bp
 from scheduler.invites.reminders.services import register_reminder_listeners
@@ -40,7 +40,7 @@ from scheduler.privacy.views import bp as privacy_bp
 from scheduler.security import configure_secret_key, register_security, trust_proxies
 from scheduler.slots.views import bp as slots_bp
 from scheduler.templating import register_templating
-from scheduler.transaction import register_commit_point
+from scheduler.transaction import abandon, register_commit_point
 from scheduler.visits.views import bp as visits_bp
 
 BLUEPRINTS = (
@@ -66,7 +66,9 @@ BLUEPRINTS = (
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build the application. *config* is a Config class, a dict of overrides, or None (env)."""
-    app = Flask("scheduler", template_folder="../templates", instance_relative_config=False)
+    app = SchedulerFlask(
+        "scheduler", template_folder="../templates", instance_relative_config=False
+    )
     _load_config(app, config)
     register_extensions(app)
     register_models(app)
@@ -121,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     register_security(app)
+    choose_language_early(app)
     trust_proxies(app)
     register_commit_point(app)
 
@@ -130,7 +133,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    register_errors(app)
+    register_errors(app, roll_back=abandon)
 
 
 def register_commands(app: Flask) -> None:

@@ -20,6 +20,7 @@ pytest_plugins = [
     "tests.visits_support",
     "tests.invites_support",
     "tests.personal_data_support",
+    "tests.outage_support",
 ]
 
 
