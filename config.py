@@ -80,6 +80,17 @@ class Config:
     # Owners of follow-up actions are reminded at 09:00 their time this many days before due.
     FOLLOW_UP_REMINDER_DAYS = int(os.environ.get("FOLLOW_UP_REMINDER_DAYS", "2"))
     SCHEDULER_EMBEDDED = _env_bool("SCHEDULER_EMBEDDED", False)
+    # The scheduler process writes its heartbeat this often (scheduler/ops/heartbeat.py).
+    HEARTBEAT_INTERVAL_SECONDS = int(os.environ.get("HEARTBEAT_INTERVAL_SECONDS", "30"))
+    # /healthz answers 503 past these limits (scheduler/ops/health.py).
+    HEALTH_HEARTBEAT_MAX_AGE_SECONDS = int(
+        os.environ.get("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", "120")
+    )
+    HEALTH_OUTBOX_MAX_BACKLOG = int(os.environ.get("HEALTH_OUTBOX_MAX_BACKLOG", "1000"))
+    HEALTH_OUTBOX_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_OUTBOX_MAX_AGE_SECONDS", "21600"))
+    HEALTH_MIN_FREE_BYTES = int(os.environ.get("HEALTH_MIN_FREE_BYTES", str(100 << 20)))
+    # Bearer token of /metrics; empty: /metrics answers 404.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
     # Calendar feeds (scheduler/feeds): window, cancelled-meeting grace, token key, limits.
     FEED_DAYS_BACK = int(os.environ.get("FEED_DAYS_BACK", "90"))
     FEED_MONTHS_AHEAD = int(os.environ.get("FEED_MONTHS_AHEAD", "18"))

@@ -35,6 +35,8 @@ from scheduler.invites.rsvp.views import bp as rsvp_bp
 from scheduler.limits.store import init_limits
 from scheduler.main.views import bp as main_bp
 from scheduler.meetings.views import bp as meetings_bp
+from scheduler.ops.metrics import register_metrics
+from scheduler.ops.views import bp as ops_bp
 from scheduler.partners.views import bp as partners_bp
 from scheduler.privacy.views import bp as privacy_bp
 from scheduler.security import configure_secret_key, register_security, trust_proxies
@@ -60,6 +62,7 @@ BLUEPRINTS = (
     rsvp_bp,
     outbox_bp,
     privacy_bp,
+    ops_bp,
     *HISTORY_BLUEPRINTS,
 )
 
@@ -122,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    register_metrics(app)  # first: the guard's refusals are timed too
     register_security(app)
     choose_language_early(app)
     trust_proxies(app)

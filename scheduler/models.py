@@ -14,6 +14,7 @@ from scheduler.invites.reminders.models import Reminder
 from scheduler.limits.models import LimitHit
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.meetings.series.models import MeetingSeries
+from scheduler.ops.models import JobCount, SchedulerHeartbeat
 from scheduler.partners.models import Partner
 from scheduler.visits.models import Visit, VisitMember, visit_partners
 
@@ -26,6 +27,7 @@ __all__ = [
     "FeedEventBlock",
     "FollowUp",
     "HolidayOverride",
+    "JobCount",
     "LimitHit",
     "Meeting",
     "MeetingOutcome",
@@ -35,6 +37,7 @@ __all__ = [
     "Partner",
     "Reminder",
     "Room",
+    "SchedulerHeartbeat",
     "User",
     "Visit",
     "VisitMember",

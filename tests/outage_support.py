@@ -59,6 +59,8 @@ def outage_app(scratch_database_url, tmp_path):
             **settings,
             "SQLALCHEMY_DATABASE_URI": scratch_database_url,
             "FEED_CACHE_FOLDER": str(tmp_path / "feed-cache"),
+            "MAIL_FOLDER": str(tmp_path / "mail"),
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "PROPAGATE_EXCEPTIONS": False,
         }
     )
