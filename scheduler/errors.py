@@ -121,7 +121,10 @@ def _failure(error: BaseException, roll_back: Callable[[], None]) -> Response:
     """The answer to an unhandled exception: 503 and Retry-After for a database outage,
     else 500; the transaction is rolled back before anything else is tried."""
     original = getattr(error, "original_exception", None) or error
-    lang = language_without_database()  # before the rollback expires the signed-in user
+    try:  # before the rollback expires the signed-in user
+        lang = language_without_database()
+    except Exception:
+        lang = None  # error_page tries once more, then the page of last resort
     try:
         roll_back()
     except Exception:  # a dead connection may refuse even that; the session is discarded

@@ -7,6 +7,9 @@ pooled ones, so the app meets the same errors as during an outage: nothing is mo
 
 import socket
 from contextlib import contextmanager
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +18,9 @@ from flask_migrate import upgrade
 from config import TestingConfig
 from scheduler import create_app
 from scheduler.auth.services import create_user
+from scheduler.db import now_utc
 from scheduler.extensions import db
+from scheduler.invites.outbox.delivery import enqueue
 from scheduler.partners.services import seed_partners
 
 PASSWORD = "correct horse battery"
@@ -81,3 +86,16 @@ def sign_in(app):
     response = client.post("/login", data={"email": "staff@example.org", "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
+
+
+def queue_message(app, status: str = "pending", hours_ago: float = 0) -> None:
+    """One outbox message in *status*, queued *hours_ago*, committed."""
+    message = EmailMessage()
+    message["From"], message["To"] = "office@example.cn", "kim@seoul.example.kr"
+    message["Subject"], message["Message-ID"] = "회의", make_msgid(domain="example.cn")
+    message.set_content("본문")
+    with app.app_context():
+        row = enqueue(message)
+        row.status = status
+        row.created_at = now_utc() - timedelta(hours=hours_ago)
+        db.session.commit()

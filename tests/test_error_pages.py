@@ -134,6 +134,6 @@ def test_a_failure_inside_the_commit_point_answers_503(outage_app):
     outage_app.register_blueprint(bp)
     client = sign_in(outage_app)
     response = client.post("/commit-probe/write", headers={"Accept-Language": "en"})
-    assert _is_outage_answer(response, "en")
+    assert _is_outage_answer(response, "ko")  # the signed-in user's own language
     with outage_app.app_context():
         assert db.session.scalar(sa.select(User.name_zh)) != "改名"

@@ -1,8 +1,6 @@
 """/healthz: the same JSON keys in every state, 200 only when every check passes."""
 
 from datetime import timedelta
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -10,12 +8,11 @@ from flask_migrate import downgrade
 
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.invites.outbox.delivery import enqueue
 from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.jobs import add_jobs
 from scheduler.ops import heartbeat
 from scheduler.ops.health import migration_heads
-from tests.outage_support import database_down
+from tests.outage_support import database_down, queue_message
 
 CHECKS = ["database", "disk", "migrations", "outbox", "scheduler"]
 DISK = ["feed_cache", "mail", "ok", "uploads"]
@@ -131,28 +128,16 @@ def test_database_down(ops_app, tmp_path):
     assert _health(ops_app)[0] == 200  # back by itself
 
 
-def _queue(app, created_hours_ago: float, status: str = "pending") -> None:
-    message = EmailMessage()
-    message["From"], message["To"] = "office@example.cn", "kim@seoul.example.kr"
-    message["Subject"], message["Message-ID"] = "회의", make_msgid(domain="example.cn")
-    message.set_content("본문")
-    with app.app_context():
-        row = enqueue(message)
-        row.status = status
-        row.created_at = now_utc() - timedelta(hours=created_hours_ago)
-        db.session.commit()
-
-
 def test_outbox_backlog_and_age(ops_app):
     _beat(ops_app)
-    _queue(ops_app, 1)
-    _queue(ops_app, 2, status="failed")
+    queue_message(ops_app, hours_ago=1)
+    queue_message(ops_app, "failed", hours_ago=2)
     status, _, checks = _health(ops_app)
     assert status == 200
     outbox = checks["outbox"]
     assert (outbox["ok"], outbox["backlog"], outbox["failed"]) == (True, 1, 1)
     assert 3600 <= outbox["oldest_pending_age_seconds"] < 7200
-    _queue(ops_app, 7, status="sending")  # older than HEALTH_OUTBOX_MAX_AGE_SECONDS (6 h)
+    queue_message(ops_app, "sending", hours_ago=7)  # older than HEALTH_OUTBOX_MAX_AGE_SECONDS (6 h)
     status, _, checks = _health(ops_app)
     assert status == 503 and checks["outbox"]["ok"] is False
     assert checks["outbox"]["backlog"] == 2

@@ -1,17 +1,12 @@
 """/metrics: Prometheus text behind a bearer token, with the families operators graph."""
 
-from email.message import EmailMessage
-from email.utils import make_msgid
-
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from prometheus_client.parser import text_string_to_metric_families
 
-from scheduler.extensions import db
-from scheduler.invites.outbox.delivery import enqueue
 from scheduler.jobs import add_jobs, counted
 from tests.feeds_support import new_feed
-from tests.outage_support import database_down
+from tests.outage_support import database_down, queue_message
 
 TOKEN = "s3cret-metrics-token-for-tests"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -54,16 +49,6 @@ def test_the_token_is_required(metrics_app, headers):
     assert "scheduler_" not in response.get_data(as_text=True)
 
 
-def _queue(app) -> None:
-    message = EmailMessage()
-    message["From"], message["To"] = "office@example.cn", "kim@seoul.example.kr"
-    message["Subject"], message["Message-ID"] = "회의", make_msgid(domain="example.cn")
-    message.set_content("본문")
-    with app.app_context():
-        enqueue(message)
-        db.session.commit()
-
-
 def _run(app, job_id: str) -> None:
     scheduler = BackgroundScheduler(timezone="UTC")
     add_jobs(scheduler, app)
@@ -77,8 +62,8 @@ def test_the_expected_families(metrics_app):
     full = client.get(feed)
     assert client.get(feed, headers={"If-None-Match": full.headers["ETag"]}).status_code == 304
     assert client.get("/login").status_code == 200
-    _queue(metrics_app)
-    _queue(metrics_app)
+    queue_message(metrics_app)
+    queue_message(metrics_app)
     families = _scrape(metrics_app)
     assert _value(families, "scheduler_outbox_messages", "scheduler_outbox_messages",
                   state="pending") == 2  # fmt: skip
