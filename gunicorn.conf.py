@@ -22,6 +22,9 @@ keepalive = 5  # behind a reverse proxy that keeps connections open
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - heartbeats
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))  # 0: workers live on
 max_requests_jitter = max_requests // 10
+# gunicorn 25+ opens a control socket in $HOME or $XDG_RUNTIME_DIR; systemd manages the service
+# (older versions ignore the unknown setting).
+control_socket_disable = True
 
 # Both logs to stderr, for journald. Feed links are secrets: every worker's app puts the
 # redacting filter of `scheduler.feeds.tokens` on gunicorn's access and error loggers
