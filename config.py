@@ -29,6 +29,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
     # Pooled connections idle longer than this are pinged before use (not every checkout).
     DB_PING_AFTER_IDLE_SECONDS = float(os.environ.get("DB_PING_AFTER_IDLE_SECONDS", 5))
+    # Seconds a client is asked to wait (Retry-After) when the database cannot be reached.
+    OUTAGE_RETRY_AFTER_SECONDS = int(os.environ.get("OUTAGE_RETRY_AFTER_SECONDS", "30"))
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     OFFICE_TIMEZONE = os.environ.get("OFFICE_TIMEZONE", "Asia/Shanghai")
 
@@ -101,6 +103,17 @@ class Config:
     # Owners of follow-up actions are reminded at 09:00 their time this many days before due.
     FOLLOW_UP_REMINDER_DAYS = int(os.environ.get("FOLLOW_UP_REMINDER_DAYS", "2"))
     SCHEDULER_EMBEDDED = _env_bool("SCHEDULER_EMBEDDED", False)
+    # The scheduler process writes its heartbeat this often (scheduler/ops/heartbeat.py).
+    HEARTBEAT_INTERVAL_SECONDS = int(os.environ.get("HEARTBEAT_INTERVAL_SECONDS", "30"))
+    # /healthz answers 503 past these limits (scheduler/ops/health.py).
+    HEALTH_HEARTBEAT_MAX_AGE_SECONDS = int(
+        os.environ.get("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", "120")
+    )
+    HEALTH_OUTBOX_MAX_BACKLOG = int(os.environ.get("HEALTH_OUTBOX_MAX_BACKLOG", "1000"))
+    HEALTH_OUTBOX_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_OUTBOX_MAX_AGE_SECONDS", "21600"))
+    HEALTH_MIN_FREE_BYTES = int(os.environ.get("HEALTH_MIN_FREE_BYTES", str(100 << 20)))
+    # Bearer token of /metrics; empty: /metrics answers 404.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
     # Calendar feeds (scheduler/feeds): window, cancelled-meeting grace, token key, limits.
     FEED_DAYS_BACK = int(os.environ.get("FEED_DAYS_BACK", "90"))
     FEED_MONTHS_AHEAD = int(os.environ.get("FEED_MONTHS_AHEAD", "18"))

@@ -21,14 +21,14 @@ from scheduler.cli import register_cli
 from scheduler.contacts.io.views import bp as contacts_io_bp
 from scheduler.contacts.views import bp as contacts_bp
 from scheduler.db import fix_sqlite_transactions, ping_idle_connections
-from scheduler.errors import register_errors
+from scheduler.errors import SchedulerFlask, register_errors
 from scheduler.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from scheduler.feeds.cache.invalidation import install as install_feed_invalidation
 from scheduler.feeds.views import init_app as init_feeds
 from scheduler.history.blueprints import BLUEPRINTS as HISTORY_BLUEPRINTS
 from scheduler.history.search.index import register_search_index_listeners
 from scheduler.history.search.models import include_in_autogenerate
-from scheduler.i18n import select_locale, viewer_zone
+from scheduler.i18n import choose_language_early, select_locale, viewer_zone
 from scheduler.invites.dispatch import register_invite_listeners
 from scheduler.invites.failure_notices import register_failure_notice_listeners
 from scheduler.invites.outbox.views import bp as outbox_bp
@@ -39,13 +39,15 @@ from scheduler.limits.store import init_limits
 from scheduler.main.views import bp as main_bp
 from scheduler.meetings.rooms.views import bp as rooms_bp
 from scheduler.meetings.views import bp as meetings_bp
+from scheduler.ops.metrics import register_metrics
+from scheduler.ops.views import bp as ops_bp
 from scheduler.partners.views import bp as partners_bp
 from scheduler.privacy.views import bp as privacy_bp
 from scheduler.redaction import install_log_redaction
 from scheduler.security import configure_secret_key, register_security, trust_proxies
 from scheduler.slots.views import bp as slots_bp
 from scheduler.templating import register_templating
-from scheduler.transaction import register_commit_point
+from scheduler.transaction import abandon, register_commit_point
 from scheduler.visits.views import bp as visits_bp
 
 BLUEPRINTS = (
@@ -67,13 +69,16 @@ BLUEPRINTS = (
     outbox_bp,
     replies_bp,
     privacy_bp,
+    ops_bp,
     *HISTORY_BLUEPRINTS,
 )
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build the application. *config* is a Config class, a dict of overrides, or None (env)."""
-    app = Flask("scheduler", template_folder="../templates", instance_relative_config=False)
+    app = SchedulerFlask(
+        "scheduler", template_folder="../templates", instance_relative_config=False
+    )
     app.url_map.converters["int"] = RowIdConverter  # before any route is added
     _load_config(app, config)
     register_extensions(app)
@@ -138,7 +143,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    register_metrics(app)  # first: the guard's refusals are timed too
     register_security(app)
+    choose_language_early(app)
     trust_proxies(app)
     register_commit_point(app)
 
@@ -148,7 +155,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    register_errors(app)
+    register_errors(app, roll_back=abandon)
 
 
 def register_commands(app: Flask) -> None:

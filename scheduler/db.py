@@ -90,14 +90,21 @@ def use_wal(cursor) -> None:
 SQLITE_AUTOCOMMIT = "sqlite_autocommit"
 
 
-def upsert(session: Session, table: sa.Table, rows: list[dict], keys: list[str]) -> None:
+def upsert(
+    session: Session, table: sa.Table, rows: list[dict], keys: list[str], add: tuple = ()
+) -> None:
     """Insert *rows*, updating the other columns of rows whose *keys* exist already: one
-    statement (PostgreSQL and SQLite both have INSERT … ON CONFLICT DO UPDATE)."""
+    statement (PostgreSQL and SQLite both have INSERT … ON CONFLICT DO UPDATE). Columns
+    named in *add* are added to the stored value instead of replacing it (counters)."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name
     statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
-    updated = {name: statement.excluded[name] for name in rows[0] if name not in keys}
+    updated = {
+        name: table.c[name] + statement.excluded[name] if name in add else statement.excluded[name]
+        for name in rows[0]
+        if name not in keys
+    }
     statement = statement.on_conflict_do_update(index_elements=keys, set_=updated)
     session.connection().execute(statement, rows)
 

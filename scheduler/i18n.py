@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 
+import sqlalchemy as sa
 from babel.numbers import format_decimal, get_group_symbol
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,14 +25,45 @@ def normalize_locale(value: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """The user's saved choice, then the switcher cookie, then Accept-Language, then zh."""
+    """The user's saved choice, then the switcher cookie, then Accept-Language, then zh.
+
+    The choice is remembered in ``g.reader_language`` for the error pages, which must find
+    it without the database (`language_without_database`)."""
     if current_user and current_user.is_authenticated and current_user.locale:
-        return current_user.locale
+        g.reader_language = current_user.locale
+    else:
+        g.reader_language = _locale_of_request()
+    return g.reader_language
+
+
+def choose_language_early(app) -> None:
+    """Make the language choice at the start of every request (after the login guard has
+    loaded the user), so an error page later in the request speaks the reader's language
+    even when the database has gone or the transaction is broken by then."""
+
+    @app.before_request
+    def _choose_language() -> None:
+        get_locale()  # Flask-Babel keeps it for the request; None lets the request go on
+
+
+def _locale_of_request() -> str:
     chosen = normalize_locale(request.cookies.get(LOCALE_COOKIE))
     if chosen:
         return chosen
     matched = normalize_locale(request.accept_languages.best_match(_ACCEPT_CHOICES))
     return matched or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def language_without_database() -> str:
+    """The reader's language found without a query (error pages while the database is down):
+    the choice already made for this request, else a signed-in user's saved one when the
+    request loaded the user (only from what was loaded), else cookie, Accept-Language, zh."""
+    if g.get("reader_language"):
+        return g.reader_language
+    user = g.get("_login_user")  # Flask-Login keeps the user it loaded for the request here
+    state = sa.inspect(user, raiseerr=False) if user is not None else None
+    saved = state.dict.get("locale") if state is not None else None
+    return normalize_locale(saved) or _locale_of_request()
 
 
 def viewer_zone() -> str:

@@ -7,6 +7,7 @@ development server may embed one (SCHEDULER_EMBEDDED) in its single process.
 import contextlib
 import logging
 import signal
+from functools import wraps
 
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -22,6 +23,7 @@ from scheduler.invites.outbox.retention import purge_expired
 from scheduler.invites.reminders.services import enqueue_due_reminders
 from scheduler.invites.replies.mailbox import MailboxError, fetch_once
 from scheduler.limits.store import limit_store
+from scheduler.ops import heartbeat
 from scheduler.redaction import install_log_redaction
 
 log = logging.getLogger("scheduler.jobs")
@@ -105,9 +107,40 @@ def fetch_replies_job(app: Flask) -> dict:
     return counts
 
 
+def heartbeat_job(app: Flask) -> None:
+    """Say this process is alive (read by /healthz and /metrics on every host)."""
+    _in_one_transaction(app, heartbeat.beat)
+
+
+def counted(job, job_id: str):
+    """*job*, its runs counted by outcome (ok, error) and what it returns (a dict of counts,
+    e.g. mail sent, retried, failed) added up in `job_counts` for /metrics."""
+
+    @wraps(job)
+    def run(app: Flask):
+        try:
+            result = job(app)
+        except Exception:
+            _count(app, job_id, {"error": 1})
+            raise
+        counts = result if isinstance(result, dict) else {}
+        _count(app, job_id, {"ok": 1, **counts})
+        return result
+
+    return run
+
+
+def _count(app: Flask, job_id: str, counts: dict) -> None:
+    try:
+        _in_one_transaction(app, lambda: heartbeat.add_counts(job_id, counts))
+    except Exception:  # counting must not hide the job's own result or error
+        log.warning("could not count a run of %s", job_id, exc_info=True)
+
+
 def add_jobs(scheduler, app: Flask) -> None:
     """Register the periodic jobs; the first run is immediate (catch up after downtime)."""
     jobs = (
+        (heartbeat_job, "heartbeat", app.config["HEARTBEAT_INTERVAL_SECONDS"]),
         (deliver_outbox_job, "deliver-outbox", app.config["OUTBOX_INTERVAL_SECONDS"]),
         (enqueue_reminders_job, "enqueue-reminders", REMINDER_INTERVAL_SECONDS),
         (purge_limits_job, "purge-limits", LIMIT_PURGE_INTERVAL_SECONDS),
@@ -117,7 +150,7 @@ def add_jobs(scheduler, app: Flask) -> None:
         jobs += ((fetch_replies_job, "fetch-replies", app.config["REPLY_INTERVAL_SECONDS"]),)
     for job, job_id, seconds in jobs:
         scheduler.add_job(
-            job,
+            job if job is heartbeat_job else counted(job, job_id),
             "interval",
             seconds=seconds,
             args=[app],
@@ -148,6 +181,8 @@ def run_command():
     click.echo("scheduler running; stop with SIGTERM or Ctrl-C")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
+    with contextlib.suppress(Exception):  # a stop must not fail because the database is gone
+        _in_one_transaction(app, heartbeat.forget)
     click.echo("scheduler stopped")
 
 

@@ -15,6 +15,7 @@ from scheduler.invites.replies.models import InboundReply
 from scheduler.limits.models import LimitHit
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.meetings.series.models import MeetingSeries
+from scheduler.ops.models import JobCount, SchedulerHeartbeat
 from scheduler.partners.models import Partner
 from scheduler.visits.models import Visit, VisitMember, visit_partners
 
@@ -28,6 +29,7 @@ __all__ = [
     "FollowUp",
     "HolidayOverride",
     "InboundReply",
+    "JobCount",
     "LimitHit",
     "Meeting",
     "MeetingOutcome",
@@ -37,6 +39,7 @@ __all__ = [
     "Partner",
     "Reminder",
     "Room",
+    "SchedulerHeartbeat",
     "User",
     "Visit",
     "VisitMember",

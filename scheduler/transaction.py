@@ -28,6 +28,14 @@ def keep_changes() -> None:
     g.keep_changes = True
 
 
+def abandon() -> None:
+    """Roll back the request's transaction and forget `keep_changes()`: a request that failed
+    keeps nothing (the error handlers call this first)."""
+    g.pop("keep_changes", None)
+    if db.session.registry.has():
+        db.session.rollback()
+
+
 def _open_session():
     """The request's session if one was opened and holds a transaction, else None."""
     if not db.session.registry.has():

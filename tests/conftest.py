@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.replies_support",
     "tests.imap",
     "tests.backup_support",
+    "tests.outage_support",
 ]
 
 

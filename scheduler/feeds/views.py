@@ -2,7 +2,6 @@
 
 import base64
 import io
-import os
 from email.utils import format_datetime, parsedate_to_datetime
 
 import segno
@@ -25,7 +24,7 @@ from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.feeds import services
-from scheduler.feeds.cache import Served, Validators, open_gzipped, serve
+from scheduler.feeds.cache import Served, Validators, body_size, open_gzipped, serve
 from scheduler.feeds.forms import NewFeedForm
 from scheduler.feeds.messages import send_link_to_contact
 from scheduler.feeds.models import Feed
@@ -101,7 +100,7 @@ def _body_response(served: Served, gzipped: bool) -> Response:
     headers = _validators(served, gzipped)
     response = Response(body, headers=headers, direct_passthrough=True)
     response.content_type = "text/calendar; charset=utf-8"
-    response.content_length = os.fstat(stream.fileno()).st_size
+    response.content_length = body_size(stream)
     if gzipped:
         response.headers["Content-Encoding"] = "gzip"
     return response

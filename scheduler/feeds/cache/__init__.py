@@ -8,7 +8,8 @@ its body is a file on disk; only after a change is anything rebuilt. The modules
   changed (``content``: what a feed holds, its versions and fingerprint);
 - ``blocks``: the body joined from VEVENT blocks out of this process's ``memory`` and the
   shared block table, ``render`` making only the missing ones;
-- ``files``: finished bodies on disk, named by ETag, and their gzip copies (`open_gzipped`,
+- ``files``: finished bodies on disk (in memory when the folder cannot be written), named by
+  ETag, and their gzip copies (`open_gzipped`, `body_size`,
   for the view to send to clients that accept gzip);
 - ``invalidation``: the session hooks that raise the change generation with every change;
 - ``fetches``: the fetch statistics.
@@ -21,11 +22,11 @@ from typing import Protocol
 from scheduler.db import now_utc
 from scheduler.feeds.cache.body import Served, is_current, served_for
 from scheduler.feeds.cache.fetches import fetch_counter
-from scheduler.feeds.cache.files import open_gzipped
+from scheduler.feeds.cache.files import body_size, open_gzipped
 from scheduler.feeds.cache.state import feed_state
 from scheduler.transaction import keep_changes
 
-__all__ = ["Served", "Validators", "open_gzipped", "serve"]
+__all__ = ["Served", "Validators", "body_size", "open_gzipped", "serve"]
 
 
 class Validators(Protocol):

@@ -97,7 +97,7 @@ def current_body(feed: Feed, state: FeedState, now: datetime) -> Served:
     if stream is None:
         body = feed_body(feed, lang, reader_zone(feed, lang), snap)
         etag = '"' + hashlib.sha256(body).hexdigest() + '"'
-        stream = files.open_body(files.store(feed.id, lang, etag, body))
+        stream = files.stored_body(feed.id, lang, etag, body)
     validators = {
         "fingerprint": snap.fingerprint,
         "etag": etag,

@@ -3,10 +3,15 @@
 A body's file is named by feed, language and ETag, so a file is never stale: the database
 says which ETag is current, and a request whose file is missing (another machine made it, or
 it was cleaned away) rebuilds it. A gzip copy is made the first time a client asks for one.
-Gunicorn sends these files with sendfile(), as it would a static file.
+Gunicorn sends these files with sendfile(), as it would a static file. When the folder cannot
+be written (disk full, no permission, read-only), the body is sent from memory instead: a
+feed is never refused because its copy on disk could not be made.
 """
 
+import errno
 import gzip
+import io
+import logging
 import os
 import tempfile
 import time
@@ -15,7 +20,10 @@ from typing import BinaryIO
 
 from flask import current_app
 
+log = logging.getLogger(__name__)
 GZIP_SUFFIX = ".gz"
+# The folder cannot take the file now; anything else is a bug and is raised.
+UNWRITABLE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS})
 REPLACED_GRACE_SECONDS = 60
 _last_sweep: dict[tuple[int, str], float] = {}  # (feed, language) → when this process last swept
 
@@ -61,6 +69,30 @@ def store(feed_id: int, lang: str, etag: str, body: bytes) -> Path:
     return target
 
 
+def stored_body(feed_id: int, lang: str, etag: str, body: bytes) -> BinaryIO:
+    """*body* stored under its ETag (`store`) and opened for reading; from memory when the
+    folder cannot be written."""
+    try:
+        stream = open_body(store(feed_id, lang, etag, body))
+    except OSError as error:
+        if error.errno not in UNWRITABLE:
+            raise
+        _note_unwritable(error)
+        return io.BytesIO(body)
+    return stream if stream is not None else io.BytesIO(body)
+
+
+def _note_unwritable(error: OSError) -> None:
+    log.warning("feed cache folder not writable, serving from memory: %s", error.strerror)
+
+
+def body_size(stream: BinaryIO) -> int:
+    """The length of a body opened by this module (a file, or bytes in memory)."""
+    if isinstance(stream, io.BytesIO):
+        return len(stream.getbuffer())
+    return os.fstat(stream.fileno()).st_size
+
+
 def _modified(path: Path) -> float:
     try:
         return path.stat().st_mtime
@@ -84,8 +116,15 @@ def open_gzipped(path: Path, body: BinaryIO) -> BinaryIO:
     target = path.with_name(path.name + GZIP_SUFFIX)
     stream = open_body(target)
     if stream is None:
-        _write_atomically(target, gzip.compress(body.read(), compresslevel=6, mtime=0))
-        stream = target.open("rb")
+        packed = gzip.compress(body.read(), compresslevel=6, mtime=0)
+        try:
+            _write_atomically(target, packed)
+            stream = target.open("rb")
+        except OSError as error:
+            if error.errno not in UNWRITABLE:
+                raise
+            _note_unwritable(error)
+            stream = io.BytesIO(packed)
     body.close()
     return stream
 

@@ -1,0 +1,1 @@
+"""What operators watch: the scheduler's heartbeat and job counts, /healthz and /metrics."""
