@@ -2,16 +2,9 @@
 // ical.js finds before `until`: masters expanded with their RECURRENCE-ID exceptions applied,
 // single events as they are, sorted. How a calendar client built on ical.js shows the file.
 import ICAL from "ical.js";
+import { readRequest } from "./request.mjs";
 
-let input = "";
-process.stdin.setEncoding("utf8");
-for await (const chunk of process.stdin) input += chunk;
-const request = JSON.parse(input);
-
-const calendar = new ICAL.Component(ICAL.parse(request.ics));
-for (const component of calendar.getAllSubcomponents("vtimezone")) {
-  ICAL.TimezoneService.register(component);
-}
+const { request, calendar } = await readRequest();
 const until = ICAL.Time.fromJSDate(new Date(request.until), true);
 const masters = new Map();
 const exceptions = [];
