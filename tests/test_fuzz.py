@@ -148,11 +148,19 @@ class Fuzzer:
 
     def send(self, method: str, url: str, **kwargs) -> None:
         try:
-            status = self.client.open(url, method=method, **kwargs).status_code
+            response = self.client.open(url, method=method, **kwargs)
+            status = response.status_code
         except Exception as error:  # noqa: BLE001 - the testing app re-raises what would be a 500
             status = f"{type(error).__name__}: {error}"
+        if status == 503 and _is_failing_health_report(url, response):
+            return  # /healthz's own answer: no scheduler process beats in the tests
         if not isinstance(status, int) or status >= 500:
             self.failures.append(f"{method} {url} {kwargs!r} -> {status}"[:2000])
+
+
+def _is_failing_health_report(url: str, response) -> bool:
+    """The health check's designed 503: its JSON report, saying which check fails."""
+    return url == "/healthz" and response.is_json and response.json["status"] == "failing"
 
 
 def _spec(rule, name: str) -> str:
