@@ -90,6 +90,14 @@ def use_wal(cursor) -> None:
 SQLITE_AUTOCOMMIT = "sqlite_autocommit"
 
 
+def autocommit_options(dialect_name: str) -> dict:
+    """Execution options under which each statement runs on its own: PostgreSQL's
+    AUTOCOMMIT; on SQLite no BEGIN, so a reader on a connection of its own never waits for
+    (nor holds) the write lock a request's session may hold."""
+    options = {"postgresql": {"isolation_level": "AUTOCOMMIT"}, "sqlite": {SQLITE_AUTOCOMMIT: True}}
+    return options.get(dialect_name, {})
+
+
 def upsert(
     session: Session, table: sa.Table, rows: list[dict], keys: list[str], add: tuple = ()
 ) -> None:

@@ -12,7 +12,7 @@ from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.jobs import add_jobs
 from scheduler.ops import heartbeat
 from scheduler.ops.health import migration_heads
-from tests.outage_support import database_down, queue_message
+from tests.outage_support import database_down, queue_message, sign_in
 
 CHECKS = ["database", "disk", "migrations", "outbox", "scheduler"]
 DISK = ["feed_cache", "mail", "ok", "uploads"]
@@ -30,8 +30,8 @@ def _beat(app, seconds_ago: float = 0) -> None:
         db.session.commit()
 
 
-def _health(app):
-    response = app.test_client().get("/healthz")
+def _health(app, client=None):
+    response = (client or app.test_client()).get("/healthz")
     body = response.get_json()
     assert sorted(body) == ["checks", "status"] and sorted(body["checks"]) == CHECKS
     assert sorted(body["checks"]["disk"]) == DISK
@@ -63,6 +63,14 @@ def test_healthy(ops_app):
         assert checks["disk"][folder]["ok"] is True
         assert checks["disk"][folder]["free_bytes"] > 0
     assert checks["disk"]["ok"] is True
+
+
+def test_healthy_also_for_a_signed_in_browser(ops_app):
+    """The request's session has read the user (on SQLite it holds the write lock): the
+    checks' own connections neither wait for it nor time out as "database is locked"."""
+    _beat(ops_app)
+    status, word, checks = _health(ops_app, sign_in(ops_app))
+    assert (status, word) == (200, "ok") and checks["migrations"]["ok"] is True
 
 
 def test_needs_no_login_and_tells_no_secret(ops_app):

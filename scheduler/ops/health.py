@@ -17,8 +17,8 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 
 from scheduler.db import now_utc
-from scheduler.extensions import db
 from scheduler.invites.outbox.models import OutboxMessage
+from scheduler.ops import reading_connection
 from scheduler.ops.heartbeat import newest_beat
 from scheduler.outage import is_database_outage
 
@@ -85,7 +85,7 @@ DATABASE_CHECKS = {
 
 def _reachable() -> bool:
     try:
-        with db.engine.connect() as connection:
+        with reading_connection() as connection:
             connection.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError as error:
         if not is_database_outage(error):
@@ -104,7 +104,7 @@ def _database_checks(now) -> dict:
         checks = {"database": {"ok": True}}
         for name, (check, unknown) in DATABASE_CHECKS.items():
             try:
-                with db.engine.connect() as connection:
+                with reading_connection() as connection:
                     checks[name] = check(connection, now)
             except sa.exc.SQLAlchemyError as error:
                 log.warning("health check %s failed: %s", name, type(error).__name__)

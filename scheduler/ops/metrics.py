@@ -18,8 +18,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from scheduler.db import now_utc
-from scheduler.extensions import db
 from scheduler.invites.outbox.models import OUTBOX_STATUSES, OutboxMessage
+from scheduler.ops import reading_connection
 from scheduler.ops.heartbeat import newest_beat
 from scheduler.ops.models import JobCount
 
@@ -65,7 +65,7 @@ class DatabaseCollector:
     def collect(self):
         up = GaugeMetricFamily("scheduler_database_up", "1 when the database answered the scrape.")
         try:
-            with db.engine.connect() as connection:
+            with reading_connection() as connection:
                 families = list(_database_families(connection))
         except sa.exc.SQLAlchemyError:
             up.add_metric([], 0)

@@ -8,15 +8,8 @@ write). General connection set-up (SQLite's BEGIN, idle pings) stays in `schedul
 
 import sqlalchemy as sa
 
-from scheduler.db import SQLITE_AUTOCOMMIT
+from scheduler.db import autocommit_options
 from scheduler.extensions import db
-
-
-def autocommit_options(dialect_name: str) -> dict:
-    """Execution options under which each statement runs on its own: PostgreSQL's
-    AUTOCOMMIT; on SQLite no BEGIN (see `scheduler.db.fix_sqlite_transactions`)."""
-    options = {"postgresql": {"isolation_level": "AUTOCOMMIT"}, "sqlite": {SQLITE_AUTOCOMMIT: True}}
-    return options.get(dialect_name, {})
 
 
 def session_bind() -> sa.Engine | sa.Connection:

@@ -11,8 +11,9 @@ from functools import cache
 
 import sqlalchemy as sa
 
+from scheduler.db import autocommit_options
 from scheduler.feeds.cache import invalidation
-from scheduler.feeds.cache.connection import autocommit_options, session_bind
+from scheduler.feeds.cache.connection import session_bind
 from scheduler.feeds.cache.content import as_utc
 from scheduler.feeds.models import Feed, FeedBody
 from scheduler.feeds.tokens import is_well_formed, legacy_token_hash, rehash_legacy, token_hash
