@@ -81,7 +81,8 @@ def test_add_and_remove_participants(auth, client, db, make_meeting, make_contac
         (None, None, "guest@example.org", "observer"),
     }
     again = client.post(url, data={"person": f"contact:{contact.id}", "role": "participant"})
-    assert again.status_code == 400 and len(meeting.participants) == 3
+    assert again.status_code == 409 and len(meeting.participants) == 3
+    assert "This person already takes part in the meeting." in again.get_data(as_text=True)
     bad_guest = client.post(
         url, data={"person": "guest", "guest_email": "nope", "role": "observer"}
     )

@@ -6,6 +6,7 @@ Every function here ends in `_changed()`, the single hook the invite and reminde
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from scheduler.audit.services import record
@@ -66,6 +67,9 @@ EDITABLE_FIELDS = (
 
 class MeetingError(UserError):
     """A change that cannot be made; ``message`` is translated, ``conflicts`` lists the clashes."""
+
+
+ALREADY_IN = _l("This person already takes part in the meeting.")
 
 
 def check_times(start: datetime, end: datetime) -> None:
@@ -240,10 +244,15 @@ def add_participant(
     if who is not None and not who.is_active:  # User.is_active and Contact.is_active
         raise MeetingError(_l("This person is inactive and cannot take part."))
     if already_in(meeting, person):
-        raise MeetingError(_l("This person already takes part in the meeting."))
-    participant = Participant(meeting=meeting, role=role, **person)
-    db.session.add(participant)
-    db.session.flush()
+        raise MeetingError(ALREADY_IN, status=409)
+    try:
+        # A racing request may have added them since we looked: the unique index says so.
+        with db.session.begin_nested():
+            participant = Participant(meeting=meeting, role=role, **person)
+            db.session.add(participant)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise MeetingError(ALREADY_IN, status=409) from None
     _check_conflicts(meeting, override_reason)
     _changed(meeting, "participant_added", participants_added=[participant])
     return participant

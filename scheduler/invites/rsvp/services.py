@@ -107,6 +107,10 @@ def record_answer(claim: RSVPClaim, answer: str, *, tell: bool = True) -> bool:
     if answer not in RSVP_ANSWERS:
         raise ValueError(f"unknown RSVP answer: {answer!r}")
     participant, meeting = claim.participant, claim.participant.meeting
+    # Answers race (a double click, a mail scanner, a calendar's reply with the link's): the
+    # row lock makes the later one wait, then see the earlier answer and change nothing, so
+    # the organizer hears once (PostgreSQL; SQLite lets one writer in at a time anyway).
+    db.session.refresh(participant, with_for_update=True)
     version = min(claim.sequence, meeting.sequence)
     if (participant.rsvp_status, participant.rsvp_sequence) == (answer, version):
         return False

@@ -11,7 +11,7 @@ from scheduler.meetings import services
 from scheduler.meetings.models import Meeting, MeetingStatus, Participant, ParticipantRole
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.services import changed, check_conflicts
-from scheduler.meetings.services import MeetingError
+from scheduler.meetings.services import ALREADY_IN, MeetingError
 
 OPEN_STATUSES = (MeetingStatus.DRAFT, MeetingStatus.TENTATIVE, MeetingStatus.POSTPONED)
 
@@ -49,7 +49,7 @@ def add_series_participant(
             db.session.add(participant)
             added.append(participant)
     if not added:
-        raise MeetingError(_l("This person already takes part in the meeting."))
+        raise MeetingError(ALREADY_IN, status=409)
     db.session.flush()
     check_conflicts(rows, override_reason)
     changed(series, "participant_added", meetings=rows, participants_added=added)
