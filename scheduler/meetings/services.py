@@ -243,19 +243,24 @@ def add_participant(
     who = person.get("user") or person.get("contact")
     if who is not None and not who.is_active:  # User.is_active and Contact.is_active
         raise MeetingError(_l("This person is inactive and cannot take part."))
+    _lock_participants(meeting)
     if already_in(meeting, person):
         raise MeetingError(ALREADY_IN, status=409)
-    try:
-        # A racing request may have added them since we looked: the unique index says so.
-        with db.session.begin_nested():
-            participant = Participant(meeting=meeting, role=role, **person)
-            db.session.add(participant)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise MeetingError(ALREADY_IN, status=409) from None
+    participant = Participant(meeting=meeting, role=role, **person)
+    db.session.add(participant)
+    db.session.flush()
     _check_conflicts(meeting, override_reason)
     _changed(meeting, "participant_added", participants_added=[participant])
     return participant
+
+
+def _lock_participants(meeting: Meeting) -> None:
+    """Let additions to *meeting* queue up (PostgreSQL: a row lock; SQLite lets one writer in
+    at a time anyway), then read who takes part as the request before us left it: the same
+    person added twice at once is "already takes part" (409), never a unique-index 500."""
+    db.session.flush()
+    db.session.execute(sa.select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+    db.session.refresh(meeting, ["participants"])
 
 
 def already_in(meeting: Meeting, person: dict) -> bool:
