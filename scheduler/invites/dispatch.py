@@ -121,8 +121,8 @@ def _recipients(participants) -> list[tuple]:
         if recipient is None:
             log.info("not invited (no e-mail): participant %s", participant.id)
             continue
-        if recipient.email.strip().lower() not in seen:
-            seen.add(recipient.email.strip().lower())
+        if recipient.key not in seen:
+            seen.add(recipient.key)
             result.append((recipient, participant))
     return result
 
@@ -151,7 +151,7 @@ def _requested_in_this_transaction(meeting_ids: set[int]) -> set[str]:
     so a cancel in the same transaction takes it back instead of leaving it to go out."""
     pending = db.session.info.get(PENDING, {})
     return {
-        invite.recipient.email.strip().lower()
+        invite.recipient.key
         for invite in pending.values()
         if invite.method == "REQUEST" and invite.meeting.id in meeting_ids
     }
@@ -163,7 +163,7 @@ def _invites(plan, people, meeting, invited: set[str], **fields) -> list[Invite]
         return []  # nobody has this meeting in a calendar (it never left the draft stage)
     result = []
     for recipient, participant in _recipients(people):
-        known = recipient.email.strip().lower() in invited
+        known = recipient.key in invited
         if who in ("invited", "removed") and not known:
             continue  # nothing in their calendar to change
         why = ("updated" if known else "new") if reason == "auto" else reason
@@ -229,7 +229,7 @@ def _had_mail(invites: list[Invite], series, details: dict) -> bool:
     (added back after a removal): their new copy must be newer than every earlier message
     (RFC 5546 §2.1.4), so the series' SEQUENCE rises for them alone too."""
     known = _requested_before(_series_ids(series, details))
-    return any(invite.recipient.email.strip().lower() in known for invite in invites)
+    return any(invite.recipient.key in known for invite in invites)
 
 
 def _revised(series: MeetingSeries, invites: list[Invite]) -> list[Invite]:
@@ -269,7 +269,7 @@ def defer_invites(invites: list[Invite]) -> None:
     = update + rescheduled) is one message per person, showing the final state."""
     pending = db.session.info.setdefault(PENDING, {})
     for invite in invites:
-        key = (invite.calendar_uid, invite.recipient.email.strip().lower())
+        key = (invite.calendar_uid, invite.recipient.key)
         earlier = pending.pop(key, None)
         if earlier is not None and earlier.reason == "new":
             if invite.method == "CANCEL":

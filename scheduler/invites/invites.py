@@ -91,20 +91,17 @@ def invite_events(invite: Invite, dtstamp: datetime) -> list:
         return [occurrence_event(layout, invite.meeting, event_for)]
     if method == "CANCEL":
         return [series_master_event(layout, event_for)]
-    return series_events(layout, event_for, _absent_from(layout, invite.recipient.email))
+    return series_events(layout, event_for, _absent_from(layout, invite.recipient))
 
 
-def _absent_from(layout: SeriesLayout, email: str) -> list:
-    """The live occurrences *email* takes no part in (removed from one, or added later): in
+def _absent_from(layout: SeriesLayout, reader: Recipient) -> list:
+    """The live occurrences *reader* takes no part in (removed from one, or added later): in
     their copy of the series those dates are EXDATEs, as if cancelled for them alone."""
-    address = email.strip().lower()
-    rows = [*layout.overrides, *layout.live]
     return [
         row
-        for row in dict.fromkeys(rows)
+        for row in layout.live  # the overrides are among them
         if not any(
-            (recipient := recipient_of(p)) and recipient.email.strip().lower() == address
-            for p in row.participants
+            (recipient := recipient_of(p)) and recipient.key == reader.key for p in row.participants
         )
     ]
 

@@ -15,6 +15,11 @@ class Recipient:
     language: str  # zh, ko or en
     timezone: str
 
+    @property
+    def key(self) -> str:
+        """The address as compared and remembered: trimmed, lower-case."""
+        return self.email.strip().lower()
+
 
 def user_recipient(user) -> Recipient | None:
     """A staff account's mailbox, in the language they chose (Chinese by default)."""

@@ -54,7 +54,7 @@ def find_target(uid: str, recurrence_id: datetime | None) -> Target | None:
 def address_of(participant: Participant) -> str:
     """The address *participant*'s invites go to, lower-case ("" without one)."""
     recipient = recipient_of(participant)
-    return recipient.email.strip().lower() if recipient else ""
+    return recipient.key if recipient else ""
 
 
 def participants_of(target: Target, address: str) -> list[Participant]:
