@@ -46,6 +46,7 @@ from scheduler.privacy.views import bp as privacy_bp
 from scheduler.redaction import install_log_redaction
 from scheduler.security import configure_secret_key, register_security, trust_proxies
 from scheduler.slots.views import bp as slots_bp
+from scheduler.slots.warnings import register_warning_listeners
 from scheduler.templating import register_templating
 from scheduler.transaction import abandon, register_commit_point
 from scheduler.visits.views import bp as visits_bp
@@ -133,6 +134,7 @@ def register_models(app: Flask) -> None:
     register_failure_notice_listeners(app)
     register_admin_listeners(app)
     register_search_index_listeners(app)
+    register_warning_listeners(app)
     install_feed_invalidation()
 
 

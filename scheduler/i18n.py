@@ -109,6 +109,15 @@ def person_name(contact, lang: str | None = None) -> str:
     return next((name for name in order if name), "")
 
 
+def contact_label(contact, lang: str | None = None) -> str:
+    """``김서연 · 부산광역시``: a contact with their partner, for lists where people are picked
+    (two contacts may share a name; their partners tell them apart)."""
+    lang = lang or current_language()
+    partner = getattr(contact, "partner", None)
+    name = person_name(contact, lang)
+    return f"{name} · {localized(partner, 'name', lang)}" if partner is not None else name
+
+
 def erased_name(contact_id: int, lang: str | None = None) -> str:
     """The pseudonym of an erased contact in *lang*: made when shown, never stored."""
     with force_locale(lang or current_language()):

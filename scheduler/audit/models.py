@@ -35,6 +35,7 @@ OTHER_ACTION_NAMES = {
     "delete": _l("Deleted"),
     "personal_data": _l("Personal data produced"),
     "erase": _l("Personal data erased"),
+    "warnings_confirmed": _l("Confirmed despite warnings"),
 }
 
 

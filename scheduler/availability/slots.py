@@ -72,18 +72,18 @@ class Search:
     room_busy: Sequence[tuple[datetime, datetime]] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Slot:
+    score: int  # first: slots sort best first, then earlier first
     start: datetime  # aware UTC
     end: datetime
-    score: int
 
 
 @dataclass(frozen=True)
 class DayReason:
     """Why a day has no slot: a holiday or weekend of one side, too soon, or no common time."""
 
-    kind: str  # "holiday", "weekend", "too_soon" or "busy"
+    kind: str  # "holiday", "weekend", "makeup_workday", "too_soon" or "no_common_time"
     country: str | None = None
     zone: str | None = None
     names: Mapping[str, str] = field(default_factory=dict)
@@ -290,8 +290,31 @@ def find_slots(search: Search) -> SlotResult:
     free, clocks = _common_free(search, window)
     scored, slot_days = _place(search, free, clocks, window)
     duration = search.duration
-    slots = [Slot(_utc(start), _utc(start) + duration, score) for score, start in scored]
+    slots = [Slot(score, _utc(start), _utc(start) + duration) for score, start in scored]
     return SlotResult(slots, _skipped(search, slot_days, window))
+
+
+def _half_day(slot: Slot, zone: ZoneInfo) -> tuple[date, bool]:
+    local = slot.start.astimezone(zone)
+    return local.date(), local.hour >= 12
+
+
+def spread(slots: Sequence[Slot], zone: str, per_half_day: int) -> list[Slot]:
+    """At most *per_half_day* slots per (day, morning/afternoon) on *zone*'s clock, none
+    overlapping another of its half-day, taken in rounds: every half-day's best slot first
+    (best score first, as *slots* are ranked), then every half-day's second best, and so on.
+
+    So a short list shows different days and both parts of the day instead of quarter-hour
+    variants of one morning; each slot keeps the finder's score.
+    """
+    clock, buckets = ZoneInfo(zone), {}
+    for slot in slots:
+        taken = buckets.setdefault(_half_day(slot, clock), [])
+        clear = all(slot.end <= other.start or slot.start >= other.end for other in taken)
+        if len(taken) < per_half_day and clear:
+            taken.append(slot)
+    rounds = [sorted(b[n] for b in buckets.values() if len(b) > n) for n in range(per_half_day)]
+    return [slot for ranked in rounds for slot in ranked]
 
 
 class SlotInputError(UserError):
@@ -326,7 +349,7 @@ def _country_name(reason: DayReason) -> str:
 
 def reason_text(reason: DayReason, lang: str) -> str:
     """Why a day is skipped, for people: ``Korea: Chuseok``, ``China: weekend``."""
-    if reason.kind == "holiday":
+    if reason.kind in ("holiday", "makeup_workday"):
         name = name_in(reason.names, lang)
         return _("%(country)s: %(holiday)s", country=_country_name(reason), holiday=name)
     if reason.kind == "weekend":

@@ -99,6 +99,16 @@ class MeetingForm(StrippedForm):
             raise ValidationError(_l("The join link must start with http:// or https://."))
 
 
+class NewMeetingForm(MeetingForm):
+    """A new meeting may bring its people along (picked here or carried from "find a time");
+    an existing meeting's people are managed on its page."""
+
+    # Checked against the database when saved (people may be deactivated meanwhile).
+    participants = SelectMultipleField(
+        _l("Participants"), validate_choice=False, render_kw={"size": 8}
+    )
+
+
 class ReasonForm(StrippedForm):
     reason = TextAreaField(_l("Reason"), validators=[_required, max_length(2000)])
 

@@ -9,7 +9,7 @@ from scheduler import people
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
-from scheduler.i18n import localized, person_name, user_name
+from scheduler.i18n import contact_label, localized, user_name
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.partners.models import Partner
 
@@ -63,8 +63,51 @@ def people_choices(meeting: Meeting, lang: str) -> list[tuple[str, str]]:
     contacts = db.session.scalars(
         sa.select(Contact)
         .where(Contact.is_active.is_(True), Contact.partner_id.in_(partner_ids))
+        .options(selectinload(Contact.partner))
         .order_by(Contact.family_name_ko, Contact.given_name_ko)
     ).all()
     choices = [people.choice(u, user_name(u, lang)) for u in users]
-    choices += [people.choice(c, person_name(c, lang)) for c in contacts]
+    choices += [people.choice(c, contact_label(c, lang)) for c in contacts]
     return choices + [(people.GUEST, "—")]
+
+
+def all_people_choices(lang: str) -> list[tuple[str, str]]:
+    """Every active staff member (``name (e-mail)``) and every active contact with their
+    partner, as form choices: the slot finder and the new-meeting form offer the same people."""
+    users = db.session.scalars(
+        sa.select(User).where(User.is_active_user.is_(True)).order_by(User.email)
+    ).all()
+    contacts = db.session.scalars(
+        sa.select(Contact)
+        .where(Contact.is_active.is_(True))
+        .options(selectinload(Contact.partner))
+        .order_by(Contact.family_name_ko, Contact.given_name_ko, Contact.id)
+    ).all()
+    choices = [people.choice(u, f"{user_name(u, lang)} ({u.email})") for u in users]
+    return choices + [people.choice(c, contact_label(c, lang)) for c in contacts]
+
+
+NEARBY_MEETINGS = 5  # how many upcoming and how many recent meetings a partner page lists
+
+
+def _nearby(query: sa.Select, now: datetime) -> tuple[list[Meeting], list[Meeting]]:
+    """The next few meetings of *query* (soonest first) and the last few (latest first)."""
+    query = query.options(selectinload(Meeting.partners))
+    upcoming = query.where(Meeting.end_dt > now).order_by(Meeting.start_dt, Meeting.id)
+    recent = query.where(Meeting.end_dt <= now).order_by(Meeting.start_dt.desc(), Meeting.id)
+    return (
+        list(db.session.scalars(upcoming.limit(NEARBY_MEETINGS))),
+        list(db.session.scalars(recent.limit(NEARBY_MEETINGS))),
+    )
+
+
+def partner_meetings(partner_id: int, now: datetime) -> tuple[list[Meeting], list[Meeting]]:
+    """Upcoming and recent meetings with the partner."""
+    ids = meeting_ids_with_partners([partner_id])
+    return _nearby(sa.select(Meeting).where(Meeting.id.in_(ids)), now)
+
+
+def contact_meetings(contact_id: int, now: datetime) -> tuple[list[Meeting], list[Meeting]]:
+    """Upcoming and recent meetings the contact takes part in."""
+    ids = sa.select(Participant.meeting_id).where(Participant.contact_id == contact_id)
+    return _nearby(sa.select(Meeting).where(Meeting.id.in_(ids)), now)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from scheduler import people
 from scheduler.audit.services import record
 from scheduler.errors import UserError
 from scheduler.extensions import db
@@ -252,6 +253,13 @@ def add_participant(
     _check_conflicts(meeting, override_reason)
     _changed(meeting, "participant_added", participants_added=[participant])
     return participant
+
+
+def add_people(meeting: Meeting, records, override_reason=None) -> None:
+    """Add staff users and contacts (rows, in order) to *meeting* as participants."""
+    for row in records:
+        kind = people.parse(people.key_of(row)).kind
+        add_participant(meeting, override_reason=override_reason, **{kind: row})
 
 
 def _lock_participants(meeting: Meeting) -> None:

@@ -2,9 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, Optional
 
-from scheduler.forms import StrippedForm, max_length
+from scheduler.forms import LocalDateTimeField, StrippedForm, TimezoneField, max_length
 
 _required = InputRequired(_l("This field is required."))
 
@@ -49,3 +49,16 @@ class SlotForm(StrippedForm):
         validators=[_required, NumberRange(0, 720, _l("Between 0 and 720 hours."))],
     )
     room_id = SelectField(_l("Room"), coerce=int, default=0)
+
+
+class WarningQuery(StrippedForm):
+    """The time being typed on a meeting form, asked about by `static/js/time-warnings.js`."""
+
+    class Meta(StrippedForm.Meta):
+        csrf = False  # a GET question changes nothing
+
+    timezone = TimezoneField(_l("Planned in time zone"), validators=[_required])
+    start_local = LocalDateTimeField(_l("Start"), validators=[_required])
+    end_local = LocalDateTimeField(_l("End"), validators=[_required])
+    people = SelectMultipleField(_l("Participants"), validate_choice=False)
+    meeting = IntegerField(_l("Meeting"), validators=[Optional()])

@@ -22,6 +22,7 @@ from scheduler.availability.slots import Person, Search, find_slots
 from scheduler.contacts.models import Contact
 from scheduler.errors import UserError
 from scheduler.extensions import db
+from scheduler.i18n import contact_label, user_name
 from scheduler.meetings.conflicts import INACTIVE_STATUSES
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.people import person_key
@@ -48,6 +49,11 @@ class Who:
     @property
     def zone(self) -> str:
         return normalize_timezone(self.record.timezone) or OFFICE_ZONE
+
+
+def person_label(kind: str, record) -> str:
+    """How a chosen person is named on the pages: a contact with their partner."""
+    return user_name(record) if kind == "user" else contact_label(record)
 
 
 def _users_where(condition) -> list[User]:
@@ -183,22 +189,25 @@ def search_span(first_day: date, last_day: date) -> tuple[datetime, datetime]:
     return start - timedelta(days=2), start + timedelta(days=(last_day - first_day).days + 3)
 
 
+def as_person(who: Who, overrides: dict, busy=()) -> Person:
+    """The slot finder's view of one person: zone, hours, their country's holiday overrides
+    (from *overrides*, as `load_overrides` gives them) and their busy intervals."""
+    return Person(
+        label=who.label,
+        zone=who.zone,
+        hours=_hours_of(who),
+        country=country_of_zone(who.zone),
+        overrides=overrides.get(country_of_zone(who.zone) or "", {}),
+        busy=busy,
+    )
+
+
 def build_people(people: list[Who], first_day: date, last_day: date) -> list[Person]:
     """The slot finder's view of *people*: zone, hours, holidays and busy intervals."""
     start, end = search_span(first_day, last_day)
     overrides = load_overrides(first_day - timedelta(days=2), last_day + timedelta(days=2))
     busy = load_busy(people, start, end)
-    return [
-        Person(
-            label=who.label,
-            zone=who.zone,
-            hours=_hours_of(who),
-            country=country_of_zone(who.zone),
-            overrides=overrides.get(country_of_zone(who.zone) or "", {}),
-            busy=busy.get(who.key, ()),
-        )
-        for who in people
-    ]
+    return [as_person(who, overrides, busy.get(who.key, ())) for who in people]
 
 
 def search_slots(people: list[Who], first_day: date, last_day: date, **options):

@@ -1,55 +1,41 @@
 """The "find a time" page of the slot finder (read-only, a GET form), under /meetings."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from babel.dates import format_skeleton
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from scheduler import people
-from scheduler.auth.models import EDITOR_ROLES, User
+from scheduler.auth.models import EDITOR_ROLES
 from scheduler.availability.slots import (
     SlotInputError,
     check_buffer,
     check_duration,
     check_range,
     reason_text,
+    spread,
 )
-from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.i18n import current_language, person_name, user_name, viewer_zone
+from scheduler.i18n import current_language, viewer_zone
 from scheduler.meetings import queries
+from scheduler.meetings.handoff import resolve_people
+from scheduler.meetings.models import Meeting
 from scheduler.security import roles_required
-from scheduler.slots import services
-from scheduler.slots.forms import SlotForm
-from scheduler.timefmt import to_local_naive, zone_label
+from scheduler.slots import services, warnings
+from scheduler.slots.forms import SlotForm, WarningQuery
+from scheduler.timefmt import LocalTimeError, localize_strict, to_local_naive, zone_label
 
 SHOWN_SLOTS = 20
+PER_HALF_DAY = 2  # suggestions per morning or afternoon: a spread, not quarter-hour variants
 bp = Blueprint("slots", __name__, url_prefix="/meetings")
-
-
-def _label(kind: str, record) -> str:
-    return user_name(record) if kind == "user" else person_name(record)
-
-
-def _people_choices(lang: str) -> list[tuple[str, str]]:
-    users = db.session.scalars(
-        sa.select(User).where(User.is_active_user.is_(True)).order_by(User.email)
-    ).all()
-    contacts = db.session.scalars(
-        sa.select(Contact).where(Contact.is_active.is_(True)).order_by(Contact.family_name_ko)
-    ).all()
-    choices = [people.choice(u, f"{user_name(u, lang)} ({u.email})") for u in users]
-    return choices + [people.choice(c, person_name(c, lang)) for c in contacts]
 
 
 def _prepare(form: SlotForm) -> None:
     lang = current_language()
-    form.participants.choices = _people_choices(lang)
+    form.participants.choices = queries.all_people_choices(lang)
     form.room_id.choices = queries.room_choices(lang, _("No room"))
     if not request.args:
         today = now_utc().astimezone(ZoneInfo(viewer_zone())).date()
@@ -77,7 +63,7 @@ def _chosen_people(form: SlotForm) -> list[services.Who] | None:
     """The chosen people, in order; None with an error beside the field on a problem."""
     emails = [e for e in (form.emails.data or "").replace(";", ",").split(",") if e.strip()]
     try:
-        people = services.people_by_keys(form.participants.data or [], _label)
+        people = services.people_by_keys(form.participants.data or [], services.person_label)
         people += services.people_by_email(emails)
     except services.PeopleError as error:
         form.emails.errors.append(error.message)
@@ -105,15 +91,22 @@ def _clocks(start: datetime, zones: list[str]) -> str:
     return f"{format_skeleton('MMMEd', first, locale=locale)} " + " · ".join(parts)
 
 
+def _hand_off(people) -> dict:
+    """What "use this time" carries besides the time: the people and their partners."""
+    partners = [w.record.partner.slug for w in people if w.kind == "contact"]
+    return {"people": [w.key for w in people], "partner": list(dict.fromkeys(partners))}
+
+
 def _slot_rows(result, people) -> list[dict]:
     zones = list(dict.fromkeys(who.zone for who in people))
-    rows = []
-    for slot in result.slots[:SHOWN_SLOTS]:
+    carried, rows = _hand_off(people), []
+    for slot in spread(result.slots, zones[0], PER_HALF_DAY)[:SHOWN_SLOTS]:
         link = url_for(
             "meetings.new_meeting",
             timezone=zones[0],
             start_local=to_local_naive(slot.start, zones[0]).isoformat(timespec="minutes"),
             end_local=to_local_naive(slot.end, zones[0]).isoformat(timespec="minutes"),
+            **carried,
         )
         rows.append({"clocks": _clocks(slot.start, zones), "link": link})
     return rows
@@ -162,3 +155,52 @@ def find_slots():
         slots=_slot_rows(result, people),
         skipped=_skipped_rows(result),
     )
+
+
+def _first_error(form: WarningQuery) -> str:
+    return next(str(errors[0]) for errors in form.errors.values() if errors)
+
+
+def _queried_time(form: WarningQuery) -> tuple[datetime, datetime]:
+    """The typed start and end as UTC instants; SlotInputError when they make no meeting."""
+    zone = form.timezone.data
+    try:
+        start = localize_strict(form.start_local.data, zone)
+        end = localize_strict(form.end_local.data, zone)
+    except LocalTimeError as error:
+        raise SlotInputError(_("This time does not exist or happens twice in %(zone)s "
+                               "(the clocks change).", zone=zone)) from error  # fmt: skip
+    if end <= start:
+        raise SlotInputError(_("The end must be after the start."))
+    check_duration(end - start)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _queried_people(form: WarningQuery) -> list:
+    """The people on the form (active ones; others are left out, as when saving) and, when
+    the form edits a meeting, the people already on it."""
+    chosen, _notes, _unknown = resolve_people(form.people.data or [])
+    meeting = db.session.get(Meeting, form.meeting.data) if form.meeting.data else None
+    extra = warnings.meeting_people(meeting) if meeting is not None else []
+    return chosen + [row for row in extra if row not in chosen]
+
+
+@bp.route("/time-warnings")
+@roles_required(*EDITOR_ROLES)
+def time_warnings():
+    """JSON for the meeting form: ``{"warnings": [...]}``, or ``{"error": ...}`` with 400."""
+    form = WarningQuery(request.args)
+    if not form.validate():
+        return jsonify(error=_first_error(form)), 400
+    try:
+        start, end = _queried_time(form)
+    except SlotInputError as error:
+        return jsonify(error=str(error.message)), 400
+    found = warnings.warnings_for(start, end, _queried_people(form))
+    return jsonify(warnings=warnings.texts(found))
+
+
+@bp.app_template_global()
+def meeting_time_warnings(meeting: Meeting) -> list[str]:
+    """The meeting page's warnings about its time, in the reader's language."""
+    return warnings.texts(warnings.meeting_warnings(meeting))

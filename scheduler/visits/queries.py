@@ -11,7 +11,7 @@ from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.i18n import localized, person_name, user_name
+from scheduler.i18n import contact_label, user_name
 from scheduler.visits.models import Visit
 
 
@@ -42,10 +42,7 @@ def people_choices(visit: Visit, lang: str) -> list[tuple[str, str]]:
     users = db.session.scalars(
         sa.select(User).where(User.is_active_user.is_(True)).order_by(User.email)
     ).all()
-    labelled = [
-        (c, f"{person_name(c, lang)} · {localized(c.partner, 'name', lang)}") for c in contacts
-    ]
-    choices = [("", "—")] + [people.choice(c, label) for c, label in labelled]
+    choices = [("", "—")] + [people.choice(c, contact_label(c, lang)) for c in contacts]
     return choices + [people.choice(u, user_name(u, lang)) for u in users]
 
 

@@ -12,8 +12,9 @@ from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from scheduler.availability.holidays import day_info, name_in
 from scheduler.availability.services import load_overrides
+from scheduler.availability.slots import reason_text
+from scheduler.availability.warnings import side_days
 from scheduler.i18n import current_language
 from scheduler.meetings.conflicts import find_conflicts
 from scheduler.meetings.models import Meeting, MeetingStatus
@@ -63,26 +64,16 @@ def describe(rule: Rule) -> str:
     return _("%(pattern)s, %(end)s", pattern=pattern, end=end)
 
 
-def _day_label(country: str, name: str) -> str:
-    return _("China: %(name)s", name=name) if country == "CN" else _("Korea: %(name)s", name=name)
-
-
 def holiday_flags(starts: list[datetime]) -> list[list[str]]:
-    """For each start: the non-working days it falls on, on each side's own calendar."""
+    """For each start: the holidays, weekends and make-up working days it falls on, on each
+    side's own calendar (worded as a single meeting's warnings and the slot finder's)."""
     if not starts:
         return []
-    lang, flags = current_language(), [[] for _start in starts]
+    lang, overrides = current_language(), {}
     for side in SIDES:
-        country = side.country
         days = [start.astimezone(ZoneInfo(side.zone)).date() for start in starts]
-        overrides = load_overrides(country, min(days), max(days))
-        for index, day in enumerate(days):
-            info = day_info(country, day, overrides)
-            if info.kind == "holiday":
-                flags[index].append(_day_label(country, name_in(info.names, lang)))
-            elif info.kind == "weekend":
-                flags[index].append(_day_label(country, _("weekend")))
-    return flags
+        overrides[side.country] = load_overrides(side.country, min(days), max(days))
+    return [[reason_text(r, lang) for r in side_days(start, overrides)] for start in starts]
 
 
 def conflict_flags(meetings: list[Meeting]) -> list[list]:

@@ -1,11 +1,12 @@
 """Meeting pages: list, create, edit, participants and lifecycle actions (thin)."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from scheduler import people
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.db import now_utc
 from scheduler.extensions import db
@@ -19,10 +20,11 @@ from scheduler.meetings.form_input import (
     read_times,
     selected_partners,
 )
-from scheduler.meetings.forms import MeetingForm, ParticipantForm, ReasonForm
+from scheduler.meetings.forms import MeetingForm, NewMeetingForm, ParticipantForm, ReasonForm
+from scheduler.meetings.handoff import read_handoff, resolve_people
 from scheduler.meetings.models import Meeting
 from scheduler.security import roles_required
-from scheduler.timefmt import normalize_timezone, to_local_naive
+from scheduler.timefmt import to_local_naive
 from scheduler.transaction import save
 
 LIFECYCLE = {
@@ -36,37 +38,58 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
     return db.get_or_404(Meeting, meeting_id)
 
 
-def _form_page(form, meeting=None, conflicts=None) -> str:
+def _form_page(form, meeting=None, conflicts=None, notes=()) -> str:
     return render_template(
-        "meetings/form.html", form=form, meeting=meeting, conflicts=conflicts or []
+        "meetings/form.html",
+        form=form,
+        meeting=meeting,
+        conflicts=conflicts or [],
+        handoff_notes=notes,
     )
 
 
-def _render_form(form, meeting=None, conflicts=None, status=200):
-    return _form_page(form, meeting, conflicts), status
+def _render_form(form, meeting=None, conflicts=None, status=200, notes=()):
+    return _form_page(form, meeting, conflicts, notes), status
 
 
-def _save(form: MeetingForm, meeting: Meeting | None, times: dict) -> Meeting:
+def _save(form: MeetingForm, meeting: Meeting | None, times: dict, chosen=()) -> Meeting:
     data, reason = form_data(form, times), form.override_reason.data
     if meeting is None:
-        return services.create_meeting(current_user, data, selected_partners(form), reason)
+        created = services.create_meeting(current_user, data, selected_partners(form), reason)
+        services.add_people(created, chosen, reason)
+        return created
     return services.update_meeting(meeting, data, selected_partners(form), reason)
 
 
-def _saved(saved: Meeting):
+def _saved(saved: Meeting, notes=()):
+    for note in notes:
+        flash(note, "warning")
     if saved.start_dt < now_utc():
         flash(_("This meeting starts in the past; it is recorded as history."), "warning")
     flash(_("The meeting has been saved."), "success")
     return redirect(url_for("meetings.show_meeting", meeting_id=saved.id))
 
 
+def _chosen_people(form: MeetingForm) -> tuple[list, list[str]] | None:
+    """The active people picked on a new-meeting form and notes on those left out; None
+    (with an error beside the field) when the form names someone who does not exist."""
+    if "participants" not in form:
+        return [], []
+    chosen, notes, unknown = resolve_people(form.participants.data or [])
+    if unknown:
+        form.participants.errors.append(_("Choose people from the list."))
+        return None
+    return chosen, notes
+
+
 def _submit(form: MeetingForm, meeting: Meeting | None):
-    times = read_times(form)
-    if times is None:
+    times, picked = read_times(form), _chosen_people(form)
+    if times is None or picked is None:
         return _render_form(form, meeting, status=400)
+    chosen, notes = picked
     return save(
-        lambda: _save(form, meeting, times),
-        _saved,
+        lambda: _save(form, meeting, times, chosen),
+        lambda saved: _saved(saved, notes),
         lambda error: _form_page(form, meeting, error.conflicts),
     )
 
@@ -78,29 +101,29 @@ def list_meetings():
     return render_template("meetings/list.html", meetings=meetings)
 
 
-def _prefill_times(form: MeetingForm) -> None:
-    """A time picked in "find a time" arrives as start_local/end_local/timezone parameters."""
-    zone = normalize_timezone(request.args.get("timezone"))
-    if zone:
-        form.timezone.data = zone
-    for field in (form.start_local, form.end_local):
-        try:
-            value = datetime.fromisoformat(request.args.get(field.name, ""))
-        except ValueError:
-            continue
-        field.data = value.replace(tzinfo=None)
+def _prefill(form: NewMeetingForm) -> list[str]:
+    """Fill the form from a "find a time" or "new meeting with …" link; the notes say what
+    was left out."""
+    handoff = read_handoff(request.args)
+    if handoff.timezone:
+        form.timezone.data = handoff.timezone
+    for name, value in handoff.times.items():
+        form[name].data = value
+    form.partners.data = [p.id for p in handoff.partners]
+    form.participants.data = [people.key_of(record) for record in handoff.people]
+    return handoff.notes
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def new_meeting():
-    form = MeetingForm()
+    form = NewMeetingForm()
     prepare(form)
-    if request.method == "GET":
-        _prefill_times(form)
+    form.participants.choices = queries.all_people_choices(current_language())
+    notes = _prefill(form) if request.method == "GET" else []
     if form.validate_on_submit():
         return _submit(form, None)
-    return _render_form(form, status=400 if form.errors else 200)
+    return _render_form(form, status=400 if form.errors else 200, notes=notes)
 
 
 @bp.route("/<int:meeting_id>")
