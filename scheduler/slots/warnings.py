@@ -58,9 +58,10 @@ def _on_meeting_changed(sender, change=None, **_details) -> None:
     like the rest of the audit log's stored values."""
     if change != "confirmed" or not isinstance(sender, Meeting):
         return
-    found = meeting_warnings(sender)
+    with force_locale("en"):  # also outside a request: `flask seed --demo` confirms meetings
+        found = texts(meeting_warnings(sender), "en")
     if found:
-        record(db.session, AUDIT_ACTION, sender, {"warnings": texts(found, "en")})
+        record(db.session, AUDIT_ACTION, sender, {"warnings": found})
 
 
 def register_warning_listeners(app) -> None:
