@@ -58,8 +58,8 @@ class Records:
 
 
 def _create_records(app) -> Records:
-    """An administrator, a Busan contact, a draft video link with that contact, a visit and a
-    monthly series, all in the coming weeks."""
+    """An administrator, a Busan contact, a draft video link with that contact and a visit in
+    the coming weeks, and a monthly series from next New Year's Day."""
     from scheduler.auth.services import create_user
     from scheduler.contacts.services import create_contact
     from scheduler.meetings import services
@@ -93,9 +93,9 @@ def _create_records(app) -> Records:
             "title_ko": f"부산 대표단 방문 {marker}", "start_date": day + timedelta(days=20),
             "end_date": day + timedelta(days=22), "timezone": "Asia/Shanghai",
         }, [busan])  # fmt: skip
-        rule = Rule(freq="monthly", interval=1, start_date=day + timedelta(days=3),
-                    start_time=time(14, 0), duration_minutes=60, zone="Asia/Shanghai",
-                    month_day=(day + timedelta(days=3)).day, count=3)  # fmt: skip
+        new_year = date(day.year + 1, 1, 1)  # a holiday on both sides: a highlighted row
+        rule = Rule(freq="monthly", interval=1, start_date=new_year, start_time=time(14, 0),
+                    duration_minutes=60, zone="Asia/Shanghai", month_day=1, count=3)  # fmt: skip
         series = series_services.create_series(admin, rule, {
             "kind": "video_link", "title_zh": f"釜山月度例会 {marker}",
             "title_ko": f"부산 월례 회의 {marker}",
