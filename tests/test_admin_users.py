@@ -288,7 +288,8 @@ def test_profile_needs_login(client, db):
 def test_navbar_links_to_the_profile(auth, client):
     auth.login("viewer", name_zh="王芳")
     html = client.get("/").get_data(as_text=True)
-    assert '<a class="navbar-text me-2" href="/profile">王芳</a>' in html
+    assert '<summary class="nav-link dropdown-toggle user-menu-name">王芳</summary>' in html
+    assert '<a class="dropdown-item" href="/profile">' in html  # first item of that menu
 
 
 def test_viewer_changes_own_language_zone_and_hours(auth, client):

@@ -90,7 +90,7 @@ def test_optional_fields_may_stay_empty(admin, client, db):
 def test_pages_speak_the_admins_language(auth, client, db, lang, heading, add):
     auth.login("admin", locale=lang)
     html = client.get("/").get_data(as_text=True)
-    assert f'<a class="nav-link" href="/admin/rooms">{heading}</a>' in html
+    assert f'<a class="dropdown-item" href="/admin/rooms">{heading}</a>' in html  # Manage menu
     html = client.get("/admin/rooms").get_data(as_text=True)
     assert f'<h1 class="h3">{heading}</h1>' in html
     assert f'href="/admin/rooms/new">{add}</a>' in html

@@ -1,6 +1,6 @@
 """Home page, language switcher and the one search box."""
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory
 from flask_login import current_user
 
 from scheduler.history.dashboard import build_dashboard
@@ -17,6 +17,15 @@ def index():
     """The dashboard, with the partner overview further down."""
     dashboard = build_dashboard(current_user, viewer_zone())
     return render_template("main/index.html", overview=partner_overview(), dashboard=dashboard)
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """The icon browsers fetch from the root, also for pages that link none (reports, errors)."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+    )
 
 
 @bp.route("/language", methods=["POST"])

@@ -24,8 +24,16 @@ def sign_in(page: Page, user) -> None:
 
 
 def switch_language(page: Page, code: str) -> None:
-    switcher = page.locator("form.language-switcher")
-    switcher.get_by_role("button", name=SWITCHER_LABEL[code], exact=True).click()
+    """Signed in, the switch sits in the user menu (opened first); signed out, in the bar."""
+    button = page.locator("form.language-switcher").get_by_role(
+        "button", name=SWITCHER_LABEL[code], exact=True
+    )
+    if not button.is_visible():
+        menu = page.locator("#user-menu > summary")
+        if not menu.is_visible():  # a narrow screen: the bar is folded behind its toggler
+            page.locator(".navbar-toggler").click()
+        menu.click()
+    button.click()
     expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[code])
 
 
