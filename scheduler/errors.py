@@ -43,6 +43,20 @@ class UserError(ValueError):
         return str(self.message) if self.message is not None else ""
 
 
+class StaleEdit(UserError):
+    """A change made from a form opened on an older version of the record: someone else
+    saved in between (the version the form carries differs, or the optimistic lock's UPDATE
+    found the row changed). Answered 409; nothing of the stale form is saved."""
+
+    def __init__(self, message=None):
+        super().__init__(message or STALE_MESSAGE, status=409)
+
+
+STALE_MESSAGE = _l(
+    "Someone else changed this meeting after you opened the form. Nothing of yours was saved."
+)
+
+
 def import_max_rows() -> int:
     """The most non-blank rows below the header an import file may hold (IMPORT_MAX_ROWS)."""
     return int(current_app.config["IMPORT_MAX_ROWS"])
