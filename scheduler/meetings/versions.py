@@ -37,9 +37,9 @@ def check_version(target, submitted: str | None) -> None:
 
 
 def _choice_label(field, value) -> str:
-    for key, label in field.choices or ():
-        if str(key) == str(value if value is not None else ""):
-            return str(label)
+    for choice in field.iter_choices():  # (value, label, selected, render_kw)
+        if str(choice[0]) == str(value if value is not None else ""):
+            return str(choice[1])
     return EMPTY
 
 
