@@ -198,3 +198,67 @@ def test_a_failed_invite_does_not_hold_the_later_ones_back(smtp_app, db, smtp_se
     db.session.commit()
     assert _deliver(smtp_app)["sent"] == 1
     assert [m.message["Subject"] for m in smtp_server.messages] == ["SEQUENCE 2"]
+
+
+def test_a_lost_race_outside_a_form_page_is_a_409_never_a_500(outage_app):
+    """A view without the form's 409 page (a whole-series button, say) whose UPDATE finds
+    the row changed by another request gets the translated 409 page, and keeps nothing."""
+    from datetime import UTC, datetime, timedelta
+
+    from flask import Blueprint
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from scheduler.auth.models import User
+    from scheduler.extensions import db
+    from scheduler.meetings.models import Meeting
+    from scheduler.meetings.services import create_meeting
+    from tests.outage_support import sign_in
+
+    with outage_app.app_context():
+        organizer = db.session.scalar(sa.select(User))
+        start = datetime(2031, 1, 6, 1, 0, tzinfo=UTC)
+        data = {"kind": "video_link", "title_zh": "会谈", "start_dt": start,
+                "end_dt": start + timedelta(hours=1)}  # fmt: skip
+        meeting_id = create_meeting(organizer, data, []).id
+        db.session.commit()
+    bp = Blueprint("stale_probe", __name__, url_prefix="/stale-probe")
+
+    @bp.post("/<int:meeting_id>")
+    def lose(meeting_id):
+        meeting = db.session.get(Meeting, meeting_id)
+        set_committed_value(meeting, "version", 99)  # as if read before another request saved
+        meeting.title_zh = "改了"
+        db.session.flush()
+        return "saved"
+
+    outage_app.register_blueprint(bp)
+    client = sign_in(outage_app)  # a Korean-speaking coordinator
+    response = client.post(f"/stale-probe/{meeting_id}")
+    assert response.status_code == 409
+    assert NOTICE["ko"] in response.get_data(as_text=True)
+    with outage_app.app_context():
+        saved = db.session.get(Meeting, meeting_id)
+        assert (saved.title_zh, saved.version) == ("会谈", 1)
+
+
+def test_an_invite_overtaken_by_a_newer_one_is_not_sent_again(client, auth, db):
+    from scheduler.invites.outbox.delivery import enqueue
+
+    older = enqueue(_invite(1), kind="invite_request", calendar_uid="uid-1")
+    newer = enqueue(_invite(2), kind="invite_request", calendar_uid="uid-1")
+    other = enqueue(_invite(1, to="lee@busan.example.kr"), kind="invite_request",
+                    calendar_uid="uid-1")  # fmt: skip
+    for row in (older, other):
+        row.status = "failed"
+    newer.status = "sent"
+    db.session.commit()
+    auth.login("coordinator", locale="ko")
+    response = client.post(f"/outbox/{older.id}/resend")
+    assert response.status_code == 409
+    assert (
+        "이후 이분께 이 회의의 더 새로운 초대가 발송 대기열에 올라갔습니다. "
+        "이 메일을 다시 보내면 지난 내용이 표시됩니다."
+    ) in response.get_data(as_text=True)
+    assert older.status == "failed"
+    assert client.post(f"/outbox/{other.id}/resend").status_code == 302  # the latest for Lee
+    assert other.status == "pending"

@@ -312,6 +312,19 @@ def deliver_due(now: datetime | None = None, limit: int | None = None) -> Delive
             return totals
 
 
+def superseded(row: OutboxMessage) -> bool:
+    """True for an invite queued for the same person and calendar UID before another one:
+    sent again now, it would arrive after the newer one (see `_in_turn`)."""
+    if not row.calendar_uid:
+        return False
+    later = sa.select(OutboxMessage.id).where(
+        OutboxMessage.calendar_uid == row.calendar_uid,
+        OutboxMessage.recipient == row.recipient,
+        OutboxMessage.id > row.id,
+    )
+    return db.session.scalar(later.limit(1)) is not None
+
+
 def resend(row: OutboxMessage) -> None:
     """Put a failed message back in the queue (staff asked for it)."""
     if row.status == "failed" and row.body_purged_at is None:
