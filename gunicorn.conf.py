@@ -9,6 +9,7 @@ scheduler process (`flask --app scheduler scheduler run`, `scheduler-jobs.servic
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -39,6 +40,27 @@ def post_worker_init(worker):
     from scheduler.redaction import install_log_redaction
 
     install_log_redaction()
+
+
+def worker_exit(server, worker):
+    """A worker that stops (SIGTERM, max_requests, a restart) writes the feed fetches it
+    counted but had not written yet (`scheduler.feeds.cache.fetches`)."""
+    app = getattr(worker, "wsgi", None)
+    if app is not None and hasattr(app, "extensions"):
+        from scheduler.feeds.cache.fetches import flush_on_exit
+
+        flush_on_exit(app)
+
+
+# /metrics adds up every worker's counters (prometheus_client's multiprocess mode): a folder
+# of this service's own, set here unless the environment names one, before any worker starts.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    str(
+        Path(tempfile.gettempdir())
+        / f"cnkr-scheduler-metrics-{os.getuid()}-{bind.rsplit(':', 1)[-1]}"
+    ),
+)
 
 
 def _metrics_folder() -> Path | None:

@@ -23,6 +23,7 @@ from scheduler.contacts.views import bp as contacts_bp
 from scheduler.db import fix_sqlite_transactions, ping_idle_connections
 from scheduler.errors import SchedulerFlask, register_errors
 from scheduler.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from scheduler.feeds.cache.fetches import init_fetch_counts
 from scheduler.feeds.cache.invalidation import install as install_feed_invalidation
 from scheduler.feeds.views import init_app as init_feeds
 from scheduler.history.blueprints import BLUEPRINTS as HISTORY_BLUEPRINTS
@@ -118,6 +119,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     init_limits(app)
+    init_fetch_counts(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             fix_sqlite_transactions(db.engine)

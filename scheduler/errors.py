@@ -14,6 +14,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import InternalServerError
 
 from scheduler.i18n import language_without_database
@@ -41,6 +42,20 @@ class UserError(ValueError):
 
     def __str__(self) -> str:
         return str(self.message) if self.message is not None else ""
+
+
+class StaleEdit(UserError):
+    """A change made from a form opened on an older version of the record: someone else
+    saved in between (the version the form carries differs, or the optimistic lock's UPDATE
+    found the row changed). Answered 409; nothing of the stale form is saved."""
+
+    def __init__(self, message=None):
+        super().__init__(message or STALE_MESSAGE, status=409)
+
+
+STALE_MESSAGE = _l(
+    "Someone else changed this meeting after you opened the form. Nothing of yours was saved."
+)
 
 
 def import_max_rows() -> int:
@@ -143,6 +158,13 @@ def register_errors(app: Flask, roll_back: Callable[[], None]) -> None:
         if code < 500:
             app.register_error_handler(code, lambda e, code=code: _refusal(code))
     app.register_error_handler(InternalServerError, lambda e: _failure(e, roll_back))
+
+    @app.errorhandler(StaleDataError)
+    def _stale(_error):
+        # A lost optimistic-lock race outside `transaction.save` (whose views show what
+        # changed): roll back and say so, never a 500.
+        roll_back()
+        return _refusal(409, STALE_MESSAGE)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error):

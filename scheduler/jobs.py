@@ -17,6 +17,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from scheduler.db import now_utc
 from scheduler.extensions import db
+from scheduler.feeds.cache.fetches import fetch_counts
 from scheduler.history.follow_ups.reminders import enqueue_due_follow_up_reminders
 from scheduler.invites.outbox.delivery import deliver_due
 from scheduler.invites.outbox.retention import purge_expired
@@ -83,6 +84,11 @@ def purge_limits_job(app: Flask) -> int:
     return purged
 
 
+def feed_fetches_job(app: Flask) -> dict:
+    """Add the feed fetches counted in Redis by every host to the database (REDIS_URL)."""
+    return {"feeds": _in_one_transaction(app, lambda: fetch_counts().flush())}
+
+
 def purge_mail_job(app: Flask) -> dict:
     """Purge mail bodies and files past MAIL_RETENTION_DAYS."""
     result = _in_one_transaction(app, purge_expired)
@@ -146,6 +152,9 @@ def add_jobs(scheduler, app: Flask) -> None:
         (purge_limits_job, "purge-limits", LIMIT_PURGE_INTERVAL_SECONDS),
         (purge_mail_job, "purge-mail", RETENTION_INTERVAL_SECONDS),
     )
+    if app.config["REDIS_URL"]:  # the web workers count feed fetches in Redis
+        every = app.config["FEED_FETCH_WRITE_SECONDS"]
+        jobs += ((feed_fetches_job, "feed-fetches", every),)
     if app.config["IMAP_HOST"]:  # calendar replies come to the office mailbox
         jobs += ((fetch_replies_job, "fetch-replies", app.config["REPLY_INTERVAL_SECONDS"]),)
     for job, job_id, seconds in jobs:

@@ -39,7 +39,9 @@ def _first_line(error: BaseException) -> str:
 
 
 class OutageLog:
-    """Counts the failures of the current outage; thread-safe (threaded servers)."""
+    """Counts the failures of the current outage; thread-safe (threaded servers). Per
+    process on purpose: it only keeps this process's log short (one line per failure, with
+    a count); nothing a user or operator reads as a total."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

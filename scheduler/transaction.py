@@ -15,8 +15,9 @@ from functools import wraps
 from typing import TypeVar
 
 from flask import Flask, Response, flash, g, request
+from sqlalchemy.orm.exc import StaleDataError
 
-from scheduler.errors import UserError
+from scheduler.errors import StaleEdit, UserError
 from scheduler.extensions import db
 
 T = TypeVar("T")
@@ -70,12 +71,15 @@ def save(
     """Run *change*; answer ``done(result)`` and flash *message*, to be committed.
 
     On a `UserError` the session is rolled back, the error's message flashed (when it has
-    one) and ``again(error)`` answered with the error's status (409 for conflicts).
+    one) and ``again(error)`` answered with the error's status (409 for conflicts). A lost
+    optimistic-lock race (StaleDataError) is answered the same way, as a `StaleEdit` (409).
     """
     try:
         result = change()
-    except UserError as error:
+    except (UserError, StaleDataError) as caught:
         db.session.rollback()
+        # The optimistic lock (a meeting's `version`) found the row changed by another request.
+        error = caught if isinstance(caught, UserError) else StaleEdit()
         if error.message is not None:
             flash(str(error.message), "error")
         return again(error), error.status

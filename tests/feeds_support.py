@@ -6,17 +6,17 @@ import pytest
 from icalendar import Calendar
 
 from scheduler.feeds.cache import memory
-from scheduler.feeds.cache.fetches import fetch_counter
 
 
 @pytest.fixture(autouse=True)
-def _fresh_feed_state():
-    """The fetch counter and output copies are per process: start each test clean (the
-    rolled-back tests reuse ids)."""
-    for forget in (fetch_counter.clear, memory.clear):
+def _fresh_feed_state(app):
+    """The pending fetch counts and output copies are per process: start each test clean
+    (the rolled-back tests reuse ids)."""
+    counts = app.extensions["fetch_counts"]
+    for forget in (counts.clear, memory.clear):
         forget()
     yield
-    for forget in (fetch_counter.clear, memory.clear):
+    for forget in (counts.clear, memory.clear):
         forget()
 
 

@@ -8,7 +8,9 @@ from scheduler.history.signals import outcome_changed
 def mark_held(client, meeting) -> None:
     """Confirm *meeting* and mark it held through the pages (the client is signed in)."""
     for action in ("confirm", "held"):
-        response = client.post(f"/meetings/{meeting.id}/{action}")
+        response = client.post(
+            f"/meetings/{meeting.id}/{action}", data={"version": meeting.version}
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
 
 

@@ -71,7 +71,12 @@ def test_a_draft_and_its_changes_send_nothing(meeting_with_people, auth, client,
 def test_confirming_invites_everyone_with_an_e_mail(meeting_with_people, auth, client, mail):
     meeting, addresses, organizer = meeting_with_people
     auth.login("coordinator", locale="en")
-    assert client.post(f"/meetings/{meeting.id}/confirm").status_code == 302
+    assert (
+        client.post(
+            f"/meetings/{meeting.id}/confirm", data={"version": meeting.version}
+        ).status_code
+        == 302
+    )
     invites = _one_each(mail(), addresses.values())
     for invite in invites.values():
         assert _facts(invite) == ("REQUEST", 1, "CONFIRMED")
@@ -94,11 +99,11 @@ def test_confirming_invites_everyone_with_an_e_mail(meeting_with_people, auth, c
 def test_tentative_then_confirmed_then_title_only(meeting_with_people, auth, client, mail):
     meeting, addresses, _organizer = meeting_with_people
     auth.login("coordinator", locale="en")
-    client.post(f"/meetings/{meeting.id}/tentative")
+    client.post(f"/meetings/{meeting.id}/tentative", data={"version": meeting.version})
     first = _one_each(mail(), addresses.values())
     assert {_facts(i) for i in first.values()} == {("REQUEST", 1, "TENTATIVE")}
     assert first[addresses["guest"]].message["Subject"].startswith("Tentative invitation: ")
-    client.post(f"/meetings/{meeting.id}/confirm")
+    client.post(f"/meetings/{meeting.id}/confirm", data={"version": meeting.version})
     second = _one_each(mail(), addresses.values())
     assert {_facts(i) for i in second.values()} == {("REQUEST", 2, "CONFIRMED")}
     assert second[addresses["guest"]].message["Subject"].startswith("Updated invitation: ")
@@ -114,7 +119,7 @@ def test_tentative_then_confirmed_then_title_only(meeting_with_people, auth, cli
 def test_a_move_sends_one_update_to_each(meeting_with_people, auth, client, mail):
     meeting, addresses, _organizer = meeting_with_people
     auth.login("coordinator", locale="en")
-    client.post(f"/meetings/{meeting.id}/confirm")
+    client.post(f"/meetings/{meeting.id}/confirm", data={"version": meeting.version})
     mail()
     later = (datetime(2030, 12, 4, 6, 30, tzinfo=UTC), datetime(2030, 12, 4, 8, tzinfo=UTC))
     change(client.application, Meeting, meeting.id, lambda m: services.reschedule(m, *later))
@@ -137,7 +142,7 @@ def test_added_and_removed_participants_hear_alone(meeting_with_people, auth, cl
                                                    make_contact):  # fmt: skip
     meeting, addresses, _organizer = meeting_with_people
     auth.login("coordinator", locale="en")
-    client.post(f"/meetings/{meeting.id}/confirm")
+    client.post(f"/meetings/{meeting.id}/confirm", data={"version": meeting.version})
     mail()
     newcomer = make_contact(language="zh", timezone="Asia/Seoul")
     response = client.post(
@@ -167,9 +172,11 @@ def test_cancel_sends_cancel_to_all_and_held_sends_nothing(meeting_with_people, 
                                                            mail):  # fmt: skip
     meeting, addresses, _organizer = meeting_with_people
     auth.login("coordinator", locale="en")
-    client.post(f"/meetings/{meeting.id}/confirm")
+    client.post(f"/meetings/{meeting.id}/confirm", data={"version": meeting.version})
     mail()
-    client.post(f"/meetings/{meeting.id}/cancel", data={"reason": "台风停航"})
+    client.post(
+        f"/meetings/{meeting.id}/cancel", data={"version": meeting.version, "reason": "台风停航"}
+    )
     invites = _one_each(mail(), addresses.values())
     for invite in invites.values():
         assert _facts(invite) == ("CANCEL", 2, "CANCELLED")
@@ -182,9 +189,12 @@ def test_cancel_sends_cancel_to_all_and_held_sends_nothing(meeting_with_people, 
 def test_held_sends_nothing(meeting_with_people, auth, client, mail):
     meeting, _addresses, _organizer = meeting_with_people
     auth.login("coordinator", locale="en")
-    client.post(f"/meetings/{meeting.id}/confirm")
+    client.post(f"/meetings/{meeting.id}/confirm", data={"version": meeting.version})
     mail()
-    assert client.post(f"/meetings/{meeting.id}/held").status_code == 302
+    assert (
+        client.post(f"/meetings/{meeting.id}/held", data={"version": meeting.version}).status_code
+        == 302
+    )
     assert mail() == {}
 
 
@@ -192,9 +202,12 @@ def test_postpone_keeps_the_entry_tentative_with_the_reason(meeting_with_people,
                                                             mail):  # fmt: skip
     meeting, addresses, _organizer = meeting_with_people
     auth.login("coordinator", locale="en")
-    client.post(f"/meetings/{meeting.id}/confirm")
+    client.post(f"/meetings/{meeting.id}/confirm", data={"version": meeting.version})
     mail()
-    client.post(f"/meetings/{meeting.id}/postpone", data={"reason": "议程调整 / 일정 조정"})
+    client.post(
+        f"/meetings/{meeting.id}/postpone",
+        data={"version": meeting.version, "reason": "议程调整 / 일정 조정"},
+    )
     invites = _one_each(mail(), addresses.values())
     for invite in invites.values():
         assert _facts(invite) == ("REQUEST", 2, "TENTATIVE")
@@ -216,8 +229,8 @@ def test_organizer_only_when_a_participant(make_meeting, make_user, auth, client
     services.add_participant(guest_meeting, guest_email="kim@seoul.example.kr")
     db.session.commit()
     auth.login("coordinator", locale="en")
-    client.post(f"/meetings/{meeting.id}/confirm")
-    client.post(f"/meetings/{guest_meeting.id}/confirm")
+    client.post(f"/meetings/{meeting.id}/confirm", data={"version": meeting.version})
+    client.post(f"/meetings/{guest_meeting.id}/confirm", data={"version": guest_meeting.version})
     received = mail()
     assert sorted(received) == sorted([organizer.email, "kim@seoul.example.kr"])
     rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()

@@ -25,11 +25,20 @@ def changes():
 def test_confirm_then_cancel_with_reason(auth, client, make_meeting, changes):
     meeting = make_meeting()
     auth.login("coordinator", locale="en")
-    assert client.post(f"/meetings/{meeting.id}/confirm").status_code == 302
+    assert (
+        client.post(
+            f"/meetings/{meeting.id}/confirm", data={"version": meeting.version}
+        ).status_code
+        == 302
+    )
     assert (meeting.status, meeting.sequence) == ("confirmed", 1)
-    response = client.post(f"/meetings/{meeting.id}/cancel", data={"reason": ""})
+    response = client.post(
+        f"/meetings/{meeting.id}/cancel", data={"version": meeting.version, "reason": ""}
+    )
     assert response.status_code == 303 and meeting.status == "confirmed"
-    response = client.post(f"/meetings/{meeting.id}/cancel", data={"reason": "台风停航"})
+    response = client.post(
+        f"/meetings/{meeting.id}/cancel", data={"version": meeting.version, "reason": "台风停航"}
+    )
     assert response.status_code == 302
     assert (meeting.status, meeting.sequence, meeting.status_reason) == ("cancelled", 2, "台风停航")
     assert changes == [
@@ -37,7 +46,7 @@ def test_confirm_then_cancel_with_reason(auth, client, make_meeting, changes):
         (meeting.id, "confirmed"),
         (meeting.id, "cancelled"),
     ]
-    response = client.post(f"/meetings/{meeting.id}/confirm")
+    response = client.post(f"/meetings/{meeting.id}/confirm", data={"version": meeting.version})
     assert response.status_code == 400
     assert "cannot be changed" in response.get_data(as_text=True)
     assert meeting.status == "cancelled"
@@ -46,11 +55,19 @@ def test_confirm_then_cancel_with_reason(auth, client, make_meeting, changes):
 def test_postpone_and_held(auth, client, make_meeting):
     meeting = make_meeting()
     auth.login("coordinator", locale="en")
-    assert client.post(f"/meetings/{meeting.id}/held").status_code == 400
-    client.post(f"/meetings/{meeting.id}/postpone", data={"reason": "议程调整"})
+    assert (
+        client.post(f"/meetings/{meeting.id}/held", data={"version": meeting.version}).status_code
+        == 400
+    )
+    client.post(
+        f"/meetings/{meeting.id}/postpone", data={"version": meeting.version, "reason": "议程调整"}
+    )
     assert meeting.status == "postponed"
-    client.post(f"/meetings/{meeting.id}/confirm")
-    assert client.post(f"/meetings/{meeting.id}/held").status_code == 302
+    client.post(f"/meetings/{meeting.id}/confirm", data={"version": meeting.version})
+    assert (
+        client.post(f"/meetings/{meeting.id}/held", data={"version": meeting.version}).status_code
+        == 302
+    )
     assert meeting.status == "held"
     assert client.post(f"/meetings/{meeting.id}/bogus").status_code == 404
 

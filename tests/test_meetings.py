@@ -102,7 +102,12 @@ def test_viewer_cannot_create_or_change(auth, client, make_meeting):
     auth.login("viewer")
     assert client.get("/meetings/new").status_code == 403
     assert client.post("/meetings/new", data=_form()).status_code == 403
-    assert client.post(f"/meetings/{meeting.id}/confirm").status_code == 403
+    assert (
+        client.post(
+            f"/meetings/{meeting.id}/confirm", data={"version": meeting.version}
+        ).status_code
+        == 403
+    )
     assert meeting.status == "draft"
 
 
@@ -119,13 +124,15 @@ def test_edit_shows_local_times_and_bumps_sequence_on_a_move(auth, client, make_
     page = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
     assert 'value="2030-12-03T14:30"' in page
     response = client.post(
-        f"/meetings/{meeting.id}/edit", data=_form(start_local="2030-12-03T15:00")
+        f"/meetings/{meeting.id}/edit",
+        data=_form(start_local="2030-12-03T15:00", version=meeting.version),
     )
     assert response.status_code == 302
     assert meeting.start_dt == datetime(2030, 12, 3, 7, 0, tzinfo=UTC)
     assert meeting.sequence == 1
     client.post(f"/meetings/{meeting.id}/edit", data=_form(start_local="2030-12-03T15:00",
-                                                           title_zh="新标题"))  # fmt: skip
+                                                           title_zh="新标题",
+                                                           version=meeting.version))  # fmt: skip
     assert meeting.sequence == 1  # a new title does not make calendars replace the entry
 
 

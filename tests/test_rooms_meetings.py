@@ -79,7 +79,7 @@ def test_a_meeting_keeps_its_room_after_the_room_is_deactivated(
         (str(small.id), "小会议室", False),
         (str(first.id), "Room 1", True),
     ]
-    data = meeting_form(title_zh="改了标题", room_id=str(first.id))
+    data = meeting_form(title_zh="改了标题", room_id=str(first.id), version=meeting.version)
     assert client.post(f"/meetings/{meeting.id}/edit", data=data).status_code == 302
     assert (meeting.title_zh, meeting.room_id) == ("改了标题", first.id)
     assert element_text(client.get(f"/meetings/{meeting.id}").get_data(as_text=True),
@@ -128,7 +128,7 @@ def test_an_interpreter_clash_keeps_the_general_message(
         data = {"person": f"user:{interpreter.id}", "role": "interpreter"}
         assert client.post(f"/meetings/{meeting.id}/participants", data=data).status_code == 302
     # Moved onto the booked meeting: its room and its interpreter clash.
-    moved = meeting_form(room_id=str(rooms[0].id))
+    moved = meeting_form(room_id=str(rooms[0].id), version=other.version)
     response = client.post(f"/meetings/{other.id}/edit", data=moved)
     assert response.status_code == 409
     html = response.get_data(as_text=True)

@@ -209,7 +209,10 @@ def test_edit_one_occurrence_keeps_its_recurrence_id(client, db, coordinator):
     response = client.post(
         f"/meetings/{third.id}/edit",
         data=_form(
-            start_local="2026-09-16T10:00", end_local="2026-09-16T11:00", title_ko="변경된 회의"
+            version=third.version,
+            start_local="2026-09-16T10:00",
+            end_local="2026-09-16T11:00",
+            title_ko="변경된 회의",
         ),
     )
     assert response.status_code == 302
@@ -228,11 +231,13 @@ def test_cancel_one_occurrence(client, db, coordinator):
     series = _create(client, db)
     second = series.meetings[1]
     url = f"/meetings/series/{series.id}/occurrences/{second.id}/cancel"
-    response = client.post(url, data={"scope": "one", "reason": ""})
+    response = client.post(url, data={"version": second.version, "scope": "one", "reason": ""})
     assert response.status_code == 400
     assert "Please give a reason." in response.get_data(as_text=True)
     assert second.status == "draft"
-    response = client.post(url, data={"scope": "one", "reason": "추석 연휴"})
+    response = client.post(
+        url, data={"version": second.version, "scope": "one", "reason": "추석 연휴"}
+    )
     assert response.status_code == 302
     db.session.refresh(series)
     assert [m.status for m in series.meetings] == ["draft", "cancelled"] + ["draft"] * 4
@@ -257,7 +262,7 @@ def test_this_and_following_splits_the_series(client, db, coordinator, make_user
     db.session.commit()
     url = f"/meetings/series/{series.id}/occurrences/{rows[2].id}/following"
     assert client.get(url).status_code == 200
-    response = client.post(url, data=_form(start_local="2026-09-15T15:00",
+    response = client.post(url, data=_form(version=rows[2].version, start_local="2026-09-15T15:00",
                                            end_local="2026-09-15T16:30", count="4",
                                            title_ko="시간 변경"))  # fmt: skip
     assert response.status_code == 302
@@ -285,7 +290,7 @@ def test_following_on_other_weekdays_drops_and_adds_rows(client, db, coordinator
     series = _create(client, db)
     rows = list(series.meetings)
     url = f"/meetings/series/{series.id}/occurrences/{rows[4].id}/following"
-    response = client.post(url, data=_form(start_local="2026-09-29T14:30",
+    response = client.post(url, data=_form(version=rows[4].version, start_local="2026-09-29T14:30",
                                            end_local="2026-09-29T16:00", interval="1",
                                            weekdays=["TU", "WE"], count="3"))  # fmt: skip
     assert response.status_code == 302
@@ -301,7 +306,7 @@ def test_following_from_the_first_edits_the_whole_series(client, db, coordinator
     series = _create(client, db)
     first = series.meetings[0]
     url = f"/meetings/series/{series.id}/occurrences/{first.id}/following"
-    response = client.post(url, data=_form(start_local="2026-09-01T09:00",
+    response = client.post(url, data=_form(version=first.version, start_local="2026-09-01T09:00",
                                            end_local="2026-09-01T10:00"))  # fmt: skip
     assert response.status_code == 302
     db.session.refresh(series)
@@ -313,7 +318,9 @@ def test_cancel_this_and_following(client, db, coordinator):
     series = _create(client, db)
     rows = list(series.meetings)
     url = f"/meetings/series/{series.id}/occurrences/{rows[4].id}/cancel"
-    response = client.post(url, data={"scope": "following", "reason": "연간 계획 변경"})
+    response = client.post(
+        url, data={"version": rows[4].version, "scope": "following", "reason": "연간 계획 변경"}
+    )
     assert response.status_code == 302
     db.session.refresh(series)
     assert [m.id for m in series.meetings] == [m.id for m in rows[:4]]
@@ -327,7 +334,13 @@ def test_cancel_this_and_following(client, db, coordinator):
 def test_cancel_from_the_first_cancels_the_whole_series(client, db, coordinator):
     series = _create(client, db)
     url = f"/meetings/series/{series.id}/occurrences/{series.meetings[0].id}/cancel"
-    assert client.post(url, data={"scope": "following", "reason": "종료"}).status_code == 302
+    assert (
+        client.post(
+            url,
+            data={"version": series.meetings[0].version, "scope": "following", "reason": "종료"},
+        ).status_code
+        == 302
+    )
     db.session.refresh(series)
     assert [m.status for m in series.meetings] == ["cancelled"] * 6
     assert len(exdates(series)) == 6
@@ -374,5 +387,10 @@ def test_forms_need_the_csrf_token(csrf_app, client, db, make_user):
     assert response.status_code == 302
     series = _newest_series(db)
     url = f"/meetings/series/{series.id}/occurrences/{series.meetings[0].id}/cancel"
-    assert client.post(url, data={"scope": "one", "reason": "x"}).status_code == 400
+    assert (
+        client.post(
+            url, data={"version": series.meetings[0].version, "scope": "one", "reason": "x"}
+        ).status_code
+        == 400
+    )
     assert series.meetings[0].status == "draft"

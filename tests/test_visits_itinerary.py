@@ -186,7 +186,12 @@ def test_printable_itinerary_defaults_to_the_viewer_language(full_visit, auth, c
 
 def test_cancelled_items_are_left_off_the_printout(full_visit, client, db):
     meeting = newest(db, Meeting)
-    assert client.post(f"/meetings/{meeting.id}/cancel", data={"reason": "雪"}).status_code == 302
+    assert (
+        client.post(
+            f"/meetings/{meeting.id}/cancel", data={"version": meeting.version, "reason": "雪"}
+        ).status_code
+        == 302
+    )
     html = client.get(f"/visits/{full_visit.id}/itinerary?lang=ko").get_data(as_text=True)
     assert "우호교류 협약 체결" not in html
     assert "우호교류 협약 체결" in client.get(f"/visits/{full_visit.id}").get_data(as_text=True)

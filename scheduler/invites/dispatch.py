@@ -52,8 +52,10 @@ OCCURRENCE_CANCEL = "invite_cancel_occurrence"  # outbox kind: one date of a ser
 
 
 def _note_bump(target, value, oldvalue, _initiator) -> None:
-    """Remember that *target*'s SEQUENCE went up (the signal comes after the flush)."""
-    if isinstance(oldvalue, int) and value != oldvalue:
+    """Remember that *target*'s SEQUENCE went up (the signal comes after the flush): set to
+    ``sequence + 1`` in SQL (`raise_sequence`, whatever was loaded before) or to a new number."""
+    raised = isinstance(value, sa.sql.ClauseElement)
+    if raised or (isinstance(oldvalue, int) and value != oldvalue):
         session = object_session(target)
         if session is not None:
             session.info.setdefault(BUMPED, set()).add(target)
@@ -201,6 +203,9 @@ def _revise(series: MeetingSeries) -> None:
     update strictly newer (RFC 5546 §2.1.4); it is stored, so feeds show the same number.
     """
     own_bump = _take_bump(series)
+    # The series' row is locked and re-read first: edits of two of its occurrences at once
+    # then take turns here, so each message gets a SEQUENCE of its own, in commit order.
+    db.session.refresh(series, ["sequence", "version"], with_for_update=True)
     rows = max((m.sequence for m in series.meetings), default=0)
     series.sequence = max(series.sequence if own_bump else series.sequence + 1, rows)
     _take_bump(series)  # our own change is not a new one
@@ -295,7 +300,8 @@ def queue_invites(invites: list[Invite]) -> list[OutboxMessage]:
             log.warning("not invited (unusable address): %r", invite.recipient.email)
             continue
         kind = OCCURRENCE_CANCEL if invite.occurrence_only else f"invite_{invite.method.lower()}"
-        rows.append(enqueue(message, kind=kind, meeting_id=invite.meeting.id))
+        uid = invite.calendar_uid
+        rows.append(enqueue(message, kind=kind, meeting_id=invite.meeting.id, calendar_uid=uid))
     return rows
 
 

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -79,6 +80,8 @@ class MeetingForm(StrippedForm):
         validators=[max_length(100)],
         render_kw={"placeholder": "1440, 60"},
     )
+    # The meeting's version when the form was drawn (scheduler/meetings/versions.py).
+    version = HiddenField()
     override_reason = StringField(
         _l("Reason for booking despite the conflicts"), validators=[max_length(500)]
     )
@@ -111,6 +114,7 @@ class NewMeetingForm(MeetingForm):
 
 class ReasonForm(StrippedForm):
     reason = TextAreaField(_l("Reason"), validators=[_required, max_length(2000)])
+    version = HiddenField()  # the meeting's, as in MeetingForm
 
 
 class ParticipantForm(StrippedForm):
@@ -118,6 +122,8 @@ class ParticipantForm(StrippedForm):
     guest_email = StringField(_l("Guest e-mail"), validators=[max_length(254)])
     guest_name = StringField(_l("Guest name"), validators=[max_length(100)])
     role = SelectField(_l("Role"), choices=select_choices(ROLE_LABELS.items()))
+    # The meeting's version when the form was drawn (scheduler/meetings/versions.py).
+    version = HiddenField()
     override_reason = StringField(
         _l("Reason for booking despite the conflicts"), validators=[max_length(500)]
     )

@@ -187,12 +187,19 @@ class Meeting(TimestampMixin, db.Model):
     # kept as history: subscribers only ever knew it under the series' UID, so a cancelled
     # one is not published on its own.
     detached_from_series: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    # Bumped on every change that matters to a calendar (RFC 5546 §2.1.4).
+    # Bumped on every change that matters to a calendar (RFC 5546 §2.1.4), in SQL
+    # (`raise_sequence`), never read-modify-write.
     sequence: Mapped[int] = mapped_column(default=0)
+    # The optimistic lock: every UPDATE of the row says WHERE version = the one read and sets
+    # it one higher, so of two edits made from the same version one wins and the other gets
+    # StaleDataError (a 409 page, `scheduler.meetings.versions`), never a silent overwrite.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     status_reason: Mapped[str] = mapped_column(sa.Text, default="")
     # Minutes before the start, e.g. "1440,60" (parse_offsets); NULL = config
     # REMINDER_OFFSETS_MINUTES.
     reminder_offsets: Mapped[str | None] = mapped_column(sa.Text)
+
+    __mapper_args__ = {"version_id_col": version}
 
     organizer: Mapped["User"] = relationship()
     room: Mapped[Room | None] = relationship()
@@ -257,6 +264,16 @@ class Participant(db.Model):
             and self.rsvp_sequence is not None
             and self.rsvp_sequence < self.meeting.sequence
         )
+
+
+def raise_sequence(target) -> None:
+    """Let *target*'s (a meeting's or a series') SEQUENCE rise by one in the UPDATE itself
+    (``sequence = sequence + 1``): the database computes it from the row as committed, so no
+    change is lost to a stale copy read earlier. The attribute is re-read after the flush."""
+    if sa.inspect(target).persistent:
+        target.sequence = type(target).sequence + 1
+    else:  # not in the database yet: nothing to lose
+        target.sequence = (target.sequence or 0) + 1
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:

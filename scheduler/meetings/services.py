@@ -21,6 +21,7 @@ from scheduler.meetings.models import (
     MeetingStatus,
     Participant,
     ParticipantRole,
+    raise_sequence,
 )
 from scheduler.meetings.signals import meeting_changed
 
@@ -167,7 +168,7 @@ def update_meeting(meeting: Meeting, data: dict, partners=None, override_reason=
     if meeting.series_id is not None:  # an occurrence edited on its own (RECURRENCE-ID override)
         meeting.is_exception = True
     if _apply(meeting, data):
-        meeting.sequence += 1
+        raise_sequence(meeting)
     if partners is not None:
         meeting.partners = list(partners)
     db.session.flush()
@@ -185,7 +186,7 @@ def _refuse_if_closed(meeting: Meeting) -> None:
 def _set_status(meeting: Meeting, status: str, reason: str = "") -> None:
     meeting.status = status
     meeting.status_reason = reason
-    meeting.sequence += 1
+    raise_sequence(meeting)
 
 
 def confirm(meeting: Meeting) -> None:
@@ -287,5 +288,5 @@ def remove_participant(meeting: Meeting, participant: Participant) -> None:
     they are added back later their new invite is newer than the cancellation they got."""
     _refuse_if_closed(meeting)
     meeting.participants.remove(participant)
-    meeting.sequence += 1
+    raise_sequence(meeting)
     _changed(meeting, "participant_removed", participants_removed=[participant])

@@ -17,6 +17,9 @@ from scheduler.extensions import db
 from scheduler.ops.models import JobCount, SchedulerHeartbeat
 
 FORGET_AFTER = timedelta(days=1)  # rows of processes that died without saying goodbye
+# When this process began beating, by "host:pid". Per process by design, not shared state:
+# it is this process's own start, written into its own heartbeat row, which is what every
+# worker and host reads (a fork has another pid, so another entry).
 _started: dict[str, datetime] = {}
 
 

@@ -12,7 +12,7 @@ its body is a file on disk; only after a change is anything rebuilt. The modules
   ETag, and their gzip copies (`open_gzipped`, `body_size`,
   for the view to send to clients that accept gzip);
 - ``invalidation``: the session hooks that raise the change generation with every change;
-- ``fetches``: the fetch statistics.
+- ``fetches``: the fetch statistics (in the database or Redis: every worker's count).
 """
 
 from collections.abc import Callable
@@ -21,7 +21,7 @@ from typing import Protocol
 
 from scheduler.db import now_utc
 from scheduler.feeds.cache.body import Served, is_current, served_for
-from scheduler.feeds.cache.fetches import fetch_counter
+from scheduler.feeds.cache.fetches import fetch_counts
 from scheduler.feeds.cache.files import body_size, open_gzipped
 from scheduler.feeds.cache.state import feed_state
 from scheduler.transaction import keep_changes
@@ -56,6 +56,6 @@ def serve(
         served = Served(state.etag, state.last_modified, None)  # 304: no body needed
     else:
         served = served_for(state, now)
-    fetch_counter.add(state.id, user_agent)
+    fetch_counts().add(state.id, (user_agent or "")[:300])
     keep_changes()  # (an unchanged feed's request has no session: nothing to commit)
     return served

@@ -25,7 +25,10 @@ GZIP_SUFFIX = ".gz"
 # The folder cannot take the file now; anything else is a bug and is raised.
 UNWRITABLE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS})
 REPLACED_GRACE_SECONDS = 60
-_last_sweep: dict[tuple[int, str], float] = {}  # (feed, language) → when this process last swept
+# (feed, language) → when this process last swept the folder. Per process (and so per host)
+# on purpose: the folder it sweeps is this host's own (bodies are named by ETag, so hosts
+# never need each other's files), and a sweep another worker also does is only wasted work.
+_last_sweep: dict[tuple[int, str], float] = {}
 
 
 def folder() -> Path:

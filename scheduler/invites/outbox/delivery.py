@@ -63,10 +63,13 @@ def _acting_user_id() -> int | None:
     return current_user.id
 
 
-def enqueue(message: EmailMessage, kind: str = "mail", meeting_id: int | None = None):
+def enqueue(
+    message: EmailMessage, kind: str = "mail", meeting_id: int | None = None, calendar_uid=""
+):
     """Store *message* for delivery in the current transaction (flushes, never commits).
 
-    The signed-in staff member, if any, is remembered as its cause (told if it fails).
+    The signed-in staff member, if any, is remembered as its cause (told if it fails); an
+    invite names its *calendar_uid*, so it never overtakes an earlier one (`_in_turn`).
     """
     row = OutboxMessage(
         message_id=message["Message-ID"],
@@ -75,6 +78,7 @@ def enqueue(message: EmailMessage, kind: str = "mail", meeting_id: int | None = 
         subject=str(message["Subject"] or "")[:500],
         kind=kind,
         meeting_id=meeting_id,
+        calendar_uid=calendar_uid,
         caused_by_id=_acting_user_id(),
         raw=message.as_bytes(policy=policy.SMTP),
     )
@@ -118,11 +122,32 @@ def _release_expired(cutoff: datetime) -> None:
     )
 
 
+def _in_turn():
+    """The SQL condition: no earlier invite for the same person and calendar UID is still
+    waiting or being sent.
+
+    Invites must reach a calendar in SEQUENCE order (an older one arriving last would put
+    the old time back in some clients). The outbox row ids of one person's invites for one
+    UID follow that order: a change of a meeting holds its row lock (the version UPDATE; a
+    series' row in `dispatch._revise`) until it commits, and its mail is queued just before,
+    so the next change's mail gets a higher id. So a row is sent only after every earlier
+    sibling was sent or failed for good: a retry's wait holds the later ones back (ordering,
+    rather than superseding, keeps every message on the outbox page as it was queued), and
+    two deliverers can never send siblings at once, as the later one is not claimable."""
+    earlier = sa.orm.aliased(OutboxMessage)
+    return ~sa.exists().where(
+        earlier.calendar_uid == OutboxMessage.calendar_uid,
+        earlier.recipient == OutboxMessage.recipient,
+        earlier.id < OutboxMessage.id,
+        earlier.status.in_(("pending", "sending")),
+    ) | (OutboxMessage.calendar_uid == "")
+
+
 def _candidate_ids(now: datetime, cutoff: datetime, limit: int) -> list[int]:
     query = (
         sa.select(OutboxMessage.id)
         .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-        .where(_free(cutoff))
+        .where(_free(cutoff), _in_turn())
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
@@ -285,6 +310,19 @@ def deliver_due(now: datetime | None = None, limit: int | None = None) -> Delive
         totals.add(counts)
         if not claimed or counts.stopped:
             return totals
+
+
+def superseded(row: OutboxMessage) -> bool:
+    """True for an invite queued for the same person and calendar UID before another one:
+    sent again now, it would arrive after the newer one (see `_in_turn`)."""
+    if not row.calendar_uid:
+        return False
+    later = sa.select(OutboxMessage.id).where(
+        OutboxMessage.calendar_uid == row.calendar_uid,
+        OutboxMessage.recipient == row.recipient,
+        OutboxMessage.id > row.id,
+    )
+    return db.session.scalar(later.limit(1)) is not None
 
 
 def resend(row: OutboxMessage) -> None:

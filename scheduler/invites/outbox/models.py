@@ -44,6 +44,7 @@ class OutboxMessage(db.Model):
         ),
         sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_messages_calendar", "calendar_uid", "recipient"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +57,9 @@ class OutboxMessage(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("meetings.id", ondelete="SET NULL"), index=True
     )
+    # The UID of the calendar object an invite carries ("" for other mail): one person's
+    # invites for one UID leave in the order they were queued (`delivery._in_turn`).
+    calendar_uid: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     # The whole message as sent; emptied (b"") when purged, see body_purged_at.
     raw: Mapped[bytes] = mapped_column(sa.LargeBinary)
     status: Mapped[str] = mapped_column(sa.String(10), default="pending")

@@ -7,16 +7,21 @@ subject, and only they act on mail. Viewers get 403.
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.extensions import db, paginate
-from scheduler.invites.outbox.delivery import resend
+from scheduler.invites.outbox.delivery import resend, superseded
 from scheduler.invites.outbox.models import STATUS_NAMES, OutboxMessage
 from scheduler.security import roles_required
 from scheduler.timefmt import format_when
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
+SUPERSEDED = _l(
+    "A newer invitation for this meeting was queued for this person after this one; "
+    "sending this one again would show them an out-of-date version."
+)
 PER_PAGE = 50
 
 
@@ -65,6 +70,9 @@ def resend_message(message_id: int):
         return _render(_status_filter(), 409)
     if row.body_purged_at is not None:
         flash(_("The content of this message was removed; it cannot be sent again."), "error")
+        return _render(_status_filter(), 409)
+    if superseded(row):
+        flash(SUPERSEDED, "error")
         return _render(_status_filter(), 409)
     resend(row)
     flash(_("The message to %(recipient)s will be sent again.", recipient=row.recipient), "success")

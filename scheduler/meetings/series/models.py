@@ -63,10 +63,14 @@ class MeetingSeries(TimestampMixin, db.Model):
     duration_minutes: Mapped[int]
     # Bumped when the rule or the set of cancelled dates (EXDATE) changes.
     sequence: Mapped[int] = mapped_column(default=0)
+    # The optimistic lock, as on meetings (scheduler/meetings/models.py).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     # "This and following" ends a series and starts a new one (with a new UID) from here.
     split_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("meeting_series.id"), index=True
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     organizer: Mapped["User"] = relationship()
     split_from: Mapped["MeetingSeries | None"] = relationship(remote_side=[id])

@@ -8,7 +8,13 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler.extensions import db
 from scheduler.meetings import services
-from scheduler.meetings.models import Meeting, MeetingStatus, Participant, ParticipantRole
+from scheduler.meetings.models import (
+    Meeting,
+    MeetingStatus,
+    Participant,
+    ParticipantRole,
+    raise_sequence,
+)
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.services import changed, check_conflicts
 from scheduler.meetings.services import ALREADY_IN, MeetingError
@@ -29,8 +35,8 @@ def confirm_series(series: MeetingSeries) -> list[Meeting]:
         raise MeetingError(_l("There is nothing left to confirm in this series."))
     for meeting in rows:
         meeting.status = MeetingStatus.CONFIRMED
-        meeting.sequence += 1
-    series.sequence += 1
+        raise_sequence(meeting)
+    raise_sequence(series)
     changed(series, "series_confirmed", meetings=rows)
     return rows
 

@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler.extensions import db
 from scheduler.meetings import services
 from scheduler.meetings.conflicts import find_conflicts, lock_resources
-from scheduler.meetings.models import Meeting, MeetingStatus, Participant
+from scheduler.meetings.models import Meeting, MeetingStatus, Participant, raise_sequence
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.recurrence import RecurrenceError, Rule, anchored, expand
 from scheduler.meetings.services import MeetingError, check_join_url, participant_label
@@ -131,7 +131,7 @@ def edit_occurrence(meeting: Meeting, data: dict, partners=None, override_reason
 def cancel_occurrence(meeting: Meeting, reason: str) -> None:
     """Cancel one occurrence: it becomes an EXDATE of its series."""
     series = _require_occurrence(meeting)
-    series.sequence += 1
+    raise_sequence(series)
     services.cancel(meeting, reason)
 
 
@@ -151,14 +151,14 @@ def _end_before(series: MeetingSeries, original_start: datetime) -> None:
     """Let *series* end the day before the original date of a split occurrence (an UNTIL)."""
     day = to_local_naive(original_start, series.timezone).date()
     series.occurrence_count, series.until_date = None, day - timedelta(days=1)
-    series.sequence += 1
+    raise_sequence(series)
 
 
 def _detach(meeting: Meeting, reason: str) -> None:
     """A row no rule generates any more: cancelled, kept as history outside the series."""
     if meeting.status not in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
         meeting.status, meeting.status_reason = MeetingStatus.CANCELLED, reason
-        meeting.sequence += 1
+        raise_sequence(meeting)
     meeting.series, meeting.recurrence_start = None, None
     meeting.detached_from_series = True
 
@@ -171,7 +171,7 @@ def _move(meeting: Meeting, series, occurrence, data: dict, partners) -> None:
         return
     _fill(meeting, occurrence, data, partners)
     meeting.is_exception = False
-    meeting.sequence += 1
+    raise_sequence(meeting)
 
 
 def _by_original_date(rows: list[Meeting]) -> dict:
@@ -226,7 +226,7 @@ def edit_following(
         db.session.add(target)
     else:
         target = old
-        target.sequence += 1
+        raise_sequence(target)
     target.set_rule(rule)
     kept, dropped = _rebuild(target, occurrences, by_date, data, partners, meeting)
     db.session.flush()
@@ -255,9 +255,9 @@ def cancel_following(meeting: Meeting, reason: str) -> MeetingSeries:
     for row in rows:
         if row.status != MeetingStatus.CANCELLED:
             row.status, row.status_reason = MeetingStatus.CANCELLED, reason
-            row.sequence += 1
+            raise_sequence(row)
     if not before:
-        series.sequence += 1
+        raise_sequence(series)
         changed(series, "series_cancelled", meetings=rows)
         return series
     _end_before(series, meeting.recurrence_start)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.db import now_utc
+from scheduler.errors import StaleEdit
 from scheduler.extensions import db
 from scheduler.meetings.blueprint import bp
 from scheduler.meetings.form_input import form_data, prepare, read_times, selected_partners
@@ -17,6 +18,12 @@ from scheduler.meetings.series.forms import SeriesForm, participant_form_for
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.recurrence import Rule, anchored, expand
 from scheduler.meetings.series.summary import conflict_flags, describe, holiday_flags
+from scheduler.meetings.versions import (
+    check_version,
+    form_differences,
+    stale_page,
+    status_difference,
+)
 from scheduler.security import roles_required
 from scheduler.timefmt import to_local_naive
 from scheduler.transaction import save
@@ -177,16 +184,24 @@ def edit_following(series_id, meeting_id):
     rule = _read_rule(form)
     if rule is None:
         return render(status=400)
+
+    def change():
+        check_version(meeting, request.form.get("version"))
+        data = form_data(form, {})
+        return series_services.edit_following(
+            meeting, rule, data, selected_partners(form), form.override_reason.data
+        )
+
+    def again(error):
+        if not isinstance(error, StaleEdit):
+            return _again(render)(error)
+        rows = form_differences(form, meeting, form_data(form, {}), form.partners.data or [])
+        return stale_page(meeting, rows, request.path)
+
     return save(
-        lambda: series_services.edit_following(
-            meeting,
-            rule,
-            form_data(form, {}),
-            selected_partners(form),
-            form.override_reason.data,
-        ),
+        change,
         lambda target: redirect(url_for("meetings.show_series", series_id=target.id)),
-        _again(render),
+        again,
         _("This and the following meetings have been changed."),
     )
 
@@ -202,10 +217,22 @@ def cancel_occurrences(series_id, meeting_id):
         return _series_page(series, 400)
     following = request.form.get("scope") == "following"
     cancel = series_services.cancel_following if following else series_services.cancel_occurrence
+
+    def change():
+        check_version(meeting, request.form.get("version"))
+        return cancel(meeting, form.reason.data)
+
+    def again(error):
+        if isinstance(error, StaleEdit):
+            saved = db.session.get(Meeting, meeting_id)
+            back = url_for("meetings.show_series", series_id=series_id)
+            return stale_page(saved, status_difference(saved, MeetingStatus.CANCELLED), back)
+        return _series_page(db.session.get(MeetingSeries, series_id))[0]
+
     return save(
-        lambda: cancel(meeting, form.reason.data),
+        change,
         lambda _result: redirect(url_for("meetings.show_series", series_id=series.id)),
-        lambda _error: _series_page(db.session.get(MeetingSeries, series_id))[0],
+        again,
         _("The meetings have been cancelled.")
         if following
         else _("The meeting has been cancelled."),

@@ -9,6 +9,7 @@ from flask_login import current_user
 from scheduler import people
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.db import now_utc
+from scheduler.errors import StaleEdit
 from scheduler.extensions import db
 from scheduler.i18n import current_language
 from scheduler.meetings import queries, services
@@ -22,7 +23,13 @@ from scheduler.meetings.form_input import (
 )
 from scheduler.meetings.forms import MeetingForm, NewMeetingForm, ParticipantForm, ReasonForm
 from scheduler.meetings.handoff import read_handoff, resolve_people
-from scheduler.meetings.models import Meeting
+from scheduler.meetings.models import Meeting, MeetingStatus
+from scheduler.meetings.versions import (
+    check_version,
+    form_differences,
+    stale_page,
+    status_difference,
+)
 from scheduler.security import roles_required
 from scheduler.timefmt import to_local_naive
 from scheduler.transaction import save
@@ -31,6 +38,14 @@ LIFECYCLE = {
     "confirm": services.confirm,
     "tentative": services.make_tentative,
     "held": services.mark_held,
+}
+# The status each button asks for (shown on the 409 page when the meeting changed meanwhile).
+WANTED_STATUS = {
+    "confirm": MeetingStatus.CONFIRMED,
+    "tentative": MeetingStatus.TENTATIVE,
+    "held": MeetingStatus.HELD,
+    "cancel": MeetingStatus.CANCELLED,
+    "postpone": MeetingStatus.POSTPONED,
 }
 
 
@@ -58,7 +73,16 @@ def _save(form: MeetingForm, meeting: Meeting | None, times: dict, chosen=()) ->
         created = services.create_meeting(current_user, data, selected_partners(form), reason)
         services.add_people(created, chosen, reason)
         return created
+    check_version(meeting, request.form.get("version"))
     return services.update_meeting(meeting, data, selected_partners(form), reason)
+
+
+def _refused_edit(form: MeetingForm, meeting: Meeting | None, times: dict, error):
+    """The form again with the reason; or, when someone else saved first, the 409 page."""
+    if meeting is None or not isinstance(error, StaleEdit):
+        return _form_page(form, meeting, error.conflicts)
+    rows = form_differences(form, meeting, form_data(form, times), form.partners.data or [])
+    return stale_page(meeting, rows, url_for("meetings.edit_meeting", meeting_id=meeting.id))
 
 
 def _saved(saved: Meeting, notes=()):
@@ -90,7 +114,7 @@ def _submit(form: MeetingForm, meeting: Meeting | None):
     return save(
         lambda: _save(form, meeting, times, chosen),
         lambda saved: _saved(saved, notes),
-        lambda error: _form_page(form, meeting, error.conflicts),
+        lambda error: _refused_edit(form, meeting, times, error),
     )
 
 
@@ -162,21 +186,37 @@ def edit_meeting(meeting_id):
 def change_status(meeting_id, action):
     meeting = _meeting_or_404(meeting_id)
     if action in LIFECYCLE:
-        return _run(meeting, LIFECYCLE[action])
+        return _run(meeting, _versioned(LIFECYCLE[action]), WANTED_STATUS[action])
     if action in ("cancel", "postpone"):
         form = ReasonForm()
         if not form.validate_on_submit():
             flash(_("Please give a reason."), "error")
             return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id)), 303
         call = services.cancel if action == "cancel" else services.postpone
-        return _run(meeting, lambda m: call(m, form.reason.data))
+        change = _versioned(lambda m: call(m, form.reason.data))
+        return _run(meeting, change, WANTED_STATUS[action])
     abort(404)
 
 
-def _run(meeting: Meeting, change):
-    """Apply a lifecycle or participant *change*; on refusal show the meeting with the reason."""
+def _versioned(change):
+    """*change*, refused first when the form was opened on an older version of the meeting."""
+
+    def run(meeting: Meeting):
+        check_version(meeting, request.form.get("version"))
+        return change(meeting)
+
+    return run
+
+
+def _run(meeting: Meeting, change, wanted: str | None = None):
+    """Apply a lifecycle or participant *change*; on refusal show the meeting with the reason
+    (or, for a status button pressed on an older version, the 409 page about the *wanted* one)."""
 
     def again(error):
+        if wanted is not None and isinstance(error, StaleEdit):
+            saved = db.session.get(Meeting, meeting.id)
+            rows = status_difference(saved, wanted)
+            return stale_page(saved, rows, url_for("meetings.show_meeting", meeting_id=saved.id))
         return render_template(
             "meetings/detail.html",
             meeting=db.session.get(Meeting, meeting.id),
