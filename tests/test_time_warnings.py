@@ -137,7 +137,7 @@ def test_meeting_page_warns_and_confirming_anyway_is_audited(
     section = html.split('id="time-warnings"')[1].split("</section>")[0]
     assert "<li>한국: 기독탄신일</li>" in section
     assert ">그래도 확정</button>" in html
-    response = client.post(f"/meetings/{meeting.id}/confirm")
+    response = client.post(f"/meetings/{meeting.id}/confirm", data={"version": meeting.version})
     assert response.status_code == 302
     assert db.session.get(Meeting, meeting.id).status == "confirmed"
     entry = db.session.scalars(
@@ -156,7 +156,7 @@ def test_confirming_without_warnings_leaves_no_such_entry(auth, client, db, make
     meeting = make_meeting(partners=("busan",))  # Tuesday 14:30 Changchun: nothing to flag
     html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert 'id="time-warnings"' not in html and ">Confirm anyway<" not in html
-    client.post(f"/meetings/{meeting.id}/confirm")
+    client.post(f"/meetings/{meeting.id}/confirm", data={"version": meeting.version})
     assert db.session.get(Meeting, meeting.id).status == "confirmed"
     assert count(AuditEntry, AuditEntry.action == "warnings_confirmed") == 0
 
