@@ -14,6 +14,8 @@ class Recipient:
     name: str
     language: str  # zh, ko or en
     timezone: str
+    title: str = ""  # a contact's job title in their language, for the salutation
+    staff: bool = False  # one of our own staff: addressed as a colleague
 
     @property
     def key(self) -> str:
@@ -26,7 +28,18 @@ def user_recipient(user) -> Recipient | None:
     if not user.email:
         return None
     lang = user.locale or CHINA.language
-    return Recipient(user.email, user_name(user, lang), lang, user.timezone)
+    return Recipient(user.email, user_name(user, lang), lang, user.timezone, staff=True)
+
+
+def contact_title(contact, lang: str) -> str:
+    """The contact's job title as a reader of *lang* should see it, or "" for none.
+
+    Never a title in another script than the mail's: a Chinese mail takes only title_zh, a
+    Korean one only title_ko; an English one the English title if the contact has one, else
+    the Korean one (the partners are Korean), never the Chinese one."""
+    if lang == "en":
+        return getattr(contact, "title_en", "") or contact.title_ko or ""
+    return getattr(contact, f"title_{lang}", "") or ""
 
 
 def recipient_of(participant) -> Recipient | None:
@@ -35,10 +48,14 @@ def recipient_of(participant) -> Recipient | None:
         return user_recipient(participant.user)
     if participant.contact is not None:
         contact = participant.contact
-        if not contact.email:
-            return None
-        name = person_name(contact, contact.language)
-        return Recipient(contact.email, name, contact.language, contact.timezone)
+        return recipient_of_contact(contact, contact.language) if contact.email else None
     zone = zone_of_language(participant.guest_language, default=OFFICE_ZONE)
     name = participant.guest_name or participant.guest_email
     return Recipient(participant.guest_email, name, participant.guest_language, zone)
+
+
+def recipient_of_contact(contact, lang: str) -> Recipient:
+    """The contact's mailbox, written to in *lang*, with their title for the salutation."""
+    name = person_name(contact, lang)
+    title = " ".join(contact_title(contact, lang).split())
+    return Recipient(contact.email, name, lang, contact.timezone, title=title)
