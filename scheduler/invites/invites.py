@@ -13,7 +13,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from scheduler.i18n import localized, user_name
+from scheduler.i18n import user_name
 from scheduler.invites.etiquette import courtesy, office_sender
 from scheduler.invites.ical import (
     InviteParty,
@@ -27,7 +27,7 @@ from scheduler.invites.ical import (
     series_master_event,
 )
 from scheduler.invites.mail import build_message
-from scheduler.invites.recipients import Recipient, recipient_of
+from scheduler.invites.recipients import Recipient, reader_text, recipient_of
 from scheduler.invites.rsvp.services import RSVP_ANSWERS, rsvp_url
 from scheduler.meetings.models import STATUS_LABELS, MeetingStatus
 from scheduler.meetings.series.summary import describe
@@ -128,8 +128,8 @@ def _repeats(layout: SeriesLayout | None) -> str:
 
 def _rsvp_links(invite: Invite) -> dict:
     """Answer links (absolute, signed) when an answer is asked."""
-    if invite.method != "REQUEST" or invite.participant is None:
-        return {}
+    if invite.method != "REQUEST" or invite.participant is None or _is_organizer(invite):
+        return {}  # the organizer does not answer their own invitation
     return {answer: rsvp_url(invite.participant, answer) for answer in RSVP_ANSWERS}
 
 
@@ -147,12 +147,12 @@ def invite_context(invite: Invite) -> dict:
         "meeting": meeting,
         "recipient": recipient,
         "html_lang": LANGUAGE_TAGS.get(lang, lang),
-        "title": localized(meeting, "title", lang),
+        "title": reader_text(meeting, "title", recipient),
         "when": _when(meeting, recipient),
         "repeats": "" if invite.occurrence_only else _repeats(invite.layout),
         "status": str(STATUS_LABELS[meeting.status]),
-        "place": localized(meeting, "location", lang),
-        "agenda": localized(meeting, "agenda", lang),
+        "place": reader_text(meeting, "location", recipient),
+        "agenda": reader_text(meeting, "agenda", recipient),
         "organizer_name": user_name(meeting.organizer, lang),
         "organizer_email": meeting.organizer.email,
         "rsvp": _rsvp_links(invite),

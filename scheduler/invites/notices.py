@@ -8,11 +8,11 @@ from datetime import datetime
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
-from scheduler.i18n import localized, user_name
+from scheduler.i18n import user_name
 from scheduler.invites.etiquette import courtesy, office_sender
 from scheduler.invites.mail import build_message
 from scheduler.invites.outbox.delivery import enqueue
-from scheduler.invites.recipients import Recipient, user_recipient
+from scheduler.invites.recipients import Recipient, reader_text, user_recipient
 from scheduler.office import subject_with_prefix
 from scheduler.sides import other_side_zone
 from scheduler.timefmt import dual_clock
@@ -40,10 +40,10 @@ def meeting_context(meeting, recipient: Recipient) -> dict:
     lang = recipient.language
     return {
         "meeting": meeting,
-        "title": localized(meeting, "title", lang),
+        "title": reader_text(meeting, "title", recipient),
         "when": both_clocks(meeting.start_dt, recipient, meeting.end_dt),
-        "place": localized(meeting, "location", lang),
-        "agenda": localized(meeting, "agenda", lang),
+        "place": reader_text(meeting, "location", recipient),
+        "agenda": reader_text(meeting, "agenda", recipient),
         "organizer_name": user_name(meeting.organizer, lang),
         "recipient": recipient,
         "courtesy": courtesy(recipient),

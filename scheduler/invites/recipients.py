@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from scheduler.i18n import person_name, user_name
+from scheduler.i18n import localized, person_name, user_name
 from scheduler.sides import CHINA, OFFICE_ZONE, zone_of_language
 
 
@@ -32,14 +32,30 @@ def user_recipient(user) -> Recipient | None:
 
 
 def contact_title(contact, lang: str) -> str:
-    """The contact's job title as a reader of *lang* should see it, or "" for none.
+    """The contact's job title in *lang*, or "" (a salutation without one).
 
-    Never a title in another script than the mail's: a Chinese mail takes only title_zh, a
-    Korean one only title_ko; an English one the English title if the contact has one, else
-    the Korean one (the partners are Korean), never the Chinese one."""
-    if lang == "en":
-        return getattr(contact, "title_en", "") or contact.title_ko or ""
+    Never a title in another script than the mail's: "尊敬的金民俊과장" or "Dear 과장 Kim" would
+    be worse than the title-less form. Contacts keep titles in Chinese and Korean only, so an
+    English mail gets a title only once contacts have an English one (``title_en``)."""
     return getattr(contact, f"title_{lang}", "") or ""
+
+
+def mail_name(contact, lang: str) -> str:
+    """The contact's name as a mail in *lang* addresses them. A Korean mail to someone with
+    no Hangul name uses the romanized name before the Hanzi one (Hangul, Latin, Hanzi)."""
+    if lang == "ko" and not contact.family_name_ko and contact.romanized_family:
+        return person_name(contact, "en")
+    return person_name(contact, lang)
+
+
+def reader_text(obj, field: str, recipient: Recipient) -> str:
+    """*obj*'s *field* (title, location, agenda) in the recipient's language; when missing,
+    a partner's English reader gets the Korean text before the Chinese (partners are Korean),
+    everyone else falls back as `localized` does."""
+    if recipient.language == "en" and not recipient.staff:
+        order = ("en", "ko", "zh")
+        return next((v for code in order if (v := getattr(obj, f"{field}_{code}", ""))), "")
+    return localized(obj, field, recipient.language)
 
 
 def recipient_of(participant) -> Recipient | None:
@@ -56,6 +72,6 @@ def recipient_of(participant) -> Recipient | None:
 
 def recipient_of_contact(contact, lang: str) -> Recipient:
     """The contact's mailbox, written to in *lang*, with their title for the salutation."""
-    name = person_name(contact, lang)
+    name = mail_name(contact, lang)
     title = " ".join(contact_title(contact, lang).split())
     return Recipient(contact.email, name, lang, contact.timezone, title=title)
