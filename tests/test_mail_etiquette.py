@@ -18,43 +18,26 @@ OFFICE_EN = (
 )
 
 
+# Titled Korean and Chinese readers, an English reader with only a Korean title, and a
+# Korean reader with neither title nor Hangul name.
+CONTACTS = {
+    "ko": {"family_name_ko": "김", "given_name_ko": "민준", "title_ko": "국제협력과장",
+           "title_zh": "处长"},
+    "zh": {"family_name_ko": "최", "given_name_ko": "수진", "family_name_zh": "崔",
+           "given_name_zh": "秀珍", "title_zh": "组长", "title_ko": "팀장", "language": "zh"},
+    "en": {"family_name_ko": "박", "given_name_ko": "지훈", "romanized_family": "Park",
+           "romanized_given": "Ji-hoon", "title_ko": "주무관", "title_zh": "主务官",
+           "language": "en"},
+    "bare": {"family_name_ko": "", "given_name_ko": "", "family_name_zh": "尹",
+             "given_name_zh": "在元", "romanized_family": "Yoon", "romanized_given": "Jae-won"},
+}  # fmt: skip
+
+
 @pytest.fixture
 def people(make_user, make_contact):
-    """The organizer and four contacts: titled Korean and Chinese readers, an English reader
-    with only a Korean title, and a Korean reader with neither title nor Hangul name."""
+    """The organizer (王芳, reads Chinese) and the contacts of CONTACTS."""
     organizer = make_user("coordinator", name_zh="王芳", name_ko="왕팡", locale="zh")
-    return {
-        "organizer": organizer,
-        "ko": make_contact(
-            family_name_ko="김", given_name_ko="민준", title_ko="국제협력과장", title_zh="处长"
-        ),
-        "zh": make_contact(
-            family_name_ko="최",
-            given_name_ko="수진",
-            family_name_zh="崔",
-            given_name_zh="秀珍",
-            title_zh="组长",
-            title_ko="팀장",
-            language="zh",
-        ),  # fmt: skip
-        "en": make_contact(
-            family_name_ko="박",
-            given_name_ko="지훈",
-            romanized_family="Park",
-            romanized_given="Ji-hoon",
-            title_ko="주무관",
-            title_zh="主务官",
-            language="en",
-        ),  # fmt: skip
-        "bare": make_contact(
-            family_name_ko="",
-            given_name_ko="",
-            family_name_zh="尹",
-            given_name_zh="在元",
-            romanized_family="Yoon",
-            romanized_given="Jae-won",
-        ),  # fmt: skip
-    }
+    return {"organizer": organizer, **{k: make_contact(**v) for k, v in CONTACTS.items()}}
 
 
 def _invite_all(app, db, make_meeting, people, **fields) -> int:
