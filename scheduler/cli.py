@@ -90,7 +90,7 @@ def _admin_names(name: str | None, language: str) -> dict:
     """name_zh / name_ko of the first administrator: *name* in the field of *language* (the
     Chinese one for English), the defaults of each language otherwise."""
     name = " ".join((name or "").split())
-    if not name:
+    if not name or name == ADMIN_DEFAULT_NAMES[language]:  # the default, also when prompted
         if language == "en":
             return {"name_zh": ADMIN_DEFAULT_NAMES["en"], "name_ko": ADMIN_DEFAULT_NAMES["en"]}
         return {"name_zh": ADMIN_DEFAULT_NAMES["zh"], "name_ko": ADMIN_DEFAULT_NAMES["ko"]}

@@ -7,6 +7,8 @@ from scheduler.auth.models import ROLE_NAMES
 from scheduler.hangul import with_particle
 from scheduler.i18n import (
     current_language,
+    join_list,
+    list_separator,
     localized,
     other_script,
     person_name,
@@ -52,7 +54,9 @@ def register_templating(app: Flask) -> None:
         **_meeting_labels(),
         viewer_zone=viewer_zone,
         office_name=office_name,
+        list_separator=list_separator,
     )
+    app.jinja_env.filters["join_list"] = join_list
     app.jinja_env.filters["josa"] = with_particle
     app.jinja_env.filters["in_zone"] = format_in_zone
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""

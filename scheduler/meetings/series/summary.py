@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler.availability.holidays import day_info, name_in
 from scheduler.availability.services import load_overrides
-from scheduler.i18n import current_language
+from scheduler.i18n import current_language, join_list
 from scheduler.meetings.conflicts import find_conflicts
 from scheduler.meetings.models import Meeting, MeetingStatus
 from scheduler.meetings.series.recurrence import WEEKDAY_CODES, Rule
@@ -35,7 +35,7 @@ def _pattern(rule: Rule) -> str:
     n, once = rule.interval, rule.interval == 1
     if rule.freq == "weekly":
         names = weekday_names()
-        days = ", ".join(names[code] for code in rule.weekdays)
+        days = join_list(names[code] for code in rule.weekdays)
         if once:
             return _("Every week on %(days)s", days=days)
         return _("Every %(num)d weeks on %(days)s", num=n, days=days)
