@@ -3,8 +3,15 @@ From name, the salutation with the contact's title, greeting, closing and signat
 language; the organizer is not invited in their own name; removal and cancellation wording;
 the office's names are settings."""
 
-import pytest
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
 
+import pytest
+import sqlalchemy as sa
+
+from scheduler.extensions import db
+from scheduler.invites.outbox.models import OutboxMessage
+from scheduler.invites.reminders.services import enqueue_due_reminders
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
 from tests.invites_support import add_person, change, decoded_header
@@ -183,3 +190,45 @@ def test_the_office_names_are_settings(app, db, make_meeting, people, mail, clie
     html = page.get_data(as_text=True)
     assert "测试外办" in html and "测试外事办公室</footer>" in html
     assert OFFICE_ZH not in html
+
+
+def _row(kind: str, recipient: str):
+    db.session.expire_all()
+    query = sa.select(OutboxMessage).where(
+        OutboxMessage.kind == kind, OutboxMessage.recipient == recipient
+    )
+    return db.session.scalars(query).one()
+
+
+def test_the_feed_link_mail_has_a_sender_name_salutation_and_signature(client, auth, people):
+    auth.login("coordinator", name_zh="李明", name_ko="이명")
+    contact = people["ko"]
+    form = {"language": "ko", "send_to_contact": "y"}
+    assert client.post(f"/feeds/contact/{contact.id}", data=form).status_code == 200
+    row = _row("feed_link", contact.email)
+    assert decoded_header(row.raw, "From") == f"이명 · {OFFICE_KO} <{OFFICE}>"
+    assert decoded_header(row.raw, "Subject") == f"{OFFICE_KO} 회의 캘린더 안내"
+    text = message_from_bytes(row.raw, policy=policy.SMTP).get_body(("plain",)).get_content()
+    lines = text.replace("\r\n", "\n").split("\n")
+    assert lines[:4] == [
+        "김민준 국제협력과장님께",
+        "",
+        f"안녕하십니까. {OFFICE_KO}입니다.",
+        f"{OFFICE_KO}에서 귀 기관과의 회의 일정을 캘린더로 제공해 드립니다. "
+        "한 번 구독하시면 캘린더 앱에서 일정이 자동으로 갱신됩니다.",
+    ]
+    assert lines[-3:] == ["감사합니다.", f"{OFFICE_KO} 드림", ""]
+
+
+def test_a_reminder_to_a_partner_is_a_letter_too(app, db, make_meeting, people):
+    meeting_id = _invite_all(app, db, make_meeting, people)
+    with app.app_context():
+        enqueue_due_reminders(datetime(2030, 12, 2, 7, 30, tzinfo=UTC))
+        db.session.commit()
+    row = _row("reminder_before_start", people["zh"].email)
+    assert row.meeting_id == meeting_id
+    assert decoded_header(row.raw, "From") == f"王芳（{OFFICE_ZH}） <{OFFICE}>"
+    text = message_from_bytes(row.raw, policy=policy.SMTP).get_body(("plain",)).get_content()
+    lines = text.replace("\r\n", "\n").split("\n")
+    assert lines[0] == "尊敬的崔秀珍组长：" and lines[-3:] == ["顺颂商祺！", OFFICE_ZH, ""]
+    assert "承办人：王芳" in lines
