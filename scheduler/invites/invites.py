@@ -130,6 +130,8 @@ def _rsvp_links(invite: Invite) -> dict:
     """Answer links (absolute, signed) when an answer is asked."""
     if invite.method != "REQUEST" or invite.participant is None or _is_organizer(invite):
         return {}  # the organizer does not answer their own invitation
+    if invite.reason == "postponed":
+        return {}  # nothing to answer until the new time comes
     return {answer: rsvp_url(invite.participant, answer) for answer in RSVP_ANSWERS}
 
 

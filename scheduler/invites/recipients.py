@@ -16,6 +16,7 @@ class Recipient:
     timezone: str
     title: str = ""  # a contact's job title in their language, for the salutation
     staff: bool = False  # one of our own staff: addressed as a colleague
+    partner_side: bool = False  # a contact of a (Korean) partner
 
     @property
     def key(self) -> str:
@@ -52,7 +53,7 @@ def reader_text(obj, field: str, recipient: Recipient) -> str:
     """*obj*'s *field* (title, location, agenda) in the recipient's language; when missing,
     a partner's English reader gets the Korean text before the Chinese (partners are Korean),
     everyone else falls back as `localized` does."""
-    if recipient.language == "en" and not recipient.staff:
+    if recipient.language == "en" and recipient.partner_side:
         order = ("en", "ko", "zh")
         return next((v for code in order if (v := getattr(obj, f"{field}_{code}", ""))), "")
     return localized(obj, field, recipient.language)
@@ -74,4 +75,4 @@ def recipient_of_contact(contact, lang: str) -> Recipient:
     """The contact's mailbox, written to in *lang*, with their title for the salutation."""
     name = mail_name(contact, lang)
     title = " ".join(contact_title(contact, lang).split())
-    return Recipient(contact.email, name, lang, contact.timezone, title=title)
+    return Recipient(contact.email, name, lang, contact.timezone, title=title, partner_side=True)
