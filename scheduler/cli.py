@@ -26,7 +26,7 @@ from scheduler.meetings.rooms.cli import rooms
 from scheduler.partners.services import seed_partners
 from scheduler.privacy import cli as privacy_cli  # noqa: F401 - adds its commands to `contacts`
 from scheduler.security import write_private_file
-from scheduler.sides import CATALOG_LANGUAGES  # English is the msgid language
+from scheduler.sides import CATALOG_LANGUAGES, LANGUAGES  # English: the msgid language
 from scheduler.slots.cli import slots_command
 from scheduler.transaction import commits
 
@@ -103,7 +103,7 @@ def _admin_names(name: str | None, language: str) -> dict:
 )
 @click.option(
     "--language",
-    type=click.Choice(["zh", "ko", "en"]),
+    type=click.Choice(list(LANGUAGES)),
     default="zh",
     show_default=True,
     help="The administrator's language, and that of the default name.",

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from scheduler.i18n import localized, person_name, user_name
-from scheduler.sides import CHINA, OFFICE_ZONE, zone_of_language
+from scheduler.sides import CHINA, KOREA, OFFICE_ZONE, zone_of_language
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def reader_text(obj, field: str, recipient: Recipient) -> str:
     a partner's English reader gets the Korean text before the Chinese (partners are Korean),
     everyone else falls back as `localized` does."""
     if recipient.language == "en" and recipient.partner_side:
-        order = ("en", "ko", "zh")
+        order = (recipient.language, KOREA.language, CHINA.language)
         return next((v for code in order if (v := getattr(obj, f"{field}_{code}", ""))), "")
     return localized(obj, field, recipient.language)
 
