@@ -73,6 +73,18 @@ class Config:
     MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "file")
     MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(BASE_DIR / "instance" / "mail"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "foreign-affairs@cnkr-zone.example.cn")
+    # The office's names (page header, From display names, signatures, feeds, reports);
+    # empty: the defaults of scheduler/office.py (the Demonstration Zone's office).
+    OFFICE_NAME_ZH = os.environ.get("OFFICE_NAME_ZH", "")
+    OFFICE_NAME_KO = os.environ.get("OFFICE_NAME_KO", "")
+    OFFICE_NAME_EN = os.environ.get("OFFICE_NAME_EN", "")
+    OFFICE_SHORT_NAME_ZH = os.environ.get("OFFICE_SHORT_NAME_ZH", "")
+    OFFICE_SHORT_NAME_KO = os.environ.get("OFFICE_SHORT_NAME_KO", "")
+    OFFICE_SHORT_NAME_EN = os.environ.get("OFFICE_SHORT_NAME_EN", "")
+    # Put before every subject in that language, e.g. "【中韩（长春）示范区】"; empty: none.
+    MAIL_SUBJECT_PREFIX_ZH = os.environ.get("MAIL_SUBJECT_PREFIX_ZH", "")
+    MAIL_SUBJECT_PREFIX_KO = os.environ.get("MAIL_SUBJECT_PREFIX_KO", "")
+    MAIL_SUBJECT_PREFIX_EN = os.environ.get("MAIL_SUBJECT_PREFIX_EN", "")
     SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
     SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "none")  # none, starttls or tls

@@ -26,7 +26,7 @@ from scheduler.meetings.rooms.cli import rooms
 from scheduler.partners.services import seed_partners
 from scheduler.privacy import cli as privacy_cli  # noqa: F401 - adds its commands to `contacts`
 from scheduler.security import write_private_file
-from scheduler.sides import CATALOG_LANGUAGES  # English is the msgid language
+from scheduler.sides import CATALOG_LANGUAGES, LANGUAGES  # English: the msgid language
 from scheduler.slots.cli import slots_command
 from scheduler.transaction import commits
 
@@ -77,18 +77,51 @@ def _stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+# The first administrator's display name when none is given: partners may see it as the
+# sender of a mail ("系统管理员（…外事办公室）"), so never a bare role word.
+ADMIN_DEFAULT_NAMES = {"zh": "系统管理员", "ko": "시스템 관리자", "en": "System administrator"}
+
+
+def _admin_names(name: str | None, language: str) -> dict:
+    """name_zh / name_ko of the first administrator: *name* in the field of *language* (the
+    Chinese one for English), the defaults of each language otherwise."""
+    name = " ".join((name or "").split())
+    if not name or name == ADMIN_DEFAULT_NAMES[language]:  # the default, also when prompted
+        if language == "en":
+            return {"name_zh": ADMIN_DEFAULT_NAMES["en"], "name_ko": ADMIN_DEFAULT_NAMES["en"]}
+        return {"name_zh": ADMIN_DEFAULT_NAMES["zh"], "name_ko": ADMIN_DEFAULT_NAMES["ko"]}
+    return {"name_ko": name} if language == "ko" else {"name_zh": name}
+
+
 @click.command("first-run")
+@click.option(
+    "--name", default=None, help="The administrator's display name (asked on a terminal)."
+)
+@click.option(
+    "--language",
+    type=click.Choice(list(LANGUAGES)),
+    default="zh",
+    show_default=True,
+    help="The administrator's language, and that of the default name.",
+)
 @with_appcontext
 @commits
-def first_run_command():
+def first_run_command(name: str | None, language: str):
     """On an empty database: demo data and an admin whose password is shown once: printed to a
     terminal, else (a log, a pipe) written to a file only its owner can read."""
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         click.echo("Existing accounts kept; nothing to do.")
         return
+    if name is None and _stdin_is_terminal():
+        name = click.prompt("Display name", default=ADMIN_DEFAULT_NAMES[language])
     seed_demo()
     password = generate_password()
-    user = create_user("admin@example.org", password, "admin", name_zh="管理员", name_ko="관리자")
+    names = _admin_names(name, language)
+    user = create_user("admin@example.org", password, "admin", locale=language, **names)
     click.echo(f"Administrator created.\n  e-mail:   {user.email}")
     if _stdout_is_terminal():
         click.echo(f"  password: {password}")

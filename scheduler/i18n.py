@@ -130,6 +130,20 @@ def user_name(user, lang: str | None = None) -> str:
     return first or second or user.email
 
 
+# How a list of names or days is joined: Chinese uses the enumeration comma 、.
+LIST_SEPARATORS = {"zh": "、", "ko": ", ", "en": ", "}
+
+
+def list_separator(lang: str | None = None) -> str:
+    """The separator between list items in *lang* (the reader's by default)."""
+    return LIST_SEPARATORS.get(lang or current_language(), ", ")
+
+
+def join_list(items, lang: str | None = None) -> str:
+    """*items* as one list in *lang*: ``星期一、星期三`` / ``월요일, 수요일``."""
+    return list_separator(lang).join(str(item) for item in items)
+
+
 def number(value) -> str:
     """*value* formatted for the reader's locale (1,234). Whole numbers take a shortcut:
     a statistics page prints hundreds of them and Babel's general path is slow."""

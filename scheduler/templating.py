@@ -4,8 +4,11 @@ from flask import Flask
 from flask_babel import format_date
 
 from scheduler.auth.models import ROLE_NAMES
+from scheduler.hangul import with_particle
 from scheduler.i18n import (
     current_language,
+    join_list,
+    list_separator,
     localized,
     other_script,
     person_name,
@@ -14,6 +17,7 @@ from scheduler.i18n import (
 )
 from scheduler.meetings import forms, models
 from scheduler.meetings.rooms.services import meeting_place
+from scheduler.office import office_name
 from scheduler.partners.models import KIND_NAMES
 from scheduler.sides import LANGUAGE_NAMES, other_side_zone
 from scheduler.timefmt import dual_clock, format_in_zone
@@ -49,6 +53,10 @@ def register_templating(app: Flask) -> None:
         meeting_place=meeting_place,
         **_meeting_labels(),
         viewer_zone=viewer_zone,
+        office_name=office_name,
+        list_separator=list_separator,
     )
+    app.jinja_env.filters["join_list"] = join_list
+    app.jinja_env.filters["josa"] = with_particle
     app.jinja_env.filters["in_zone"] = format_in_zone
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""

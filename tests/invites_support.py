@@ -2,8 +2,12 @@
 each message back; change meetings the way a request or a command does (its own session, one
 commit)."""
 
+import base64
+import quopri
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.header import decode_header
 
 import pytest
 import sqlalchemy as sa
@@ -164,3 +168,48 @@ def invited(app, db, make_meeting, make_contact, make_user):
     in_request(app, meeting.id, services.confirm)
     emails = {"kim_email": kim.email, "staff_email": staff.email}
     return {"meeting": db.session.get(Meeting, meeting.id), "organizer": organizer, **ids, **emails}
+
+
+_ENCODED_WORD = re.compile(r"=\?([^?]+)\?([bBqQ])\?([^?]*)\?=")
+
+
+def strict_decode(value: str) -> str:
+    """A header value decoded the way RFC 2047 §6.2 says, and no more leniently: whitespace
+    between two adjacent encoded words is dropped, every other character kept as it is.
+    (Python's own address parser keeps that whitespace in display names; strict clients
+    do not.) Folding (CRLF + WSP) is undone first."""
+    text = re.sub(r"\r?\n(?=[ \t])", "", value)
+    result, last_end, previous_was_word = [], 0, False
+    for match in _ENCODED_WORD.finditer(text):
+        between = text[last_end : match.start()]
+        if not (previous_was_word and between.strip(" \t") == ""):
+            result.append(between)
+        charset, encoding, payload = match.groups()
+        if encoding.lower() == "b":
+            raw = base64.b64decode(payload, validate=True)
+        else:
+            raw = quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
+        result.append(raw.decode(charset))
+        last_end, previous_was_word = match.end(), True
+    result.append(text[last_end:])
+    return "".join(result)
+
+
+def raw_header(raw: bytes, name: str) -> str:
+    """The raw (still encoded, folded) value of header *name* in the message bytes *raw*."""
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    match = re.search(
+        rf"^{name}: ([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)", head, re.MULTILINE | re.IGNORECASE
+    )
+    return match.group(1) if match else ""
+
+
+def decoded_header(raw: bytes, name: str) -> str:
+    """Header *name* of *raw* through the strict decoder, checked against the standard
+    library's email.header.decode_header: both must give the same text."""
+    value = raw_header(raw, name)
+    strict = strict_decode(value)
+    parts = decode_header(re.sub(r"\r\n(?=[ \t])", "", value))
+    library = "".join(p.decode(c or "ascii") if isinstance(p, bytes) else p for p, c in parts)
+    assert library == strict, (library, strict)
+    return strict

@@ -2,6 +2,7 @@
 
 import stat
 
+import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
@@ -52,16 +53,50 @@ def test_seed_demo_is_idempotent_and_covers_every_kind_of_entry(tmp_path):
     assert len(_meetings(app)) == 10
 
 
-def _first_run(tmp_path, monkeypatch, terminal: bool):
+def _first_run(tmp_path, monkeypatch, terminal: bool, args=(), answer=None):
     """`flask first-run` on a fresh database, the instance folder under *tmp_path*, with
-    stdout a terminal or not (CliRunner's never is: only that check is replaced)."""
+    stdout a terminal or not (CliRunner's never is: only that check is replaced); with
+    *answer*, stdin is a terminal that types it."""
     from scheduler import cli
 
     app = _fresh_app(tmp_path)
     app.instance_path = str(tmp_path / "instance")
     if terminal:
         monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
-    return app, app.test_cli_runner().invoke(args=["first-run"])
+    if answer is not None:
+        monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: True)
+    runner = app.test_cli_runner()
+    return app, runner.invoke(args=["first-run", *args], input=answer)
+
+
+def _admin(app) -> tuple:
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.role == "admin"))
+        return (user.name_zh, user.name_ko, user.locale) if user else None
+
+
+@pytest.mark.parametrize(
+    ("args", "answer", "expected"),
+    [
+        ((), None, ("系统管理员", "시스템 관리자", "zh")),
+        (("--language", "ko"), None, ("系统管理员", "시스템 관리자", "ko")),
+        (("--language", "en"), None, ("System administrator", "System administrator", "en")),
+        (("--name", " 王芳 "), None, ("王芳", "", "zh")),
+        (("--name", "왕팡", "--language", "ko"), None, ("", "왕팡", "ko")),
+        (("--language", "ko"), "김민준\n", ("", "김민준", "ko")),
+        ((), "\n", ("系统管理员", "시스템 관리자", "zh")),  # Enter takes the default
+    ],
+)
+def test_first_run_names_the_administrator(tmp_path, monkeypatch, args, answer, expected):
+    app, result = _first_run(tmp_path, monkeypatch, False, args, answer)
+    assert result.exit_code == 0, result.output
+    assert _admin(app) == expected
+
+
+def test_first_run_refuses_an_unknown_language_and_creates_nobody(tmp_path, monkeypatch):
+    app, result = _first_run(tmp_path, monkeypatch, False, ("--language", "fr"))
+    assert result.exit_code == 2 and "'fr' is not one of" in result.output
+    assert _admin(app) is None
 
 
 def _password_works(app, password: str) -> bool:

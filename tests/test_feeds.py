@@ -42,7 +42,7 @@ def test_partner_feed_bytes_and_headers(app, client, db, make_meeting):
     assert not body.startswith(b"\xef\xbb\xbf")
     assert body.count(b"\n") == body.count(b"\r\n")
     text = body.decode("utf-8")
-    assert "X-WR-CALNAME:한중 교류 · 서울특별시\r\n" in text
+    assert "X-WR-CALNAME:시범구 외사판공실 · 서울특별시\r\n" in text
     assert "X-WR-CALDESC:" in text
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in text
     assert "X-PUBLISHED-TTL:PT1H\r\n" in text
@@ -60,7 +60,7 @@ def test_language_override_and_bad_language(app, client, db, make_meeting):
     make_meeting(**_at(3, title_ko="서울 화상회의", title_zh="首尔视频会", title_en="Seoul call"))
     path = new_feed(app, "--partner", "seoul")
     chinese = client.get(path + "?lang=zh").data.decode()
-    assert "X-WR-CALNAME:中韩交流 · 首尔特别市\r\n" in chinese
+    assert "X-WR-CALNAME:示范区外事办公室 · 首尔特别市\r\n" in chinese
     assert summaries(chinese.encode()) == ["首尔视频会"]
     assert summaries(client.get(path + "?lang=en").data) == ["Seoul call"]
     assert client.get(path + "?lang=xx").data == client.get(path).data

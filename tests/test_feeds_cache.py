@@ -70,7 +70,7 @@ def test_renaming_a_partner(app, client, db, make_meeting):
     db.session.commit()
     after = _refetch(client, path, before)
     assert after.status_code == 200
-    assert "X-WR-CALNAME:한중 교류 · 서울시\r\n" in after.get_data(as_text=True)
+    assert "X-WR-CALNAME:시범구 외사판공실 · 서울시\r\n" in after.get_data(as_text=True)
     assert "서울시" in str(events(after.data)[0]["DESCRIPTION"])
 
 
@@ -168,7 +168,7 @@ def test_renaming_a_staff_member_reaches_events_and_titles(app, client, db, make
         assert response.status_code == 200
         (event,) = events(response.data)
         assert event["ORGANIZER"].params["CN"] == "새 담당자"
-    assert "X-WR-CALNAME:한중 교류 · 새 담당자\r\n" in after[1].get_data(as_text=True)
+    assert "X-WR-CALNAME:시범구 외사판공실 · 새 담당자\r\n" in after[1].get_data(as_text=True)
 
 
 def test_a_sign_in_or_settings_change_no_feed(app, client, db, make_meeting):

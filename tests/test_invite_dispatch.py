@@ -213,6 +213,9 @@ def test_postpone_keeps_the_entry_tentative_with_the_reason(meeting_with_people,
         assert _facts(invite) == ("REQUEST", 2, "TENTATIVE")
         assert "议程调整 / 일정 조정" in str(invite.event["DESCRIPTION"])
     assert invites[addresses["guest"]].message["Subject"] == "Postponed: 中韩视频连线"
+    text = invites[addresses["guest"]].text()  # nothing to answer until the new time comes
+    assert "/rsvp/" not in text and "/rsvp/" not in invites[addresses["guest"]].text("text/html")
+    assert "updates the entry in your calendar" in text and "puts the meeting in" not in text
     later = (datetime(2030, 12, 10, 6, 30, tzinfo=UTC), datetime(2030, 12, 10, 8, tzinfo=UTC))
     change(client.application, Meeting, meeting.id, lambda m: services.reschedule(m, *later))
     invites = _one_each(mail(), addresses.values())

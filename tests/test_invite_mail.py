@@ -9,7 +9,7 @@ from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting, Participant
 from tests.conftest import count
-from tests.invites_support import change
+from tests.invites_support import change, decoded_header
 
 pytestmark = pytest.mark.usefixtures("smtp_app")
 VIDEO = {"platform": "Zoom", "join_url": "https://zoom.us/j/81244710093",
@@ -50,7 +50,9 @@ def test_mime_layout_and_headers(confirmed, mail):
     assert message["To"].addresses[0].addr_spec == contact.email
     assert len(message["To"].addresses) == 1 and message["Cc"] is None
     assert message["From"].addresses[0].addr_spec == "foreign-affairs@cnkr-zone.example.cn"
-    assert message["From"].addresses[0].display_name == "왕팡"
+    # The staff member's name with the office's, as a strict RFC 2047 reader decodes it.
+    sender = "왕팡 · 중한(창춘)국제협력시범구 외사판공실 <foreign-affairs@cnkr-zone.example.cn>"
+    assert decoded_header(invite.raw, "From") == sender
     assert message["Reply-To"] == organizer.email
     assert message["Message-ID"] and message["Date"]
     subject_line = next(line for line in invite.raw.split(b"\r\n") if line.startswith(b"Subject:"))

@@ -231,6 +231,9 @@ def test_a_series_master_exception_and_cancelled_date(make_user, make_contact, c
     assert master["SEQUENCE"] == override["SEQUENCE"] == 2
     assert str(cancel.message["Subject"]).startswith("회의 취소 안내: ")
     assert "다른 일정은 그대로" in cancel.text()
+    # The reader's calendar is updated; nothing is "added to" it, and no answer is asked.
+    assert "캘린더의 해당 일정이 갱신됩니다." in cancel.text()
+    assert "캘린더에 추가됩니다" not in cancel.text() and "/rsvp/" not in cancel.text()
     expected = _weekly(15, 30, skip=(4,))
     expected[2] = datetime(2030, 12, 17, 16, 30)
     assert _starts(cancel, SEOUL) == expected

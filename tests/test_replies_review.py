@@ -2,6 +2,7 @@
 Proposed new times (COUNTER) are accepted or declined (DECLINECOUNTER); REFRESH resends."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from email import message_from_bytes, policy
 
 import pytest
 import sqlalchemy as sa
@@ -175,8 +176,11 @@ def test_a_proposed_time_is_declined_with_a_declinecounter(app, client, auth, in
     [sent] = outbox_rows("counter_declined")
     assert sent.recipient == invited["kim_email"]
     assert sent.subject == "새 시간 제안을 받아들일 수 없습니다: 한중 화상회의"
-    from email import message_from_bytes, policy
-
+    text = message_from_bytes(sent.raw, policy=policy.SMTP).get_body(("plain",)).get_content()
+    assert text.startswith(
+        "김민수 님께\r\n\r\n안녕하십니까. 중한(창춘)국제협력시범구 외사판공실입니다."
+    )
+    assert text.endswith("감사합니다.\r\n중한(창춘)국제협력시범구 외사판공실 드림\r\n")
     message = message_from_bytes(sent.raw, policy=policy.default)
     part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
     assert part.get_param("method") == "DECLINECOUNTER"

@@ -14,13 +14,13 @@ from types import MappingProxyType
 import holidays
 
 from scheduler.availability import names as labels
+from scheduler.i18n import join_list
 from scheduler.sides import LANGUAGES, SIDES
 
 COUNTRIES = tuple(side.country for side in SIDES)
 KINDS = ("workday", "weekend", "holiday", "makeup_workday")
 OVERRIDE_KINDS = ("holiday", "workday")
 _NATIVE = {"CN": ("zh", "zh_CN"), "KR": ("ko", "ko")}  # (our language code, package language)
-_SEPARATORS = {"zh": "、", "ko": ", ", "en": ", "}
 NO_NAMES: Mapping[str, str] = {"zh": "", "ko": "", "en": ""}
 
 
@@ -88,7 +88,7 @@ def _names_of_day(country: str, native: list[str], english: list[str]) -> Mappin
         "en": english,
     }
     # Read-only: the cached tables are shared by every caller.
-    return MappingProxyType({lang: _SEPARATORS[lang].join(values[lang]) for lang in LANGUAGES})
+    return MappingProxyType({lang: join_list(values[lang], lang) for lang in LANGUAGES})
 
 
 def package_calendars(country: str, year: int):

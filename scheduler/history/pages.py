@@ -3,12 +3,12 @@
 from flask import Response, abort, render_template, request
 
 from scheduler.history import timeline
-from scheduler.i18n import localized
+from scheduler.i18n import join_list, localized
 
 
 def partner_names(partners) -> str:
-    """The partners' names in the reader's language, comma-separated."""
-    return ", ".join(localized(p, "name") for p in partners)
+    """The partners' names in the reader's language, as a list (、 in Chinese)."""
+    return join_list(localized(p, "name") for p in partners)
 
 
 def read_filters_or_abort() -> timeline.HistoryFilters:

@@ -18,7 +18,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
-from scheduler.i18n import localized, user_name
+from scheduler.i18n import join_list, localized, user_name
 from scheduler.invites.vtimezone import first_year_of, vtimezone
 from scheduler.meetings.models import KIND_LABELS, STATUS_LABELS, MeetingStatus
 from scheduler.meetings.rooms.services import meeting_place
@@ -87,7 +87,6 @@ def _video_lines(meeting, join_details: bool) -> list[str]:
 def _block(meeting, lang: str, zone: str, join_details: bool) -> str:
     """The description in one language; call under force_locale(lang)."""
     when = dual_clock(meeting.start_dt, zone, other_side_zone(zone), lang, end=meeting.end_dt)
-    partners = "、" if lang == "zh" else ", "
     lines = [
         localized(meeting, "title", lang),
         _("Time: %(time)s", time=when),
@@ -95,7 +94,7 @@ def _block(meeting, lang: str, zone: str, join_details: bool) -> str:
         _("Status: %(status)s", status=str(STATUS_LABELS[meeting.status])),
     ]
     if meeting.partners:
-        names = partners.join(localized(p, "name", lang) for p in meeting.partners)
+        names = join_list((localized(p, "name", lang) for p in meeting.partners), lang)
         lines.append(_("Partners: %(names)s", names=names))
     if meeting.status in REASON_STATUSES and meeting.status_reason:
         lines.append(_("Reason: %(reason)s", reason=meeting.status_reason))

@@ -13,7 +13,8 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from scheduler.i18n import localized, user_name
+from scheduler.i18n import user_name
+from scheduler.invites.etiquette import courtesy, office_sender
 from scheduler.invites.ical import (
     InviteParty,
     SeriesLayout,
@@ -26,10 +27,11 @@ from scheduler.invites.ical import (
     series_master_event,
 )
 from scheduler.invites.mail import build_message
-from scheduler.invites.recipients import Recipient, recipient_of
+from scheduler.invites.recipients import Recipient, reader_text, recipient_of
 from scheduler.invites.rsvp.services import RSVP_ANSWERS, rsvp_url
 from scheduler.meetings.models import STATUS_LABELS, MeetingStatus
 from scheduler.meetings.series.summary import describe
+from scheduler.office import subject_with_prefix
 from scheduler.sides import LANGUAGE_TAGS, other_side_zone
 from scheduler.timefmt import dual_clock
 
@@ -126,9 +128,17 @@ def _repeats(layout: SeriesLayout | None) -> str:
 
 def _rsvp_links(invite: Invite) -> dict:
     """Answer links (absolute, signed) when an answer is asked."""
-    if invite.method != "REQUEST" or invite.participant is None:
-        return {}
+    if invite.method != "REQUEST" or invite.participant is None or _is_organizer(invite):
+        return {}  # the organizer does not answer their own invitation
+    if invite.reason == "postponed":
+        return {}  # nothing to answer until the new time comes
     return {answer: rsvp_url(invite.participant, answer) for answer in RSVP_ANSWERS}
+
+
+def _is_organizer(invite: Invite) -> bool:
+    """True when the mail goes to the staff member who organizes the meeting."""
+    organizer = invite.meeting.organizer.email
+    return bool(organizer) and organizer.strip().lower() == invite.recipient.key
 
 
 def invite_context(invite: Invite) -> dict:
@@ -139,40 +149,61 @@ def invite_context(invite: Invite) -> dict:
         "meeting": meeting,
         "recipient": recipient,
         "html_lang": LANGUAGE_TAGS.get(lang, lang),
-        "title": localized(meeting, "title", lang),
+        "title": reader_text(meeting, "title", recipient),
         "when": _when(meeting, recipient),
         "repeats": "" if invite.occurrence_only else _repeats(invite.layout),
         "status": str(STATUS_LABELS[meeting.status]),
-        "place": localized(meeting, "location", lang),
-        "agenda": localized(meeting, "agenda", lang),
+        "place": reader_text(meeting, "location", recipient),
+        "agenda": reader_text(meeting, "agenda", recipient),
         "organizer_name": user_name(meeting.organizer, lang),
         "organizer_email": meeting.organizer.email,
         "rsvp": _rsvp_links(invite),
-        "intro": invite_intro(invite, user_name(meeting.organizer, lang)),
+        "intro": invite_intro(invite),
+        "courtesy": courtesy(recipient),
+        "calendar_note": calendar_note(invite),
     }
 
 
-def invite_intro(invite: Invite, organizer_name: str) -> str:
-    """The first sentence of the e-mail: why the recipient gets it."""
+def calendar_note(invite: Invite) -> str:
+    """What the attached calendar file does: adds a new meeting, or updates the entry the
+    reader has (changes, postponements, a cancelled date of a series); "" for a CANCEL."""
+    if invite.method != "REQUEST":
+        return ""
+    if invite.reason == "new":
+        return _("The attached calendar file (invite.ics) puts the meeting in your calendar.")
+    return _("The attached calendar file (invite.ics) updates the entry in your calendar.")
+
+
+def invite_intro(invite: Invite) -> str:
+    """The first sentence of the e-mail: why the recipient gets it. The office invites;
+    the organizer's own copy says that it is theirs rather than inviting them."""
     if invite.reason == "cancelled":
-        return _("The meeting below has been cancelled. Please remove it from your calendar.")
+        return _(
+            "We regret to inform you that the meeting below has been cancelled. We apologize "
+            "for any inconvenience and ask you to remove it from your calendar."
+        )
     if invite.reason == "occurrence_cancelled":
         return _(
             "The date below of a recurring meeting has been cancelled. The other dates "
             "stay as they are; your calendar will be updated."
         )
     if invite.reason == "removed":
-        return _("You are no longer invited to the meeting below.")
+        return _(
+            "Owing to a change in the list of participants, you need not attend the meeting "
+            "below. We ask for your understanding."
+        )
     if invite.reason == "postponed":
         return _("The meeting below has been postponed. We will send the new time.")
     if invite.reason == "updated":
         return _("The meeting below has changed. Your calendar entry will be updated.")
+    if _is_organizer(invite):
+        return _("You organize the meeting below; this copy keeps your calendar up to date.")
     if invite.meeting.status == MeetingStatus.TENTATIVE:
         return _(
-            "%(name)s invites you to the meeting below. The time is not final yet.",
-            name=organizer_name,
+            "We plan to hold the meeting below and would be pleased if you could attend. "
+            "The time is not final yet; we will let you know as soon as it is."
         )
-    return _("%(name)s invites you to the meeting below.", name=organizer_name)
+    return _("We are pleased to invite you to the meeting below.")
 
 
 def invite_subject(invite: Invite, context: dict) -> str:
@@ -181,7 +212,7 @@ def invite_subject(invite: Invite, context: dict) -> str:
     if invite.reason in ("cancelled", "occurrence_cancelled"):
         return _("Cancelled: %(title)s, %(time)s", title=title, time=when)
     if invite.reason == "removed":
-        return _("No longer invited: %(title)s, %(time)s", title=title, time=when)
+        return _("Participation adjusted: %(title)s, %(time)s", title=title, time=when)
     if invite.reason == "postponed":
         return _("Postponed: %(title)s", title=title)
     if invite.reason == "updated":
@@ -194,18 +225,20 @@ def invite_subject(invite: Invite, context: dict) -> str:
 def compose_invite(invite: Invite, dtstamp: datetime):
     """The e-mail for *invite* (an EmailMessage), in the recipient's language.
 
-    From is the office mailbox (the ORGANIZER) with the organizing staff member's name;
-    Reply-To is that staff member. Raises ValueError for an unusable address.
+    From is the office mailbox (the ORGANIZER), named as the organizing staff member of the
+    office (``王芳（…外事办公室）``); Reply-To is that staff member. Raises ValueError for an
+    unusable address.
     """
     recipient, organizer = invite.recipient, invite.meeting.organizer
-    with force_locale(recipient.language):
+    lang = recipient.language
+    with force_locale(lang):
         context = invite_context(invite)
         text = render_template("email/invite.txt", **context)
         html = render_template("email/invite.html", **context)
-        subject = invite_subject(invite, context)
+        subject = subject_with_prefix(invite_subject(invite, context), lang)
         calendar = invite_calendar(invite, dtstamp)
     return build_message(
-        sender=(current_app.config["MAIL_FROM"], user_name(organizer, recipient.language)),
+        sender=office_sender(user_name(organizer, lang), lang),
         to=(recipient.email, recipient.name),
         subject=subject,
         text=text,

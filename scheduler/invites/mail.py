@@ -34,6 +34,8 @@ class _MailPolicy(EmailPolicy):
     def header_store_parse(self, name, value):
         if name.lower() in ADDRESS_HEADERS and isinstance(value, str):
             return (name, value)
+        if name.lower() == "subject" and type(value) is str:  # not a parsed header object
+            return (name, subject_header(value))
         return super().header_store_parse(name, value)
 
 
@@ -58,6 +60,21 @@ def address_header(field: str, email: str, name: str = "") -> str:
     last_line = phrase.rsplit("\r\n", 1)[-1]
     separator = " " if len(field) + len(last_line) + len(address) + 5 <= _LINE else "\r\n "
     return f"{phrase}{separator}<{address}>"
+
+
+def subject_header(text: str) -> str:
+    """The value of a Subject header for *text*, folded to CRLF lines.
+
+    The standard library folds a long non-ASCII subject into encoded words with the spaces
+    between them, where RFC 2047 says they vanish: strict clients then show "(수)오전" for
+    "(수) 오전". So a subject that is not short plain ASCII is written as encoded words of
+    whole characters that hold every space themselves; decoded, it is exactly *text* (its
+    runs of whitespace made single spaces, control characters dropped).
+    """
+    subject = " ".join(without_controls(text or "").split())
+    if subject.isascii() and "=?" not in subject and len(subject) <= _LINE - len("Subject: "):
+        return subject
+    return "\r\n ".join(_encoded_words(subject))
 
 
 def _encoded_words(text: str) -> list[str]:
@@ -99,7 +116,7 @@ def build_message(
     message["To"] = address_header("To", *to)
     if reply_to:
         message["Reply-To"] = address_header("Reply-To", reply_to)
-    message["Subject"] = " ".join(subject.split())
+    message["Subject"] = subject  # encoded by the policy (subject_header)
     message["Date"] = format_datetime(now_utc())
     message["Message-ID"] = make_msgid(domain=MESSAGE_ID_DOMAIN)
     message.set_content(text, cte="base64")

@@ -8,10 +8,12 @@ from datetime import datetime
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
-from scheduler.i18n import localized, user_name
+from scheduler.i18n import user_name
+from scheduler.invites.etiquette import courtesy, office_sender
 from scheduler.invites.mail import build_message
 from scheduler.invites.outbox.delivery import enqueue
-from scheduler.invites.recipients import Recipient, user_recipient
+from scheduler.invites.recipients import Recipient, reader_text, user_recipient
+from scheduler.office import subject_with_prefix
 from scheduler.sides import other_side_zone
 from scheduler.timefmt import dual_clock
 
@@ -38,12 +40,13 @@ def meeting_context(meeting, recipient: Recipient) -> dict:
     lang = recipient.language
     return {
         "meeting": meeting,
-        "title": localized(meeting, "title", lang),
+        "title": reader_text(meeting, "title", recipient),
         "when": both_clocks(meeting.start_dt, recipient, meeting.end_dt),
-        "place": localized(meeting, "location", lang),
-        "agenda": localized(meeting, "agenda", lang),
+        "place": reader_text(meeting, "location", recipient),
+        "agenda": reader_text(meeting, "agenda", recipient),
         "organizer_name": user_name(meeting.organizer, lang),
         "recipient": recipient,
+        "courtesy": courtesy(recipient),
     }
 
 
@@ -53,26 +56,26 @@ def staff_message(recipient: Recipient, template: str, subject: str, context: di
     return build_message(
         sender=(current_app.config["MAIL_FROM"], _("China–ROK exchange scheduler")),
         to=(recipient.email, recipient.name),
-        subject=subject,
+        subject=subject_with_prefix(subject, recipient.language),
         text=render_template(f"email/{template}.txt", **context),
         html=render_template(f"email/{template}.html", **context),
     )
 
 
 def queue_notice(recipient: Recipient, template: str, subject: str, context: dict, kind: str):
-    """Render ``email/<template>.txt|.html`` and put the message in the outbox.
+    """Render ``email/<template>.txt|.html`` and put the message in the outbox, from the office
+    mailbox in the organizer's name (``王芳（…外事办公室）``), answered to the organizer.
 
     Call under ``force_locale(recipient.language)``. Flushes only (the caller's transaction).
     """
-    meeting = context["meeting"]
+    meeting, lang = context["meeting"], recipient.language
     text = render_template(f"email/{template}.txt", **context)
     html = render_template(f"email/{template}.html", **context)
-    office = _("Foreign affairs office, Changchun")
     organizer = meeting.organizer.email or None
     message = build_message(
-        sender=(current_app.config["MAIL_FROM"], office),
+        sender=office_sender(user_name(meeting.organizer, lang), lang),
         to=(recipient.email, recipient.name),
-        subject=subject,
+        subject=subject_with_prefix(subject, lang),
         text=text,
         html=html,
         reply_to=organizer,

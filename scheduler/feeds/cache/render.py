@@ -28,9 +28,9 @@ from scheduler.invites.ical import calendar_head as ical_calendar_head
 from scheduler.invites.vtimezone import vtimezone
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.series.models import MeetingSeries
+from scheduler.office import office_name
 
 # The calendar's brand name in each language (the issue's "中韩交流 · 首尔特别市").
-BRAND = {"zh": "中韩交流", "ko": "한중 교류", "en": "China–ROK exchange"}
 REFRESH = timedelta(hours=1)
 _LOADERS = (selectinload(Meeting.partners), joinedload(Meeting.organizer))
 # PostgreSQL joins a meeting's partners in the same statement; SQLite would materialize the
@@ -145,26 +145,26 @@ def vtimezone_block(tzid: str, first_year: int) -> str:
 
 
 def calendar_title(feed: Feed, lang: str) -> tuple[str, str]:
-    """(X-WR-CALNAME, X-WR-CALDESC) in *lang*."""
+    """(X-WR-CALNAME, X-WR-CALDESC) in *lang*, named after the office (settings)."""
+    office = office_name(lang)
     with force_locale(lang):
         if feed.scope == "partner":
             owner = localized(feed.partner, "name", lang)
             about = _(
-                "Meetings with %(name)s, published by the Changchun foreign affairs office.",
-                name=owner,
+                "Meetings with %(name)s, published by the %(office)s.", name=owner, office=office
             )
         elif feed.scope in ("contact", "user"):
             person = feed.contact or feed.user
             owner = person_name(person, lang) if feed.contact else user_name(person, lang)
             about = _(
-                "Meetings %(name)s takes part in, published by the Changchun foreign "
-                "affairs office.",
+                "Meetings %(name)s takes part in, published by the %(office)s.",
                 name=owner,
+                office=office,
             )
         else:
             owner = _("Whole office")
-            about = _("Every meeting of the Changchun foreign affairs office.")
-    return f"{BRAND[lang]} · {owner}", about
+            about = _("Every meeting of the %(office)s.", office=office)
+    return f"{office_name(lang, short=True)} · {owner}", about
 
 
 def calendar_head(feed: Feed, lang: str) -> str:

@@ -17,6 +17,7 @@ from icalendar import Event, vCalAddress, vText
 
 from scheduler.db import now_utc
 from scheduler.i18n import user_name
+from scheduler.invites.etiquette import office_sender
 from scheduler.invites.ical import (
     calendar_head,
     clean_parameter,
@@ -35,6 +36,7 @@ from scheduler.invites.replies.review import ReviewError, mark_decided, require_
 from scheduler.invites.vtimezone import first_year_of, vtimezone
 from scheduler.meetings import services
 from scheduler.meetings.series.services import edit_occurrence
+from scheduler.office import subject_with_prefix
 from scheduler.sides import LANGUAGE_TAGS
 
 DECLINED_KIND = "counter_declined"  # outbox kind (not invite_*: the invitation stands)
@@ -72,11 +74,11 @@ def decline_counter(row: InboundReply) -> None:
         text = render_template("email/counter_declined.txt", **context)
         html = render_template("email/counter_declined.html", **context)
         calendar = declinecounter_calendar(row, meeting, recipient)
-    sender = (current_app.config["MAIL_FROM"], user_name(meeting.organizer, recipient.language))
+    lang = recipient.language
     message = build_message(
-        sender=sender,
+        sender=office_sender(user_name(meeting.organizer, lang), lang),
         to=(recipient.email, recipient.name),
-        subject=subject,
+        subject=subject_with_prefix(subject, lang),
         text=text,
         html=html,
         reply_to=meeting.organizer.email or None,

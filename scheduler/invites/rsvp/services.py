@@ -7,7 +7,7 @@ following it changes nothing, the recipient's button (a POST) records the answer
 
 from dataclasses import dataclass
 
-from flask_babel import force_locale
+from flask_babel import force_locale, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -35,7 +35,13 @@ RSVP_LABELS = {
     "tentative": _l("Maybe"),
     "declined": _l("Declined"),
 }
-ANSWER_BUTTONS = {"accepted": _l("Accept"), "tentative": _l("Maybe"), "declined": _l("Decline")}
+# The answers as offered to partners (参加 / 待定 / 不参加): the same words on the page's
+# buttons and in the invitation mail, never a blunt "reject".
+ANSWER_BUTTONS = {
+    "accepted": lazy_pgettext("rsvp answer", "Accept"),
+    "tentative": lazy_pgettext("rsvp answer", "Maybe"),
+    "declined": lazy_pgettext("rsvp answer", "Decline"),
+}
 
 
 # Why a token cannot be used: the answer's status and what the page says.

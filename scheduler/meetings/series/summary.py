@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler.availability.services import load_overrides
 from scheduler.availability.slots import reason_text
 from scheduler.availability.warnings import side_days
-from scheduler.i18n import current_language
+from scheduler.i18n import current_language, join_list
 from scheduler.meetings.conflicts import find_conflicts
 from scheduler.meetings.models import Meeting, MeetingStatus
 from scheduler.meetings.series.recurrence import WEEKDAY_CODES, Rule
@@ -36,7 +36,7 @@ def _pattern(rule: Rule) -> str:
     n, once = rule.interval, rule.interval == 1
     if rule.freq == "weekly":
         names = weekday_names()
-        days = ", ".join(names[code] for code in rule.weekdays)
+        days = join_list(names[code] for code in rule.weekdays)
         if once:
             return _("Every week on %(days)s", days=days)
         return _("Every %(num)d weeks on %(days)s", num=n, days=days)
