@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel.dates import format_skeleton
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -26,7 +25,7 @@ from scheduler.meetings import queries
 from scheduler.security import roles_required
 from scheduler.slots import services
 from scheduler.slots.forms import SlotForm
-from scheduler.timefmt import to_local_naive, zone_label
+from scheduler.timefmt import format_skeleton, to_local_naive, zone_label
 
 SHOWN_SLOTS = 20
 bp = Blueprint("slots", __name__, url_prefix="/meetings")
