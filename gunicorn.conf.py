@@ -37,9 +37,15 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
 
 def post_worker_init(worker):
+    import gc
+
     from scheduler.redaction import install_log_redaction
 
     install_log_redaction()
+    # The app just built lives as long as the worker: moved out of the collector's sight, a
+    # full collection no longer walks it (about 4 ms of every few dozen pages otherwise).
+    gc.collect()
+    gc.freeze()
 
 
 def worker_exit(server, worker):

@@ -18,14 +18,10 @@ import gzip
 import hashlib
 import io
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -222,43 +218,13 @@ def in_process(app, paths: dict, quick: bool) -> dict:
     }  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
 def gunicorn(url: str, static_dir: Path):
     """The app under gunicorn (2 sync workers) on a free loopback port; yields its base URL."""
-    port = _free_port()
+    from benchmarks import loadgen
+
     env = {**os.environ, "BENCH_FEED_DATABASE_URL": url, "BENCH_FEED_STATIC_DIR": str(static_dir)}
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind",
-               f"127.0.0.1:{port}", "--log-level", "warning",
-               "benchmarks.feed_server:create()"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def _wait_until_up(base: str, process) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("gunicorn exited; is it installed? (pip install -e '.[test]')")
-        try:
-            with urllib.request.urlopen(base + "/bench-static/feed-200.ics", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 60 s")
+    arguments = ["--workers", "2", "--log-level", "warning", "benchmarks.feed_server:create()"]
+    return loadgen.gunicorn(arguments, env, "/bench-static/feed-200.ics")
 
 
 def _fetch(url: str, headers: dict | None = None) -> tuple[int, bytes]:

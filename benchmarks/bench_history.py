@@ -72,7 +72,9 @@ def _outcome_row(meeting_id: int, title_zh: str, rng: random.Random) -> dict:
     }  # fmt: skip
 
 
-def _seed(organizer_id: int, partner_ids: list[int], contact_ids: list[int]) -> None:
+def seed_history(organizer_id: int, partner_ids: list[int], contact_ids: list[int]) -> None:
+    """The 50,000 meetings with their partners, people, outcomes and follow-ups (committed;
+    the search index is rebuilt by `flask history reindex` afterwards)."""
     from scheduler.extensions import db
     from scheduler.history.follow_ups.models import FollowUp
     from scheduler.history.outcomes.models import MeetingOutcome
@@ -124,7 +126,7 @@ def _prepare(app) -> dict:
         ).all()
         contact_ids = db.session.scalars(sa.select(Contact.id)).all()
         started = time.perf_counter()
-        _seed(user.id, partner_ids, contact_ids)
+        seed_history(user.id, partner_ids, contact_ids)
         seeded_s = time.perf_counter() - started
     started = time.perf_counter()
     result = app.test_cli_runner().invoke(args=["history", "reindex"])

@@ -1,9 +1,17 @@
 """Time zones and the dual-clock formatting helpers. The zone is passed per call."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from babel.dates import format_datetime, format_skeleton, get_timezone_location
+from babel import Locale
+from babel.dates import (
+    DateTimePattern,
+    format_datetime,
+    get_timezone_location,
+    match_skeleton,
+    parse_pattern,
+)
 from flask_babel import get_locale
 
 from scheduler.sides import CHINA, KOREA, city_label
@@ -53,8 +61,8 @@ _OWN_TIME_SKELETON = {"zh": "Hm", "ko": "hm", "en": "hm"}
 
 def zone_label(zone: str, locale=None) -> str:
     """A short city name for *zone*: the sides' cities (`scheduler.sides`), Babel's otherwise."""
-    locale = locale or get_locale()
-    label = city_label(zone, str(locale)[:2])
+    locale = as_locale(locale or get_locale())
+    label = city_label(zone, locale.language)
     if label:
         return label
     return get_timezone_location(ZoneInfo(zone), locale=locale, return_city=True)
@@ -67,13 +75,41 @@ def format_when(moment: datetime | None, zone: str) -> str:
     return f"{format_in_zone(moment, zone)} {zone_label(zone)}"
 
 
+@lru_cache(maxsize=64)
+def _skeleton_pattern(skeleton: str, locale: Locale) -> DateTimePattern:
+    """The pattern Babel's `format_skeleton` picks for *skeleton* in *locale*, looked up once:
+    matching a skeleton costs more than formatting with it, and a history page formats
+    hundreds of times."""
+    skeletons = locale.datetime_skeletons
+    if skeleton not in skeletons:
+        skeleton = match_skeleton(skeleton, skeletons) or skeleton
+    return parse_pattern(skeletons[skeleton])
+
+
+@lru_cache(maxsize=16)
+def _locale_named(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+def as_locale(locale: Locale | str) -> Locale:
+    """A Babel Locale for *locale* (a Locale or a name such as ``zh``), parsed once per name."""
+    return locale if isinstance(locale, Locale) else _locale_named(locale)
+
+
+def format_skeleton(skeleton: str, moment: date | datetime, locale: Locale | str) -> str:
+    """*moment* (a date, or a datetime already on the wanted clock) as Babel's
+    `format_skeleton` writes it."""
+    locale = as_locale(locale)
+    return _skeleton_pattern(skeleton, locale).apply(moment, locale)
+
+
 def _time_span(start: datetime, end: datetime | None, skeleton: str, locale) -> str:
-    text = format_skeleton(skeleton, start, locale=locale)
+    text = format_skeleton(skeleton, start, locale)
     if end is None:
         return text
-    end_text = format_skeleton(skeleton, end, locale=locale)
+    end_text = format_skeleton(skeleton, end, locale)
     if end.date() != start.date():
-        end_text = f"{format_skeleton('MMMd', end, locale=locale)} {end_text}"
+        end_text = f"{format_skeleton('MMMd', end, locale)} {end_text}"
     return f"{text}–{end_text}"
 
 
@@ -83,11 +119,11 @@ def dual_clock(
     """*dt* (to *end*) on the viewer's clock first, then the other side's:
     ``12月3日 14:30 长春 / 15:30 서울``. The other side's date appears only when it differs.
     """
-    locale = locale or get_locale()
-    lang = str(locale.language) if hasattr(locale, "language") else str(locale)[:2]
+    locale = as_locale(locale or get_locale())
+    lang = locale.language
     own, other = dt.astimezone(ZoneInfo(own_zone)), dt.astimezone(ZoneInfo(other_zone))
     own_end = end.astimezone(ZoneInfo(own_zone)) if end else None
-    date_part = format_skeleton(_DATE_SKELETON.get(lang, "MMMEd"), own, locale=locale)
+    date_part = format_skeleton(_DATE_SKELETON.get(lang, "MMMEd"), own, locale)
     own_time = _time_span(own, own_end, _OWN_TIME_SKELETON.get(lang, "hm"), locale)
     text = f"{date_part} {own_time} {zone_label(own_zone, locale)}"
     if own_zone == other_zone:
@@ -95,7 +131,7 @@ def dual_clock(
     other_end = end.astimezone(ZoneInfo(other_zone)) if end else None
     other_time = _time_span(other, other_end, "Hm", locale)
     if other.date() != own.date():
-        other_time = f"{format_skeleton('MMMd', other, locale=locale)} {other_time}"
+        other_time = f"{format_skeleton('MMMd', other, locale)} {other_time}"
     return f"{text} / {other_time} {zone_label(other_zone, locale)}"
 
 

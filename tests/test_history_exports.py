@@ -7,8 +7,12 @@ import io
 
 import openpyxl
 import pytest
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from scheduler.contacts.io.xlsx import xlsx_chunks
 from scheduler.extensions import db as _db
+from scheduler.history.reports import exports
+from scheduler.history.timeline import HistoryFilters
 from tests.history_timeline_support import add_meeting, at
 
 HEADERS = {
@@ -182,3 +186,49 @@ def test_export_reads_in_batches_and_keeps_every_row(client, exported):
     _db.session.commit()
     rows = _csv_rows(client.get("/history/export.csv?partner=ulsan").data)
     assert len(rows) == 29 and rows[1][1] == "2026-02-28" and rows[-1][1] == "2026-02-01"
+
+
+def _openpyxl_reference(rows: list[list[str]]) -> list[list[str]]:
+    """The cells openpyxl's write-only workbook keeps of *rows* (the export's former writer)."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("history")
+    for row in rows:
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _xlsx_rows(buffer.getvalue())
+
+
+def test_the_xlsx_export_is_streamed_with_the_same_cells_as_openpyxl_wrote(app, client, exported):
+    response = client.get("/history/export.xlsx")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.headers["Content-Type"] == exports.MIMETYPES["xlsx"]
+    with app.test_request_context("/history/export.xlsx"):
+        expected = list(exports.export_rows(HistoryFilters()))
+    rows = _xlsx_rows(response.data)
+    assert len(rows) == 4 and rows[0] == HEADERS["zh"]
+    assert rows == _openpyxl_reference(expected)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data))["history"]
+    assert sheet.freeze_panes == "A2"  # the header row stays in view
+
+
+AWKWARD_CELLS = [
+    ["<b>&amp;</b> \"x\" 'y'", "  leading and trailing  ", "", "bell\x07 and\x1b escape"],
+    ["first\nsecond line", "'=1+1", "x" * 40000, "한글 中文 English · ①"],
+]
+
+
+def test_the_streamed_writer_keeps_every_cell_as_openpyxl_did():
+    body = b"".join(xlsx_chunks(iter(AWKWARD_CELLS), sheet_title="history"))
+    assert _xlsx_rows(body) == _openpyxl_reference(
+        [[cell[:32767] for cell in row] for row in AWKWARD_CELLS]
+    )
+    assert _xlsx_rows(body)[0][3] == "bell and escape"
+
+
+def test_the_streamed_writer_hands_out_the_file_in_pieces():
+    rows = ([str(n), f"会议 {n}", f"회의 {n}"] for n in range(1200))
+    pieces = list(xlsx_chunks(rows, sheet_title="history"))
+    assert len(pieces) >= 3  # one per 500 rows, then the end of the file
+    cells = _xlsx_rows(b"".join(pieces))
+    assert len(cells) == 1200 and cells[1199] == ["1199", "会议 1199", "회의 1199"]

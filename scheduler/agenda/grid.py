@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_interval, format_skeleton, get_day_names
+from babel.dates import format_interval, get_day_names
 
 from scheduler.availability.holidays import COUNTRIES, Override, day_info, name_in
 from scheduler.meetings.models import MeetingStatus
-from scheduler.timefmt import zone_label
+from scheduler.timefmt import format_skeleton, zone_label
 
 VIEWS = ("agenda", "week", "month")
 AGENDA_DAYS, AGENDA_MAX_DAYS = 14, 92

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler.agenda import grid
 from scheduler.availability.holidays import COUNTRIES
-from scheduler.availability.services import OverrideError, load_overrides, parse_day
+from scheduler.availability.services import OverrideError, overrides_by_country, parse_day
 from scheduler.db import now_utc
 from scheduler.errors import UserError
 from scheduler.extensions import db
@@ -183,9 +183,7 @@ def load_entries(period, zone, filters, partners, both_clocks) -> list[grid.Entr
 
 
 def _holidays(period: grid.Period) -> dict:
-    overrides = {
-        country: load_overrides(country, period.first, period.last) for country in COUNTRIES
-    }
+    overrides = overrides_by_country(COUNTRIES, period.first, period.last)
     return grid.holiday_marks(period, current_language(), overrides)
 
 

@@ -102,12 +102,20 @@ def find_override(country: str, day: date) -> HolidayOverride | None:
 
 def load_overrides(country: str, start: date, end: date) -> dict[date, Override]:
     """The overrides of *country* from *start* to *end* (included), for the calendar functions."""
+    return overrides_by_country([country], start, end)[country]
+
+
+def overrides_by_country(countries, start: date, end: date) -> dict[str, dict[date, Override]]:
+    """`load_overrides` for each of *countries* at once, in one statement."""
+    found: dict[str, dict[date, Override]] = {country: {} for country in countries}
     query = sa.select(HolidayOverride).where(
-        HolidayOverride.country == country,
+        HolidayOverride.country.in_(list(found)),
         HolidayOverride.day >= start,
         HolidayOverride.day <= end,
     )
-    return {row.day: Override(row.kind, row.names) for row in db.session.scalars(query)}
+    for row in db.session.scalars(query):
+        found[row.country][row.day] = Override(row.kind, row.names)
+    return found
 
 
 def year_overrides(country: str, year: int) -> dict[date, Override]:

@@ -121,18 +121,22 @@ def _waiting_people(user, now: datetime):
     return query
 
 
+def first_rows_and_total(query: sa.Select, limit: int) -> tuple[list, int]:
+    """The first *limit* entities of *query* and how many it selects in all, in one statement:
+    the count is a window over the whole selection, taken before the limit."""
+    rows = db.session.execute(query.add_columns(sa.func.count().over()).limit(limit)).all()
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)
+
+
 def waiting_for_answers(user, now: datetime) -> tuple[list, int]:
     """Up to SHOWN_ROWS waiting people grouped by meeting (soonest first), and the total."""
-    query = _waiting_people(user, now)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.options(
-            contains_eager(Participant.meeting),
-            contains_eager(Participant.contact),
-            selectinload(Participant.user),
-        )
-        .order_by(Meeting.start_dt, Meeting.id, Participant.id)
-        .limit(SHOWN_ROWS)
+    query = _waiting_people(user, now).options(
+        contains_eager(Participant.meeting),
+        contains_eager(Participant.contact),
+        selectinload(Participant.user),
+    )
+    rows, total = first_rows_and_total(
+        query.order_by(Meeting.start_dt, Meeting.id, Participant.id), SHOWN_ROWS
     )
     grouped: dict[int, tuple] = {}
     for participant in rows:
@@ -140,33 +144,24 @@ def waiting_for_answers(user, now: datetime) -> tuple[list, int]:
     return list(grouped.values()), total
 
 
-def failed_mail_count(user) -> int | None:
-    """Messages that could not be delivered, for those who may open the outbox page."""
+def failed_mail(user) -> tuple[list[OutboxMessage], int | None]:
+    """The newest messages that failed for good (at most FAILED_SHOWN) and how many failed,
+    for those who may open the outbox page (others: nothing, and None)."""
     if user.role not in EDITOR_ROLES:
-        return None
-    query = sa.select(sa.func.count()).where(OutboxMessage.status == "failed")
-    return db.session.scalar(query)
-
-
-def latest_failed_mail(user) -> list[OutboxMessage]:
-    """The newest messages that failed for good (at most FAILED_SHOWN), for outbox readers."""
-    if user.role not in EDITOR_ROLES:
-        return []
+        return [], None
     query = (
         sa.select(OutboxMessage)
         .where(OutboxMessage.status == "failed")
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .limit(FAILED_SHOWN)
     )
-    return list(db.session.scalars(query))
+    return first_rows_and_total(query, FAILED_SHOWN)
 
 
 def overdue_follow_ups(user, today: date) -> tuple[list[FollowUp], int]:
     """The user's own overdue actions first; coordinators and admins see everyone's."""
     only = None if user.role in EDITOR_ROLES else user.id
     query = follow_ups.overdue(today, first_owner_id=user.id, only_owner_id=only)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    return list(db.session.scalars(query.limit(SHOWN_ROWS))), total
+    return first_rows_and_total(query, SHOWN_ROWS)
 
 
 def recent_changes() -> list[AuditEntry]:
@@ -222,13 +217,14 @@ def build_dashboard(user, zone: str, now: datetime | None = None) -> Dashboard:
     waiting, waiting_count = waiting_for_answers(user, now)
     overdue, overdue_count = overdue_follow_ups(user, follow_ups.today_in(zone, now))
     changes = recent_changes()
+    failed_messages, failed_count = failed_mail(user)
     return Dashboard(
         week_start=monday,
         week_meetings=week_meetings(start, end),
         waiting=waiting,
         waiting_count=waiting_count,
-        failed_mail=failed_mail_count(user),
-        failed_messages=latest_failed_mail(user),
+        failed_mail=failed_count,
+        failed_messages=failed_messages,
         overdue=overdue,
         overdue_count=overdue_count,
         changes=changes,

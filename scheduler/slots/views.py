@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -26,7 +25,13 @@ from scheduler.meetings.models import Meeting
 from scheduler.security import roles_required
 from scheduler.slots import services, warnings
 from scheduler.slots.forms import SlotForm, WarningQuery
-from scheduler.timefmt import LocalTimeError, localize_strict, to_local_naive, zone_label
+from scheduler.timefmt import (
+    LocalTimeError,
+    format_skeleton,
+    localize_strict,
+    to_local_naive,
+    zone_label,
+)
 
 SHOWN_SLOTS = 20
 PER_HALF_DAY = 2  # suggestions per morning or afternoon: a spread, not quarter-hour variants

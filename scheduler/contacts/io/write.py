@@ -11,10 +11,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from scheduler.contacts.io.read import COLUMNS
+from scheduler.contacts.io.xlsx import to_xlsx
 from scheduler.contacts.models import Contact
 from scheduler.contacts.services import list_contacts
 from scheduler.extensions import db
@@ -92,18 +91,6 @@ def to_csv(rows: Iterable[list[str]]) -> bytes:
     buffer = io.StringIO(newline="")
     csv.writer(buffer).writerows(rows)
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
-
-
-def to_xlsx(rows: Iterable[list[str]], sheet_title: str = "contacts") -> bytes:
-    """One worksheet, every cell a string (control characters Excel refuses are dropped)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-    sheet.freeze_panes = "A2"
-    for row in rows:
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def export_filename(partner: Partner | None, file_format: str, today: date) -> str:

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler.auth.models import User
 from scheduler.contacts.io import write as io_write
+from scheduler.contacts.io.xlsx import xlsx_chunks
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.history.outcomes.models import MeetingOutcome
@@ -31,6 +32,7 @@ MIMETYPES = io_write.MIMETYPES
 # The office's clock and its partners': the export shows every meeting on both.
 CHANGCHUN, SEOUL = CHINA.zone, KOREA.zone
 BATCH_SIZE = 1000
+SHEET_TITLE = "history"
 CONTACT_NAME_FIELDS = (
     "family_name_zh",
     "given_name_zh",
@@ -182,12 +184,20 @@ def export_rows(filters: HistoryFilters) -> Iterator[list[str]]:
 
 def to_file_bytes(rows, file_format: str) -> bytes:
     """*rows* as the bytes of a .csv (UTF-8 with BOM) or .xlsx file."""
-    return io_write.to_bytes(rows, file_format, sheet_title="history")
+    return io_write.to_bytes(rows, file_format, sheet_title=SHEET_TITLE)
 
 
 def export_bytes(filters: HistoryFilters, file_format: str) -> bytes:
     """The whole export as the bytes of a .csv or .xlsx file."""
     return to_file_bytes(export_rows(filters), file_format)
+
+
+def export_chunks(filters: HistoryFilters, file_format: str) -> Iterator[bytes]:
+    """The export as pieces for a streamed answer: an .xlsx file batch by batch as the rows
+    are read (50,000 meetings in a few seconds, in flat memory); a .csv file at once."""
+    if file_format == "xlsx":
+        return xlsx_chunks(export_rows(filters), sheet_title=SHEET_TITLE)
+    return iter([export_bytes(filters, file_format)])
 
 
 def export_filename(filters: HistoryFilters, file_format: str) -> str:

@@ -1,7 +1,7 @@
 """The statistics page, the exports and the printable annual report (routes of ``history``)."""
 
 from babel.dates import get_month_names
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template, request, stream_with_context
 from flask_babel import force_locale, get_locale
 
 from scheduler.extensions import db
@@ -46,9 +46,8 @@ def export(file_format):
     if file_format not in exports.FORMATS:
         abort(404)
     filters = read_filters_or_abort()
-    response = Response(
-        exports.export_bytes(filters, file_format), content_type=exports.MIMETYPES[file_format]
-    )
+    chunks = stream_with_context(exports.export_chunks(filters, file_format))
+    response = Response(chunks, content_type=exports.MIMETYPES[file_format])
     filename = exports.export_filename(filters, file_format)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"  # names of people

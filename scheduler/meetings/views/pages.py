@@ -152,7 +152,7 @@ def new_meeting():
 
 @bp.route("/<int:meeting_id>")
 def show_meeting(meeting_id):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = queries.meeting_for_page(meeting_id) or abort(404)
     participant_form = ParticipantForm()
     participant_form.person.choices = queries.people_choices(meeting, current_language())
     return render_template(
