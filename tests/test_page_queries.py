@@ -17,7 +17,7 @@ BOUNDS = {
     "dashboard": 10,
     "history": 12,
     "month_calendar": 7,
-    "meeting": 17,
+    "meeting": 20,  # + the time warnings: holiday overrides, contacts' partners
     "history_search": 14,
     "statistics": 9,
 }

@@ -31,8 +31,14 @@ def _people_loaded() -> list:
 
 def meeting_for_page(meeting_id: int) -> Meeting | None:
     """The meeting with its partners and people loaded in bulk: its page costs the same
-    statements however many take part (not one per contact and user)."""
-    options = [selectinload(Meeting.partners), *_people_loaded()]
+    statements however many take part (not one per contact and user, nor per contact's
+    partner in the people's labels and the time warnings)."""
+    contacts_partners = (
+        selectinload(Meeting.participants)
+        .selectinload(Participant.contact)
+        .selectinload(Contact.partner)
+    )
+    options = [selectinload(Meeting.partners), *_people_loaded(), contacts_partners]
     return db.session.get(Meeting, meeting_id, options=options)
 
 
