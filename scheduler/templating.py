@@ -16,7 +16,7 @@ from scheduler.meetings import forms, models
 from scheduler.meetings.rooms.services import meeting_place
 from scheduler.partners.models import KIND_NAMES
 from scheduler.sides import LANGUAGE_NAMES, other_side_zone
-from scheduler.timefmt import dual_clock, format_in_zone
+from scheduler.timefmt import dual_clock, format_day, format_when, zone_label, zone_name
 
 
 def meeting_time(meeting) -> str:
@@ -50,5 +50,13 @@ def register_templating(app: Flask) -> None:
         **_meeting_labels(),
         viewer_zone=viewer_zone,
     )
-    app.jinja_env.filters["in_zone"] = format_in_zone
-    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
+    app.jinja_env.globals.update(zone_name=zone_name, zone_label=zone_label)
+    app.jinja_env.filters["in_zone"] = format_when
+    app.jinja_env.filters["date"] = _date
+
+
+def _date(day, fmt: str | None = None) -> str:
+    """A date as the reader writes it (weekday; year when not this year), or Babel's *fmt*."""
+    if not day:
+        return ""
+    return format_date(day, fmt) if fmt else format_day(day)

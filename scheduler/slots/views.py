@@ -4,9 +4,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel.dates import format_skeleton
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from scheduler import people
@@ -26,7 +24,13 @@ from scheduler.meetings import queries
 from scheduler.security import roles_required
 from scheduler.slots import services
 from scheduler.slots.forms import SlotForm
-from scheduler.timefmt import to_local_naive, zone_label
+from scheduler.timefmt import (
+    date_then_time,
+    format_clock,
+    format_day,
+    to_local_naive,
+    with_clock_name,
+)
 
 SHOWN_SLOTS = 20
 bp = Blueprint("slots", __name__, url_prefix="/meetings")
@@ -90,19 +94,15 @@ def _chosen_people(form: SlotForm) -> list[services.Who] | None:
 
 
 def _clocks(start: datetime, zones: list[str]) -> str:
-    """``12月3日 14:30 长春 · 15:30 서울 · 07:30 Berlin``: each zone once, the first one's date."""
-    locale = get_locale()
-    first = start.astimezone(ZoneInfo(zones[0]))
+    """``12月3日（周四）14:30（北京时间） · 15:30（首尔时间）``: each zone's clock once, dated
+    by the first zone, and again where another zone is on another day."""
+    first = start.astimezone(ZoneInfo(zones[0])).date()
     parts = []
     for zone in zones:
-        local = start.astimezone(ZoneInfo(zone))
-        day = (
-            f"{format_skeleton('MMMd', local, locale=locale)} "
-            if local.date() != first.date()
-            else ""
-        )
-        parts.append(f"{day}{local:%H:%M} {zone_label(zone, locale)}")
-    return f"{format_skeleton('MMMEd', first, locale=locale)} " + " · ".join(parts)
+        text = with_clock_name(format_clock(start, zone), zone, start)
+        day = start.astimezone(ZoneInfo(zone)).date()
+        parts.append(date_then_time(format_day(day), text) if day != first else text)
+    return date_then_time(format_day(first), " · ".join(parts))
 
 
 def _slot_rows(result, people) -> list[dict]:
