@@ -15,8 +15,13 @@ from scheduler.i18n import (
 from scheduler.meetings import forms, models
 from scheduler.meetings.rooms.services import meeting_place
 from scheduler.partners.models import KIND_NAMES
-from scheduler.sides import LANGUAGE_NAMES, other_side_zone
+from scheduler.sides import LANGUAGE_NAMES, SIDES, other_side_zone
 from scheduler.timefmt import dual_clock, format_day, format_when, zone_label, zone_name
+
+
+def side_clock_names() -> dict[str, str]:
+    """Each side's zone and its clock's name for the reader (the meeting form's live hint)."""
+    return {side.zone: zone_name(side.zone) for side in SIDES}
 
 
 def meeting_time(meeting) -> str:
@@ -50,7 +55,9 @@ def register_templating(app: Flask) -> None:
         **_meeting_labels(),
         viewer_zone=viewer_zone,
     )
-    app.jinja_env.globals.update(zone_name=zone_name, zone_label=zone_label)
+    app.jinja_env.globals.update(
+        zone_name=zone_name, zone_label=zone_label, side_clock_names=side_clock_names
+    )
     app.jinja_env.filters["in_zone"] = format_when
     app.jinja_env.filters["date"] = _date
 

@@ -85,8 +85,8 @@ def _keeps_daylight_saving(zone: str, moment: datetime | None) -> bool:
 
 
 def _as_locale(locale) -> Locale:
-    if locale is None:
-        return get_locale() or Locale("zh")
+    if locale is None:  # outside a request messages stay English msgids: so do the clocks
+        return get_locale() or Locale("en")
     return locale if isinstance(locale, Locale) else Locale.parse(str(locale).replace("-", "_"))
 
 
@@ -169,19 +169,17 @@ def format_when(moment: datetime | None, zone: str, locale=None, year: int | Non
     return date_then_time(day, clock, locale)
 
 
-def format_span(
-    start: datetime, end: datetime | None, zone: str, locale=None, year: int | None = None
-) -> str:
+def format_span(start: datetime, end: datetime | None, zone: str, locale=None) -> str:
     """``14:30–16:00`` (ko ``14:30~16:00``) on *zone*'s clock; the end is dated when it falls
-    on a later day."""
+    on a later day (with its year only when that differs from the start's)."""
     text = format_clock(start, zone, locale)
     if end is None:
         return text
     tz = ZoneInfo(zone)
+    first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
     end_text = format_clock(end, zone, locale)
-    if end.astimezone(tz).date() != start.astimezone(tz).date():
-        end_day = format_day(end.astimezone(tz).date(), locale, year or current_year(zone))
-        end_text = date_then_time(end_day, end_text, locale)
+    if last != first:
+        end_text = date_then_time(format_day(last, locale, first.year), end_text, locale)
     return f"{text}{_style(_as_locale(locale)).dash}{end_text}"
 
 
@@ -196,21 +194,22 @@ def dual_clock(
     """*dt* (to *end*) on the reader's clock first, then the other side's, each labelled in
     the reader's script: ``12月3日（周四）14:30–16:00（北京时间）/ 15:30–17:00（首尔时间）``.
     The other side's date appears only when it differs; the year only when it is not the
-    current one. Unknown zones read as the office's clock."""
+    current one (and on the other side's date only when it differs from the reader's).
+    Unknown zones read as the office's clock."""
     locale = _as_locale(locale)
     own_zone = normalize_timezone(own_zone) or OFFICE_ZONE
     other_zone = normalize_timezone(other_zone) or OFFICE_ZONE
     year = year or current_year(own_zone)
     own_day = dt.astimezone(ZoneInfo(own_zone)).date()
-    own = with_clock_name(format_span(dt, end, own_zone, locale, year), own_zone, dt, locale)
+    own = with_clock_name(format_span(dt, end, own_zone, locale), own_zone, dt, locale)
     text = date_then_time(format_day(own_day, locale, year), own, locale)
     if own_zone == other_zone:
         return text
-    other = format_span(dt, end, other_zone, locale, year)
+    other = format_span(dt, end, other_zone, locale)
     other = with_clock_name(other, other_zone, dt, locale)
     other_day = dt.astimezone(ZoneInfo(other_zone)).date()
     if other_day != own_day:
-        other = date_then_time(format_day(other_day, locale, year), other, locale)
+        other = date_then_time(format_day(other_day, locale, own_day.year), other, locale)
     return f"{text} / {other}"
 
 

@@ -57,7 +57,7 @@ def test_mime_layout_and_headers(confirmed, mail):
     assert b"=?utf-8?" in subject_line.lower()  # RFC 2047: the subject is not raw UTF-8
     # The words come from the catalog; the title and both clocks come from the meeting.
     assert "한중 화상회의" in message["Subject"]
-    assert "12월 3일 (화) 오후 3:30–오후 5:00 서울 / 14:30–16:00 长春" in message["Subject"]
+    assert "12월 3일(화) 15:30~17:00(한국 시간) / 14:30~16:00(중국 시간)" in message["Subject"]
     assert invite.event["ATTENDEE"] == f"mailto:{contact.email}"
     assert count(OutboxMessage, OutboxMessage.meeting_id == meeting.id) == 2
 
@@ -67,9 +67,9 @@ def test_bodies_show_both_clocks_the_link_and_answers(confirmed, mail, app):
     received = mail()
     [korean], [chinese] = received[contact.email], received[staff.email]
     text, html = korean.text(), korean.text("text/html")
-    clocks = "12월 3일 (화) 오후 3:30–오후 5:00 서울 / 14:30–16:00 长春"
+    clocks = "12월 3일(화) 15:30~17:00(한국 시간) / 14:30~16:00(중국 시간)"
     assert clocks in text and clocks in html
-    assert "12月3日 14:30–16:00 长春 / 15:30–17:00 서울" in chinese.text()
+    assert "12月3日（周二）14:30–16:00（北京时间） / 15:30–17:00（首尔时间）" in chinese.text()
     for body in (text, html):
         for value in ("https://zoom.us/j/81244710093", "812 4471 0093", "5521", "한중 화상회의"):
             assert value in body

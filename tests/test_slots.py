@@ -57,8 +57,8 @@ def test_slots_show_both_clocks_and_open_a_prefilled_form(auth, client, two_side
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     clocks = _clocks(html)
-    assert clocks[:2] == ["Mon, Dec 2 09:00 Changchun · 10:00 Seoul",
-                          "Mon, Dec 2 09:15 Changchun · 10:15 Seoul"]  # fmt: skip
+    assert clocks[:2] == ["Mon, Dec 2 9:00 AM Changchun time · 10:00 AM Seoul time",
+                          "Mon, Dec 2 9:15 AM Changchun time · 10:15 AM Seoul time"]  # fmt: skip
     assert len(clocks) == 16
     link = _links(html)[0]
     assert link == ("/meetings/new?timezone=Asia/Shanghai&start_local=2030-12-02T09:00"
@@ -74,7 +74,9 @@ def test_chinese_viewer_and_a_third_zone(auth, client, two_sides, make_user):
     keys = (*_keys(*two_sides), f"user:{berlin.id}")
     html = client.get("/meetings/find-a-time", query_string=_query(*keys)).get_data(as_text=True)
     # Berlin 08:00 (winter) is 15:00 in Changchun and 16:00 in Seoul.
-    assert _clocks(html)[0] == "12月2日周一 15:00 长春 · 16:00 서울 · 08:00 柏林"
+    assert _clocks(html)[0] == (
+        "12月2日（周一）15:00（北京时间） · 16:00（首尔时间） · 08:00（柏林时间，中欧标准时间）"
+    )
 
 
 def test_skipped_days_say_why(auth, client, two_sides):
@@ -108,8 +110,8 @@ def test_people_by_email_and_room_bookings(auth, client, db, two_sides, make_mee
     auth.login("coordinator", locale="en")
     query = _query(f"user:{user.id}", emails=f" {contact.email.upper()} ", room_id=str(room.id))
     html = client.get("/meetings/find-a-time", query_string=query).get_data(as_text=True)
-    assert _clocks(html)[0] == "Mon, Dec 2 14:30 Changchun · 15:30 Seoul"
-    assert sorted(_clocks(html))[0] == "Mon, Dec 2 13:30 Changchun · 14:30 Seoul"
+    assert _clocks(html)[0] == "Mon, Dec 2 2:30 PM Changchun time · 3:30 PM Seoul time"
+    assert sorted(_clocks(html))[0] == "Mon, Dec 2 1:30 PM Changchun time · 2:30 PM Seoul time"
 
 
 @pytest.mark.parametrize(

@@ -174,8 +174,9 @@ def other_clock_span(
     (as `timefmt.dual_clock` does)."""
     text = clock_span(start, end, other_zone, lang, own=False)
     other_day = start.astimezone(ZoneInfo(other_zone)).date()
-    if other_day != start.astimezone(ZoneInfo(own_zone)).date():
-        text = date_then_time(format_day(other_day, lang), text, lang)
+    own_day = start.astimezone(ZoneInfo(own_zone)).date()
+    if other_day != own_day:  # the day heading above says the reader's date and year
+        text = date_then_time(format_day(other_day, lang, own_day.year), text, lang)
     return text
 
 

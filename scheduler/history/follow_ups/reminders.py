@@ -22,7 +22,7 @@ from scheduler.history.follow_ups.models import FollowUp
 from scheduler.invites.notices import absolute_url, meeting_context, queue_notice
 from scheduler.invites.recipients import user_recipient
 from scheduler.meetings.models import Meeting
-from scheduler.timefmt import current_year, format_day, today_in
+from scheduler.timefmt import format_day, today_in
 
 MAIL_KIND = "follow_up_reminder"
 
@@ -83,7 +83,7 @@ def enqueue_due_follow_up_reminders(now: datetime | None = None, limit: int = 50
 def _queue(follow_up: FollowUp, recipient) -> None:
     with force_locale(recipient.language):
         context = meeting_context(follow_up.meeting, recipient)
-        due = format_day(follow_up.due_date, year=current_year(recipient.timezone))
+        due = format_day(follow_up.due_date)
         context.update(
             follow_up=follow_up,
             due=due,
