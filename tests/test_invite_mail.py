@@ -9,7 +9,7 @@ from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting, Participant
 from tests.conftest import count
-from tests.invites_support import change
+from tests.invites_support import change, confirm_for_two_readers
 
 pytestmark = pytest.mark.usefixtures("smtp_app")
 VIDEO = {"platform": "Zoom", "join_url": "https://zoom.us/j/81244710093",
@@ -19,15 +19,10 @@ VIDEO = {"platform": "Zoom", "join_url": "https://zoom.us/j/81244710093",
 @pytest.fixture
 def confirmed(make_meeting, make_contact, make_user, db, client):
     """A confirmed video link: a Korean contact and a Chinese staff member are invited."""
-    organizer = make_user("coordinator", name_zh="王芳", name_ko="왕팡")
-    meeting = make_meeting(organizer=organizer, **VIDEO)
-    contact = make_contact(language="ko", timezone="Asia/Seoul")
-    staff = make_user("coordinator", name_zh="李明", locale="zh", timezone="Asia/Shanghai")
-    services.add_participant(meeting, contact=contact)
-    services.add_participant(meeting, "host", user=staff)
-    db.session.commit()
-    change(client.application, Meeting, meeting.id, services.confirm)
-    return meeting, contact, staff, organizer
+    meeting, contact, staff = confirm_for_two_readers(
+        make_meeting, make_contact, make_user, db, client, **VIDEO
+    )
+    return meeting, contact, staff, meeting.organizer
 
 
 def test_mime_layout_and_headers(confirmed, mail):

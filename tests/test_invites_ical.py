@@ -15,7 +15,7 @@ from scheduler.meetings.series import services as series_services
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.recurrence import Rule
 from scheduler.partners.services import get_partner
-from tests.invites_support import SEPARATOR, change, content_lines
+from tests.invites_support import SEPARATOR, change, confirm_for_two_readers, content_lines
 
 pytestmark = pytest.mark.usefixtures("smtp_app")
 OFFICE = "mailto:foreign-affairs@cnkr-zone.example.cn"
@@ -41,16 +41,7 @@ def _checklist(invite) -> None:
     assert len([line for line in lines if line.startswith(b"ATTENDEE")]) == len(invite.events)
 
 
-def _confirmed(make_meeting, make_contact, make_user, db, client, **fields):
-    organizer = make_user("coordinator", name_zh="王芳", name_ko="왕팡")
-    meeting = make_meeting(organizer=organizer, **fields)
-    contact = make_contact(language="ko", timezone="Asia/Seoul")
-    staff = make_user("coordinator", name_zh="李明", locale="zh", timezone="Asia/Shanghai")
-    services.add_participant(meeting, contact=contact)
-    services.add_participant(meeting, "host", user=staff)
-    db.session.commit()
-    change(client.application, Meeting, meeting.id, services.confirm)
-    return meeting, contact, staff
+_confirmed = confirm_for_two_readers
 
 
 VIDEO = {"platform": "Tencent Meeting", "join_url": "https://meeting.tencent.com/dm/abc",

@@ -13,7 +13,7 @@ from scheduler.contacts.models import Contact
 from scheduler.invites.ical import LANGUAGE_SEPARATOR
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
-from tests.invites_support import change
+from tests.invites_support import change, confirm_for_two_readers
 
 ZH_LINE = "12月3日（周二）14:30–16:00（北京时间） / 15:30–17:00（首尔时间）"
 KO_LINE = "12월 3일(화) 15:30~17:00(한국 시간) / 14:30~16:00(중국 시간)"
@@ -82,13 +82,9 @@ def test_the_dashboard_reads_in_the_viewers_script(
 @pytest.fixture
 def confirmed(make_meeting, make_contact, make_user, db, client, smtp_app):
     """A confirmed meeting: a Korean contact and a Chinese staff member are invited."""
-    meeting = make_meeting(organizer=make_user("coordinator", name_zh="王芳", name_ko="왕팡"))
-    contact = make_contact(language="ko", timezone="Asia/Seoul")
-    staff = make_user("coordinator", name_zh="李明", locale="zh", timezone="Asia/Shanghai")
-    services.add_participant(meeting, contact=contact)
-    services.add_participant(meeting, "host", user=staff)
-    db.session.commit()
-    change(client.application, Meeting, meeting.id, services.confirm)
+    _meeting, contact, staff = confirm_for_two_readers(
+        make_meeting, make_contact, make_user, db, client
+    )
     return contact, staff
 
 
