@@ -1,5 +1,11 @@
-"""Time zones and the dual-clock formatting helpers. The zone is passed per call."""
+"""Time zones and how times read: the one home of time lines, dates and zone names.
 
+The zone is passed per call. Each reader gets their own script and idiom (北京时间 / 首尔时间,
+중국 시간 / 한국 시간, Changchun / Seoul time), one clock style per line and the weekday; the
+year only when it is not the current one.
+"""
+
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -52,6 +58,7 @@ def normalize_timezone(name: str | None) -> str | None:
 def zone_label(zone: str, locale=None) -> str:
     """The short name of *zone*'s clock for sentences such as "the %(city)s clock":
     the sides' words (北京 / 중국 / Changchun, 首尔 / 한국 / Seoul), Babel's city otherwise."""
+    zone = normalize_timezone(zone) or OFFICE_ZONE
     locale = _as_locale(locale)
     word = clock_word(zone, locale.language)
     if word:
@@ -66,7 +73,7 @@ def zone_name(zone: str, moment: datetime | None = None, locale=None) -> str:
     January). An unknown or empty zone reads as the office's clock, never as an error."""
     zone = normalize_timezone(zone) or OFFICE_ZONE
     locale = _as_locale(locale)
-    with force_locale(str(locale)):
+    with _in_locale(locale):
         city = pgettext("clock", "%(city)s time", city=zone_label(zone, locale))
         if side_of_zone(zone) or not _keeps_daylight_saving(zone, moment):
             return city
@@ -75,6 +82,15 @@ def zone_name(zone: str, moment: datetime | None = None, locale=None) -> str:
         return pgettext(
             "clock", "%(city)s time (%(zone)s)", city=zone_label(zone, locale), zone=standard
         )
+
+
+def _in_locale(locale: Locale):
+    """Translate in *locale*; the request's own locale needs no switch (a feed formats
+    hundreds of times, and switching reloads the catalog each time)."""
+    current = get_locale()
+    if current is not None and str(current) == str(locale):
+        return nullcontext()
+    return force_locale(str(locale))
 
 
 def _keeps_daylight_saving(zone: str, moment: datetime | None) -> bool:
