@@ -25,12 +25,19 @@ class Side:
     country: str  # ISO 3166-1 alpha-2, as the holiday calendars know it
     zone: str  # IANA zone
     language: str
-    # The side's city as a reader of each language writes it in a time line.
+    # The side's city in each reader's own script (长春 / 창춘 / Changchun).
     city: MappingProxyType
+    # The word each reader names the side's clock by: 北京时间 in Chinese (one time standard for
+    # all China), 중국 시간 in Korean, the city in English; "%(city)s time" completes it.
+    clock: MappingProxyType
 
     def city_for(self, reader_language: str) -> str:
         """The city's name for a reader of *reader_language* (zh, ko or en)."""
         return self.city.get(reader_language) or self.city["en"]
+
+    def clock_for(self, reader_language: str) -> str:
+        """The name of the side's clock for a reader of *reader_language*: 北京, 중국, Changchun."""
+        return self.clock.get(reader_language) or self.clock["en"]
 
 
 CHINA = Side(
@@ -38,14 +45,16 @@ CHINA = Side(
     country="CN",
     zone="Asia/Shanghai",
     language="zh",
-    city=MappingProxyType({"zh": "长春", "ko": "长春", "en": "Changchun"}),
+    city=MappingProxyType({"zh": "长春", "ko": "창춘", "en": "Changchun"}),
+    clock=MappingProxyType({"zh": "北京", "ko": "중국", "en": "Changchun"}),
 )
 KOREA = Side(
     code="kr",
     country="KR",
     zone="Asia/Seoul",
     language="ko",
-    city=MappingProxyType({"zh": "서울", "ko": "서울", "en": "Seoul"}),
+    city=MappingProxyType({"zh": "首尔", "ko": "서울", "en": "Seoul"}),
+    clock=MappingProxyType({"zh": "首尔", "ko": "한국", "en": "Seoul"}),
 )
 SIDES = (CHINA, KOREA)
 HOST_SIDE_CODES = tuple(side.code for side in SIDES)
@@ -82,7 +91,7 @@ def other_side_zone(own_zone: str) -> str:
     return CHINA.zone if own_zone == KOREA.zone else KOREA.zone
 
 
-def city_label(zone: str, reader_language: str) -> str | None:
-    """The side's city for a reader of *reader_language*, or None when *zone* is no side's."""
+def clock_word(zone: str, reader_language: str) -> str | None:
+    """The side's clock name for a reader of *reader_language*, or None for any other zone."""
     side = side_of_zone(zone)
-    return side.city_for(reader_language) if side else None
+    return side.clock_for(reader_language) if side else None

@@ -19,8 +19,13 @@ from scheduler.meetings import forms, models
 from scheduler.meetings.rooms.services import meeting_place
 from scheduler.office import office_name
 from scheduler.partners.models import KIND_NAMES
-from scheduler.sides import LANGUAGE_NAMES, other_side_zone
-from scheduler.timefmt import dual_clock, format_in_zone
+from scheduler.sides import LANGUAGE_NAMES, SIDES, other_side_zone
+from scheduler.timefmt import dual_clock, format_day, format_when, zone_label, zone_name
+
+
+def side_clock_names() -> dict[str, str]:
+    """Each side's zone and its clock's name for the reader (the meeting form's live hint)."""
+    return {side.zone: zone_name(side.zone) for side in SIDES}
 
 
 def meeting_time(meeting) -> str:
@@ -56,7 +61,17 @@ def register_templating(app: Flask) -> None:
         office_name=office_name,
         list_separator=list_separator,
     )
+    app.jinja_env.globals.update(
+        zone_name=zone_name, zone_label=zone_label, side_clock_names=side_clock_names
+    )
     app.jinja_env.filters["join_list"] = join_list
     app.jinja_env.filters["josa"] = with_particle
-    app.jinja_env.filters["in_zone"] = format_in_zone
-    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["in_zone"] = format_when
+    app.jinja_env.filters["date"] = _date
+
+
+def _date(day, fmt: str | None = None) -> str:
+    """A date as the reader writes it (weekday; year when not this year), or Babel's *fmt*."""
+    if not day:
+        return ""
+    return format_date(day, fmt) if fmt else format_day(day)

@@ -1,5 +1,12 @@
-"""Time zones and the dual-clock formatting helpers. The zone is passed per call."""
+"""Time zones and how times read: the one home of time lines, dates and zone names.
 
+The zone is passed per call. Each reader gets their own script and idiom (北京时间 / 首尔时间,
+중국 시간 / 한국 시간, Changchun / Seoul time), one clock style per line and the weekday; the
+year only when it is not the current one.
+"""
+
+from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -7,14 +14,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel import Locale
 from babel.dates import (
     DateTimePattern,
-    format_datetime,
+    format_date,
     get_timezone_location,
+    get_timezone_name,
     match_skeleton,
     parse_pattern,
 )
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale, pgettext
+from flask_babel import gettext as _
 
-from scheduler.sides import CHINA, KOREA, city_label
+from scheduler.db import now_utc
+from scheduler.sides import CHINA, KOREA, OFFICE_ZONE, clock_word, side_of_zone
 
 ZONE_ALIASES = {
     "Asia/Harbin": CHINA.zone,
@@ -47,32 +57,55 @@ def normalize_timezone(name: str | None) -> str | None:
     return name
 
 
-def format_in_zone(dt: datetime, zone: str, fmt: str = "medium") -> str:
-    """*dt* (aware) formatted by Babel for the current locale, on the clock of *zone*.
-
-    Babel itself, not Flask-Babel: Flask-Babel's wrapper only knows the request-wide zone.
-    """
-    return format_datetime(dt, fmt, tzinfo=ZoneInfo(zone), locale=get_locale())
-
-
-_DATE_SKELETON = {"zh": "MMMd", "ko": "MMMEd", "en": "MMMEd"}
-_OWN_TIME_SKELETON = {"zh": "Hm", "ko": "hm", "en": "hm"}
-
-
 def zone_label(zone: str, locale=None) -> str:
-    """A short city name for *zone*: the sides' cities (`scheduler.sides`), Babel's otherwise."""
-    locale = as_locale(locale or get_locale())
-    label = city_label(zone, locale.language)
-    if label:
-        return label
+    """The short name of *zone*'s clock for sentences such as "the %(city)s clock":
+    the sides' words (北京 / 중국 / Changchun, 首尔 / 한국 / Seoul), Babel's city otherwise."""
+    zone = normalize_timezone(zone) or OFFICE_ZONE
+    locale = _as_locale(locale)
+    word = clock_word(zone, locale.language)
+    if word:
+        return word
     return get_timezone_location(ZoneInfo(zone), locale=locale, return_city=True)
 
 
-def format_when(moment: datetime | None, zone: str) -> str:
-    """*moment* by Babel on the clock of *zone*, followed by the zone's city (长春, 서울)."""
-    if moment is None:
-        return ""
-    return f"{format_in_zone(moment, zone)} {zone_label(zone)}"
+def zone_name(zone: str, moment: datetime | None = None, locale=None) -> str:
+    """*zone* named for a reader in prose, never as its IANA id: 北京时间 / 중국 시간 /
+    Changchun time for the sides; for other zones the city's time, and where the zone keeps
+    daylight saving also the name it has at *moment* (中欧夏令时间 in July, 中欧标准时间 in
+    January). An unknown or empty zone reads as the office's clock, never as an error."""
+    zone = normalize_timezone(zone) or OFFICE_ZONE
+    locale = _as_locale(locale)
+    with _in_locale(locale):
+        city = pgettext("clock", "%(city)s time", city=zone_label(zone, locale))
+        if side_of_zone(zone) or not _keeps_daylight_saving(zone, moment):
+            return city
+        local = (moment or now_utc()).astimezone(ZoneInfo(zone))
+        standard = get_timezone_name(local, "long", locale=locale)
+        return pgettext(
+            "clock", "%(city)s time (%(zone)s)", city=zone_label(zone, locale), zone=standard
+        )
+
+
+def _in_locale(locale: Locale):
+    """Translate in *locale*; the request's own locale needs no switch (a feed formats
+    hundreds of times, and switching reloads the catalog each time)."""
+    current = get_locale()
+    if current is not None and str(current) == str(locale):
+        return nullcontext()
+    return force_locale(str(locale))
+
+
+def _keeps_daylight_saving(zone: str, moment: datetime | None) -> bool:
+    year = (moment or now_utc()).year
+    tz = ZoneInfo(zone)
+    winter, summer = datetime(year, 1, 15, tzinfo=tz), datetime(year, 7, 15, tzinfo=tz)
+    return winter.utcoffset() != summer.utcoffset()
+
+
+def _as_locale(locale) -> Locale:
+    if locale is None:  # outside a request messages stay English msgids: so do the clocks
+        return get_locale() or as_locale("en")
+    return as_locale(locale if isinstance(locale, Locale) else str(locale).replace("-", "_"))
 
 
 @lru_cache(maxsize=64)
@@ -103,36 +136,127 @@ def format_skeleton(skeleton: str, moment: date | datetime, locale: Locale | str
     return _skeleton_pattern(skeleton, locale).apply(moment, locale)
 
 
-def _time_span(start: datetime, end: datetime | None, skeleton: str, locale) -> str:
-    text = format_skeleton(skeleton, start, locale)
+def today_in(zone: str, now: datetime | None = None) -> date:
+    """Today's date on the clock of *zone*."""
+    return (now or now_utc()).astimezone(ZoneInfo(zone)).date()
+
+
+def current_year(zone: str = OFFICE_ZONE) -> int:
+    """The year a date is written without (its own hook, so tests can pin it)."""
+    return today_in(zone).year
+
+
+@dataclass(frozen=True)
+class _LineStyle:
+    """How one language writes a time line."""
+
+    clock: str  # Babel skeleton of a time of day
+    dash: str  # between start and end
+    after_date: str  # between the date and the time
+    label: str  # a time followed by its clock's name
+
+
+# zh and ko: one 24-hour clock on both sides (Korean notices write 15:30~17:00); English
+# keeps its 12-hour clock, on both sides too.
+_STYLES = {
+    "zh": _LineStyle("Hm", "–", "", "{time}（{label}）"),
+    "ko": _LineStyle("Hm", "~", " ", "{time}({label})"),
+    "en": _LineStyle("hm", "–", " ", "{time} {label}"),
+}
+
+
+def _style(locale: Locale) -> _LineStyle:
+    return _STYLES.get(locale.language, _STYLES["en"])
+
+
+def format_day(day: date, locale=None, year: int | None = None) -> str:
+    """*day* with its weekday, and with its year when that is not *year* (default: this one):
+    ``12月8日（周二）`` / ``12월 8일(화)`` / ``Tue, Dec 8``; ``2027年1月5日（周二）``."""
+    locale = _as_locale(locale)
+    y = "y" if day.year != (year or current_year()) else ""
+    if locale.language == "en" or locale.language not in _STYLES:
+        return format_skeleton(f"{y}MMMEd", day, locale=locale)
+    weekday = format_date(day, "EEE", locale=locale)
+    brackets = "（{}）" if locale.language == "zh" else "({})"
+    return format_skeleton(f"{y}MMMd", day, locale=locale) + brackets.format(weekday)
+
+
+def format_clock(moment: datetime, zone: str, locale=None) -> str:
+    """The time of day of *moment* on the clock of *zone*, in the reader's one clock style."""
+    locale = _as_locale(locale)
+    local = moment.astimezone(ZoneInfo(zone))
+    return _clock(local.hour, local.minute, _style(locale).clock, str(locale))
+
+
+@lru_cache(maxsize=4096)
+def _clock(hour: int, minute: int, skeleton: str, locale: str) -> str:
+    # Calendar pages repeat the same few dozen times of day; Babel is the slow part.
+    return format_skeleton(skeleton, datetime(2000, 1, 1, hour, minute), locale=locale)
+
+
+def date_then_time(day_text: str, time_text: str, locale=None) -> str:
+    """A date and a time read together: ``12月3日（周四）14:30``, ``12월 3일(목) 15:30``."""
+    return _style(_as_locale(locale)).after_date.join((day_text, time_text))
+
+
+def with_clock_name(time_text: str, zone: str, moment: datetime, locale=None) -> str:
+    """*time_text* followed by *zone*'s clock: ``14:30（北京时间）``, ``15:30(한국 시간)``."""
+    locale = _as_locale(locale)
+    return _style(locale).label.format(time=time_text, label=zone_name(zone, moment, locale))
+
+
+def format_when(moment: datetime | None, zone: str, locale=None, year: int | None = None) -> str:
+    """*moment* on the clock of *zone*, dated and labelled: ``12月3日（周四）14:30（北京时间）``."""
+    if moment is None:
+        return ""
+    zone = normalize_timezone(zone) or OFFICE_ZONE
+    day = format_day(moment.astimezone(ZoneInfo(zone)).date(), locale, year or current_year(zone))
+    clock = with_clock_name(format_clock(moment, zone, locale), zone, moment, locale)
+    return date_then_time(day, clock, locale)
+
+
+def format_span(start: datetime, end: datetime | None, zone: str, locale=None) -> str:
+    """``14:30–16:00`` (ko ``14:30~16:00``) on *zone*'s clock; the end is dated when it falls
+    on a later day (with its year only when that differs from the start's)."""
+    text = format_clock(start, zone, locale)
     if end is None:
         return text
-    end_text = format_skeleton(skeleton, end, locale)
-    if end.date() != start.date():
-        end_text = f"{format_skeleton('MMMd', end, locale)} {end_text}"
-    return f"{text}–{end_text}"
+    tz = ZoneInfo(zone)
+    first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+    end_text = format_clock(end, zone, locale)
+    if last != first:
+        end_text = date_then_time(format_day(last, locale, first.year), end_text, locale)
+    return f"{text}{_style(_as_locale(locale)).dash}{end_text}"
 
 
 def dual_clock(
-    dt: datetime, own_zone: str, other_zone: str, locale=None, end: datetime | None = None
+    dt: datetime,
+    own_zone: str,
+    other_zone: str,
+    locale=None,
+    end: datetime | None = None,
+    year: int | None = None,
 ) -> str:
-    """*dt* (to *end*) on the viewer's clock first, then the other side's:
-    ``12月3日 14:30 长春 / 15:30 서울``. The other side's date appears only when it differs.
-    """
-    locale = as_locale(locale or get_locale())
-    lang = locale.language
-    own, other = dt.astimezone(ZoneInfo(own_zone)), dt.astimezone(ZoneInfo(other_zone))
-    own_end = end.astimezone(ZoneInfo(own_zone)) if end else None
-    date_part = format_skeleton(_DATE_SKELETON.get(lang, "MMMEd"), own, locale)
-    own_time = _time_span(own, own_end, _OWN_TIME_SKELETON.get(lang, "hm"), locale)
-    text = f"{date_part} {own_time} {zone_label(own_zone, locale)}"
+    """*dt* (to *end*) on the reader's clock first, then the other side's, each labelled in
+    the reader's script: ``12月3日（周四）14:30–16:00（北京时间）/ 15:30–17:00（首尔时间）``.
+    The other side's date appears only when it differs; the year only when it is not the
+    current one (and on the other side's date only when it differs from the reader's).
+    Unknown zones read as the office's clock."""
+    locale = _as_locale(locale)
+    own_zone = normalize_timezone(own_zone) or OFFICE_ZONE
+    other_zone = normalize_timezone(other_zone) or OFFICE_ZONE
+    year = year or current_year(own_zone)
+    own_day = dt.astimezone(ZoneInfo(own_zone)).date()
+    own = with_clock_name(format_span(dt, end, own_zone, locale), own_zone, dt, locale)
+    text = date_then_time(format_day(own_day, locale, year), own, locale)
     if own_zone == other_zone:
         return text
-    other_end = end.astimezone(ZoneInfo(other_zone)) if end else None
-    other_time = _time_span(other, other_end, "Hm", locale)
-    if other.date() != own.date():
-        other_time = f"{format_skeleton('MMMd', other, locale)} {other_time}"
-    return f"{text} / {other_time} {zone_label(other_zone, locale)}"
+    other = format_span(dt, end, other_zone, locale)
+    other = with_clock_name(other, other_zone, dt, locale)
+    other_day = dt.astimezone(ZoneInfo(other_zone)).date()
+    if other_day != own_day:
+        other = date_then_time(format_day(other_day, locale, own_day.year), other, locale)
+    return f"{text} / {other}"
 
 
 class LocalTimeError(ValueError):
@@ -141,6 +265,14 @@ class LocalTimeError(ValueError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason  # "nonexistent" or "ambiguous"
+
+
+def local_time_error_text(error: LocalTimeError, zone: str) -> str:
+    """Why a wall-clock time cannot be used in *zone*, naming the zone by its city."""
+    city = zone_label(zone)
+    if error.reason == "nonexistent":
+        return _("This time does not exist in %(zone)s (the clocks change).", zone=city)
+    return _("This time happens twice in %(zone)s (the clocks change).", zone=city)
 
 
 def localize_strict(naive: datetime, zone: str) -> datetime:

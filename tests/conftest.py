@@ -155,3 +155,15 @@ def ical_js():
     from tests.js import ical_js_runner
 
     return ical_js_runner()
+
+
+# Most test data lies in 2030. Times are written without their year in the current year, so
+# the suite pins that year: the same strings whether it runs in 2026 or in 2031.
+FORMATTING_YEAR = 2030
+
+
+@pytest.fixture(autouse=True)
+def formatting_year(monkeypatch):
+    """Dates in FORMATTING_YEAR read without their year; other years carry it."""
+    monkeypatch.setattr("scheduler.timefmt.current_year", lambda zone=None: FORMATTING_YEAR)
+    return FORMATTING_YEAR

@@ -213,3 +213,17 @@ def decoded_header(raw: bytes, name: str) -> str:
     library = "".join(p.decode(c or "ascii") if isinstance(p, bytes) else p for p, c in parts)
     assert library == strict, (library, strict)
     return strict
+
+
+def confirm_for_two_readers(make_meeting, make_contact, make_user, db, client, **fields):
+    """A confirmed meeting organized by 王芳: a Korean contact (Seoul) and a Chinese staff
+    member (Changchun) take part. Returns (meeting, contact, staff)."""
+    organizer = make_user("coordinator", name_zh="王芳", name_ko="왕팡")
+    meeting = make_meeting(organizer=organizer, **fields)
+    contact = make_contact(language="ko", timezone="Asia/Seoul")
+    staff = make_user("coordinator", name_zh="李明", locale="zh", timezone="Asia/Shanghai")
+    services.add_participant(meeting, contact=contact)
+    services.add_participant(meeting, "host", user=staff)
+    db.session.commit()
+    change(client.application, Meeting, meeting.id, services.confirm)
+    return meeting, contact, staff

@@ -58,8 +58,8 @@ def test_late_meeting_in_changchun_is_next_day_in_seoul(auth, client, make_meeti
     auth.login("viewer", locale="ko", timezone="Asia/Seoul")
     page = _page(client, "/calendar/month?date=2026-09-01")
     assert "심야 화상회의" not in _seen(page, "2026-09-10")
-    assert "오전 12:30–오전 12:50 심야 화상회의" in _seen(page, "2026-09-11")
-    assert "9월 11일 (금)" in page  # the day's accessible name
+    assert "00:30~00:50 심야 화상회의" in _seen(page, "2026-09-11")
+    assert "2026년 9월 11일(금)" in page  # the day's accessible name, with its year
     headers = re.findall(r'<th scope="col">(.+?)</th>', page)
     assert headers == ["월", "화", "수", "목", "금", "토", "일"]
 
@@ -72,7 +72,8 @@ def test_changchun_viewer_sees_the_same_meeting_on_its_own_day(auth, client, mak
     assert "深夜连线" not in _seen(page, "2026-09-11")
     assert "2026年9月" in page
     both = _page(client, "/calendar/month?date=2026-09-01&clock=both")
-    assert "23:30–23:50 / 9月11日 00:30–00:50 서울 深夜连线" in _seen(both, "2026-09-10")
+    seoul_next_day = "23:30–23:50 / 9月11日（周五）00:30–00:50（首尔时间） 深夜连线"
+    assert seoul_next_day in _seen(both, "2026-09-10")
 
 
 def test_english_grid_for_a_seoul_viewer(auth, client, make_meeting):
@@ -80,7 +81,7 @@ def test_english_grid_for_a_seoul_viewer(auth, client, make_meeting):
     auth.login("viewer", locale="en", timezone="Asia/Seoul")
     page = _page(client, "/calendar/month?date=2026-09-15&clock=both")
     cell = " ".join(_seen(page, "2026-09-11").split())
-    assert "12:30 AM–12:50 AM / Sep 10 23:30–23:50 Changchun Late call" in cell
+    assert "12:30 AM–12:50 AM / Thu, Sep 10 11:30 PM–11:50 PM Changchun time Late call" in cell
     assert "September 2026" in page
     assert re.findall(r'<th scope="col">(.+?)</th>', page)[0] == "Mon"
     assert 'data-date="2026-08-31"' in page and 'data-date="2026-10-04"' in page  # full weeks
@@ -96,8 +97,8 @@ def test_week_and_agenda_views_place_by_viewer_zone(auth, client, make_meeting):
     assert 'href="/calendar/week?date=2026-09-16"' in week  # next
     agenda = _page(client, "/calendar/agenda?date=2026-09-10&days=2&clock=both")
     cell = _seen(agenda, "2026-09-11")
-    assert "오전 12:30–오전 12:50 / 9월 10일 23:30–23:50 长春 심야 화상회의" in cell
-    assert "9월 11일 (금)" in cell
+    assert "00:30~00:50 / 9월 10일(목) 23:30~23:50(중국 시간) 심야 화상회의" in cell
+    assert "2026년 9월 11일(금)" in cell
     assert 'href="/calendar/agenda?date=2026-09-12&amp;clock=both&amp;days=2"' in agenda
 
 
@@ -162,7 +163,7 @@ def test_cancelled_meetings_stay_listed_struck_through(auth, client, make_meetin
     assert f'href="/meetings/{meeting.id}"' in cell
     assert "cal-status-cancelled" in cell
     both = _seen(_page(client, "/calendar/week?date=2030-12-03&clock=both"), "2030-12-03")
-    assert "14:30–16:00 / 15:30–17:00 서울 取消的会议" in both
+    assert "14:30–16:00 / 15:30–17:00（首尔时间） 取消的会议" in both
 
 
 def _three_meetings(make_meeting):

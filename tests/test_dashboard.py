@@ -7,9 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scheduler.extensions import db
-from scheduler.history.follow_ups.services import today_in
 from scheduler.meetings import services
-from scheduler.timefmt import dual_clock
+from scheduler.timefmt import dual_clock, today_in
 from tests.follow_up_support import add_follow_up, count_statements
 from tests.invites_support import add_person, in_request
 from tests.test_i18n import english_left_in
@@ -79,7 +78,7 @@ def test_invites_waiting_for_answers(auth, client, app, invited):
     meeting = invited["meeting"]
     assert f'id="waiting-meeting-{meeting.id}"' in section
     assert 'id="waiting-count">2</span>' in section
-    assert "Tue, Dec 3 2:30 PM–4:00 PM Changchun / 15:30–17:00 Seoul" in section
+    assert "Tue, Dec 3 2:30 PM–4:00 PM Changchun time / 3:30 PM–5:00 PM Seoul time" in section
     assert (
         '<div class="small waiting-people"><span>Min-su KIM</span>, <span>王芳</span></div>'
         in section

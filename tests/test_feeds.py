@@ -52,7 +52,9 @@ def test_partner_feed_bytes_and_headers(app, client, db, make_meeting):
     assert str(event["SUMMARY"]) == "서울 화상회의"
     assert event["SUMMARY"].params["LANGUAGE"] == "ko"
     assert "首尔视频会" in str(event["DESCRIPTION"])  # the other language after the separator
-    assert "서울 / " in str(event["DESCRIPTION"]) and "长春" in str(event["DESCRIPTION"])
+    description = str(event["DESCRIPTION"])
+    assert "(한국 시간) / " in description and "(중국 시간)" in description
+    assert "（北京时间） / " in description  # the Chinese block, in its own script
     assert event.decoded("DTSTAMP") == meeting.updated_at.replace(microsecond=0)
 
 

@@ -14,9 +14,10 @@ from scheduler import create_app
 from scheduler.extensions import db
 from scheduler.history.follow_ups.models import FollowUp
 from scheduler.history.follow_ups.reminders import enqueue_due_follow_up_reminders
-from scheduler.history.follow_ups.services import set_status, today_in
+from scheduler.history.follow_ups.services import set_status
 from scheduler.invites.outbox.delivery import deliver_due
 from scheduler.jobs import enqueue_reminders_job
+from scheduler.timefmt import today_in
 from tests.follow_up_support import add_follow_up
 from tests.invites_support import outbox_rows
 
@@ -60,7 +61,7 @@ def test_the_reminder_is_due_at_nine_on_the_owners_clock(app, meeting, kim):
     assert _run(app, REMIND_SEOUL) == {"sent": 1, "skipped": 0}
     [row] = outbox_rows(KIND)
     assert (row.recipient, row.meeting_id, row.status) == (kim.email, meeting.id, "pending")
-    assert row.subject == "후속 조치 기한 2030년 12월 20일 금요일: 寄送合作备忘录草案"
+    assert row.subject == "후속 조치 기한 12월 20일(금): 寄送合作备忘录草案"
     db.session.refresh(follow_up)
     assert follow_up.reminder_sent_at == REMIND_SEOUL
     assert _run(app, REMIND_SEOUL + timedelta(hours=1)) == {"sent": 0, "skipped": 0}
@@ -74,12 +75,12 @@ def test_the_mail_is_in_the_owners_language_with_both_clocks_and_a_link(app, mee
     link = f"{app.config['BASE_URL'].rstrip('/')}/follow-ups/{follow_up.id}/edit"
     assert text == (
         "김민지 님께\r\n\r\n"
-        "맡으신 후속 조치의 기한이 2030년 12월 20일 금요일입니다.\r\n\r\n"
+        "맡으신 후속 조치의 기한이 12월 20일(금)입니다.\r\n\r\n"
         "조치 사항: 寄送合作备忘录草案\r\n"
-        "기한: 2030년 12월 20일 금요일\r\n"
+        "기한: 12월 20일(금)\r\n"
         "메모: 附韩文版\r\n"
         "회의: 한중 화상회의\r\n"
-        "시간: 12월 4일 (수) 오전 1:30–오전 2:30 서울 / 00:30–01:30 长春\r\n\r\n"
+        "시간: 12월 4일(수) 01:30~02:30(한국 시간) / 00:30~01:30(중국 시간)\r\n\r\n"
         f"후속 조치 열기: {link}\r\n"
         "-- \r\n"
         "한중 교류 일정 관리\r\n"
@@ -89,10 +90,10 @@ def test_the_mail_is_in_the_owners_language_with_both_clocks_and_a_link(app, mee
 @pytest.mark.parametrize(
     ("locale", "zone", "subject", "clock"),
     [
-        ("zh", "Asia/Shanghai", "跟进事项2030年12月20日星期五到期：寄送合作备忘录草案",
-         "时间：12月4日 00:30–01:30 长春 / 01:30–02:30 서울"),
-        ("en", "Asia/Shanghai", "Follow-up due Friday, December 20, 2030: 寄送合作备忘录草案",
-         "Time: Wed, Dec 4 12:30 AM–1:30 AM Changchun / 01:30–02:30 Seoul"),
+        ("zh", "Asia/Shanghai", "跟进事项12月20日（周五）到期：寄送合作备忘录草案",
+         "时间：12月4日（周三）00:30–01:30（北京时间） / 01:30–02:30（首尔时间）"),
+        ("en", "Asia/Shanghai", "Follow-up due Fri, Dec 20: 寄送合作备忘录草案",
+         "Time: Wed, Dec 4 12:30 AM–1:30 AM Changchun time / 1:30 AM–2:30 AM Seoul time"),
     ],
 )  # fmt: skip
 def test_each_owner_reads_their_own_language(app, meeting, make_user, locale, zone, subject,
@@ -149,7 +150,7 @@ def test_a_new_due_date_sends_the_reminder_again(app, client, auth, meeting, kim
     assert _run(app, datetime(2030, 12, 27, 0, 0, tzinfo=UTC))["sent"] == 0
     assert _run(app, datetime(2030, 12, 28, 0, 0, tzinfo=UTC))["sent"] == 1
     assert [row.subject.split(":")[0] for row in outbox_rows(KIND)] == [
-        "후속 조치 기한 2030년 12월 20일 금요일", "후속 조치 기한 2030년 12월 30일 월요일",
+        "후속 조치 기한 12월 20일(금)", "후속 조치 기한 12월 30일(월)",
     ]  # fmt: skip
 
 

@@ -125,7 +125,7 @@ def test_results_are_newest_first_with_kind_status_both_clocks_and_partners(auth
     assert hits(client, q="광주") == ["东北亚论坛", "代表团来访"]
     item = result_item(html, history["visit"])
     assert "来访" in item and "草稿" in item  # kind and status, in Chinese
-    assert "3月15日 14:00–15:00 长春 / 15:00–16:00 서울" in item  # both clocks
+    assert "2029年3月15日（周四）14:00–15:00（北京时间） / 15:00–16:00（首尔时间）" in item
     assert "<mark>光州</mark>广域市" not in item  # the term is Korean: the Chinese name not marked
 
 

@@ -45,7 +45,7 @@ def test_list_is_newest_first_grouped_by_year_with_both_clocks_and_outcome(clien
         "首尔 2027",
     ]
     assert _years(html) == ["2029", "2028", "2027"]
-    assert "5月15日 10:00–11:30 长春 / 11:00–12:30 서울" in html
+    assert "2028年5月15日（周一）10:00–11:30（北京时间） / 11:00–12:30（首尔时间）" in html
     assert "签署友好合作协议" in html and "우호협력 협약 체결" not in html
     assert "王芳、金敏洙" in html  # participants (、 in Chinese): the organizer and the contact
     assert "首尔特别市" in html and "釜山广域市" in html

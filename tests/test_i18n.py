@@ -195,7 +195,7 @@ def test_switcher_refuses_open_redirects(client, db):
 def test_dates_are_formatted_for_the_locale(auth, client):
     auth.login("viewer", locale="ko")
     html = client.get("/partners/gwangju").get_data(as_text=True)
-    assert "2026. 6. 30." in html
+    assert "2026년 6월 30일(화)" in html  # with the weekday; the year, as 2026 is not this one
     auth.logout()
     auth.login("viewer", locale="zh")
-    assert "2026年6月30日" in client.get("/partners/gwangju").get_data(as_text=True)
+    assert "2026年6月30日（周二）" in client.get("/partners/gwangju").get_data(as_text=True)

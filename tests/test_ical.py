@@ -85,15 +85,15 @@ def test_download_in_english(auth, client, make_meeting):
     english, chinese, korean = str(event["DESCRIPTION"]).split(SEPARATOR)
     assert english == (
         "China-Korea video link\n"
-        "Time: Tue, Dec 3 2:30 PM–4:00 PM Changchun / 15:30–17:00 Seoul\n"
+        "Time: Tue, Dec 3 2:30 PM–4:00 PM Changchun time / 3:30 PM–5:00 PM Seoul time\n"
         "Kind: Video link\nStatus: Draft\nPartners: Seoul\nPlace: 长春市政府三楼会议室\n"
         "Video platform: Tencent Meeting\nJoin link: https://meeting.tencent.com/dm/abc\n"
         "Meeting ID: 123 456 789\nPasscode: 2030\nAgenda:\n1. Opening\n2. Projects"
     )
     assert chinese.startswith("中韩视频连线\n")
-    assert "12月3日 14:30–16:00 长春 / 15:30–17:00 서울" in chinese
+    assert "12月3日（周二）14:30–16:00（北京时间） / 15:30–17:00（首尔时间）" in chinese
     assert "首尔特别市" in chinese and chinese.endswith("一、开幕致辞\n二、合作项目")
-    assert korean.startswith("한중 화상회의\n") and "서울 / 14:30–16:00 长春" in korean
+    assert korean.startswith("한중 화상회의\n") and "(한국 시간) / 14:30~16:00(중국 시간)" in korean
     assert "서울특별시" in korean and "창춘시 정부 3층 회의실" in korean and "2030" in korean
 
 
@@ -106,9 +106,10 @@ def test_download_in_chinese_and_korean(auth, client, make_meeting):
     assert event["DESCRIPTION"].params["LANGUAGE"] == "zh-CN"
     chinese, korean = str(event["DESCRIPTION"]).split(SEPARATOR)
     assert chinese.split("\n")[0] == "中韩视频连线"
-    assert "12月3日 14:30–16:00 长春 / 15:30–17:00 서울" in chinese.split("\n")[1]
+    zh_clocks = "12月3日（周二）14:30–16:00（北京时间） / 15:30–17:00（首尔时间）"
+    assert zh_clocks in chinese.split("\n")[1]
     assert korean.split("\n")[0] == "한중 화상회의"
-    assert "12월 3일 (화) 오후 3:30–오후 5:00 서울 / 14:30–16:00 长春" in korean.split("\n")[1]
+    assert "12월 3일(화) 15:30~17:00(한국 시간) / 14:30~16:00(중국 시간)" in korean.split("\n")[1]
     client.post("/language", data={"lang": "ko"})
     _cal, event = _event(_download(client, meeting))
     assert str(event["SUMMARY"]) == "한중 화상회의"

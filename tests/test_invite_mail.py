@@ -9,7 +9,7 @@ from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting, Participant
 from tests.conftest import count
-from tests.invites_support import change, decoded_header
+from tests.invites_support import change, confirm_for_two_readers, decoded_header
 
 pytestmark = pytest.mark.usefixtures("smtp_app")
 VIDEO = {"platform": "Zoom", "join_url": "https://zoom.us/j/81244710093",
@@ -19,15 +19,10 @@ VIDEO = {"platform": "Zoom", "join_url": "https://zoom.us/j/81244710093",
 @pytest.fixture
 def confirmed(make_meeting, make_contact, make_user, db, client):
     """A confirmed video link: a Korean contact and a Chinese staff member are invited."""
-    organizer = make_user("coordinator", name_zh="王芳", name_ko="왕팡")
-    meeting = make_meeting(organizer=organizer, **VIDEO)
-    contact = make_contact(language="ko", timezone="Asia/Seoul")
-    staff = make_user("coordinator", name_zh="李明", locale="zh", timezone="Asia/Shanghai")
-    services.add_participant(meeting, contact=contact)
-    services.add_participant(meeting, "host", user=staff)
-    db.session.commit()
-    change(client.application, Meeting, meeting.id, services.confirm)
-    return meeting, contact, staff, organizer
+    meeting, contact, staff = confirm_for_two_readers(
+        make_meeting, make_contact, make_user, db, client, **VIDEO
+    )
+    return meeting, contact, staff, meeting.organizer
 
 
 def test_mime_layout_and_headers(confirmed, mail):
@@ -59,7 +54,7 @@ def test_mime_layout_and_headers(confirmed, mail):
     assert b"=?utf-8?" in subject_line.lower()  # RFC 2047: the subject is not raw UTF-8
     # The words come from the catalog; the title and both clocks come from the meeting.
     assert "한중 화상회의" in message["Subject"]
-    assert "12월 3일 (화) 오후 3:30–오후 5:00 서울 / 14:30–16:00 长春" in message["Subject"]
+    assert "12월 3일(화) 15:30~17:00(한국 시간) / 14:30~16:00(중국 시간)" in message["Subject"]
     assert invite.event["ATTENDEE"] == f"mailto:{contact.email}"
     assert count(OutboxMessage, OutboxMessage.meeting_id == meeting.id) == 2
 
@@ -69,9 +64,9 @@ def test_bodies_show_both_clocks_the_link_and_answers(confirmed, mail, app):
     received = mail()
     [korean], [chinese] = received[contact.email], received[staff.email]
     text, html = korean.text(), korean.text("text/html")
-    clocks = "12월 3일 (화) 오후 3:30–오후 5:00 서울 / 14:30–16:00 长春"
+    clocks = "12월 3일(화) 15:30~17:00(한국 시간) / 14:30~16:00(중국 시간)"
     assert clocks in text and clocks in html
-    assert "12月3日 14:30–16:00 长春 / 15:30–17:00 서울" in chinese.text()
+    assert "12月3日（周二）14:30–16:00（北京时间） / 15:30–17:00（首尔时间）" in chinese.text()
     for body in (text, html):
         for value in ("https://zoom.us/j/81244710093", "812 4471 0093", "5521", "한중 화상회의"):
             assert value in body

@@ -15,7 +15,7 @@ from scheduler.meetings.series import services as series_services
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.recurrence import Rule
 from scheduler.partners.services import get_partner
-from tests.invites_support import SEPARATOR, change, content_lines
+from tests.invites_support import SEPARATOR, change, confirm_for_two_readers, content_lines
 
 pytestmark = pytest.mark.usefixtures("smtp_app")
 OFFICE = "mailto:foreign-affairs@cnkr-zone.example.cn"
@@ -41,16 +41,7 @@ def _checklist(invite) -> None:
     assert len([line for line in lines if line.startswith(b"ATTENDEE")]) == len(invite.events)
 
 
-def _confirmed(make_meeting, make_contact, make_user, db, client, **fields):
-    organizer = make_user("coordinator", name_zh="王芳", name_ko="왕팡")
-    meeting = make_meeting(organizer=organizer, **fields)
-    contact = make_contact(language="ko", timezone="Asia/Seoul")
-    staff = make_user("coordinator", name_zh="李明", locale="zh", timezone="Asia/Shanghai")
-    services.add_participant(meeting, contact=contact)
-    services.add_participant(meeting, "host", user=staff)
-    db.session.commit()
-    change(client.application, Meeting, meeting.id, services.confirm)
-    return meeting, contact, staff
+_confirmed = confirm_for_two_readers
 
 
 VIDEO = {"platform": "Tencent Meeting", "join_url": "https://meeting.tencent.com/dm/abc",
@@ -86,14 +77,15 @@ def test_a_video_link_invite_in_each_language(make_meeting, make_contact, make_u
     )  # fmt: skip
     ko_text, zh_text = str(korean.event["DESCRIPTION"]).split(SEPARATOR)
     assert ko_text.split("\n")[:2] == [
-        "한중 화상회의", "시간: 12월 3일 (화) 오후 3:30–오후 5:00 서울 / 14:30–16:00 长春",
+        "한중 화상회의", "시간: 12월 3일(화) 15:30~17:00(한국 시간) / 14:30~16:00(중국 시간)",
     ]  # fmt: skip
     for value in ("Tencent Meeting", "https://meeting.tencent.com/dm/abc", "123 456 789", "2030"):
         assert value in ko_text and value in zh_text
     assert zh_text.startswith("中韩视频连线\n")
     zh_first, ko_second = str(chinese.event["DESCRIPTION"]).split(SEPARATOR)
     assert chinese.event["SUMMARY"].params["LANGUAGE"] == "zh-CN"
-    assert "12月3日 14:30–16:00 长春 / 15:30–17:00 서울" in zh_first.split("\n")[1]
+    zh_clocks = "12月3日（周二）14:30–16:00（北京时间） / 15:30–17:00（首尔时间）"
+    assert zh_clocks in zh_first.split("\n")[1]
     assert ko_second.startswith("한중 화상회의\n")
 
 

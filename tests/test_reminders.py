@@ -16,8 +16,8 @@ from scheduler.meetings.models import parse_offsets
 from tests.invites_support import in_request, outbox_rows
 
 START = datetime(2030, 12, 3, 6, 30, tzinfo=UTC)  # 14:30 in Changchun, 15:30 in Seoul
-KOREAN_CLOCK = "12월 3일 (화) 오후 3:30–오후 5:00 서울 / 14:30–16:00 长春"
-CHINESE_CLOCK = "12月3日 14:30–16:00 长春 / 15:30–17:00 서울"
+KOREAN_CLOCK = "12월 3일(화) 15:30~17:00(한국 시간) / 14:30~16:00(중국 시간)"
+CHINESE_CLOCK = "12月3日（周二）14:30–16:00（北京时间） / 15:30–17:00（首尔时间）"
 
 
 def _rows(meeting_id: int) -> set:
@@ -161,7 +161,7 @@ def test_the_organizer_gets_the_technical_check_reminder(smtp_app, smtp_server, 
     assert _run_job(smtp_app, START - timedelta(minutes=30)) == {"sent": 1, "skipped": 0}
     [mail] = _deliver(smtp_app, smtp_server, "reminder_tech_check").items()
     assert mail[0] == invited["organizer"].email
-    check = "12월 3일 (화) 오후 2:00 长春 / 15:00 서울"
+    check = "12월 3일(화) 14:00(중국 시간) / 15:00(한국 시간)"
     assert mail[1]["Subject"] == f"사전 기술 점검 알림: 한중 화상회의, {check}"
     text = mail[1].get_body(("plain",)).get_content()
     assert f"회의 시작 30분 전인 {check}에 진행됩니다." in text

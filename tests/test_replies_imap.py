@@ -143,5 +143,6 @@ def test_a_proposed_time_arrives_on_the_meeting_page(
     assert _outcomes(_fetch(mailbox_app)) == ["proposed"]
     auth.login("coordinator", locale="zh")
     page = client.get(f"/meetings/{invited['meeting'].id}").get_data(as_text=True)
-    assert "金敏洙提议的时间：12月5日 10:00–11:00 长春 / 11:00–12:00 서울" in page
+    proposal = "金敏洙提议的时间：12月5日（周四）10:00–11:00（北京时间） / 11:00–12:00（首尔时间）"
+    assert proposal in page
     assert "목요일 오전은 어떠신지요?" in page

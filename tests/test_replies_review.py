@@ -153,7 +153,7 @@ def test_a_proposed_time_is_shown_and_accepted(app, client, auth, invited, inges
     auth.login("coordinator", locale="ko", timezone="Asia/Seoul")
     page = client.get(f"/meetings/{invited['meeting'].id}").get_data(as_text=True)
     assert (
-        "김민수 님이 제안한 시간: 12월 4일 (수) 오전 10:00–오전 11:30 서울 / 09:00–10:30 长春"
+        "김민수 님이 제안한 시간: 12월 4일(수) 10:00~11:30(한국 시간) / 09:00~10:30(중국 시간)"
         in page
     )
     assert '<p class="mb-1 text-pre proposal-comment">오전 시간이 더 좋습니다.</p>' in page

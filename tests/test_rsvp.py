@@ -16,7 +16,7 @@ from tests.conftest import count
 from tests.invites_support import add_person, in_request, outbox_rows
 
 BASE = "http://127.0.0.1:5000"
-KOREAN_CLOCK = "12월 3일 (화) 오후 3:30–오후 5:00 서울 / 14:30–16:00 长春"
+KOREAN_CLOCK = "12월 3일(화) 15:30~17:00(한국 시간) / 14:30~16:00(중국 시간)"
 
 
 def _link(app, participant_id: int, answer: str = "accepted") -> str:
@@ -111,7 +111,7 @@ def test_a_link_from_an_older_version_shows_the_current_one(app, client, invited
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="rsvp-changed"' in page
-    assert "12월 4일 (수) 오후 3:30–오후 5:00 서울 / 14:30–16:00 长春" in page
+    assert "12월 4일(수) 15:30~17:00(한국 시간) / 14:30~16:00(중국 시간)" in page
     fresh = re.search(r'<form method="post" action="([^"]+)" id="rsvp-form">', page)[1]
     assert fresh != old.split("?")[0]
     stale = client.post(old.split("?")[0], data={"answer": "accepted"})

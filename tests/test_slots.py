@@ -57,10 +57,10 @@ def test_slots_show_both_clocks_spread_over_the_day(auth, client, two_sides):
     assert response.status_code == 200
     # Each half-day's best time first, then each half-day's second (not overlapping the first).
     assert _clocks(response.get_data(as_text=True)) == [
-        "Mon, Dec 2 09:00 Changchun · 10:00 Seoul",
-        "Mon, Dec 2 14:30 Changchun · 15:30 Seoul",
-        "Mon, Dec 2 10:00 Changchun · 11:00 Seoul",
-        "Mon, Dec 2 15:30 Changchun · 16:30 Seoul",
+        "Mon, Dec 2 9:00 AM Changchun time · 10:00 AM Seoul time",
+        "Mon, Dec 2 2:30 PM Changchun time · 3:30 PM Seoul time",
+        "Mon, Dec 2 10:00 AM Changchun time · 11:00 AM Seoul time",
+        "Mon, Dec 2 3:30 PM Changchun time · 4:30 PM Seoul time",
     ]
 
 
@@ -70,7 +70,9 @@ def test_chinese_viewer_and_a_third_zone(auth, client, two_sides, make_user):
     keys = (*_keys(*two_sides), f"user:{berlin.id}")
     html = client.get("/meetings/find-a-time", query_string=_query(*keys)).get_data(as_text=True)
     # Berlin 08:00 (winter) is 15:00 in Changchun and 16:00 in Seoul.
-    assert _clocks(html)[0] == "12月2日周一 15:00 长春 · 16:00 서울 · 08:00 柏林"
+    assert _clocks(html)[0] == (
+        "12月2日（周一）15:00（北京时间） · 16:00（首尔时间） · 08:00（柏林时间，中欧标准时间）"
+    )
 
 
 def test_skipped_days_say_why(auth, client, two_sides):
@@ -104,9 +106,11 @@ def test_people_by_email_and_room_bookings(auth, client, db, two_sides, make_mee
     auth.login("coordinator", locale="en")
     query = _query(f"user:{user.id}", emails=f" {contact.email.upper()} ", room_id=str(room.id))
     html = client.get("/meetings/find-a-time", query_string=query).get_data(as_text=True)
-    assert _clocks(html)[0] == "Mon, Dec 2 14:30 Changchun · 15:30 Seoul"
-    assert _clocks(html)[1:] == ["Mon, Dec 2 15:30 Changchun · 16:30 Seoul"]  # the room is taken
-    assert "09:00 Changchun" not in html and "10:00 Changchun" not in html  # in the morning
+    assert _clocks(html)[0] == "Mon, Dec 2 2:30 PM Changchun time · 3:30 PM Seoul time"
+    assert _clocks(html)[1:] == [  # the room is taken in the morning
+        "Mon, Dec 2 3:30 PM Changchun time · 4:30 PM Seoul time"
+    ]
+    assert "9:00 AM Changchun" not in html and "10:00 AM Changchun" not in html
 
 
 @pytest.mark.parametrize(

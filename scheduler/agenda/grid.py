@@ -8,20 +8,24 @@ import calendar as stdlib_calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_interval, get_day_names
 
 from scheduler.availability.holidays import COUNTRIES, Override, day_info, name_in
 from scheduler.meetings.models import MeetingStatus
-from scheduler.timefmt import format_skeleton, zone_label
+from scheduler.timefmt import (
+    date_then_time,
+    format_day,
+    format_skeleton,
+    format_span,
+    with_clock_name,
+)
 
 VIEWS = ("agenda", "week", "month")
 AGENDA_DAYS, AGENDA_MAX_DAYS = 14, 92
 NATIVE_LANGUAGE = {"CN": "zh", "KR": "ko"}
 MARKED_KINDS = ("holiday", "makeup_workday")
-_TIME_SKELETON = {"zh": "Hm", "ko": "hm", "en": "hm"}
 
 
 @dataclass(frozen=True)
@@ -115,8 +119,8 @@ def period_title(period: Period, lang: str) -> str:
 
 
 def day_title(day: date, lang: str) -> str:
-    """``9月25日周五`` / ``9월 25일 (금)`` / ``Fri, Sep 25``."""
-    return format_skeleton("MMMEd", day, locale=lang)
+    """``9月25日（周五）`` / ``9월 25일(금)`` / ``Fri, Sep 25``; the year when not this one."""
+    return format_day(day, lang)
 
 
 def weekday_names(lang: str) -> list[str]:
@@ -162,36 +166,23 @@ def holiday_marks(
     return marks
 
 
-@lru_cache(maxsize=4096)
-def _clock(hour: int, minute: int, lang: str) -> str:
-    # Month views repeat the same few dozen times of day; Babel is the slow part.
-    moment = datetime(2000, 1, 1, hour, minute)
-    return format_skeleton(_TIME_SKELETON.get(lang, "hm"), moment, locale=lang)
-
-
 def clock_span(start: datetime, end: datetime, zone: str, lang: str, own: bool = True) -> str:
-    """``14:30–16:00`` on the clock of *zone*; another zone's span carries its city label.
-
-    The own clock uses the reader's usual style (오후 3:30 in Korean), the other side's 24 h.
-    """
-    tz = ZoneInfo(zone)
-    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
-    style = lang if own else "zh"  # zh's skeleton is the plain 24-hour clock
-    text = f"{_clock(local_start.hour, local_start.minute, style)}–"
-    text += _clock(local_end.hour, local_end.minute, style)
-    return text if own else f"{text} {zone_label(zone, lang)}"
+    """``14:30–16:00`` on the clock of *zone* in the reader's one clock style; another zone's
+    span carries its clock's name: ``15:30–17:00（首尔时间）``."""
+    text = format_span(start, end, zone, lang)
+    return text if own else with_clock_name(text, zone, start, lang)
 
 
 def other_clock_span(
     start: datetime, end: datetime, own_zone: str, other_zone: str, lang: str
 ) -> str:
-    """The other side's span with its city, dated when its day differs from the reader's:
-    ``9月10日 23:30–23:50 长春`` (as `timefmt.dual_clock` does).
-    """
+    """The other side's span with its clock, dated when its day differs from the reader's
+    (as `timefmt.dual_clock` does)."""
     text = clock_span(start, end, other_zone, lang, own=False)
     other_day = start.astimezone(ZoneInfo(other_zone)).date()
-    if other_day != start.astimezone(ZoneInfo(own_zone)).date():
-        text = f"{format_skeleton('MMMd', other_day, locale=lang)} {text}"
+    own_day = start.astimezone(ZoneInfo(own_zone)).date()
+    if other_day != own_day:  # the day heading above says the reader's date and year
+        text = date_then_time(format_day(other_day, lang, own_day.year), text, lang)
     return text
 
 

@@ -26,6 +26,7 @@ from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings.models import Meeting, MeetingStatus, Participant
 from scheduler.partners.models import Partner
+from scheduler.timefmt import today_in
 from scheduler.visits.models import Visit
 
 SHOWN_ROWS = 20
@@ -74,7 +75,7 @@ class Dashboard:
 
 def week_of(zone: str, now: datetime) -> tuple[date, datetime, datetime]:
     """Monday of the week on the clock of *zone*, and the week as UTC instants [start, end)."""
-    monday = follow_ups.today_in(zone, now)
+    monday = today_in(zone, now)
     monday -= timedelta(days=monday.weekday())
     start = datetime.combine(monday, time(0), tzinfo=ZoneInfo(zone))
     end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=ZoneInfo(zone))
@@ -215,7 +216,7 @@ def build_dashboard(user, zone: str, now: datetime | None = None) -> Dashboard:
     now = now or now_utc()
     monday, start, end = week_of(zone, now)
     waiting, waiting_count = waiting_for_answers(user, now)
-    overdue, overdue_count = overdue_follow_ups(user, follow_ups.today_in(zone, now))
+    overdue, overdue_count = overdue_follow_ups(user, today_in(zone, now))
     changes = recent_changes()
     failed_messages, failed_count = failed_mail(user)
     return Dashboard(

@@ -12,7 +12,7 @@ from scheduler.i18n import current_language
 from scheduler.meetings import queries, services
 from scheduler.meetings.forms import MeetingForm, ParticipantForm
 from scheduler.partners.models import Partner
-from scheduler.timefmt import LocalTimeError, localize_strict
+from scheduler.timefmt import LocalTimeError, local_time_error_text, localize_strict
 
 
 def prepare(form: MeetingForm, room_id: int | None = None) -> None:
@@ -23,12 +23,6 @@ def prepare(form: MeetingForm, room_id: int | None = None) -> None:
     form.room_id.choices = queries.room_choices(lang, _("No room"), room_id)
 
 
-def _local_time_error(error: LocalTimeError, zone: str) -> str:
-    if error.reason == "nonexistent":
-        return _("This time does not exist in %(zone)s (the clocks change).", zone=zone)
-    return _("This time happens twice in %(zone)s (the clocks change).", zone=zone)
-
-
 def read_times(form: MeetingForm) -> dict | None:
     """The form's local times as UTC instants, or None with an error beside the field."""
     zone = form.timezone.data
@@ -37,7 +31,7 @@ def read_times(form: MeetingForm) -> dict | None:
         try:
             values[name] = localize_strict(field.data, zone)
         except LocalTimeError as error:
-            field.errors.append(_local_time_error(error, zone))
+            field.errors.append(local_time_error_text(error, zone))
     return values if len(values) == 2 else None
 
 

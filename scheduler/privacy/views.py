@@ -8,7 +8,6 @@ import json
 from datetime import date, datetime
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,7 +23,7 @@ from scheduler.privacy import erasure, report
 from scheduler.privacy.forms import EraseForm
 from scheduler.security import roles_required
 from scheduler.sides import LANGUAGES
-from scheduler.timefmt import format_when
+from scheduler.timefmt import format_day, format_when
 from scheduler.transaction import keep_changes, save
 from scheduler.visits.forms import MEMBER_ROLE_LABELS
 
@@ -50,7 +49,7 @@ def personal_data_page(contact_id: int):
         contact=contact,
         data=data,
         when=_when,
-        day=lambda text: format_date(date.fromisoformat(text)) if text else "—",
+        day=lambda text: format_day(date.fromisoformat(text)) if text else "—",
         pick=_pick,
         MAIL_STATUS_NAMES=MAIL_STATUS_NAMES,
         RSVP_LABELS=RSVP_LABELS,

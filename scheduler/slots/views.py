@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, jsonify, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from scheduler.auth.models import EDITOR_ROLES
@@ -27,10 +26,12 @@ from scheduler.slots import services, warnings
 from scheduler.slots.forms import SlotForm, WarningQuery
 from scheduler.timefmt import (
     LocalTimeError,
-    format_skeleton,
+    date_then_time,
+    format_clock,
+    format_day,
     localize_strict,
     to_local_naive,
-    zone_label,
+    with_clock_name,
 )
 
 SHOWN_SLOTS = 20
@@ -81,19 +82,15 @@ def _chosen_people(form: SlotForm) -> list[services.Who] | None:
 
 
 def _clocks(start: datetime, zones: list[str]) -> str:
-    """``12月3日 14:30 长春 · 15:30 서울 · 07:30 Berlin``: each zone once, the first one's date."""
-    locale = get_locale()
-    first = start.astimezone(ZoneInfo(zones[0]))
+    """``12月3日（周四）14:30（北京时间） · 15:30（首尔时间）``: each zone's clock once, dated
+    by the first zone, and again where another zone is on another day."""
+    first = start.astimezone(ZoneInfo(zones[0])).date()
     parts = []
     for zone in zones:
-        local = start.astimezone(ZoneInfo(zone))
-        day = (
-            f"{format_skeleton('MMMd', local, locale=locale)} "
-            if local.date() != first.date()
-            else ""
-        )
-        parts.append(f"{day}{local:%H:%M} {zone_label(zone, locale)}")
-    return f"{format_skeleton('MMMEd', first, locale=locale)} " + " · ".join(parts)
+        text = with_clock_name(format_clock(start, zone), zone, start)
+        day = start.astimezone(ZoneInfo(zone)).date()
+        parts.append(date_then_time(format_day(day), text) if day != first else text)
+    return date_then_time(format_day(first), " · ".join(parts))
 
 
 def _hand_off(people) -> dict:

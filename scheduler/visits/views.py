@@ -12,7 +12,12 @@ from scheduler.meetings import queries as meeting_queries
 from scheduler.partners.models import Partner
 from scheduler.security import roles_required
 from scheduler.sides import CATALOG_LANGUAGES
-from scheduler.timefmt import LocalTimeError, localize_strict, to_local_naive
+from scheduler.timefmt import (
+    LocalTimeError,
+    local_time_error_text,
+    localize_strict,
+    to_local_naive,
+)
 from scheduler.transaction import save
 from scheduler.visits import queries, services
 from scheduler.visits.display import HELPERS
@@ -41,11 +46,7 @@ def _localize(field, zone: str):
     try:
         return localize_strict(field.data, zone)
     except LocalTimeError as error:
-        field.errors.append(
-            _("This time does not exist in %(zone)s (the clocks change).", zone=zone)
-            if error.reason == "nonexistent"
-            else _("This time happens twice in %(zone)s (the clocks change).", zone=zone)
-        )
+        field.errors.append(local_time_error_text(error, zone))
         return None
 
 

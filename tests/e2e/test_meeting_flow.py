@@ -17,16 +17,16 @@ def test_meeting_form_shows_seoul_clock_while_typing_and_saves(page, live_user):
     page.locator("#start_local").fill("2030-12-03T14:30")
     page.locator("#end_local").fill("2030-12-03T16:00")
     expect(page.locator("#start_local-other")).to_contain_text("15:30")
-    expect(page.locator("#start_local-other")).to_contain_text("서울")
+    expect(page.locator("#start_local-other")).to_contain_text("首尔时间")
     expect(page.locator("#end_local-other")).to_contain_text("17:00")
 
     page.locator("#timezone").fill("Asia/Seoul")
     expect(page.locator("#start_local-other")).to_contain_text("13:30")
-    expect(page.locator("#start_local-other")).to_contain_text("长春")
+    expect(page.locator("#start_local-other")).to_contain_text("北京时间")
 
     page.locator("#timezone").fill("Asia/Shanghai")
     page.locator("#meeting-form button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(r"/meetings/\d+$"))
     expect(page.locator("#meeting-time")).to_have_text(
-        "12月3日 14:30–16:00 长春 / 15:30–17:00 서울"
+        "12月3日（周二）14:30–16:00（北京时间） / 15:30–17:00（首尔时间）"
     )

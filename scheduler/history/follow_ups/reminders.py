@@ -11,7 +11,7 @@ LOCKED), and the mark is a conditional UPDATE on every database.
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -19,10 +19,10 @@ from scheduler.auth.models import User
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.history.follow_ups.models import FollowUp
-from scheduler.history.follow_ups.services import today_in
 from scheduler.invites.notices import absolute_url, meeting_context, queue_notice
 from scheduler.invites.recipients import user_recipient
 from scheduler.meetings.models import Meeting
+from scheduler.timefmt import format_day, today_in
 
 MAIL_KIND = "follow_up_reminder"
 
@@ -83,7 +83,7 @@ def enqueue_due_follow_up_reminders(now: datetime | None = None, limit: int = 50
 def _queue(follow_up: FollowUp, recipient) -> None:
     with force_locale(recipient.language):
         context = meeting_context(follow_up.meeting, recipient)
-        due = format_date(follow_up.due_date, "full")
+        due = format_day(follow_up.due_date)
         context.update(
             follow_up=follow_up,
             due=due,

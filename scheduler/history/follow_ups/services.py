@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -22,6 +21,7 @@ from scheduler.extensions import db
 from scheduler.history.follow_ups.models import FOLLOW_UP_STATUSES, FollowUp
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.queries import meeting_ids_with_partners
+from scheduler.timefmt import format_day
 
 MAX_TITLE_LENGTH = 200
 REMINDER_HOUR = time(9, 0)
@@ -35,11 +35,6 @@ class FollowUpError(UserError):
 def meeting_day(meeting: Meeting) -> date:
     """The meeting's date on the clock of the zone it was planned in."""
     return meeting.start_dt.astimezone(ZoneInfo(meeting.timezone)).date()
-
-
-def today_in(zone: str, now: datetime | None = None) -> date:
-    """Today's date on the clock of *zone*."""
-    return (now or now_utc()).astimezone(ZoneInfo(zone)).date()
 
 
 def reminder_days() -> int:
@@ -80,7 +75,7 @@ def _check(meeting: Meeting, data: dict) -> User:
     if not isinstance(due, date):
         raise FollowUpError(_l("Enter a date such as 2026-12-03."), field="due_date")
     if due < meeting_day(meeting):
-        day = format_date(meeting_day(meeting), "long")
+        day = format_day(meeting_day(meeting))
         message = _l("The due date cannot be before the meeting's date, %(date)s.", date=day)
         raise FollowUpError(message, field="due_date")
     return owner

@@ -23,7 +23,7 @@ from scheduler.i18n import user_name, viewer_zone
 from scheduler.meetings.models import Meeting
 from scheduler.partners.services import lineage
 from scheduler.security import any_role_may_post, roles_required, safe_next
-from scheduler.timefmt import format_when
+from scheduler.timefmt import format_when, today_in
 
 bp = Blueprint("follow_ups", __name__)
 PER_PAGE = 50
@@ -70,13 +70,13 @@ def meeting_follow_ups(meeting: Meeting):
 def partner_overdue_follow_ups(partner):
     """Overdue actions from the meetings of *partner* and its predecessors."""
     ids = [p.id for p in lineage(partner)]
-    return services.overdue_for_partners(ids, services.today_in(viewer_zone()))
+    return services.overdue_for_partners(ids, today_in(viewer_zone()))
 
 
 @bp.app_template_global()
 def follow_up_is_overdue(follow_up: FollowUp) -> bool:
     """Open and due before today on the viewer's clock."""
-    today = services.today_in(viewer_zone())
+    today = today_in(viewer_zone())
     return follow_up.status == "open" and follow_up.due_date < today
 
 
@@ -166,7 +166,7 @@ def _list_filters() -> dict:
 def list_follow_ups():
     """Mine or everyone's, optionally only overdue ones or one status; 50 a page."""
     filters = _list_filters()
-    today = services.today_in(viewer_zone())
+    today = today_in(viewer_zone())
     query = services.listing(
         owner_id=current_user.id if filters["who"] == "mine" else None,
         overdue_before=today if filters["overdue"] else None,

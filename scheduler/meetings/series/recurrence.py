@@ -20,10 +20,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 
 from dateutil import rrule as du
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from scheduler.errors import UserError
-from scheduler.timefmt import LocalTimeError, localize_strict
+from scheduler.timefmt import LocalTimeError, localize_strict, zone_label
 
 MAX_OCCURRENCES = 500
 FREQUENCIES = ("weekly", "monthly")
@@ -175,7 +176,9 @@ def _place(local: datetime, rule: Rule) -> Occurrence:
 
 
 def _local_time_message(local: datetime, zone: str, reason: str):
-    values = {"date": local.date().isoformat(), "time": local.strftime("%H:%M"), "zone": zone}
+    # The zone is named by its city in the reader's language when the message is shown.
+    city = LazyString(zone_label, zone)
+    values = {"date": local.date().isoformat(), "time": local.strftime("%H:%M"), "zone": city}
     if reason == "nonexistent":
         return _l(
             "On %(date)s, %(time)s does not exist in %(zone)s (the clocks change). "
