@@ -69,7 +69,9 @@ class Partner(SearchableMixin, TimestampMixin, db.Model):
         return self.valid_until is None
 
     def search_terms(self) -> list[str]:
-        return [self.slug, self.name_zh, self.name_ko, self.name_en, self.iso_code or ""]
+        # The notes hold short names and aliases (光州特别市 / 광주특별시), so search finds them.
+        names = [self.slug, self.name_zh, self.name_ko, self.name_en, self.iso_code or ""]
+        return [*names, self.notes_zh, self.notes_ko]
 
     def audit_label(self) -> str:
         return f"{self.name_zh} / {self.name_ko}"
