@@ -162,6 +162,7 @@ def calendar_title(feed: Feed, lang: str) -> tuple[str, str]:
                 name=owner,
             )
         else:
+            # NOTE: calendar feed covering all the office's meetings
             owner = _("Whole office")
             about = _("Every meeting of the Changchun foreign affairs office.")
     return f"{BRAND[lang]} · {owner}", about
