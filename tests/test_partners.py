@@ -126,5 +126,7 @@ def test_merged_city_has_its_seat_and_is_found_by_its_short_name(auth, client):
         page = client.get("/search", query_string={"q": query}).get_data(as_text=True)
         assert "/partners/jeonnam-gwangju" in page, query
         assert "/partners/seoul" not in page
+    page = client.get("/search", query_string={"q": "临时值"}).get_data(as_text=True)
+    assert "/partners/jeonnam-gwangju" not in page  # notes are not searched
     page = client.get("/search", query_string={"q": "광주특별시x"}).get_data(as_text=True)
     assert "/partners/jeonnam-gwangju" not in page
