@@ -42,8 +42,23 @@ def _pybabel(*args: str) -> None:
 def translate_update():
     """Extract msgids from code and templates and merge them into the catalogs."""
     pot = "translations/messages.pot"
+    # Locations (#:) and NOTE: comments (#.) stay in the catalogs: translators see where a short
+    # msgid is used, which is how one msgid serving two meanings gets noticed.
     _pybabel(
-        "extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", pot, "."
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "-k",
+        "_lp:1c,2",
+        "-k",
+        "lazy_pgettext:1c,2",
+        "--add-comments=NOTE:",
+        "--sort-output",
+        "-o",
+        pot,
+        ".",
     )
     for lang in CATALOG_LANGUAGES:
         if not (ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").exists():

@@ -30,10 +30,10 @@ SEED = 2020  # the demonstration zone's founding year
 
 # (zh, ko, en)
 TOPICS = [
-    ("经贸合作", "경제무역 협력", "trade and economic cooperation"),
+    ("经贸合作", "경제·통상 협력", "trade and economic cooperation"),
     ("港口物流", "항만물류", "port logistics"),
-    ("新能源汽车产业", "신에너지 자동차 산업", "new-energy vehicles"),
-    ("冰雪旅游", "빙설 관광", "winter tourism"),
+    ("新能源汽车产业", "신에너지차(친환경차) 산업", "new-energy vehicles"),
+    ("冰雪旅游", "겨울(동계) 관광", "winter tourism"),
     ("医疗健康", "의료·보건", "health care"),
     ("文化交流", "문화 교류", "cultural exchange"),
     ("青少年交流", "청소년 교류", "youth exchange"),

@@ -56,7 +56,7 @@ def _seed_single_meetings(organizer, today: date) -> None:
         _next_weekday(today, 1),
         "seoul",
         "中韩（长春）示范区—首尔特别市经贸合作视频连线",
-        "중한(창춘) 시범구-서울특별시 경제무역 협력 화상회의",
+        "중한(창춘) 시범구-서울특별시 경제·통상 협력 화상회의",
     )
     services.add_participant(confirmed, contact=find_by_email("minjun.kim@seoul.example.kr"))
     services.add_participant(confirmed, "host", user=organizer)
@@ -68,7 +68,7 @@ def _seed_single_meetings(organizer, today: date) -> None:
         "釜山广域市港口物流合作会谈",
         "부산광역시 항만물류 협력 회의",
     )
-    services.add_participant(moved, contact=find_by_email("jihoon.park@busan.example.kr"))
+    services.add_participant(moved, contact=find_by_email("junyoung.park@busan.example.kr"))
     services.make_tentative(moved)
     day = _next_weekday(today, 3)
     services.reschedule(moved, _at(day, 10), _at(day, 11, 30))
@@ -82,7 +82,7 @@ def _seed_single_meetings(organizer, today: date) -> None:
     services.add_participant(dropped, contact=find_by_email("jaewon.yoon@ulsan.example.kr"))
     services.confirm(dropped)
     db.session.commit()  # two separate staff actions: the invite goes out, then the cancellation
-    services.cancel(dropped, "韩方议程调整 / 한국 측 일정 조정")
+    services.cancel(dropped, "韩方日程调整 / 한국 측 일정 조정")
 
 
 def _seed_series(organizer, today: date) -> None:
@@ -130,10 +130,10 @@ def _seed_visit(organizer, today: date) -> None:
             "start_date": first,
             "end_date": first + timedelta(days=2),
             "timezone": ZONE,
-            "arrival_flight": "KE827",
+            "arrival_flight": "KE9827",
             "arrival_at": _at(first, 11, 20),
             "arrival_airport": "CGQ",
-            "departure_flight": "KE828",
+            "departure_flight": "KE9828",
             "departure_at": _at(first + timedelta(days=2), 13, 5),
             "departure_airport": "CGQ",
             "hotel_zh": "长春香格里拉大酒店",
@@ -141,7 +141,7 @@ def _seed_visit(organizer, today: date) -> None:
         },
         [get_partner("chungnam")],
     )
-    add_member(visit, "head", contact=find_by_email("woosung.jung@chungnam.example.kr"))
+    add_member(visit, "head", contact=find_by_email("minho.jung@chungnam.example.kr"))
     day = first + timedelta(days=1)
     add_itinerary_item(
         visit,

@@ -124,7 +124,7 @@ def test_holidays_of_both_countries_with_localized_names(auth, client):
     mid_autumn = _seen(page, "2026-09-25")
     assert "中国: 中秋节" in mid_autumn
     assert "韩国: 中秋节 (추석)" in mid_autumn
-    assert "中国: 调休上班（2026-10-06 休息）" in _seen(page, "2026-09-20")
+    assert "中国: 调休上班日（2026-10-06 休息）" in _seen(page, "2026-09-20")
     assert "cal-makeup_workday" in _cell(page, "2026-09-20")
     assert "韩国: 中秋节前一天 (추석 전날)" in _seen(page, "2026-09-24")
     assert "cal-mark" not in _cell(page, "2026-09-23")
@@ -148,8 +148,8 @@ def test_holiday_overrides_win(auth, client, db):
     auth.login("viewer", locale="zh")
     page = _page(client, "/calendar/month?date=2026-09-01")
     assert "韩国: 임시공휴일" in _seen(page, "2026-09-23")
-    assert "调休上班（2026-10-06 休息）" not in _seen(page, "2026-09-20")
-    assert "中国: 调休上班" in _seen(page, "2026-09-20")
+    assert "调休上班日（2026-10-06 休息）" not in _seen(page, "2026-09-20")
+    assert "中国: 调休上班日" in _seen(page, "2026-09-20")
 
 
 def test_cancelled_meetings_stay_listed_struck_through(auth, client, make_meeting, db):

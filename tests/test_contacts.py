@@ -17,7 +17,7 @@ def _form(**overrides):
         "romanized_family": "Park",
         "romanized_given": "Seo-jun",
         "title_ko": "주무관",
-        "title_zh": "主办",
+        "title_zh": "主务官",
         "department_ko": "국제협력과",
         "department_zh": "国际合作科",
         "email": "Seojun.Park@Busan.example.kr",

@@ -37,7 +37,7 @@ def _row(**overrides) -> dict:
         "given_name_zh": "瑞俊",
         "romanized": "Park Seo-jun",
         "title_ko": "주무관",
-        "title_zh": "主办",
+        "title_zh": "主务官",
         "department": "국제협력과",
         "email": "seojun.park@busan.example.kr",
         "phone": "+82-51-888-1234",
@@ -148,7 +148,7 @@ def test_xlsx_import_by_page_with_columns_in_any_order(client, db, editor):
     assert (park.department_zh, park.notes, park.title_zh) == (
         "国际合作科",
         "첫 줄\n둘째 줄",
-        "主办",
+        "主务官",
     )
 
 

@@ -223,5 +223,5 @@ def test_the_dashboard_is_translated(auth, client, busy, lang):
     auth.login("admin", locale=lang)
     html = client.get("/").get_data(as_text=True)
     assert english_left_in(html) == []
-    heading = {"zh": "待答复的邀请", "ko": "회신 대기 중인 초대"}[lang]
+    heading = {"zh": "待回复的邀请", "ko": "회신 대기 중인 초청"}[lang]
     assert heading in html

@@ -145,7 +145,7 @@ def test_demo_invites_are_queued_for_make_run(tmp_path):
         by_recipient = {}
         for recipient, subject in kinds:
             by_recipient.setdefault(recipient, []).append(subject)
-    assert set(by_recipient) >= {"minjun.kim@seoul.example.kr", "jihoon.park@busan.example.kr",
+    assert set(by_recipient) >= {"minjun.kim@seoul.example.kr", "junyoung.park@busan.example.kr",
                                  "jaewon.yoon@ulsan.example.kr"}  # fmt: skip
     assert len(by_recipient["jaewon.yoon@ulsan.example.kr"]) == 2  # the invite, then the CANCEL
     # The monthly series: the invite, the moved occurrence, the cancelled occurrence.

@@ -16,8 +16,8 @@ from scheduler.history.timeline import HistoryFilters
 from tests.history_timeline_support import add_meeting, at
 
 HEADERS = {
-    "zh": ["编号", "日期（长春）", "时间（长春）", "时间（首尔）", "类别", "状态", "会议名称",
-           "合作方", "参加人员", "成果摘要", "决定事项"],
+    "zh": ["序号", "日期（北京时间）", "时间（北京时间）", "时间（首尔）", "类别", "状态",
+           "会议名称", "合作方", "参加人员", "成果摘要", "决定事项"],
     "ko": ["번호", "날짜(창춘)", "시간(창춘)", "시간(서울)", "구분", "상태", "회의명",
            "협력 기관", "참석자", "성과 요약", "결정 사항"],
     "en": ["No.", "Date (Changchun)", "Time (Changchun)", "Time (Seoul)", "Kind", "Status",

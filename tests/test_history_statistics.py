@@ -67,8 +67,8 @@ def test_figures_count_exchanges_in_sql(client, exchanges):
     assert _figure(html, "累计举行视频连线") == "3"
     assert _figure(html, "来长春访问（来访）") == "2"  # a recorded visit and a lone visit meeting
     assert _figure(html, "赴韩访问（出访）") == "1"
-    assert _figure(html, "已完成的后续事项") == "1"
-    assert _figure(html, "未完成的后续事项") == "1"
+    assert _figure(html, "已完成的跟进事项") == "1"
+    assert _figure(html, "未完成的跟进事项") == "1"
     assert "<small>(1 项已逾期)</small>" in html
 
 
@@ -116,7 +116,7 @@ def test_charts_are_accessible_svg_without_script_or_inline_style(client, exchan
         assert all("style" not in node.attrib for node in root.iter())
     kinds = charts["chart-kinds"]
     assert kinds.find(f"{SVG}title").text == "按类别统计交流"
-    assert kinds.find(f"{SVG}desc").text == "共 7 项，合计 5；最多的是来访，为 2。"
+    assert kinds.find(f"{SVG}desc").text == "共 7 项，合计 5；最多的是来访（2）。"
     assert {"视频连线", "来访", "签约（备忘录或协议）"} <= set(_texts(kinds))
     months = charts["chart-months"]
     assert months.find(f"{SVG}title").text == "2028年各月交流"

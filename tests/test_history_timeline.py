@@ -49,7 +49,7 @@ def test_list_is_newest_first_grouped_by_year_with_both_clocks_and_outcome(clien
     assert "签署友好合作协议" in html and "우호협력 협약 체결" not in html
     assert "王芳、金敏洙" in html  # participants (、 in Chinese): the organizer and the contact
     assert "首尔特别市" in html and "釜山广域市" in html
-    assert "共 5 次交流，最新的在前。" in html
+    assert "共 5 次交流，按时间倒序排列。" in html
 
 
 def test_outcome_summary_in_the_readers_language(auth, client, history):

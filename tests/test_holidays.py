@@ -33,7 +33,7 @@ def test_chinese_make_up_workdays_2026():
         info = day_info("CN", date.fromisoformat(text))
         assert (info.is_working_day, info.kind, info.source) == (True, "makeup_workday", "package")
     assert dict(day_info("CN", date(2026, 9, 20)).names) == {
-        "zh": "调休上班（2026-10-06 休息）",
+        "zh": "调休上班日（2026-10-06 休息）",
         "ko": "대체 근무일(2026-10-06 휴무 대체)",
         "en": "Make-up working day (for the day off on 2026-10-06)",
     }
@@ -45,8 +45,8 @@ def test_chinese_national_day_week_2026_is_off():
     assert not any(day_info("CN", day).is_working_day for day in _days("2026-10-01", "2026-10-07"))
     assert day_info("CN", date(2026, 10, 8)) == DayInfo(True, "workday")
     assert dict(day_info("CN", date(2026, 10, 6)).names) == {
-        "zh": "休息日（由 2026-09-20 调休）",
-        "ko": "대체 휴무일(2026-09-20 근무 대체)",
+        "zh": "国庆节假期（调休）",
+        "ko": "국경절 연휴(대체 휴무)",
         "en": "Day off (substituted from 09/20/2026)",
     }
 
@@ -58,7 +58,7 @@ def test_korean_chuseok_2026_and_seollal_2027():
         assert day_info("KR", day).kind == "holiday", day
     assert dict(day_info("KR", date(2027, 2, 9)).names) == {
         "zh": "春节补休日",
-        "ko": "설날 대체 휴일",
+        "ko": "설날 대체공휴일",
         "en": "Alternative holiday for Korean New Year",
     }
     assert day_info("KR", date(2027, 2, 10)) == DayInfo(True, "workday")
@@ -120,7 +120,7 @@ def test_overrides_win_and_clearing_returns_to_the_package():
     overrides = {saturday: Override("workday")}
     info = day_info("CN", saturday, overrides)
     assert (info.is_working_day, info.kind, info.source) == (True, "makeup_workday", "override")
-    assert info.names["zh"] == "调休上班"
+    assert info.names["zh"] == "调休上班日"
     holiday = {date(2027, 3, 3): Override("holiday", {"zh": "特别休假", "ko": "", "en": "Leave"})}
     info = day_info("KR", date(2027, 3, 3), holiday)
     assert info == DayInfo(
@@ -296,3 +296,22 @@ def test_forms_need_the_csrf_token(csrf_app, client, db, make_user):
     response = client.post("/admin/holidays/set", data={**data, "csrf_token": _token(html)})
     assert response.status_code == 302
     assert count(HolidayOverride) == 1
+
+
+def test_holiday_names_in_official_wording():
+    """Bridge days carry their holiday; mainland 假期/补休, not 补假; Korea's 신정, 대체공휴일."""
+    assert dict(day_info("CN", date(2026, 1, 2)).names) == {
+        "zh": "元旦假期（调休）",
+        "ko": "신정 연휴(대체 휴무)",
+        "en": "Day off (substituted from 01/04/2026)",
+    }
+    assert day_info("CN", date(2026, 2, 23)).names["zh"] == "春节假期（调休）"
+    assert day_info("CN", date(2026, 10, 7)).names["zh"] == "国庆节假期（调休）"
+    assert day_info("CN", date(2026, 4, 6)).names["zh"] == "清明节假期"
+    assert day_info("KR", date(2026, 1, 1)).names["ko"] == "신정"
+    assert day_info("KR", date(2026, 3, 2)).names["ko"] == "삼일절 대체공휴일"
+    assert chinese_label_for_korean("설날 대체 휴일 (추정)") == "春节补休日（预计）"
+    names = {n for year in range(2020, 2029) for n in package_names("CN", [year])}
+    labels = [day_info("CN", d).names["zh"] for d in _days("2020-01-01", "2028-12-31")]
+    assert not any("补假" in label or "推定" in label or "休息日" in label for label in labels)
+    assert any("补假" in name for name in names)  # the package still says it; we relabel

@@ -128,7 +128,7 @@ def test_list_json_for_china_2026(app, db):
     assert rows[3] == {
         "date": "2026-02-14",
         "kind": "makeup_workday",
-        "name_zh": "调休上班（2026-02-20 休息）",
+        "name_zh": "调休上班日（2026-02-20 休息）",
         "name_ko": "대체 근무일(2026-02-20 휴무 대체)",
         "name_en": "Make-up working day (for the day off on 2026-02-20)",
         "source": "package",
@@ -146,7 +146,7 @@ def test_list_shows_overrides_and_korean_names(app, db):
     assert by_date["2026-09-25"]["name_zh"] == "中秋节"
     assert by_date["2026-06-03"]["name_ko"] == "지방선거일"
     text = _run(app, "list", "KR", "2026").output.splitlines()
-    assert text[0] == "2026-01-01  holiday         元旦 / 신정연휴 / New Year's Day  [package]"
+    assert text[0] == "2026-01-01  holiday         元旦 / 신정 / New Year's Day  [package]"
     assert "2026-09-24  workday          /  /   [override]" in text
 
 

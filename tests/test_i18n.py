@@ -26,24 +26,27 @@ def _msgids_in_source() -> set:
         ("templates/**.txt", "jinja2"),
     ]
     keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
-                "ngettext": (1, 2), "lazy_ngettext": (1, 2)}  # fmt: skip
+                "ngettext": (1, 2), "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2),
+                "_lp": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}  # fmt: skip
     found = set()
-    for _file, _line, message, *_ in extract_from_dir(str(ROOT), method_map, keywords=keywords):
-        found.add(message[0] if isinstance(message, tuple) else message)
-    return {m for m in found if m}
+    for _file, _line, message, _comments, context in extract_from_dir(
+        str(ROOT), method_map, keywords=keywords
+    ):
+        found.add((context, message[0] if isinstance(message, tuple) else message))
+    return {(context, m) for context, m in found if m}
 
 
 @pytest.mark.parametrize("lang", CATALOG_LANGS)
 def test_every_msgid_in_the_code_is_translated(lang):
     catalog = _catalog(lang)
     missing = []
-    for msgid in sorted(_msgids_in_source()):
-        message = catalog.get(msgid)
+    for context, msgid in sorted(_msgids_in_source(), key=lambda key: (key[0] or "", key[1])):
+        message = catalog.get(msgid, context)
         strings = message.string if message else None
         if isinstance(strings, tuple):
             strings = all(strings) and strings
         if not message or not strings or message.fuzzy:
-            missing.append(msgid)
+            missing.append((context, msgid))
     assert missing == [], f"{len(missing)} untranslated in {lang}: run `flask translate update`"
 
 

@@ -222,7 +222,7 @@ def test_a_series_master_exception_and_cancelled_date(make_user, make_contact, c
     assert override["RECURRENCE-ID"].to_ical() == b"20301217T143000"
     assert master["SEQUENCE"] == override["SEQUENCE"] == 2
     assert str(cancel.message["Subject"]).startswith("회의 취소 안내: ")
-    assert "다른 일정은 그대로" in cancel.text()
+    assert "다른 회차는 그대로" in cancel.text()
     # The reader's calendar is updated; nothing is "added to" it, and no answer is asked.
     assert "캘린더의 해당 일정이 갱신됩니다." in cancel.text()
     assert "캘린더에 추가됩니다" not in cancel.text() and "/rsvp/" not in cancel.text()
@@ -290,7 +290,7 @@ def test_one_person_removed_from_one_date_and_added_back(make_user, make_contact
     assert master["SEQUENCE"] == staffs.events[0]["SEQUENCE"] == 3
     assert _starts(theirs, SEOUL) == _weekly(15, 30, skip=(2,))
     assert _starts(staffs, SEOUL) == _weekly(15, 30)
-    assert str(theirs.message["Subject"]).startswith("회의 초대(변경): ")
+    assert str(theirs.message["Subject"]).startswith("회의 초청(변경 안내): ")
 
     def add_contact_back(meeting):
         from scheduler.contacts.models import Contact
@@ -303,7 +303,7 @@ def test_one_person_removed_from_one_date_and_added_back(make_user, make_contact
     assert again.method == "REQUEST" and "EXDATE" not in master
     assert master["SEQUENCE"] == 4
     assert _starts(again, SEOUL) == _weekly(15, 30)
-    assert str(again.message["Subject"]).startswith("회의 초대(변경): ")
+    assert str(again.message["Subject"]).startswith("회의 초청(변경 안내): ")
 
 
 def test_cancelling_a_whole_series(make_user, make_contact, client, db, mail):

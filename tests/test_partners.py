@@ -113,3 +113,20 @@ def test_edit_saves_escapes_html_and_audits(auth, client, db):
     ).first()
     assert entry.action == "update"
     assert entry.changes["notes_zh"] == ["", "<script>alert(1)</script>"]
+
+
+def test_merged_city_has_its_seat_and_is_found_by_its_short_name(auth, client):
+    merged = get_partner("jeonnam-gwangju")
+    assert (merged.seat_zh, merged.seat_ko) == (
+        "光州、务安、顺天（分设厅舍）",
+        "광주·무안·순천(3개 청사)",
+    )
+    auth.login("viewer")
+    for query in ("광주특별시", "光州特别市"):
+        page = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+        assert "/partners/jeonnam-gwangju" in page, query
+        assert "/partners/seoul" not in page
+    page = client.get("/search", query_string={"q": "临时值"}).get_data(as_text=True)
+    assert "/partners/jeonnam-gwangju" not in page  # notes are not searched
+    page = client.get("/search", query_string={"q": "광주특별시x"}).get_data(as_text=True)
+    assert "/partners/jeonnam-gwangju" not in page

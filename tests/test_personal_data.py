@@ -101,7 +101,7 @@ def test_the_json_holds_everything_about_the_contact(auth, client, db, person):
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("zh", ["个人信息", "会议及答复", "东北亚论坛", "发给其本人的邮件", "下载JSON文件"]),
+        ("zh", ["个人信息", "会议及回复", "东北亚论坛", "发给其本人的邮件", "下载JSON文件"]),
         ("ko", ["개인정보", "회의 및 회신", "동북아 포럼", "담당자에게 보낸 메일", "참석"]),
         ("en", ["Personal data", "Meetings and answers", "NE Asia Forum", "Mail sent to them"]),
     ],

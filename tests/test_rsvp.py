@@ -76,7 +76,7 @@ def test_post_records_audits_and_tells_the_organizer(app, client, invited):
     [mail] = outbox_rows("rsvp_answer")
     assert mail.recipient == invited["organizer"].email
     # The organizer reads Korean: the contact's Korean name and the Korean title.
-    assert mail.subject == "김민수 님이 “한중 화상회의” 초대에 참석으로 회신했습니다."
+    assert mail.subject == "김민수 님이 “한중 화상회의” 초청에 참석으로 회신했습니다."
     page = client.get(path).get_data(as_text=True)
     assert "감사합니다. 회신이 등록되었습니다: 참석" in page
     assert '<dd class="col-sm-9" id="rsvp-current">참석</dd>' in page
@@ -160,7 +160,7 @@ def test_an_unknown_answer_changes_nothing(app, client, invited):
     for data in ({"answer": "maybe"}, {}):
         response = client.post(path, data=data)
         assert response.status_code == 400
-        assert "회신 항목 중 하나를 선택하세요." in response.get_data(as_text=True)
+        assert "회신 항목 중 하나를 선택해 주십시오." in response.get_data(as_text=True)
     _nothing_recorded(invited["kim"])
 
 

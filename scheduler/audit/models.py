@@ -4,6 +4,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.db import UTCDateTime, now_utc
@@ -21,7 +22,8 @@ AUDIT_ACTIONS = (
 )
 # The actions the log page offers as filters, with their labels.
 ACTION_NAMES = {
-    "create": _l("Created"),
+    # NOTE: the action "created" in the audit log, not a date column.
+    "create": _lp("action", "Created"),
     "update": _l("Changed"),
     "deactivate": _l("Deactivated"),
     "activate": _l("Reactivated"),

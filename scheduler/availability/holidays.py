@@ -83,7 +83,7 @@ def _names_of_day(country: str, native: list[str], english: list[str]) -> Mappin
     own, _package_language = _NATIVE[country]
     other = "ko" if own == "zh" else "zh"
     values = {
-        own: native,
+        own: [labels.own_label(country, name) for name in native],
         other: [_other_label(country, name) for name in native],
         "en": english,
     }
@@ -123,7 +123,33 @@ def _year_table(country: str, year: int) -> _YearTable:
         native_names = native.get_list(day)
         english_names = _english_names(native_names, english.get_list(day), english)
         table[day] = _names_of_day(country, native_names, english_names)
-    return _YearTable(table, _makeup_days(country, year, native, table))
+    makeup = _makeup_days(country, year, native, table)
+    if country == "CN":
+        _name_bridge_days(table)
+    return _YearTable(table, makeup)
+
+
+def _name_bridge_days(table: dict[date, Mapping[str, str]]) -> None:
+    """Rename each 休息日（由 … 调休） after the holiday it extends (元旦假期（调休）)."""
+    for day, names in table.items():
+        if not labels.substituted_workday(names["zh"]):
+            continue
+        holiday = _holiday_near(table, day)
+        renamed = labels.bridge_day_names(holiday) if holiday else None
+        if renamed:
+            table[day] = MappingProxyType({**names, **renamed})
+
+
+def _holiday_near(table: dict[date, Mapping[str, str]], day: date) -> str | None:
+    """The zh name of the closest named holiday within a week of *day* (bridge days aside).
+
+    A bridge day mostly follows its holiday; some come before it (the eve of 春节).
+    """
+    for step in (offset for distance in range(1, 8) for offset in (-distance, distance)):
+        names = table.get(day + timedelta(days=step))
+        if names and not labels.substituted_workday(names["zh"]) and "调休" not in names["zh"]:
+            return names["zh"].split("、")[0]
+    return None
 
 
 def _from_package(country: str, day: date) -> DayInfo:

@@ -50,8 +50,9 @@ CHINESE_TO_KOREAN = {
 
 # (pattern on the package's name, template for our label); {0} is the label of the group.
 _KOREAN_PATTERNS = (
-    (re.compile(r"^(.+) 대체 휴일 \(추정\)$"), "{0}补休日（推定）"),
-    (re.compile(r"^(.+) \(추정\)$"), "{0}（推定）"),
+    # 预计 (expected), not 推定: mainland notices use 推定 only as the legal "presumption".
+    (re.compile(r"^(.+) 대체 휴일 \(추정\)$"), "{0}补休日（预计）"),
+    (re.compile(r"^(.+) \(추정\)$"), "{0}（预计）"),
     (re.compile(r"^(.+) 대체 휴일$"), "{0}补休日"),
     (re.compile(r"^(.+) 전날$"), "{0}前一天"),
     (re.compile(r"^(.+) 다음날$"), "{0}次日"),
@@ -62,6 +63,49 @@ _CHINESE_PATTERNS = (
     (re.compile(r"^(.+)（推定）$"), "{0}(추정)"),
 )
 _CHINESE_DAY_OFF = re.compile(r"^休息日（由 (\d{4}-\d{2}-\d{2}) 调休）$")
+
+
+# The package's own-language names that official usage writes otherwise: Korea has kept one
+# day, 신정, since 1999 (the package says 신정연휴), and the statutory term for a substitute
+# holiday is 대체공휴일; 补假 is Hong Kong usage, the mainland says 假期 / 补休, and 预计 for a
+# date not yet announced.
+_OWN_NAMES = {"KR": {"신정연휴": "신정"}, "CN": {}}
+_OWN_PATTERNS = {
+    "KR": (
+        (re.compile(r"^(.+) 대체 휴일 \(추정\)$"), "{0} 대체공휴일(추정)"),
+        (re.compile(r"^(.+) 대체 휴일$"), "{0} 대체공휴일"),
+    ),
+    "CN": (
+        (re.compile(r"^(.+)（补假，推定）$"), "{0}假期（预计）"),
+        (re.compile(r"^(.+)（补假）$"), "{0}假期"),
+        (re.compile(r"^(.+)（推定）$"), "{0}（预计）"),
+    ),
+}
+
+
+def own_label(country: str, name: str) -> str:
+    """The package's name of a holiday in its own country's language, in official wording."""
+    if name in _OWN_NAMES[country]:
+        return _OWN_NAMES[country][name]
+    for pattern, template in _OWN_PATTERNS[country]:
+        match = pattern.match(name)
+        if match:
+            return template.format(match[1])
+    return name
+
+
+def bridge_day_names(holiday_zh: str) -> dict[str, str] | None:
+    """Names of a Chinese bridge day off (休息日（由 … 调休）) after the holiday it extends.
+
+    A Chinese official writes 元旦假期（调休）, a Korean reader 신정 연휴(대체 휴무); None when
+    the holiday is unknown (the caller keeps the package's names).
+    """
+    base = base_name(holiday_zh).removesuffix("假期")
+    base = "春节" if base == "农历除夕" else base
+    korean = CHINESE_TO_KOREAN.get(base)
+    if not korean:
+        return None
+    return {"zh": f"{base}假期（调休）", "ko": f"{korean} 연휴(대체 휴무)"}
 
 
 def _label(name: str, table: dict, patterns) -> str | None:
@@ -105,9 +149,9 @@ def substituted_workday(name: str) -> str | None:
 def makeup_names(day_off: str | None) -> dict[str, str]:
     """Labels of a weekend make-up workday, naming the day off it pays for when known."""
     if not day_off:
-        return {"zh": "调休上班", "ko": "대체 근무일", "en": "Make-up working day"}
+        return {"zh": "调休上班日", "ko": "대체 근무일", "en": "Make-up working day"}
     return {
-        "zh": f"调休上班（{day_off} 休息）",
+        "zh": f"调休上班日（{day_off} 休息）",
         "ko": f"대체 근무일({day_off} 휴무 대체)",
         "en": f"Make-up working day (for the day off on {day_off})",
     }

@@ -23,6 +23,7 @@ KIND_LABELS = {
     "workday": _l("Working day"),
     "weekend": _l("Weekend"),
 }
+# NOTE: holiday table: the day comes from the statutory holiday calendar
 SOURCE_LABELS = {"package": _l("Official calendar"), "override": _l("Staff override")}
 COUNTRY_LABELS = {"CN": _l("China"), "KR": _l("Korea")}
 

@@ -1,6 +1,7 @@
 """The contact form."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
@@ -20,8 +21,9 @@ class ContactForm(StrippedForm):
     given_name_zh = StringField(_l("Given name (Hanzi)"), validators=[max_length(50)])
     romanized_family = StringField(_l("Family name (romanized)"), validators=[max_length(50)])
     romanized_given = StringField(_l("Given name (romanized)"), validators=[max_length(50)])
-    title_ko = StringField(_l("Title (Korean)"), validators=[max_length(100)])
-    title_zh = StringField(_l("Title (Chinese)"), validators=[max_length(100)])
+    # NOTE: a contact's job title (职务/직함), not the name of a meeting.
+    title_ko = StringField(_lp("person", "Title (Korean)"), validators=[max_length(100)])
+    title_zh = StringField(_lp("person", "Title (Chinese)"), validators=[max_length(100)])
     department_ko = StringField(_l("Department (Korean)"), validators=[max_length(100)])
     department_zh = StringField(_l("Department (Chinese)"), validators=[max_length(100)])
     email = StringField(_l("E-mail"), validators=[max_length(254)])

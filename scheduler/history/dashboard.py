@@ -37,6 +37,7 @@ WAITING_STATUSES = (MeetingStatus.CONFIRMED, MeetingStatus.TENTATIVE)
 CHANGE_TYPES = {
     "meetings": _l("Meeting"),
     "follow_ups": _l("Follow-up action"),
+    # NOTE: the results of a meeting (heading, dashboard, report)
     "meeting_outcomes": _l("Outcome"),
     "attachments": _l("Attachment"),
     "visits": _l("Visit"),

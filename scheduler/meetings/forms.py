@@ -1,6 +1,7 @@
 """Meeting forms. Times are typed on the clock of the meeting's planning zone."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -35,9 +36,12 @@ _time_required = InputRequired(_l("This field is required."))
 
 class MeetingForm(StrippedForm):
     kind = SelectField(_l("Kind"), choices=select_choices(KIND_LABELS.items()))
-    title_zh = StringField(_l("Title (Chinese)"), validators=[max_length(200)])
-    title_ko = StringField(_l("Title (Korean)"), validators=[max_length(200)])
-    title_en = StringField(_l("Title (English, optional)"), validators=[max_length(200)])
+    # NOTE: the name of a meeting (会议名称/회의명), not a person's job title.
+    title_zh = StringField(_lp("meeting", "Title (Chinese)"), validators=[max_length(200)])
+    title_ko = StringField(_lp("meeting", "Title (Korean)"), validators=[max_length(200)])
+    title_en = StringField(
+        _lp("meeting", "Title (English, optional)"), validators=[max_length(200)]
+    )
     partners = SelectMultipleField(_l("Partners"), coerce=int)
     timezone = TimezoneField(_l("Planned in time zone"), default=OFFICE_ZONE)
     start_local = LocalDateTimeField(_l("Start"), validators=[_time_required])

@@ -57,7 +57,9 @@ class ParticipantRole(enum.StrEnum):
 
 KIND_LABELS = {
     MeetingKind.VIDEO_LINK: _l("Video link"),
+    # NOTE: kind of visit: a Korean delegation comes to China
     MeetingKind.INBOUND_VISIT: _l("Inbound visit"),
+    # NOTE: kind of visit: our delegation goes to Korea
     MeetingKind.OUTBOUND_VISIT: _l("Outbound visit"),
     MeetingKind.INSPECTION: _l("On-site inspection"),
     MeetingKind.SIGNING: _l("MOU or agreement signing"),
@@ -66,14 +68,17 @@ KIND_LABELS = {
 }
 STATUS_LABELS = {
     MeetingStatus.DRAFT: _l("Draft"),
+    # NOTE: meeting status: the time is not final
     MeetingStatus.TENTATIVE: _l("Tentative"),
     MeetingStatus.CONFIRMED: _l("Confirmed"),
     MeetingStatus.HELD: _l("Held"),
+    # NOTE: meeting status
     MeetingStatus.POSTPONED: _l("Postponed"),
     MeetingStatus.CANCELLED: _l("Cancelled"),
 }
 ROLE_LABELS = {
     ParticipantRole.HOST: _l("Host"),
+    # NOTE: role of a meeting participant who gives a talk
     ParticipantRole.SPEAKER: _l("Speaker"),
     ParticipantRole.PARTICIPANT: _l("Participant"),
     ParticipantRole.INTERPRETER: _l("Interpreter"),

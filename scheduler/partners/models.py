@@ -20,6 +20,9 @@ KIND_NAMES = {
     "integrated_special_city": _l("Integrated special city"),
 }
 PARTNER_KINDS = tuple(KIND_NAMES)
+# Other names people search a partner by: the merged city's statutory short name
+# (domain-facts §6), in both scripts. Searched, never shown.
+SEARCH_ALIASES = {"jeonnam-gwangju": ("光州特别市", "광주특별시", "Gwangju Special City")}
 
 
 class Partner(SearchableMixin, TimestampMixin, db.Model):
@@ -69,7 +72,8 @@ class Partner(SearchableMixin, TimestampMixin, db.Model):
         return self.valid_until is None
 
     def search_terms(self) -> list[str]:
-        return [self.slug, self.name_zh, self.name_ko, self.name_en, self.iso_code or ""]
+        names = [self.slug, self.name_zh, self.name_ko, self.name_en, self.iso_code or ""]
+        return [*names, *SEARCH_ALIASES.get(self.slug, ())]
 
     def audit_label(self) -> str:
         return f"{self.name_zh} / {self.name_ko}"

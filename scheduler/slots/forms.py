@@ -39,6 +39,7 @@ class SlotForm(StrippedForm):
     )
     duration = MinutesField(_l("Duration (minutes)"), default=60, validators=[_required])
     first_day = DayField(_l("From"), validators=[_required])
+    # NOTE: slot finder: last day of the range
     last_day = DayField(_l("To (included)"), validators=[_required])
     buffer = MinutesField(
         _l("Buffer between meetings (minutes)"), default=15, validators=[_required]

@@ -1,6 +1,7 @@
 """Visit forms. Dates are days at the place visited; times are read on its clock."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import (
     BooleanField,
     DateField,
@@ -48,9 +49,12 @@ class LocalDateField(DateField):
 
 class VisitForm(StrippedForm):
     direction = SelectField(_l("Direction"), choices=select_choices(DIRECTION_LABELS.items()))
-    title_zh = StringField(_l("Title (Chinese)"), validators=[max_length(200)])
-    title_ko = StringField(_l("Title (Korean)"), validators=[max_length(200)])
-    title_en = StringField(_l("Title (English, optional)"), validators=[max_length(200)])
+    # NOTE: the name of a visit or an itinerary item, not a person's job title.
+    title_zh = StringField(_lp("meeting", "Title (Chinese)"), validators=[max_length(200)])
+    title_ko = StringField(_lp("meeting", "Title (Korean)"), validators=[max_length(200)])
+    title_en = StringField(
+        _lp("meeting", "Title (English, optional)"), validators=[max_length(200)]
+    )
     partners = SelectMultipleField(_l("Partners"), coerce=int)
     start_date = LocalDateField(_l("First day"), validators=[_input_required])
     end_date = LocalDateField(_l("Last day"), validators=[_input_required])
@@ -84,8 +88,9 @@ class MemberForm(StrippedForm):
 
 class ItineraryItemForm(StrippedForm):
     kind = SelectField(_l("Kind"), choices=select_choices(KIND_LABELS.items()))
-    title_zh = StringField(_l("Title (Chinese)"), validators=[max_length(200)])
-    title_ko = StringField(_l("Title (Korean)"), validators=[max_length(200)])
+    # NOTE: the name of a visit or an itinerary item, not a person's job title.
+    title_zh = StringField(_lp("meeting", "Title (Chinese)"), validators=[max_length(200)])
+    title_ko = StringField(_lp("meeting", "Title (Korean)"), validators=[max_length(200)])
     start_local = LocalDateTimeField(_l("Start"), validators=[_input_required])
     end_local = LocalDateTimeField(_l("End"), validators=[_input_required])
     location_zh = StringField(_l("Place (Chinese)"), validators=[max_length(200)])

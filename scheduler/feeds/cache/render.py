@@ -162,6 +162,7 @@ def calendar_title(feed: Feed, lang: str) -> tuple[str, str]:
                 office=office,
             )
         else:
+            # NOTE: calendar feed covering all the office's meetings
             owner = _("Whole office")
             about = _("Every meeting of the %(office)s.", office=office)
     return f"{office_name(lang, short=True)} · {owner}", about

@@ -8,7 +8,12 @@ from scheduler.forms import StrippedForm, max_length, select_choices
 from scheduler.history.follow_ups.services import MAX_TITLE_LENGTH
 from scheduler.visits.forms import LocalDateField
 
-STATUS_NAMES = {"open": _l("Open"), "done": _l("Done"), "dropped": _l("Dropped")}
+STATUS_NAMES = {
+    "open": _l("Open"),
+    "done": _l("Done"),
+    # NOTE: status of a follow-up action that is no longer pursued
+    "dropped": _l("Dropped"),
+}
 
 
 def _owner_id(value) -> int:
@@ -20,6 +25,7 @@ def _owner_id(value) -> int:
 
 class FollowUpForm(StrippedForm):
     title = StringField(
+        # NOTE: a follow-up action: form, reminder mail row, follow-up table
         _l("Action item"),
         validators=[DataRequired(_l("Enter a title.")), max_length(MAX_TITLE_LENGTH)],
     )

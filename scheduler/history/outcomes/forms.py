@@ -12,7 +12,9 @@ MARKDOWN_HELP = _l(
 
 
 class OutcomeForm(StrippedForm):
+    # NOTE: outcome form: summary of the results in Chinese
     summary_zh = TextAreaField(_l("Summary (Chinese)"), validators=[max_length(5000)])
+    # NOTE: outcome form: summary of the results in Korean
     summary_ko = TextAreaField(_l("Summary (Korean)"), validators=[max_length(5000)])
     minutes = TextAreaField(_l("Minutes"), validators=[max_length(100000)])
     decisions = TextAreaField(_l("Decisions"), validators=[max_length(20000)])

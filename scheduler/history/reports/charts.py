@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pygal
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from markupsafe import Markup
 
 from scheduler.i18n import localized, number
@@ -182,8 +183,9 @@ def _breakdown_charts(stats, kind_labels: dict) -> list[Chart]:
         bar_chart(
             "chart-follow-ups",
             _("Follow-up actions"),
-            [_("Status"), _("Actions")],
+            # NOTE: "Actions" here counts follow-up actions (a number), not a column of buttons.
+            [_("Status"), pgettext("follow-up count", "Actions")],
             follow_up_labels,
-            [(_("Actions"), list(stats.follow_ups.values()))],
+            [(pgettext("follow-up count", "Actions"), list(stats.follow_ups.values()))],
         ),
     ]

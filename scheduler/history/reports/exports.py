@@ -42,8 +42,11 @@ CONTACT_NAME_FIELDS = (
     "romanized_given",
 )
 COLUMNS = (
+    # NOTE: export column: row number
     ("id", _l("No.")),
+    # NOTE: export column: date on China's clock
     ("date", _l("Date (Changchun)")),
+    # NOTE: export column: time on China's clock
     ("time_changchun", _l("Time (Changchun)")),
     ("time_seoul", _l("Time (Seoul)")),
     ("kind", _l("Kind")),

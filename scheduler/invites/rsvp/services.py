@@ -31,8 +31,11 @@ RSVP_ANSWERS = ("accepted", "tentative", "declined")
 RSVP_STATUSES = ("needs_action", *RSVP_ANSWERS)
 RSVP_LABELS = {
     "needs_action": _l("No answer yet"),
+    # NOTE: an invitee's answer (status), next to Maybe and Declined
     "accepted": _l("Accepted"),
+    # NOTE: RSVP button and link in the invitation: might attend
     "tentative": _l("Maybe"),
+    # NOTE: an invitee's answer (status): will not attend
     "declined": _l("Declined"),
 }
 # The answers as offered to partners (参加 / 待定 / 不参加): the same words on the page's
