@@ -256,7 +256,7 @@ def test_an_invite_overtaken_by_a_newer_one_is_not_sent_again(client, auth, db):
     response = client.post(f"/outbox/{older.id}/resend")
     assert response.status_code == 409
     assert (
-        "이후 이분께 이 회의의 더 새로운 초대가 발송 대기열에 올라갔습니다. "
+        "이후 이분께 이 회의의 더 새로운 초청이 발송 대기열에 올라갔습니다. "
         "이 메일을 다시 보내면 지난 내용이 표시됩니다."
     ) in response.get_data(as_text=True)
     assert older.status == "failed"

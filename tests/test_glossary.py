@@ -168,6 +168,9 @@ PAGES = (
     "/follow-ups/?who=all",
     "/history/",
     "/history/statistics",
+    "/calendar/agenda",
+    "/calendar/month",
+    "/meetings/find-a-time",
     "/admin/holidays?country=CN&year=2026",
     "/admin/holidays?country=KR&year=2026",
 )
