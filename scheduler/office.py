@@ -14,7 +14,7 @@ DEFAULT_NAMES = {
 DEFAULT_SHORT_NAMES = {
     "zh": "示范区外事办公室",
     "ko": "시범구 외사판공실",
-    "en": "the Zone's Foreign Affairs Office",
+    "en": "Foreign Affairs Office",
 }
 
 

@@ -33,14 +33,12 @@ NOTICE = {
 # Field: yours / saved now (the stale form kept the old times and changed the title).
 CHANGES = {
     "en": [("Title (Chinese)", "改了标题", "长春—首尔视频连线"),
-           ("Start", "Dec 3, 2030, 2:30:00\u202fPM Changchun",
-            "Dec 3, 2030, 3:00:00\u202fPM Changchun"),
-           ("End", "Dec 3, 2030, 4:00:00\u202fPM Changchun",
-            "Dec 3, 2030, 4:30:00\u202fPM Changchun")],
-    "zh": [("开始", "2030年12月3日 14:30:00 长春", "2030年12月3日 15:00:00 长春"),
-           ("结束", "2030年12月3日 16:00:00 长春", "2030年12月3日 16:30:00 长春")],
-    "ko": [("시작", "2030. 12. 3. 오후 2:30:00 长春", "2030. 12. 3. 오후 3:00:00 长春"),
-           ("종료", "2030. 12. 3. 오후 4:00:00 长春", "2030. 12. 3. 오후 4:30:00 长春")],
+           ("Start", "Tue, Dec 3 2:30 PM Changchun time", "Tue, Dec 3 3:00 PM Changchun time"),
+           ("End", "Tue, Dec 3 4:00 PM Changchun time", "Tue, Dec 3 4:30 PM Changchun time")],
+    "zh": [("开始", "12月3日（周二）14:30（北京时间）", "12月3日（周二）15:00（北京时间）"),
+           ("结束", "12月3日（周二）16:00（北京时间）", "12月3日（周二）16:30（北京时间）")],
+    "ko": [("시작", "12월 3일(화) 14:30(중국 시간)", "12월 3일(화) 15:00(중국 시간)"),
+           ("종료", "12월 3일(화) 16:00(중국 시간)", "12월 3일(화) 16:30(중국 시간)")],
 }  # fmt: skip
 BAD_VERSION = (
     "The form does not say which version of the meeting it was opened on. "
@@ -135,7 +133,7 @@ def test_a_status_button_pressed_on_an_older_version_gets_409(auth, client, make
     assert response.status_code == 409
     assert _rows(response.get_data(as_text=True)) == [
         ("Status", "Confirmed", "Draft"),
-        ("Start", "—", "Dec 3, 2030, 3:00:00\u202fPM Changchun"),
+        ("Start", "—", "Tue, Dec 3 3:00 PM Changchun time"),
     ]
     assert (meeting.status, meeting.version) == ("draft", 2)
     cancel = {"version": "1", "reason": "台风停航"}

@@ -34,7 +34,9 @@ def test_korean_holiday_is_flagged_for_the_korean_side(auth, client, two_sides):
 def test_make_up_working_day_and_weekend_on_each_side(auth, client, two_sides):
     auth.login("coordinator", locale="zh")
     response = _ask(client, "2026-10-10T09:00", "2026-10-10T10:00", f"user:{two_sides[0].id}")
-    assert response.get_json() == {"warnings": ["中国：调休上班（2026-10-07 休息）", "韩国：周末"]}
+    assert response.get_json() == {
+        "warnings": ["中国：调休上班日（2026-10-07 休息）", "韩国：周末"]
+    }
 
 
 def test_participants_outside_their_working_hours(auth, client, two_sides, make_user):
@@ -47,8 +49,8 @@ def test_participants_outside_their_working_hours(auth, client, two_sides, make_
     response = _ask(client, "2030-12-03T17:30", "2030-12-03T18:30", *keys)
     assert response.get_json() == {
         "warnings": [
-            "왕팡: 근무 시간 외(长春 17:30–18:30)",
-            "김민수 · 부산광역시: 근무 시간 외(서울 18:30–19:30)",
+            "왕팡: 근무 시간 외(중국 17:30–18:30)",
+            "김민수 · 부산광역시: 근무 시간 외(한국 18:30–19:30)",
         ]
     }
 

@@ -35,11 +35,23 @@ log = logging.getLogger(__name__)
 def _add_counts(counts: dict[int, tuple[int, datetime, str]], execute=None) -> None:
     """Add *counts* (feed id → (fetches, last fetched at, last user agent)) to the feed rows
     with *execute* (the session's by default): an increment in SQL, never a value read
-    before. In id order, so two writers never wait for each other's rows in turn."""
+    before. In id order, so two writers never wait for each other's rows in turn. The last
+    fetch is kept only when it is newer than the one stored: workers and set-aside Redis
+    counts reach the database in no particular order."""
     execute = execute or db.session.execute
     for feed_id, (count, at, agent) in sorted(counts.items()):
-        counted = {"fetch_count": Feed.fetch_count + count, "last_fetched_at": at}
-        execute(sa.update(Feed).where(Feed.id == feed_id).values(**counted, last_user_agent=agent))
+        newer = sa.or_(Feed.last_fetched_at.is_(None), Feed.last_fetched_at < at)
+        execute(
+            sa.update(Feed)
+            .where(Feed.id == feed_id)
+            .values(
+                fetch_count=Feed.fetch_count + count,
+                last_fetched_at=sa.case(
+                    (newer, sa.literal(at, Feed.last_fetched_at.type)), else_=Feed.last_fetched_at
+                ),
+                last_user_agent=sa.case((newer, agent), else_=Feed.last_user_agent),
+            )
+        )
 
 
 class DatabaseFetchCounts:
