@@ -58,8 +58,8 @@ def test_the_due_date_may_be_the_meetings_day_in_its_own_zone(auth, client, meet
     ("lang", "message"),
     [
         ("en", "The due date cannot be before the meeting&#39;s date, Wed, Dec 4."),
-        ("zh", "截止日期不能早于会议日期（12月4日（周三））。"),
-        ("ko", "기한은 회의 날짜(12월 4일(수))보다 앞설 수 없습니다."),
+        ("zh", "截止日期不能早于会议日期12月4日（周三）。"),
+        ("ko", "기한은 회의 날짜인 12월 4일(수)보다 앞설 수 없습니다."),
     ],
 )
 def test_a_due_date_before_the_meeting_is_refused(auth, client, meeting, lang, message):
