@@ -1,5 +1,6 @@
 """Follow-up actions: added and edited on the meeting page, listed, audited, bad input refused."""
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -58,8 +59,8 @@ def test_the_due_date_may_be_the_meetings_day_in_its_own_zone(auth, client, meet
     ("lang", "message"),
     [
         ("en", "The due date cannot be before the meeting&#39;s date, Wed, Dec 4."),
-        ("zh", "截止日期不能早于会议日期（12月4日（周三））。"),
-        ("ko", "기한은 회의 날짜(12월 4일(수))보다 앞설 수 없습니다."),
+        ("zh", "截止日期不能早于会议日期12月4日（周三）。"),
+        ("ko", "기한은 회의 날짜인 12월 4일(수)보다 앞설 수 없습니다."),
     ],
 )
 def test_a_due_date_before_the_meeting_is_refused(auth, client, meeting, lang, message):
@@ -330,3 +331,20 @@ def test_the_follow_up_pages_are_translated(auth, client, past_meeting, lang):
         response = client.get(url)
         assert response.status_code == 200, url
         assert english_left_in(response.get_data(as_text=True)) == [], url
+
+
+@pytest.mark.parametrize("lang", ["zh", "ko"])
+def test_messages_with_a_date_have_no_brackets_inside_brackets(auth, client, meeting, lang):
+    """Dates carry their weekday in brackets (12月4日（周三）): a message never puts them in
+    brackets again."""
+    user = auth.login("coordinator", locale=lang)
+    pages = [
+        client.post(f"/meetings/{meeting.id}/follow-ups", data=_form(user, due_date="2030-12-03")),
+        client.get("/follow-ups/"),
+        client.get("/"),
+    ]
+    nested = re.compile(r"[（(][^（）()<>]*[（(][^（）()<>]*[）)][^（）()<>]*[）)]")
+    assert [r.status_code for r in pages] == [400, 200, 200]
+    for response in pages:
+        text = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+        assert not nested.findall(text), nested.findall(text)

@@ -211,3 +211,20 @@ def test_annual_report_for_an_empty_year_and_bad_input(client, exchanges):
     assert client.get("/history/report/2028?partner=atlantis").status_code == 404
     fallback = client.get("/history/report/2028?lang=fr").get_data(as_text=True)
     assert '<html lang="zh-CN">' in fallback
+
+
+@pytest.mark.parametrize(
+    ("lang", "description"),
+    [
+        ("zh", "共 3 项，合计 8；最多的是2028年（5）。"),
+        ("ko", "막대 3개, 합계 8. 가장 큰 값: 2028년(5)"),
+        ("en", "3 bars, 8 in all; the largest is 2028 with 5."),
+    ],
+)
+def test_the_year_chart_names_its_largest_bar_as_a_year(auth, client, exchanges, lang, description):
+    auth.logout()
+    auth.login("viewer", locale=lang)
+    html = client.get("/history/statistics?year=2028").get_data(as_text=True)
+    years = _svgs(html)["chart-years"]
+    assert years.find(f"{SVG}desc").text == description
+    assert "2028" in _texts(years)  # the axis keeps the bare year

@@ -185,7 +185,8 @@ def meeting_invites(meeting: Meeting, change: str, details: dict) -> list[Invite
     if plan is None:
         return []
     people = _people(plan[0], [meeting], details)
-    return _invites(plan, people, meeting, _invited_before({meeting.id}))
+    before = details.get("before")
+    return _invites(plan, people, meeting, _invited_before({meeting.id}), before=before)
 
 
 def _series_ids(series, details: dict) -> set[int]:
@@ -224,7 +225,15 @@ def _occurrence_invites(meeting: Meeting, change: str, details: dict, bumped: bo
     people = _people(plan[0], [meeting], details)
     invited = _invited_before(_series_ids(meeting.series, details))
     layout = series_layout(meeting.series)
-    invites = _invites(plan, people, meeting, invited, layout=layout, occurrence_only=only)
+    invites = _invites(
+        plan,
+        people,
+        meeting,
+        invited,
+        layout=layout,
+        occurrence_only=only,
+        before=details.get("before"),
+    )
     revise = plan[0] in ("all", "invited") or only or _had_mail(invites, meeting.series, details)
     return _revised(meeting.series, invites) if revise else invites
 
@@ -271,7 +280,13 @@ def series_invites(series: MeetingSeries, change: str, details: dict) -> list[In
 def defer_invites(invites: list[Invite]) -> None:
     """Hold *invites* until the transaction commits. A later one to the same person about the
     same calendar object replaces the earlier: one change made of several signals (reschedule
-    = update + rescheduled) is one message per person, showing the final state."""
+    = update + rescheduled) is one message per person, showing the final state.
+
+    The replacing invite keeps the earlier one's ``before``: its "what changed" list compares
+    with the state before this transaction's first change, which is what the reader's last
+    message (sent or still queued: queued ones all go out, in order) showed, never with an
+    intermediate state nobody was told about. Across transactions no such care is needed:
+    each transaction's message is queued and sent, so the next one compares with it."""
     pending = db.session.info.setdefault(PENDING, {})
     for invite in invites:
         key = (invite.calendar_uid, invite.recipient.key)
@@ -280,6 +295,8 @@ def defer_invites(invites: list[Invite]) -> None:
             if invite.method == "CANCEL":
                 continue  # the invite was never sent: nothing to take back
             invite = replace(invite, reason="new")
+        elif earlier is not None and earlier.before is not None:
+            invite = replace(invite, before=earlier.before)
         pending[key] = invite
 
 
@@ -305,14 +322,16 @@ def queue_invites(invites: list[Invite]) -> list[OutboxMessage]:
     return rows
 
 
-def on_meeting_changed(sender, change: str = "", **details) -> None:
-    """The `meeting_changed` receiver: decide now, compose and enqueue at commit."""
+def on_meeting_changed(sender, change: str = "", **details) -> int:
+    """The `meeting_changed` receiver: decide now, compose and enqueue at commit. Returns
+    how many people this change will e-mail (see `scheduler.meetings.signals.mailed_count`)."""
     if isinstance(sender, MeetingSeries):
         invites = series_invites(sender, change, details)
     else:
         invites = meeting_invites(sender, change, details)
     if invites:
         defer_invites(invites)
+    return len({invite.recipient.key for invite in invites})
 
 
 def register_invite_listeners(app) -> None:

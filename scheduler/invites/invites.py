@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from scheduler.i18n import user_name
+from scheduler.invites.changes import changed_rows
 from scheduler.invites.etiquette import courtesy, office_sender
 from scheduler.invites.ical import (
     InviteParty,
@@ -37,6 +38,7 @@ from scheduler.timefmt import dual_clock
 
 if TYPE_CHECKING:
     from scheduler.meetings.models import Meeting, Participant
+    from scheduler.meetings.signals import MeetingState
 
 # Why a message goes out; picks its subject and first sentence.
 REASONS = ("new", "updated", "postponed", "cancelled", "occurrence_cancelled", "removed")
@@ -49,6 +51,7 @@ class Invite:
     ``meeting`` is what the e-mail describes (for a series: the changed occurrence or the
     master's template); ``layout`` is set for a series; ``occurrence_only`` makes a CANCEL of
     just ``meeting`` (RECURRENCE-ID). ``participant`` gives the RSVP links (REQUEST only).
+    ``before`` is the meeting as the reader's last message showed it (for "what changed").
     """
 
     recipient: Recipient
@@ -58,6 +61,7 @@ class Invite:
     participant: "Participant | None" = None
     layout: SeriesLayout | None = None
     occurrence_only: bool = False
+    before: "MeetingState | None" = None
 
     @property
     def calendar_uid(self) -> str:
@@ -161,6 +165,7 @@ def invite_context(invite: Invite) -> dict:
         "intro": invite_intro(invite),
         "courtesy": courtesy(recipient),
         "calendar_note": calendar_note(invite),
+        "changes": changed_rows(invite),
     }
 
 

@@ -1,6 +1,7 @@
 """Meeting lifecycle: one function per change, each flushing once; the caller commits.
 
 Every function here ends in `_changed()`, the single hook the invite and reminder code uses.
+Status changes and participant removals return how many people will be e-mailed about them.
 """
 
 from datetime import datetime, timedelta
@@ -23,7 +24,7 @@ from scheduler.meetings.models import (
     ParticipantRole,
     raise_sequence,
 )
-from scheduler.meetings.signals import meeting_changed
+from scheduler.meetings.signals import mailed_count, meeting_changed, state_of
 
 DEFAULT_TECH_CHECK_MINUTES = 30  # video links get a technical check unless told otherwise
 MIN_DURATION = timedelta(minutes=5)
@@ -127,9 +128,10 @@ def record_override(meeting: Meeting, reason: str, conflicts) -> None:
     record(db.session, "override", meeting, {"reason": reason.strip(), "conflicts": details})
 
 
-def _changed(meeting: Meeting, change: str, **details) -> None:
+def _changed(meeting: Meeting, change: str, **details) -> int:
+    """Flush and tell the listeners; the number of people they will e-mail about it."""
     db.session.flush()
-    meeting_changed.send(meeting, change=change, **details)
+    return mailed_count(meeting_changed.send(meeting, change=change, **details))
 
 
 def _apply(meeting: Meeting, data: dict) -> bool:
@@ -165,6 +167,7 @@ def update_meeting(meeting: Meeting, data: dict, partners=None, override_reason=
     check_join_url(data.get("join_url", meeting.join_url))
     # A new time or a new room can clash with other bookings.
     moved = {"start_dt", "end_dt", "room_id"} & {f for f in data if getattr(meeting, f) != data[f]}
+    before = state_of(meeting)
     if meeting.series_id is not None:  # an occurrence edited on its own (RECURRENCE-ID override)
         meeting.is_exception = True
     if _apply(meeting, data):
@@ -174,7 +177,7 @@ def update_meeting(meeting: Meeting, data: dict, partners=None, override_reason=
     db.session.flush()
     if moved:
         _check_conflicts(meeting, override_reason)
-    _changed(meeting, "updated")
+    _changed(meeting, "updated", before=before)
     return meeting
 
 
@@ -183,42 +186,45 @@ def _refuse_if_closed(meeting: Meeting) -> None:
         raise MeetingError(_l("A cancelled or held meeting cannot be changed."))
 
 
-def _set_status(meeting: Meeting, status: str, reason: str = "") -> None:
+def _set_status(meeting: Meeting, status: str, change: str, reason: str = "") -> int:
+    """Give *meeting* a new status, tell the listeners; how many people will be mailed."""
+    before = state_of(meeting)
     meeting.status = status
     meeting.status_reason = reason
     raise_sequence(meeting)
+    return _changed(meeting, change, before=before)
 
 
-def confirm(meeting: Meeting) -> None:
+def confirm(meeting: Meeting) -> int:
+    """Confirm *meeting*; returns how many people will be e-mailed about it."""
     _refuse_if_closed(meeting)
-    _set_status(meeting, MeetingStatus.CONFIRMED)
-    _changed(meeting, "confirmed")
+    return _set_status(meeting, MeetingStatus.CONFIRMED, "confirmed")
 
 
-def make_tentative(meeting: Meeting) -> None:
+def make_tentative(meeting: Meeting) -> int:
     _refuse_if_closed(meeting)
-    _set_status(meeting, MeetingStatus.TENTATIVE)
-    _changed(meeting, "tentative")
+    return _set_status(meeting, MeetingStatus.TENTATIVE, "tentative")
 
 
 def reschedule(meeting: Meeting, start: datetime, end: datetime, override_reason=None) -> None:
     """Move a meeting (a postponed one comes back as tentative)."""
+    before = state_of(meeting)
     update_meeting(meeting, {"start_dt": start, "end_dt": end}, override_reason=override_reason)
     if meeting.status == MeetingStatus.POSTPONED:
         meeting.status = MeetingStatus.TENTATIVE
-    _changed(meeting, "rescheduled")
+    _changed(meeting, "rescheduled", before=before)
 
 
-def postpone(meeting: Meeting, reason: str) -> None:
+def postpone(meeting: Meeting, reason: str) -> int:
+    """Postpone *meeting*; returns how many people will be e-mailed about it."""
     _refuse_if_closed(meeting)
-    _set_status(meeting, MeetingStatus.POSTPONED, _required_reason(reason))
-    _changed(meeting, "postponed")
+    return _set_status(meeting, MeetingStatus.POSTPONED, "postponed", _required_reason(reason))
 
 
-def cancel(meeting: Meeting, reason: str) -> None:
+def cancel(meeting: Meeting, reason: str) -> int:
+    """Cancel *meeting*; returns how many people will be e-mailed about it."""
     _refuse_if_closed(meeting)
-    _set_status(meeting, MeetingStatus.CANCELLED, _required_reason(reason))
-    _changed(meeting, "cancelled")
+    return _set_status(meeting, MeetingStatus.CANCELLED, "cancelled", _required_reason(reason))
 
 
 def mark_held(meeting: Meeting) -> None:
@@ -283,10 +289,10 @@ def already_in(meeting: Meeting, person: dict) -> bool:
     return False
 
 
-def remove_participant(meeting: Meeting, participant: Participant) -> None:
+def remove_participant(meeting: Meeting, participant: Participant) -> int:
     """Take someone off a meeting. SEQUENCE rises (RFC 5546: a CANCEL increments it), so if
     they are added back later their new invite is newer than the cancellation they got."""
     _refuse_if_closed(meeting)
     meeting.participants.remove(participant)
     raise_sequence(meeting)
-    _changed(meeting, "participant_removed", participants_removed=[participant])
+    return _changed(meeting, "participant_removed", participants_removed=[participant])

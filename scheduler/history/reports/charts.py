@@ -42,8 +42,10 @@ def bar_chart(
     labels: list[str],
     series: list[tuple[str, list[int]]],
     horizontal: bool = False,
+    spoken: list[str] | None = None,
 ) -> Chart:
-    """A bar chart of one or more *series* over *labels*, with its table and description."""
+    """A bar chart of one or more *series* over *labels*, with its table and description;
+    *spoken* are the labels as a sentence names them, when that differs (``2026年``)."""
     # A control character in a partner's name would make pygal's SVG ill-formed XML.
     labels = [without_controls(label) for label in labels]
     series = [(without_controls(name), values) for name, values in series]
@@ -57,7 +59,8 @@ def bar_chart(
         chart.add(name, order(values))
     columns = [values for _name, values in series]
     rows = [[label, *values] for label, *values in zip(labels, *columns, strict=True)]
-    description = describe(labels, [sum(values) for values in zip(*columns, strict=True)])
+    totals = [sum(values) for values in zip(*columns, strict=True)]
+    description = describe([without_controls(s) for s in spoken] if spoken else labels, totals)
     svg = finish_svg(chart.render(is_unicode=True), chart_id, title, description)
     return Chart(chart_id, title, description, headers, rows, svg)
 
@@ -148,6 +151,8 @@ def _time_charts(stats, month_names: list[str]) -> list[Chart]:
             [_("Year"), exchanges],
             [str(c.year) for c in changes],
             [(exchanges, [c.count for c in changes])],
+            # A bare number in a sentence reads as a count: "the largest is 2026年".
+            spoken=[pgettext("year", "%(year)s", year=str(c.year)) for c in changes],
         ),
         bar_chart(
             "chart-months",

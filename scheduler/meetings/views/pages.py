@@ -23,6 +23,7 @@ from scheduler.meetings.form_input import (
 )
 from scheduler.meetings.forms import MeetingForm, NewMeetingForm, ParticipantForm, ReasonForm
 from scheduler.meetings.handoff import read_handoff, resolve_people
+from scheduler.meetings.mailed import mailed_message
 from scheduler.meetings.models import Meeting, MeetingStatus
 from scheduler.meetings.versions import (
     check_version,
@@ -186,7 +187,7 @@ def edit_meeting(meeting_id):
 def change_status(meeting_id, action):
     meeting = _meeting_or_404(meeting_id)
     if action in LIFECYCLE:
-        return _run(meeting, _versioned(LIFECYCLE[action]), WANTED_STATUS[action])
+        return _run(meeting, _versioned(LIFECYCLE[action]), WANTED_STATUS[action], action)
     if action in ("cancel", "postpone"):
         form = ReasonForm()
         if not form.validate_on_submit():
@@ -194,7 +195,7 @@ def change_status(meeting_id, action):
             return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id)), 303
         call = services.cancel if action == "cancel" else services.postpone
         change = _versioned(lambda m: call(m, form.reason.data))
-        return _run(meeting, change, WANTED_STATUS[action])
+        return _run(meeting, change, WANTED_STATUS[action], action)
     abort(404)
 
 
@@ -208,9 +209,10 @@ def _versioned(change):
     return run
 
 
-def _run(meeting: Meeting, change, wanted: str | None = None):
+def _run(meeting: Meeting, change, wanted: str | None = None, action: str = ""):
     """Apply a lifecycle or participant *change*; on refusal show the meeting with the reason
-    (or, for a status button pressed on an older version, the 409 page about the *wanted* one)."""
+    (or, for a status button pressed on an older version, the 409 page about the *wanted* one).
+    After an *action* that e-mails people, the message says how many (the change's result)."""
 
     def again(error):
         if wanted is not None and isinstance(error, StaleEdit):
@@ -225,12 +227,11 @@ def _run(meeting: Meeting, change, wanted: str | None = None):
             conflicts=error.conflicts,
         )
 
-    return save(
-        lambda: change(meeting),
-        lambda _result: redirect(url_for("meetings.show_meeting", meeting_id=meeting.id)),
-        again,
-        _("The meeting has been updated."),
-    )
+    def done(mailed):
+        flash(mailed_message(action, mailed or 0) or _("The meeting has been updated."), "success")
+        return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id))
+
+    return save(lambda: change(meeting), done, again)
 
 
 @bp.route("/<int:meeting_id>/participants", methods=["POST"])
@@ -256,4 +257,4 @@ def remove_participant(meeting_id, participant_id):
     participant = next((p for p in meeting.participants if p.id == participant_id), None)
     if participant is None:
         abort(404)
-    return _run(meeting, lambda m: services.remove_participant(m, participant))
+    return _run(meeting, lambda m: services.remove_participant(m, participant), action="remove")
