@@ -190,6 +190,27 @@ def test_export_reads_in_batches_and_keeps_every_row(client, exported):
     assert len(rows) == 29 and rows[1][1] == "2026-02-28" and rows[-1][1] == "2026-02-01"
 
 
+def test_related_rows_stay_with_their_meeting_across_batches(client, exported, monkeypatch):
+    """Meetings at one instant (ordered by id), with and without partners, other people and
+    outcomes, read two rows at a time: each row keeps its own partners, people and outcome."""
+    monkeypatch.setattr(exports, "BATCH_SIZE", 2)
+    user, contact = exported[0].organizer, exported[0].participants[1].contact
+    same = at(2026, 2, 3)
+    plans = [((), (), None), (("ulsan", "busan"), (contact,), ("一", "하나")),
+             (("ulsan",), (), None), (("ulsan",), (contact,), ("三", "셋"))]  # fmt: skip
+    for n, (partners, contacts, outcome) in enumerate(plans):
+        add_meeting(user, same, partners=partners, contacts=contacts, outcome=outcome,
+                    title_zh=f"同时 {n}")  # fmt: skip
+    _db.session.commit()
+    rows = _csv_rows(client.get("/history/export.csv?year=2026").data)
+    assert [row[6:10] for row in rows[1:]] == [
+        ["同时 3", "蔚山广域市", "王芳; 金敏洙", "三"],
+        ["同时 2", "蔚山广域市", "王芳", ""],
+        ["同时 1", "釜山广域市; 蔚山广域市", "王芳; 金敏洙", "一"],
+        ["同时 0", "", "王芳", ""],
+    ]
+
+
 def test_the_xlsx_export_has_dates_numbers_a_filtered_frozen_header_and_fitted_columns(
     client, exported
 ):
