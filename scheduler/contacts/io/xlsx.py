@@ -52,7 +52,8 @@ def display_width(value) -> int:
         return len(DATE_FORMAT)
     text = value if isinstance(value, str) else str(value)
     longest = max(text.split("\n"), key=len) if "\n" in text else text
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
+    # No column is wider than MAX_WIDTH: the characters past it need not be looked at.
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest[:MAX_WIDTH])
 
 
 class _Sheet:
