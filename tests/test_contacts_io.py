@@ -465,7 +465,7 @@ DANGEROUS = {
 
 def test_csv_export_neutralizes_formulas(client, db, auth, make_contact):
     make_contact("jeju", email="danger@jeju.example.kr", **DANGEROUS)
-    auth.login("viewer")
+    auth.login("coordinator")
     response = client.get("/contacts/export.csv?partner=jeju")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -486,7 +486,7 @@ def test_csv_export_neutralizes_formulas(client, db, auth, make_contact):
 
 def test_xlsx_export_neutralizes_formulas(client, db, auth, make_contact):
     make_contact("jeju", email="danger@jeju.example.kr", **DANGEROUS)
-    auth.login("viewer")
+    auth.login("coordinator")
     response = client.get("/contacts/export.xlsx?partner=jeju")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
@@ -504,7 +504,7 @@ def test_export_filters(client, db, auth, make_contact):
     gone.is_active = False
     db.session.commit()
     make_contact("seoul", email="active@seoul.example.kr")
-    auth.login("viewer")
+    auth.login("coordinator")
 
     def emails(query):
         data = client.get(f"/contacts/export.csv{query}").data.decode("utf-8-sig")
@@ -515,6 +515,43 @@ def test_export_filters(client, db, auth, make_contact):
     assert "active@seoul.example.kr" in emails("")
     assert client.get("/contacts/export.csv?partner=atlantis").status_code == 404
     assert client.get("/contacts/export.pdf").status_code == 404
+
+
+def test_xlsx_export_has_a_frozen_filtered_header_and_fitted_columns(
+    client, db, auth, make_contact
+):
+    make_contact("jeju", email="kim.minsu@jeju.example.kr", department_zh="济州特别自治道外事科")
+    auth.login("coordinator")
+    response = client.get("/contacts/export.xlsx?partner=jeju")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    assert [c.value for c in sheet[1]] == EXPORT_HEADER
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:O2"
+    widths = {letter: int(sheet.column_dimensions[letter].width) for letter in "ABJMO"}
+    # At least 10 (Excel's default is 8.43); the e-mail's 25 characters and 2 of margin;
+    # "Asia/Seoul" + 2; the ten Hanzi of the department count double: 20 + 2.
+    assert widths == {"A": 10, "B": 16, "J": 27, "M": 12, "O": 22}
+    assert {c.data_type for c in sheet[2]} <= {"s", "n"}  # text (or empty), never a formula
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_viewers_cannot_export_contacts_but_still_read_them(
+    client, db, auth, make_contact, file_format
+):
+    make_contact("jeju", email="kim.minsu@jeju.example.kr", phone="+82-64-710-2114")
+    auth.login("viewer", locale="ko")
+    response = client.get(f"/contacts/export.{file_format}?partner=jeju")
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "이 작업을 할 권한이 없습니다." in page and "kim.minsu" not in page
+    listing = client.get("/contacts/?partner=jeju")
+    assert listing.status_code == 200
+    text = listing.get_data(as_text=True)
+    assert "kim.minsu@jeju.example.kr" in text and "/contacts/export." not in text
+    auth.logout()
+    auth.login("admin")
+    text = client.get("/contacts/?partner=jeju").get_data(as_text=True)
+    assert f'href="/contacts/export.{file_format}?partner=jeju"' in text
+    assert client.get(f"/contacts/export.{file_format}?partner=jeju").status_code == 200
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])

@@ -4,15 +4,14 @@ filters, formula injection neutralized like the contact export, and bad input.""
 import codecs
 import csv
 import io
+from datetime import date, datetime
 
 import openpyxl
 import pytest
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from scheduler.contacts.io.xlsx import xlsx_chunks
+from scheduler.contacts.io.xlsx import CHUNK_SIZE, xlsx_chunks
 from scheduler.extensions import db as _db
 from scheduler.history.reports import exports
-from scheduler.history.timeline import HistoryFilters
 from tests.history_timeline_support import add_meeting, at
 
 HEADERS = {
@@ -111,6 +110,9 @@ def test_a_year_without_exchanges_gives_headers_only(client, exported, file_form
     assert response.status_code == 200
     read = _csv_rows if file_format == "csv" else _xlsx_rows
     assert read(response.data) == [HEADERS["zh"]]
+    if file_format == "xlsx":  # a valid file: the header with its filter, frozen
+        sheet = openpyxl.load_workbook(io.BytesIO(response.data))["history"]
+        assert sheet.auto_filter.ref == "A1:K1" and sheet.freeze_panes == "A2"
 
 
 @pytest.mark.parametrize(
@@ -188,47 +190,92 @@ def test_export_reads_in_batches_and_keeps_every_row(client, exported):
     assert len(rows) == 29 and rows[1][1] == "2026-02-28" and rows[-1][1] == "2026-02-01"
 
 
-def _openpyxl_reference(rows: list[list[str]]) -> list[list[str]]:
-    """The cells openpyxl's write-only workbook keeps of *rows* (the export's former writer)."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("history")
-    for row in rows:
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _xlsx_rows(buffer.getvalue())
+def test_related_rows_stay_with_their_meeting_across_batches(client, exported, monkeypatch):
+    """Meetings at one instant (ordered by id), with and without partners, other people and
+    outcomes, read two rows at a time: each row keeps its own partners, people and outcome."""
+    monkeypatch.setattr(exports, "BATCH_SIZE", 2)
+    user, contact = exported[0].organizer, exported[0].participants[1].contact
+    same = at(2026, 2, 3)
+    plans = [((), (), None), (("ulsan", "busan"), (contact,), ("一", "하나")),
+             (("ulsan",), (), None), (("ulsan",), (contact,), ("三", "셋"))]  # fmt: skip
+    for n, (partners, contacts, outcome) in enumerate(plans):
+        add_meeting(user, same, partners=partners, contacts=contacts, outcome=outcome,
+                    title_zh=f"同时 {n}")  # fmt: skip
+    _db.session.commit()
+    rows = _csv_rows(client.get("/history/export.csv?year=2026").data)
+    assert [row[6:10] for row in rows[1:]] == [
+        ["同时 3", "蔚山广域市", "王芳; 金敏洙", "三"],
+        ["同时 2", "蔚山广域市", "王芳", ""],
+        ["同时 1", "釜山广域市; 蔚山广域市", "王芳; 金敏洙", "一"],
+        ["同时 0", "", "王芳", ""],
+    ]
 
 
-def test_the_xlsx_export_is_streamed_with_the_same_cells_as_openpyxl_wrote(app, client, exported):
+def test_the_xlsx_export_has_dates_numbers_a_filtered_frozen_header_and_fitted_columns(
+    client, exported
+):
+    first, signing, old = exported
     response = client.get("/history/export.xlsx")
     assert response.status_code == 200 and response.is_streamed
     assert response.headers["Content-Type"] == exports.MIMETYPES["xlsx"]
-    with app.test_request_context("/history/export.xlsx"):
-        expected = list(exports.export_rows(HistoryFilters()))
-    rows = _xlsx_rows(response.data)
-    assert len(rows) == 4 and rows[0] == HEADERS["zh"]
-    assert rows == _openpyxl_reference(expected)
     sheet = openpyxl.load_workbook(io.BytesIO(response.data))["history"]
+    cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert cells == [
+        HEADERS["zh"],
+        [signing.id, datetime(2029, 1, 1), "01:00–02:30", "02:00–03:30", "签约（备忘录或协议）",
+         "已确认", "签约仪式", "首尔特别市; 釜山广域市", "王芳", None, None],
+        [first.id, datetime(2028, 3, 15), "10:00–11:30", "11:00–12:30", "视频连线", "已举行",
+         '\'=HYPERLINK("http://x")', "首尔特别市", "王芳; 金敏洙", "'+成果", "签署合作备忘录"],
+        [old.id, datetime(2027, 5, 15), "10:00–11:30", "11:00–12:30", "视频连线", "已举行",
+         "釜山 2027", "釜山广域市", "王芳", None, None],
+    ]  # fmt: skip
+    assert [sheet.cell(2, column).data_type for column in range(1, 8)] == ["n", "d"] + ["s"] * 5
+    assert sheet["B2"].number_format == "yyyy-mm-dd"
+    assert "f" not in {cell.data_type for row in sheet.iter_rows() for cell in row}
     assert sheet.freeze_panes == "A2"  # the header row stays in view
+    assert sheet.auto_filter.ref == "A1:K4"
+    widths = {letter: int(sheet.column_dimensions[letter].width) for letter in "ABCGH"}
+    # Never below 10 (Excel's default is 8.43); Hanzi count double: 日期（长春） is 12 wide,
+    # 首尔特别市; 釜山广域市 22; both plus a margin of 2.
+    assert widths == {"A": 10, "B": 14, "C": 13, "G": 25, "H": 24}
 
 
-AWKWARD_CELLS = [
-    ["<b>&amp;</b> \"x\" 'y'", "  leading and trailing  ", "", "bell\x07 and\x1b escape"],
-    ["first\nsecond line", "'=1+1", "x" * 40000, "한글 中文 English · ①"],
-]
+def _written(rows) -> list[list]:
+    body = b"".join(xlsx_chunks(iter(rows), sheet_title="history"))
+    sheet = openpyxl.load_workbook(io.BytesIO(body))["history"]
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
-def test_the_streamed_writer_keeps_every_cell_as_openpyxl_did():
-    body = b"".join(xlsx_chunks(iter(AWKWARD_CELLS), sheet_title="history"))
-    assert _xlsx_rows(body) == _openpyxl_reference(
-        [[cell[:32767] for cell in row] for row in AWKWARD_CELLS]
-    )
-    assert _xlsx_rows(body)[0][3] == "bell and escape"
+def test_the_writer_keeps_awkward_text_as_text():
+    rows = [
+        ["<b>&amp;</b> \"x\" 'y'", "  leading and trailing  ", "", "bell\x07 and\x1b escape"],
+        ["first\r\nsecond\rthird", "=1+1", "x" * 40000, "한글 中文 English · ①"],
+        ["<r>&</r>", "+82-2-120", "-1+1", "@SUM(A1)"],
+    ]
+    assert _written(rows) == [
+        ["<b>&amp;</b> \"x\" 'y'", "  leading and trailing  ", None, "bell and escape"],
+        ["first\nsecond\nthird", "=1+1", "x" * 32767, "한글 中文 English · ①"],
+        ["<r>&</r>", "+82-2-120", "-1+1", "@SUM(A1)"],
+    ]
 
 
-def test_the_streamed_writer_hands_out_the_file_in_pieces():
-    rows = ([str(n), f"会议 {n}", f"회의 {n}"] for n in range(1200))
+def test_the_writer_types_cells_by_their_values():
+    rows = [["n", "when", "at", "ratio", "flag"], [7, date(2028, 2, 29), datetime(2028, 1, 2, 9, 5),
+            1.5, True], [None, None, None, None, None]]  # fmt: skip
+    assert _written(rows) == [
+        ["n", "when", "at", "ratio", "flag"],
+        [7, datetime(2028, 2, 29), datetime(2028, 1, 2, 9, 5), 1.5, "True"],
+    ]
+
+
+def test_the_written_file_is_handed_out_in_chunks():
+    rows = ([n, f"会议 {n} {n * 7919 % 10007}", f"회의 {n}"] for n in range(20000))
     pieces = list(xlsx_chunks(rows, sheet_title="history"))
-    assert len(pieces) >= 3  # one per 500 rows, then the end of the file
-    cells = _xlsx_rows(b"".join(pieces))
-    assert len(cells) == 1200 and cells[1199] == ["1199", "会议 1199", "회의 1199"]
+    assert len(pieces) > 1 and all(len(piece) == CHUNK_SIZE for piece in pieces[:-1])
+    cells = _written_body(b"".join(pieces))
+    assert len(cells) == 20000 and cells[19999] == [19999, "会议 19999 1299", "회의 19999"]
+
+
+def _written_body(body: bytes) -> list[list]:
+    sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True)["history"]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]

@@ -72,6 +72,7 @@ def import_template(file_format):
 
 
 @bp.route("/export.<format>")
+@roles_required(*EDITOR_ROLES)  # names, e-mails and phones in bulk: not for viewers
 def export_contacts(format):  # the argument name is part of the url_for() calls in templates
     if format not in io_write.FORMATS:
         abort(404)

@@ -1,6 +1,7 @@
-"""Contact export and the import template: rows of text in, CSV or XLSX bytes out.
+"""Contact export and the import template: rows of values in, CSV or XLSX bytes out.
 
-Every cell is neutralized so a spreadsheet shows it as text and never runs it as a formula.
+Every text cell is neutralized so a spreadsheet shows it as text and never runs it as a
+formula, even once saved as CSV; the XLSX writer (contacts/io/xlsx.py) also writes text as text.
 """
 
 import codecs
@@ -46,9 +47,12 @@ TEMPLATE_EXAMPLE = {
 }
 
 
-def neutralize(text: str) -> str:
-    """*text* with a leading quote when a spreadsheet would otherwise read it as a formula."""
-    return "'" + text if NEEDS_QUOTE.match(text) else text
+def neutralize(value):
+    """*value* with a leading quote when it is text a spreadsheet would read as a formula;
+    numbers and dates as they are (they cannot start a formula)."""
+    if isinstance(value, str) and NEEDS_QUOTE.match(value):
+        return "'" + value
+    return value
 
 
 def contact_values(contact: Contact) -> dict[str, str]:
@@ -82,12 +86,14 @@ def template_rows() -> Iterator[list[str]]:
     return table_rows([TEMPLATE_EXAMPLE])
 
 
-def to_bytes(rows: Iterable[list[str]], file_format: str, sheet_title: str = "contacts") -> bytes:
+def to_bytes(rows: Iterable[list], file_format: str, sheet_title: str = "contacts") -> bytes:
+    """*rows* (the first is the header) as the bytes of a .csv or .xlsx file."""
     return to_xlsx(rows, sheet_title) if file_format == "xlsx" else to_csv(rows)
 
 
-def to_csv(rows: Iterable[list[str]]) -> bytes:
-    """UTF-8 with a byte order mark, so Excel shows Hangul and Hanzi correctly; CRLF lines."""
+def to_csv(rows: Iterable[list]) -> bytes:
+    """UTF-8 with a byte order mark, so Excel shows Hangul and Hanzi correctly; CRLF lines.
+    Numbers and dates are written as str() gives them (dates in ISO form)."""
     buffer = io.StringIO(newline="")
     csv.writer(buffer).writerows(rows)
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")

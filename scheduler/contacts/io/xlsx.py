@@ -1,128 +1,142 @@
-"""A one-sheet .xlsx file written as a stream: every cell an inline string, the header row
-frozen. The exports write tens of thousands of rows; openpyxl builds an element per cell
-(about 40 s for 50,000 history rows), this writes each row's XML text straight into the zip
-and hands the bytes on as they come, so a download starts at once and memory stays flat.
-The cells read back exactly as openpyxl's write-only mode wrote them (tests compare both).
+"""Write a sheet: the one home of the .xlsx files the exports give (contacts, history).
+
+XlsxWriter does the writing in ``constant_memory`` mode: each row goes to a temporary file on
+disk as it is written, so 50,000 rows never sit in memory as cells; the finished file is then
+handed out in chunks and deleted when the download is done (or abandoned).
+
+Cells are typed by their Python value: text is always written with ``write_string`` (never
+``write()``, which would turn "=..." into a formula), numbers as numbers, dates and naive
+datetimes as dates with a number format. The header row is frozen and carries an autofilter;
+column widths fit the header and the first rows (a Hanzi or Hangul character counts double).
 """
 
-import io
-import zipfile
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
-from xml.sax.saxutils import escape, quoteattr
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import IO
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
-ROWS_PER_CHUNK = 500
-_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-_CONTENT_TYPES = (
-    f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-    f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
-    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_CT}.worksheet+xml"/>'
-    f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/></Types>'
-)
-_ROOT_RELS = (
-    f'{_XML}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
-    f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-)
-_WORKBOOK_RELS = (
-    f'{_XML}<Relationships xmlns="{_PKG_REL}">'
-    f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'
-)
-_STYLES = (
-    f'{_XML}<styleSheet xmlns="{_MAIN}"><fonts count="1"><font><sz val="11"/>'
-    '<name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill '
-    'patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-    '</cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" '
-    'xfId="0"/></cellXfs></styleSheet>'
-)
-_SHEET_START = (
-    f'{_XML}<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
-    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-    "<sheetData>"
-)
-_SHEET_END = "</sheetData></worksheet>"
+CHUNK_SIZE = 64 * 1024
+SAMPLE_ROWS = 100  # rows after the header that column widths are fitted to
+MIN_WIDTH, MAX_WIDTH = 10, 60  # character widths: never below Excel's default 8.43
+DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
+# Characters XML (and so Excel) refuses; tab and line feed are kept.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "in_memory": False,  # the parts go to temporary files, not to memory
+    "strings_to_numbers": False,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+}
 
 
-def _workbook(sheet_title: str) -> str:
-    return (
-        f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
-        f'<sheet name={quoteattr(sheet_title)} sheetId="1" r:id="rId1"/></sheets></workbook>'
-    )
+def cell_text(text: str) -> str:
+    """*text* as a cell can hold it: line breaks as LF (Excel's own; a CR would be kept as an
+    escape that other readers show as "_x000D_"), control characters dropped, cut at Excel's
+    limit."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", text)[:MAX_CELL_CHARS]
 
 
-@lru_cache(maxsize=256)
-def _column(index: int) -> str:
-    return get_column_letter(index)
+def display_width(value) -> int:
+    """How many character widths *value* takes in a cell: wide (CJK) characters count two."""
+    if isinstance(value, datetime):
+        return len(DATETIME_FORMAT)
+    if isinstance(value, date):
+        return len(DATE_FORMAT)
+    text = value if isinstance(value, str) else str(value)
+    longest = max(text.split("\n"), key=len) if "\n" in text else text
+    # No column is wider than MAX_WIDTH: the characters past it need not be looked at.
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest[:MAX_WIDTH])
 
 
-def _cell(reference: str, text: str) -> str:
-    """An inline-string cell; control characters Excel refuses are dropped, as before."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_CHARS]
-    if not text:
-        return f'<c r="{reference}" t="inlineStr"></c>'
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{reference}" t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+class _Sheet:
+    """One worksheet being written row by row, remembering how wide each column should be."""
+
+    def __init__(self, workbook, title: str):
+        self.worksheet = sheet = workbook.add_worksheet(title)
+        day = workbook.add_format({"num_format": DATE_FORMAT})
+        moment = workbook.add_format({"num_format": DATETIME_FORMAT})
+        # How each type of value is written, looked up once per cell (bool is not a number).
+        self.writers = {
+            str: self._write_text,
+            int: sheet.write_number,
+            float: sheet.write_number,
+            date: lambda row, col, value: sheet.write_datetime(row, col, value, day),
+            datetime: lambda row, col, value: sheet.write_datetime(row, col, value, moment),
+        }
+        self.widths: list[int] = []
+        self.rows = 0
+
+    def write_row(self, values: Sequence) -> None:
+        if self.rows <= SAMPLE_ROWS:
+            self._measure(values)
+        row, writers, other = self.rows, self.writers, self._write_other
+        for column, value in enumerate(values):
+            if value is not None and value != "":
+                writers.get(type(value), other)(row, column, value)
+        self.rows += 1
+
+    def _write_text(self, row: int, column: int, text: str) -> None:
+        text = cell_text(text)
+        if text.startswith("<r>") and text.endswith("</r>"):
+            # In constant_memory mode XlsxWriter copies such a string into the file unescaped,
+            # as ready-made rich text: written as three plain fragments it is escaped instead.
+            self.worksheet.write_rich_string(row, column, text[:1], text[1:2], text[2:])
+        else:
+            self.worksheet.write_string(row, column, text)
+
+    def _write_other(self, row: int, column: int, value) -> None:
+        self._write_text(row, column, str(value))
+
+    def _measure(self, values: Sequence) -> None:
+        for column, value in enumerate(values):
+            width = display_width(value) if value is not None else 0
+            if column == len(self.widths):
+                self.widths.append(width)
+            elif width > self.widths[column]:
+                self.widths[column] = width
+
+    def finish(self) -> None:
+        """Column widths, the frozen header and an autofilter over the header (and the data)."""
+        sheet = self.worksheet
+        for column, width in enumerate(self.widths):
+            sheet.set_column(column, column, min(max(width + 2, MIN_WIDTH), MAX_WIDTH))
+        if self.widths:
+            sheet.autofilter(0, 0, max(self.rows - 1, 0), len(self.widths) - 1)
+        sheet.freeze_panes(1, 0)
 
 
-def _row(number: int, cells: list[str]) -> str:
-    body = "".join(_cell(f"{_column(i)}{number}", cell) for i, cell in enumerate(cells, 1))
-    return f'<row r="{number}">{body}</row>'
+def write_sheet(rows: Iterable[Sequence], sheet_title: str, target: IO[bytes]) -> int:
+    """Write *rows* (the first is the header) as a one-sheet .xlsx file into the binary file
+    *target*; returns how many rows were written, the header included."""
+    workbook = xlsxwriter.Workbook(target, _WORKBOOK_OPTIONS)
+    try:
+        sheet = _Sheet(workbook, sheet_title)
+        for values in rows:
+            sheet.write_row(values)
+        sheet.finish()
+    finally:
+        workbook.close()
+    return sheet.rows
 
 
-class _Sink(io.RawIOBase):
-    """Where the zip is written: it keeps what arrived until it is taken (never seeks)."""
-
-    def __init__(self):
-        self.parts: list[bytes] = []
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def take(self) -> bytes:
-        data = b"".join(self.parts)
-        self.parts.clear()
-        return data
+def xlsx_chunks(rows: Iterable[Sequence], sheet_title: str) -> Iterator[bytes]:
+    """The .xlsx file of *rows*, written to a temporary file first, then read out in chunks.
+    The file is deleted when the last chunk is taken or the generator is closed."""
+    with tempfile.TemporaryFile() as file:
+        write_sheet(rows, sheet_title, file)
+        file.seek(0)
+        while chunk := file.read(CHUNK_SIZE):
+            yield chunk
 
 
-def xlsx_chunks(rows: Iterable[list[str]], sheet_title: str) -> Iterator[bytes]:
-    """The .xlsx file of *rows* (lists of text; the first is the header), in pieces."""
-    sink = _Sink()
-    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        package.writestr("_rels/.rels", _ROOT_RELS)
-        package.writestr("xl/workbook.xml", _workbook(sheet_title))
-        package.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        package.writestr("xl/styles.xml", _STYLES)
-        with package.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(_SHEET_START.encode())
-            pending = []
-            for number, cells in enumerate(rows, 1):
-                pending.append(_row(number, cells))
-                if len(pending) == ROWS_PER_CHUNK:
-                    sheet.write("".join(pending).encode())
-                    pending.clear()
-                    yield sink.take()
-            sheet.write(("".join(pending) + _SHEET_END).encode())
-    yield sink.take()
-
-
-def to_xlsx(rows: Iterable[list[str]], sheet_title: str) -> bytes:
-    """The whole .xlsx file of *rows* at once."""
+def to_xlsx(rows: Iterable[Sequence], sheet_title: str) -> bytes:
+    """The whole .xlsx file of *rows* at once (small files: the contact export, a template)."""
     return b"".join(xlsx_chunks(rows, sheet_title))
