@@ -15,7 +15,7 @@ from scheduler.history.reports import exports
 from tests.history_timeline_support import add_meeting, at
 
 HEADERS = {
-    "zh": ["序号", "日期（北京时间）", "时间（北京时间）", "时间（首尔）", "类别", "状态",
+    "zh": ["序号", "日期（北京时间）", "时间（北京时间）", "时间（首尔时间）", "类别", "状态",
            "会议名称", "合作方", "参加人员", "成果摘要", "决定事项"],
     "ko": ["번호", "날짜(창춘)", "시간(창춘)", "시간(서울)", "구분", "상태", "회의명",
            "협력 기관", "참석자", "성과 요약", "결정 사항"],
@@ -235,9 +235,9 @@ def test_the_xlsx_export_has_dates_numbers_a_filtered_frozen_header_and_fitted_c
     assert sheet.freeze_panes == "A2"  # the header row stays in view
     assert sheet.auto_filter.ref == "A1:K4"
     widths = {letter: int(sheet.column_dimensions[letter].width) for letter in "ABCGH"}
-    # Never below 10 (Excel's default is 8.43); Hanzi count double: 日期（长春） is 12 wide,
+    # Never below 10 (Excel's default is 8.43); Hanzi count double: 日期（北京时间） is 16 wide,
     # 首尔特别市; 釜山广域市 22; both plus a margin of 2.
-    assert widths == {"A": 10, "B": 14, "C": 13, "G": 25, "H": 24}
+    assert widths == {"A": 10, "B": 18, "C": 13, "G": 25, "H": 24}
 
 
 def _written(rows) -> list[list]:
