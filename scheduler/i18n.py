@@ -9,6 +9,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from scheduler.extensions import babel_state
 from scheduler.sides import LANGUAGES
 
 LOCALE_COOKIE = "locale"
@@ -74,8 +75,10 @@ def viewer_zone() -> str:
 
 
 def current_language() -> str:
-    """The reader's language: zh, ko or en."""
-    return str(get_locale().language)
+    """The reader's language: zh, ko or en (read straight from the request's chosen locale
+    once there is one: pages ask for it per row)."""
+    locale = getattr(babel_state(), "babel_locale", None) or get_locale()
+    return str(locale.language)
 
 
 def localized(obj, field: str, lang: str | None = None) -> str:

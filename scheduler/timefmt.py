@@ -20,6 +20,7 @@ from babel.dates import (
     match_skeleton,
     parse_pattern,
 )
+from flask import has_app_context
 from flask_babel import force_locale, get_locale, pgettext
 from flask_babel import gettext as _
 
@@ -41,9 +42,15 @@ def normalize_timezone(name: str | None) -> str | None:
 
     Fixed-offset names (``UTC+8``, ``Etc/GMT-8``) are refused on purpose.
     """
-    global _KNOWN_ZONES
     if not name:
         return None
+    return _normalized(name)
+
+
+@lru_cache(maxsize=1024)
+def _normalized(name: str) -> str | None:
+    # A page normalizes the same few zones for every row it shows.
+    global _KNOWN_ZONES
     name = name.strip()
     name = ZONE_ALIASES.get(name, name)
     if _KNOWN_ZONES is None:
@@ -75,15 +82,23 @@ def zone_name(zone: str, moment: datetime | None = None, locale=None) -> str:
     January). An unknown or empty zone reads as the office's clock, never as an error."""
     zone = normalize_timezone(zone) or OFFICE_ZONE
     locale = _as_locale(locale)
+    if side_of_zone(zone) or not _keeps_daylight_saving(zone, moment):
+        return _city_time(zone, str(locale), has_app_context())
     with _in_locale(locale):
-        city = pgettext("clock", "%(city)s time", city=zone_label(zone, locale))
-        if side_of_zone(zone) or not _keeps_daylight_saving(zone, moment):
-            return city
         local = (moment or now_utc()).astimezone(ZoneInfo(zone))
         standard = get_timezone_name(local, "long", locale=locale)
         return pgettext(
             "clock", "%(city)s time (%(zone)s)", city=zone_label(zone, locale), zone=standard
         )
+
+
+@lru_cache(maxsize=256)
+def _city_time(zone: str, locale: str, translated: bool) -> str:
+    """``北京时间``: a zone's name where it does not change with the season, made once per
+    zone and locale (every row of a page names the same two clocks). Without an
+    application context messages stay English msgids, hence *translated* in the key."""
+    with _in_locale(as_locale(locale)):
+        return pgettext("clock", "%(city)s time", city=zone_label(zone, locale))
 
 
 def _in_locale(locale: Locale):
