@@ -188,7 +188,14 @@ def format_day(day: date, locale=None, year: int | None = None) -> str:
     """*day* with its weekday, and with its year when that is not *year* (default: this one):
     ``12月8日（周二）`` / ``12월 8일(화)`` / ``Tue, Dec 8``; ``2027年1月5日（周二）``."""
     locale = _as_locale(locale)
-    y = "y" if day.year != (year or current_year()) else ""
+    return _day_text(day, str(locale), day.year != (year or current_year()))
+
+
+@lru_cache(maxsize=2048)
+def _day_text(day: date, locale_name: str, with_year: bool) -> str:
+    # Lists and calendars write the same days over and over; Babel's formatting is the cost.
+    locale = as_locale(locale_name)
+    y = "y" if with_year else ""
     if locale.language == "en" or locale.language not in _STYLES:
         return format_skeleton(f"{y}MMMEd", day, locale=locale)
     weekday = format_date(day, "EEE", locale=locale)
@@ -261,6 +268,13 @@ def dual_clock(
     own_zone = normalize_timezone(own_zone) or OFFICE_ZONE
     other_zone = normalize_timezone(other_zone) or OFFICE_ZONE
     year = year or current_year(own_zone)
+    return _dual_clock(dt, own_zone, other_zone, str(locale), end, year, has_app_context())
+
+
+@lru_cache(maxsize=4096)
+def _dual_clock(dt, own_zone, other_zone, locale, end, year, _translated) -> str:
+    # Lists show the same meetings request after request; the key holds everything the
+    # text depends on (*_translated*: messages are English msgids outside an app context).
     own_day = dt.astimezone(ZoneInfo(own_zone)).date()
     own = with_clock_name(format_span(dt, end, own_zone, locale), own_zone, dt, locale)
     text = date_then_time(format_day(own_day, locale, year), own, locale)
