@@ -207,6 +207,15 @@ def _kept_args(filters: Filters, both_clocks: bool, days: int) -> dict:
     return kept
 
 
+DAY_SLOT = "YYYY-MM-DD"  # where each day's date goes in `day_path`
+
+
+def _day_path(filters: Filters) -> str:
+    """The address of one day's agenda with the page's filters, its date left as DAY_SLOT:
+    one url_for per page rather than one per day of the month."""
+    return url_for("calendar.agenda", date=DAY_SLOT, days=1, **filters.args())
+
+
 def _render(view: str):
     zone = viewer_zone()
     partners = db.session.scalars(sa.select(Partner).order_by(Partner.kr_code, Partner.id)).all()
@@ -229,6 +238,8 @@ def _render(view: str):
         holidays=_holidays(period),
         by_day=grid.place_on_days(entries, zone, period),
         weeks=grid.weeks_of(period) if view == "month" else None,
+        day_path=_day_path(filters),
+        day_slot=DAY_SLOT,
         lang=current_language(),
         title=grid.period_title(period, current_language()),
         day_title=grid.day_title,
