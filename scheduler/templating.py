@@ -4,7 +4,6 @@ from collections.abc import Mapping
 
 from flask import Flask
 from flask_babel import format_date
-from markupsafe import Markup
 
 from scheduler.auth.models import ROLE_NAMES
 from scheduler.extensions import babel
@@ -40,8 +39,8 @@ def meeting_time(meeting) -> str:
 
 class TranslatedLabels(Mapping):
     """A dict of lazy labels (kinds, statuses, roles) as templates read it: each label is
-    translated once per catalog and process, not again on every row that shows it. A value
-    prints exactly as the lazy string does (its text, taken as markup)."""
+    translated once per catalog and process, not again on every row that shows it. Values
+    are plain text, escaped where they are printed."""
 
     def __init__(self, labels: dict):
         self._labels = labels
@@ -53,7 +52,7 @@ class TranslatedLabels(Mapping):
         if texts is None:
             if len(self._by_catalog) > 16:  # catalogs made outside any context
                 self._by_catalog.clear()
-            texts = {key: Markup(str(label)) for key, label in self._labels.items()}
+            texts = {key: str(label) for key, label in self._labels.items()}
             self._by_catalog[catalog] = texts
         return texts
 
