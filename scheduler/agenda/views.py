@@ -30,6 +30,7 @@ from scheduler.meetings.models import (
     meeting_partners,
 )
 from scheduler.meetings.queries import meeting_ids_with_partners
+from scheduler.meetings.services import meeting_path_prefix
 from scheduler.partners.models import Partner
 from scheduler.sides import other_side_zone
 from scheduler.timefmt import zone_label
@@ -189,9 +190,8 @@ def _holidays(period: grid.Period) -> dict:
 
 def _link_parts() -> dict:
     """What every entry link needs, computed once per page rather than once per meeting."""
-    path = url_for("meetings.show_meeting", meeting_id=0).removesuffix("0")
     return {
-        "meeting_path": path,
+        "meeting_path": meeting_path_prefix(),
         "cancelled_label": str(STATUS_LABELS[MeetingStatus.CANCELLED]),
         "country_names": COUNTRY_NAMES,
     }
