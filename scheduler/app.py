@@ -22,7 +22,15 @@ from scheduler.contacts.io.views import bp as contacts_io_bp
 from scheduler.contacts.views import bp as contacts_bp
 from scheduler.db import fix_sqlite_transactions, ping_idle_connections
 from scheduler.errors import SchedulerFlask, register_errors
-from scheduler.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from scheduler.extensions import (
+    babel,
+    bootstrap,
+    csrf,
+    db,
+    install_template_gettext,
+    login_manager,
+    migrate,
+)
 from scheduler.feeds.cache.fetches import init_fetch_counts
 from scheduler.feeds.cache.invalidation import install as install_feed_invalidation
 from scheduler.feeds.views import init_app as init_feeds
@@ -115,6 +123,7 @@ def register_extensions(app: Flask) -> None:
     migrations = str(Path(app.root_path).parent / "migrations")
     migrate.init_app(app, db, directory=migrations, include_name=include_in_autogenerate)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=viewer_zone)
+    install_template_gettext(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)

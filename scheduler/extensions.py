@@ -1,7 +1,9 @@
 """Unbound extensions, bound to the app in create_app(). Never imports models."""
 
-from flask import request
-from flask_babel import Babel
+from functools import cached_property
+
+from flask import g, request
+from flask_babel import Babel, Domain
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -17,9 +19,60 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def babel_state():
+    """Flask-Babel's namespace for the current context (where it keeps the locale chosen for
+    the request), or None outside one. One context lookup, where Flask-Babel's own helpers
+    take several per call: a page translates hundreds of strings."""
+    try:
+        return getattr(g, "_flask_babel", None)
+    except RuntimeError:  # no application context
+        return None
+
+
+class RequestDomain(Domain):
+    """The message domain, its catalog looked up once per request and locale.
+
+    Flask-Babel resolves the locale and its catalog on every message; this keeps the catalog
+    in the request's `babel_translations`, which `force_locale` and `refresh` already clear
+    and restore whenever the locale changes."""
+
+    def get_translations(self):
+        state = babel_state()
+        translations = getattr(state, "babel_translations", None)
+        if translations is None:
+            translations = super().get_translations()
+            if state is not None:
+                state.babel_translations = translations
+        return translations
+
+
+class SchedulerBabel(Babel):
+    """Flask-Babel with the request-cached message domain (`RequestDomain`)."""
+
+    @cached_property
+    def domain_instance(self):
+        return RequestDomain(domain=self.domain)
+
+
+def install_template_gettext(app) -> None:
+    """Templates translate through the request's catalog directly (`RequestDomain`), as
+    Flask-Babel's own template callables do after several lookups per message."""
+
+    def catalog():
+        return babel.domain_instance.get_translations()
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalog().ugettext(s),
+        ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
+    )
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-babel = Babel()
+babel = SchedulerBabel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()

@@ -9,6 +9,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from scheduler.extensions import babel_state
 from scheduler.sides import LANGUAGES
 
 LOCALE_COOKIE = "locale"
@@ -29,8 +30,9 @@ def select_locale() -> str:
 
     The choice is remembered in ``g.reader_language`` for the error pages, which must find
     it without the database (`language_without_database`)."""
-    if current_user and current_user.is_authenticated and current_user.locale:
-        g.reader_language = current_user.locale
+    user = _signed_in_user()
+    if user is not None and user.locale:
+        g.reader_language = user.locale
     else:
         g.reader_language = _locale_of_request()
     return g.reader_language
@@ -66,16 +68,26 @@ def language_without_database() -> str:
     return normalize_locale(saved) or _locale_of_request()
 
 
+def _signed_in_user():
+    """The signed-in user, or None: resolved once (each use of `current_user` resolves it
+    anew, and a page asks for the viewer's zone on every row)."""
+    user = current_user._get_current_object() if current_user else None
+    return user if user is not None and user.is_authenticated else None
+
+
 def viewer_zone() -> str:
     """The zone of whoever is looking: a signed-in user's own, else the office's."""
-    if current_user and current_user.is_authenticated:
-        return current_user.timezone
+    user = _signed_in_user()
+    if user is not None:
+        return user.timezone
     return current_app.config["OFFICE_TIMEZONE"]
 
 
 def current_language() -> str:
-    """The reader's language: zh, ko or en."""
-    return str(get_locale().language)
+    """The reader's language: zh, ko or en (read straight from the request's chosen locale
+    once there is one: pages ask for it per row)."""
+    locale = getattr(babel_state(), "babel_locale", None) or get_locale()
+    return str(locale.language)
 
 
 def localized(obj, field: str, lang: str | None = None) -> str:

@@ -1,9 +1,12 @@
 """Helpers every template can use."""
 
+from collections.abc import Mapping
+
 from flask import Flask
 from flask_babel import format_date
 
 from scheduler.auth.models import ROLE_NAMES
+from scheduler.extensions import babel
 from scheduler.hangul import with_particle
 from scheduler.i18n import (
     current_language,
@@ -17,6 +20,7 @@ from scheduler.i18n import (
 )
 from scheduler.meetings import forms, models
 from scheduler.meetings.rooms.services import meeting_place
+from scheduler.meetings.services import meeting_path_prefix
 from scheduler.office import office_name
 from scheduler.partners.models import KIND_NAMES
 from scheduler.sides import LANGUAGE_NAMES, SIDES, other_side_zone
@@ -34,12 +38,41 @@ def meeting_time(meeting) -> str:
     return dual_clock(meeting.start_dt, own, other_side_zone(own), end=meeting.end_dt)
 
 
+class TranslatedLabels(Mapping):
+    """A dict of lazy labels (kinds, statuses, roles) as templates read it: each label is
+    translated once per catalog and process, not again on every row that shows it. Values
+    are plain text, escaped where they are printed."""
+
+    def __init__(self, labels: dict):
+        self._labels = labels
+        self._by_catalog: dict = {}
+
+    def _texts(self) -> dict:
+        catalog = babel.domain_instance.get_translations()
+        texts = self._by_catalog.get(catalog)
+        if texts is None:
+            if len(self._by_catalog) > 16:  # catalogs made outside any context
+                self._by_catalog.clear()
+            texts = {key: str(label) for key, label in self._labels.items()}
+            self._by_catalog[catalog] = texts
+        return texts
+
+    def __getitem__(self, key):
+        return self._texts()[key]
+
+    def __iter__(self):
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+
 def _meeting_labels() -> dict:
     return {
-        "KIND_LABELS": models.KIND_LABELS,
-        "STATUS_LABELS": models.STATUS_LABELS,
-        "ROLE_LABELS": models.ROLE_LABELS,
-        "HOST_SIDE_LABELS": models.HOST_SIDE_LABELS,
+        "KIND_LABELS": TranslatedLabels(models.KIND_LABELS),
+        "STATUS_LABELS": TranslatedLabels(models.STATUS_LABELS),
+        "ROLE_LABELS": TranslatedLabels(models.ROLE_LABELS),
+        "HOST_SIDE_LABELS": TranslatedLabels(models.HOST_SIDE_LABELS),
         "PLATFORM_SUGGESTIONS": forms.PLATFORM_SUGGESTIONS,
     }
 
@@ -52,10 +85,11 @@ def register_templating(app: Flask) -> None:
         user_name=user_name,
         current_language=current_language,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
-        ROLE_NAMES=ROLE_NAMES,
-        KIND_NAMES=KIND_NAMES,
+        ROLE_NAMES=TranslatedLabels(ROLE_NAMES),
+        KIND_NAMES=TranslatedLabels(KIND_NAMES),
         meeting_time=meeting_time,
         meeting_place=meeting_place,
+        meeting_path_prefix=meeting_path_prefix,
         **_meeting_labels(),
         viewer_zone=viewer_zone,
         office_name=office_name,

@@ -20,6 +20,7 @@ from babel.dates import (
     match_skeleton,
     parse_pattern,
 )
+from flask import has_app_context
 from flask_babel import force_locale, get_locale, pgettext
 from flask_babel import gettext as _
 
@@ -41,9 +42,15 @@ def normalize_timezone(name: str | None) -> str | None:
 
     Fixed-offset names (``UTC+8``, ``Etc/GMT-8``) are refused on purpose.
     """
-    global _KNOWN_ZONES
     if not name:
         return None
+    return _normalized(name)
+
+
+@lru_cache(maxsize=1024)
+def _normalized(name: str) -> str | None:
+    # A page normalizes the same few zones for every row it shows.
+    global _KNOWN_ZONES
     name = name.strip()
     name = ZONE_ALIASES.get(name, name)
     if _KNOWN_ZONES is None:
@@ -75,15 +82,23 @@ def zone_name(zone: str, moment: datetime | None = None, locale=None) -> str:
     January). An unknown or empty zone reads as the office's clock, never as an error."""
     zone = normalize_timezone(zone) or OFFICE_ZONE
     locale = _as_locale(locale)
+    if side_of_zone(zone) or not _keeps_daylight_saving(zone, moment):
+        return _city_time(zone, str(locale), has_app_context())
     with _in_locale(locale):
-        city = pgettext("clock", "%(city)s time", city=zone_label(zone, locale))
-        if side_of_zone(zone) or not _keeps_daylight_saving(zone, moment):
-            return city
         local = (moment or now_utc()).astimezone(ZoneInfo(zone))
         standard = get_timezone_name(local, "long", locale=locale)
         return pgettext(
             "clock", "%(city)s time (%(zone)s)", city=zone_label(zone, locale), zone=standard
         )
+
+
+@lru_cache(maxsize=256)
+def _city_time(zone: str, locale: str, translated: bool) -> str:
+    """``北京时间``: a zone's name where it does not change with the season, made once per
+    zone and locale (every row of a page names the same two clocks). Without an
+    application context messages stay English msgids, hence *translated* in the key."""
+    with _in_locale(as_locale(locale)):
+        return pgettext("clock", "%(city)s time", city=zone_label(zone, locale))
 
 
 def _in_locale(locale: Locale):
@@ -173,7 +188,14 @@ def format_day(day: date, locale=None, year: int | None = None) -> str:
     """*day* with its weekday, and with its year when that is not *year* (default: this one):
     ``12月8日（周二）`` / ``12월 8일(화)`` / ``Tue, Dec 8``; ``2027年1月5日（周二）``."""
     locale = _as_locale(locale)
-    y = "y" if day.year != (year or current_year()) else ""
+    return _day_text(day, str(locale), day.year != (year or current_year()))
+
+
+@lru_cache(maxsize=2048)
+def _day_text(day: date, locale_name: str, with_year: bool) -> str:
+    # Lists and calendars write the same days over and over; Babel's formatting is the cost.
+    locale = as_locale(locale_name)
+    y = "y" if with_year else ""
     if locale.language == "en" or locale.language not in _STYLES:
         return format_skeleton(f"{y}MMMEd", day, locale=locale)
     weekday = format_date(day, "EEE", locale=locale)
@@ -246,6 +268,13 @@ def dual_clock(
     own_zone = normalize_timezone(own_zone) or OFFICE_ZONE
     other_zone = normalize_timezone(other_zone) or OFFICE_ZONE
     year = year or current_year(own_zone)
+    return _dual_clock(dt, own_zone, other_zone, str(locale), end, year, has_app_context())
+
+
+@lru_cache(maxsize=4096)
+def _dual_clock(dt, own_zone, other_zone, locale, end, year, _translated) -> str:
+    # Lists show the same meetings request after request; the key holds everything the
+    # text depends on (*_translated*: messages are English msgids outside an app context).
     own_day = dt.astimezone(ZoneInfo(own_zone)).date()
     own = with_clock_name(format_span(dt, end, own_zone, locale), own_zone, dt, locale)
     text = date_then_time(format_day(own_day, locale, year), own, locale)

@@ -30,6 +30,7 @@ from scheduler.meetings.models import (
     meeting_partners,
 )
 from scheduler.meetings.queries import meeting_ids_with_partners
+from scheduler.meetings.services import meeting_path_prefix
 from scheduler.partners.models import Partner
 from scheduler.sides import other_side_zone
 from scheduler.timefmt import zone_label
@@ -189,9 +190,8 @@ def _holidays(period: grid.Period) -> dict:
 
 def _link_parts() -> dict:
     """What every entry link needs, computed once per page rather than once per meeting."""
-    path = url_for("meetings.show_meeting", meeting_id=0).removesuffix("0")
     return {
-        "meeting_path": path,
+        "meeting_path": meeting_path_prefix(),
         "cancelled_label": str(STATUS_LABELS[MeetingStatus.CANCELLED]),
         "country_names": COUNTRY_NAMES,
     }
@@ -205,6 +205,15 @@ def _kept_args(filters: Filters, both_clocks: bool, days: int) -> dict:
     if days != grid.AGENDA_DAYS:
         kept["days"] = days
     return kept
+
+
+DAY_SLOT = "YYYY-MM-DD"  # where each day's date goes in `day_path`
+
+
+def _day_path(filters: Filters) -> str:
+    """The address of one day's agenda with the page's filters, its date left as DAY_SLOT:
+    one url_for per page rather than one per day of the month."""
+    return url_for("calendar.agenda", date=DAY_SLOT, days=1, **filters.args())
 
 
 def _render(view: str):
@@ -229,6 +238,8 @@ def _render(view: str):
         holidays=_holidays(period),
         by_day=grid.place_on_days(entries, zone, period),
         weeks=grid.weeks_of(period) if view == "month" else None,
+        day_path=_day_path(filters),
+        day_slot=DAY_SLOT,
         lang=current_language(),
         title=grid.period_title(period, current_language()),
         day_title=grid.day_title,

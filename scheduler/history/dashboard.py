@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, defer, selectinload
 
 from scheduler.audit.models import ACTION_NAMES, OTHER_ACTION_NAMES, AuditEntry
 from scheduler.auth.models import EDITOR_ROLES
@@ -153,6 +153,7 @@ def failed_mail(user) -> tuple[list[OutboxMessage], int | None]:
         return [], None
     query = (
         sa.select(OutboxMessage)
+        .options(defer(OutboxMessage.raw))  # the whole MIME message: never shown here
         .where(OutboxMessage.status == "failed")
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     )

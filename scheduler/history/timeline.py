@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defaultload, defer, selectinload
 
 from scheduler.errors import UserError
 from scheduler.extensions import db, page_number
+from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, Participant
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
@@ -149,6 +150,17 @@ def newest_first(conditions: list) -> sa.Select:
     )
 
 
+def _unshown_text() -> list:
+    """The long texts a list row never shows (agendas, minutes), left in the database: a
+    page of wide rows costs more to load than to query."""
+    long_texts = (Meeting.agenda_zh, Meeting.agenda_ko, Meeting.agenda_en, Meeting.status_reason)
+    return [
+        *(defer(column) for column in long_texts),
+        defaultload(Meeting.outcome).defer(MeetingOutcome.minutes),
+        defaultload(Meeting.outcome).defer(MeetingOutcome.decisions),
+    ]
+
+
 @dataclass
 class Page:
     """One page of a history list."""
@@ -168,7 +180,12 @@ def history_page(conditions: list, number: int) -> Page:
     """Page *number* (clamped to the last) of the selected meetings, newest first."""
     total = db.session.scalar(sa.select(sa.func.count(Meeting.id)).where(*conditions)) or 0
     number = min(number, max(1, math.ceil(total / PAGE_SIZE)))
-    query = newest_first(conditions).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
+    query = (
+        newest_first(conditions)
+        .options(*_unshown_text())
+        .limit(PAGE_SIZE)
+        .offset((number - 1) * PAGE_SIZE)
+    )
     meetings = list(db.session.scalars(query))
     return Page(meetings, total, number, years=group_by_year(meetings))
 

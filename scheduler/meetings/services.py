@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from scheduler import people
@@ -87,6 +88,12 @@ def check_times(start: datetime, end: datetime) -> None:
 def check_join_url(url: str) -> None:
     if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
         raise MeetingError(_l("The join link must start with http:// or https://."))
+
+
+def meeting_path_prefix() -> str:
+    """The address of a meeting's page without its id (``/meetings/``): lists append each
+    meeting's id to it rather than build every row's address with url_for."""
+    return url_for("meetings.show_meeting", meeting_id=0).removesuffix("0")
 
 
 def participant_label(participant: Participant) -> str:

@@ -363,7 +363,7 @@ def snippet(meeting, term: str, lang: str, before: int = 60, after: int = 120) -
     for text in _snippet_fields(meeting, lang):
         shown = display_text(text)
         found = re.search(re.escape(term), shown, re.IGNORECASE)
-        if found is None or normalize(text) == shown_title:
+        if found is None or shown.lower() == shown_title:  # shown.lower() is normalize(text)
             continue
         start, end = max(0, found.start() - before), min(len(shown), found.end() + after)
         excerpt = highlight(shown[start:end], term)
