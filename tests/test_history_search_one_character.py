@@ -95,9 +95,7 @@ def test_a_page_and_the_count_of_a_common_character(make_meeting, auth, client, 
         make_meeting(title_zh=f"交流会 {day}", title_ko="교류회", partners=(), **at(day))
     db.session.commit()
     auth.login("viewer", locale="en")
-    html = client.get("/history/search", query_string={"q": "流", "page": 2}).get_data(
-        as_text=True
-    )
+    html = client.get("/history/search", query_string={"q": "流", "page": 2}).get_data(as_text=True)
     assert "25 meetings found." in html
     assert hits(client, q="流", page=2) == [f"交流会 {day}" for day in range(5, 0, -1)]
     assert indexed("류", per_page=25) == scanned(db, "류")
