@@ -35,6 +35,7 @@ from scheduler.feeds.cache.fetches import init_fetch_counts
 from scheduler.feeds.cache.invalidation import install as install_feed_invalidation
 from scheduler.feeds.views import init_app as init_feeds
 from scheduler.history.blueprints import BLUEPRINTS as HISTORY_BLUEPRINTS
+from scheduler.history.reports.changes import install as install_statistics_changes
 from scheduler.history.search.index import register_search_index_listeners
 from scheduler.history.search.models import include_in_autogenerate
 from scheduler.i18n import choose_language_early, select_locale, viewer_zone
@@ -147,6 +148,7 @@ def register_models(app: Flask) -> None:
     register_search_index_listeners(app)
     register_warning_listeners(app)
     install_feed_invalidation()
+    install_statistics_changes()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -175,3 +175,11 @@ def partner_link_table(name: str, owner_table: str, metadata: sa.MetaData) -> sa
         ),
         sa.Column("partner_id", sa.ForeignKey("partners.id"), primary_key=True, index=True),
     )
+
+
+def watch_every_session(hooks) -> None:
+    """Listen to every Session with *hooks*, (event name, function) pairs; once per process
+    whatever the number of calls (the tests build many apps)."""
+    for name, hook in hooks:
+        if not sa.event.contains(Session, name, hook):
+            sa.event.listen(Session, name, hook)

@@ -8,6 +8,7 @@ from scheduler.feeds.models import Feed, FeedBody, FeedEventBlock
 from scheduler.history.attachments.models import Attachment
 from scheduler.history.follow_ups.models import FollowUp
 from scheduler.history.outcomes.models import MeetingOutcome
+from scheduler.history.reports.models import StatisticsChanges
 from scheduler.history.search.models import SearchDocument
 from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.invites.reminders.models import Reminder
@@ -46,4 +47,5 @@ __all__ = [
     "meeting_partners",
     "visit_partners",
     "SearchDocument",
+    "StatisticsChanges",
 ]

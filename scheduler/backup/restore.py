@@ -16,6 +16,7 @@ from scheduler.backup.stores import store_of
 from scheduler.backup.verify import verify
 from scheduler.extensions import db
 from scheduler.feeds.cache.invalidation import restart_generation
+from scheduler.history.reports.changes import bump as bump_statistics_version
 from scheduler.history.search.index import reindex
 from scheduler.invites.outbox.models import OutboxMessage
 
@@ -91,11 +92,12 @@ def restore(directory: Path) -> list[str]:
 
 
 def _after_load() -> list[str]:
-    """Rebuild the search index, raise the feed generation past every running worker's and
-    hold the mail that was not yet sent at backup time."""
+    """Rebuild the search index, raise the feed generation past every running worker's, draw
+    a new statistics version and hold the mail that was not yet sent at backup time."""
     connection = db.session.connection()
     indexed = reindex(connection)
     generation = restart_generation(connection)
+    bump_statistics_version(connection)  # the rows changed under the hooks that would
     held = hold_unsent_mail()
     db.session.commit()
     return [

@@ -20,7 +20,7 @@ import time
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scheduler.db import now_utc
+from scheduler.db import now_utc, watch_every_session
 from scheduler.feeds.models import FeedChangeLog, FeedChanges
 
 # Everything an event block, a feed's scope or its title is made of.
@@ -194,6 +194,4 @@ _HOOKS = (
 
 def install() -> None:
     """Watch every Session (once per process; the tests build many apps)."""
-    for name, hook in _HOOKS:
-        if not sa.event.contains(Session, name, hook):
-            sa.event.listen(Session, name, hook)
+    watch_every_session(_HOOKS)

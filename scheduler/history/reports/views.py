@@ -9,6 +9,7 @@ from scheduler.history import timeline
 from scheduler.history.blueprint import bp
 from scheduler.history.pages import bad_request, read_filters_or_abort
 from scheduler.history.reports import exports
+from scheduler.history.reports.cache import cached_statistics
 from scheduler.history.reports.charts import statistics_charts
 from scheduler.history.reports.statistics import COUNTED_STATUSES, compute_statistics
 from scheduler.i18n import current_language
@@ -27,8 +28,13 @@ def month_names() -> list[str]:
 
 def statistics_context(partner: Partner | None, year: int | None) -> dict:
     """The figures and charts shared by the statistics page and the annual report."""
-    stats = compute_statistics(partner, year)
-    return {"stats": stats, "charts": statistics_charts(stats, KIND_LABELS, month_names())}
+
+    def build():
+        stats = compute_statistics(partner, year)
+        return stats, statistics_charts(stats, KIND_LABELS, month_names())
+
+    stats, charts = cached_statistics(partner, year, build)
+    return {"stats": stats, "charts": charts}
 
 
 @bp.route("/history/statistics")

@@ -124,16 +124,16 @@ def _indexed(pairs: list[str], dialect: str) -> sa.Select:
 def _document_matches(term: str) -> sa.Select:
     """Meeting ids whose document contains *term*: bigram index first, then the exact substring.
 
-    A two-character term is one bigram, so the index alone answers it exactly (no recheck).
+    A term of one or two characters is one index term, so the index alone answers it
+    exactly (no recheck).
     """
     docs = SearchDocument.__table__
     contains = docs.c.body.contains(term, autoescape=True)
-    pairs = query_bigrams(term)
     dialect = db.session.get_bind().dialect.name
-    if not pairs or dialect not in ("sqlite", "postgresql"):  # one character: a scan
+    if dialect not in ("sqlite", "postgresql"):
         return sa.select(docs.c.meeting_id).where(contains)
-    indexed = _indexed(pairs, dialect)
-    if len(term) == 2:
+    indexed = _indexed(query_bigrams(term) or [term], dialect)
+    if len(term) <= 2:
         return indexed
     return sa.select(docs.c.meeting_id).where(docs.c.meeting_id.in_(indexed), contains)
 
@@ -252,12 +252,13 @@ def _ordered(matching, conditions) -> sa.Select:
 
 
 def _pages_from_bigram_table(term: str) -> bool:
-    """On PostgreSQL a two-character term (one bigram) is paged from the bigram table alone."""
-    return len(term) == 2 and db.session.get_bind().dialect.name == "postgresql"
+    """On PostgreSQL a term of one or two characters (one index term) is paged from the
+    bigram table alone."""
+    return len(term) <= 2 and db.session.get_bind().dialect.name == "postgresql"
 
 
 def _ordered_bigram_table(filters: SearchFilters, zone: str) -> sa.Select:
-    """The ids of the meetings holding the one bigram *filters.term*, newest first, read from
+    """The ids of the meetings holding the one index term *filters.term*, newest first, read from
     the bigram table's own copy of the times: no join of every match to meetings."""
     table = PG_BIGRAMS
     wanted = sa.bindparam("grams", [filters.term], type_=postgresql.ARRAY(sa.Text))

@@ -85,6 +85,19 @@ def _read_page() -> int:
     return page_number(request.args)
 
 
+def _symbols_only_notice(term: str) -> list[str]:
+    """A term of punctuation or symbols alone is searched as it is (``%`` or ``\\`` may be
+    wanted), with a word that it is: such a term often finds almost every meeting."""
+    if not term or any(char.isalnum() for char in term):
+        return []
+    return [
+        _(
+            "The search has no letters or digits, only punctuation or symbols: "
+            "the meetings listed contain exactly these characters."
+        )
+    ]
+
+
 @bp.route("/search")
 def search():
     raw = request.args.get("q", "")
@@ -94,6 +107,7 @@ def search():
         notices.append(
             _("Only the first %(n)d characters of the search were used.", n=MAX_TERM_LENGTH)
         )
+    notices += _symbols_only_notice(term)
     page = search_history(filters, viewer_zone(), _read_page()) if term else None
     partners = db.session.scalars(sa.select(Partner).order_by(Partner.kr_code)).all()
     return render_template(
