@@ -70,15 +70,15 @@ def test_a_new_partner_link_shows_at_once(client, user):
 
 
 def test_follow_ups_and_visits_show_at_once(client, user):
-    assert _figure(_page(client), "未完成的后续事项") == "0"
+    assert _figure(_page(client), "未完成的跟进事项") == "0"
     meeting = _db.session.scalar(sa.select(Meeting).where(Meeting.start_dt == at(2027, 3)))
     follow_up = add_follow_up(meeting, user, status="open", due=date(2026, 1, 15))
     _db.session.commit()
     html = _page(client)
-    assert _figure(html, "未完成的后续事项") == "1" and "(1 项已逾期)" in html
+    assert _figure(html, "未完成的跟进事项") == "1" and "(1 项已逾期)" in html
     follow_up.status = "done"
     _db.session.commit()
-    assert _figure(_page(client), "已完成的后续事项") == "1"
+    assert _figure(_page(client), "已完成的跟进事项") == "1"
     assert _figure(_page(client), "来长春访问（来访）") == "0"
     days = {"start_date": date(2027, 6, 1), "end_date": date(2027, 6, 2)}
     visit = Visit(direction="inbound", title_zh="代表团来访", organizer=user,
