@@ -23,7 +23,7 @@ def upgrade():
         )
     op.add_column(
         "outbox_messages",
-        sa.Column("calendar_uid", sa.String(length=64), server_default="", nullable=False),
+        sa.Column("calendar_uid", sa.String(length=255), server_default="", nullable=False),
     )
     op.create_index(
         "ix_outbox_messages_calendar", "outbox_messages", ["calendar_uid", "recipient"]

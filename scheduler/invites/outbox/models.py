@@ -59,7 +59,7 @@ class OutboxMessage(db.Model):
     )
     # The UID of the calendar object an invite carries ("" for other mail): one person's
     # invites for one UID leave in the order they were queued (`delivery._in_turn`).
-    calendar_uid: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    calendar_uid: Mapped[str] = mapped_column(sa.String(255), default="", server_default="")
     # The whole message as sent; emptied (b"") when purged, see body_purged_at.
     raw: Mapped[bytes] = mapped_column(sa.LargeBinary)
     status: Mapped[str] = mapped_column(sa.String(10), default="pending")
