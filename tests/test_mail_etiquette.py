@@ -61,13 +61,18 @@ def _lines(invite) -> list[str]:
     return invite.text().replace("\r\n", "\n").split("\n")
 
 
+def _letter_to(who: str, app, db, make_meeting, people, mail):
+    """The invitation *who* received once everyone was invited: (mail, From decoded, lines)."""
+    _invite_all(app, db, make_meeting, people)
+    [invite] = mail()[people[who].email]
+    return invite, decoded_header(invite.raw, "From"), _lines(invite)
+
+
 def test_korean_invitation_comes_from_the_office_with_title_greeting_and_closing(
     app, db, make_meeting, people, mail
 ):
-    _invite_all(app, db, make_meeting, people)
-    [invite] = mail()[people["ko"].email]
-    assert decoded_header(invite.raw, "From") == f"왕팡 · {OFFICE_KO} <{OFFICE}>"
-    lines = _lines(invite)
+    invite, sender, lines = _letter_to("ko", app, db, make_meeting, people, mail)
+    assert sender == f"왕팡 · {OFFICE_KO} <{OFFICE}>"
     assert lines[:5] == [
         "김민준 국제협력과장님께",
         "",
@@ -87,10 +92,8 @@ def test_korean_invitation_comes_from_the_office_with_title_greeting_and_closing
 def test_chinese_invitation_has_title_greeting_answers_and_closing(
     app, db, make_meeting, people, mail
 ):
-    _invite_all(app, db, make_meeting, people)
-    [invite] = mail()[people["zh"].email]
-    assert decoded_header(invite.raw, "From") == f"王芳（{OFFICE_ZH}） <{OFFICE}>"
-    lines = _lines(invite)
+    invite, sender, lines = _letter_to("zh", app, db, make_meeting, people, mail)
+    assert sender == f"王芳（{OFFICE_ZH}） <{OFFICE}>"
     assert lines[:4] == [
         "尊敬的崔秀珍组长：",
         "",
