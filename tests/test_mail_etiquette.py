@@ -125,7 +125,20 @@ def test_english_reader_of_a_korean_partner_never_gets_chinese_only_text(
     ]
     assert "Meeting: 한중 화상회의" in lines  # the Korean title, not the Chinese one
     assert "中韩视频连线" not in invite.text()
+    # The calendar entry too: its title and the English block of its description.
+    assert str(invite.event["SUMMARY"]) == "한중 화상회의"
+    assert invite.event["SUMMARY"].params["LANGUAGE"] == "en"
+    assert str(invite.event["DESCRIPTION"]).split("\n")[0] == "한중 화상회의"
     assert lines[-3:] == ["Yours sincerely,", OFFICE_EN, ""]
+
+
+def test_english_staff_reader_keeps_the_office_fallback(app, db, make_meeting, people, mail):
+    """Our own staff reading English fall back to Chinese, the office's language."""
+    people["organizer"].locale = "en"
+    _invite_all(app, db, make_meeting, people, title_ko="한중 화상회의", title_zh="中韩视频连线")
+    [invite] = mail()[people["organizer"].email]
+    assert invite.event["SUMMARY"].params["LANGUAGE"] == "en"
+    assert str(invite.event["SUMMARY"]) == "中韩视频连线"
 
 
 def test_contacts_without_title_or_hangul_name_get_a_correct_salutation(

@@ -80,6 +80,7 @@ def _party(invite: Invite, dtstamp: datetime) -> InviteParty:
         organizer=organizer_address(current_app.config["MAIL_FROM"], name),
         attendee=attendee_address(recipient.email, recipient.name),
         dtstamp=dtstamp,
+        partner_side=recipient.partner_side,
     )
 
 
