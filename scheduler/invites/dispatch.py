@@ -271,9 +271,9 @@ def series_invites(series: MeetingSeries, change: str, details: dict) -> list[In
             live = [m for m in each.meetings if m.status != MeetingStatus.CANCELLED]
             people = _people(plan[0], live or each.meetings, details)
             invited = _invited_before(_series_ids(each, details))
-            result += _revised(
-                each, _invites(plan, people, layout.template, invited, layout=layout)
-            )
+            before = details.get("previous_before" if each is previous else "before")
+            invites = _invites(plan, people, layout.template, invited, layout=layout, before=before)
+            result += _revised(each, invites)
     return result
 
 

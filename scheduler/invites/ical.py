@@ -331,7 +331,7 @@ def series_layout(series) -> SeriesLayout:
     """
     rows = sorted(series.meetings, key=lambda m: m.recurrence_start)
     live = tuple(m for m in rows if m.status != MeetingStatus.CANCELLED)
-    template = next((m for m in live if not m.is_exception), (live or rows)[0])
+    template = series.template()
     duration = timedelta(minutes=series.duration_minutes)
 
     def differs(row) -> bool:

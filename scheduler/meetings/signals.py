@@ -41,10 +41,12 @@ class MeetingState:
     meeting_code: str
     passcode: str
     status: str
+    rule: object = None  # a series' recurrence rule, for a change of the whole series
 
 
-def state_of(meeting: Meeting) -> MeetingState:
-    """*meeting*'s `MeetingState` as it is now (take it before changing the meeting)."""
+def state_of(meeting: Meeting, rule=None) -> MeetingState:
+    """*meeting*'s `MeetingState` as it is now (take it before changing the meeting); with
+    *rule* (its series' rule) for a change of the whole series."""
     return MeetingState(
         meeting.start_dt,
         meeting.end_dt,
@@ -55,6 +57,7 @@ def state_of(meeting: Meeting) -> MeetingState:
         meeting.meeting_code or "",
         meeting.passcode or "",
         meeting.status,
+        rule,
     )
 
 
