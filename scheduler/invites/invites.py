@@ -25,6 +25,7 @@ from scheduler.invites.ical import (
     occurrence_event,
     organizer_address,
     series_events,
+    series_layout,
     series_master_event,
 )
 from scheduler.invites.mail import build_message
@@ -253,3 +254,16 @@ def compose_invite(invite: Invite, dtstamp: datetime):
         calendar=calendar,
         method=invite.method,
     )
+
+
+def current_calendar(participant: "Participant", recipient: Recipient) -> bytes:
+    """The participant's copy of their meeting as it stands now: what the latest invitation
+    would attach (same UID, SEQUENCE and content; a series whole, with the dates they are
+    not part of left out), for the RSVP page's download. A cancelled meeting is a CANCEL."""
+    meeting = participant.meeting
+    layout = series_layout(meeting.series) if meeting.series is not None else None
+    shown = layout.template if layout else meeting
+    cancelled = (layout.template if layout else meeting).status == MeetingStatus.CANCELLED
+    method = "CANCEL" if cancelled else "REQUEST"
+    invite = Invite(recipient, method, "updated", shown, participant, layout=layout)
+    return invite_calendar(invite, shown.updated_at)

@@ -5,7 +5,7 @@ CSRF token. A link from an older version of the meeting shows the current detail
 the answer for the current version; a bad link gets a translated 4xx page and changes nothing.
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,9 +13,10 @@ from wtforms import StringField
 from wtforms.validators import AnyOf
 
 from scheduler.forms import BaseForm
-from scheduler.i18n import LOCALE_COOKIE, localized, normalize_locale
+from scheduler.i18n import LOCALE_COOKIE, normalize_locale
+from scheduler.invites.invites import current_calendar
 from scheduler.invites.notices import both_clocks
-from scheduler.invites.recipients import Recipient, recipient_of
+from scheduler.invites.recipients import Recipient, reader_text, recipient_of
 from scheduler.invites.rsvp.services import (
     ANSWER_BUTTONS,
     RSVP_ANSWERS,
@@ -79,7 +80,10 @@ def _page(claim, reader: Recipient, chosen: str, form=None, status: int = 200):
         "meeting": meeting,
         "participant": participant,
         "reader": reader,
-        "title": localized(meeting, "title", reader.language),
+        "title": reader_text(meeting, "title", reader),
+        "place": reader_text(meeting, "location", reader),
+        "agenda": reader_text(meeting, "agenda", reader),
+        "calendar_url": url_for("rsvp.calendar", token=rsvp_token(participant)),
         "when": both_clocks(meeting.start_dt, reader, meeting.end_dt),
         "is_stale": claim.is_stale,
         "is_closed": meeting.status in CLOSED_STATUSES,
@@ -101,3 +105,19 @@ def _answer(claim, reader: Recipient):
     label = RSVP_LABELS[claim.participant.rsvp_status]
     flash(_("Thank you. Your answer has been recorded: %(answer)s", answer=label), "success")
     return redirect(url_for("rsvp.respond", token=rsvp_token(claim.participant)))
+
+
+@bp.route("/<token>/invite.ics")
+@public
+def calendar(token: str):
+    """The meeting for the reader's own calendar, as it stands now (a lost or deleted
+    invitation can be added again); the same link rules as the answer page."""
+    try:
+        claim = read_token(token)
+    except RSVPError as error:
+        return _invalid(error)
+    reader = _reader(claim.participant)
+    with force_locale(reader.language):
+        body = current_calendar(claim.participant, reader)
+    headers = {"Content-Disposition": 'attachment; filename="invite.ics"'}
+    return Response(body, mimetype="text/calendar", headers=headers)
