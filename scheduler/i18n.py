@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler.extensions import babel_state
-from scheduler.sides import LANGUAGES
+from scheduler.sides import CHINA, KOREA, LANGUAGES
 
 LOCALE_COOKIE = "locale"
 # Werkzeug matches "zh-CN" only against "zh_CN"/"zh", never "zh_Hans_CN" (domain-facts §4).
@@ -91,7 +91,7 @@ def current_language() -> str:
 
 
 # A partner's English reader is Korean: a missing English text falls back to Korean first.
-PARTNER_ENGLISH_FALLBACK = ("en", "ko", "zh")
+PARTNER_ENGLISH_FALLBACK = ("en", KOREA.language, CHINA.language)
 
 
 def localized(obj, field: str, lang: str | None = None, *, partner_side: bool = False) -> str:

@@ -5,7 +5,7 @@ CSRF token. A link from an older version of the meeting shows the current detail
 the answer for the current version; a bad link gets a translated 4xx page and changes nothing.
 """
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,21 +14,20 @@ from wtforms.validators import AnyOf
 
 from scheduler.forms import BaseForm
 from scheduler.i18n import LOCALE_COOKIE, normalize_locale
-from scheduler.invites.invites import current_calendar
 from scheduler.invites.notices import both_clocks
-from scheduler.invites.recipients import Recipient, reader_text, recipient_of
+from scheduler.invites.recipients import Recipient, reader_text
 from scheduler.invites.rsvp.services import (
     ANSWER_BUTTONS,
     RSVP_ANSWERS,
     RSVP_LABELS,
     RSVPError,
     read_token,
+    reader_of,
     record_answer,
     rsvp_token,
 )
 from scheduler.meetings.models import MeetingStatus
 from scheduler.security import public
-from scheduler.sides import CHINA
 
 bp = Blueprint("rsvp", __name__, url_prefix="/rsvp")
 bp.add_app_template_global(RSVP_LABELS, "RSVP_LABELS")
@@ -39,12 +38,6 @@ class AnswerForm(BaseForm):
     """The answer button; the CSRF token rides along (the session is the recipient's browser)."""
 
     answer = StringField(validators=[AnyOf(RSVP_ANSWERS)])
-
-
-def _reader(participant) -> Recipient:
-    """Who the link was sent to; a participant without e-mail still reads in their language."""
-    found = recipient_of(participant)
-    return found or Recipient("", "", CHINA.language, CHINA.zone)
 
 
 def _page_language(reader: Recipient) -> str:
@@ -66,7 +59,7 @@ def respond(token: str):
         claim = read_token(token)
     except RSVPError as error:
         return _invalid(error)
-    reader = _reader(claim.participant)
+    reader = reader_of(claim.participant)
     with force_locale(_page_language(reader)):
         if request.method == "POST":
             return _answer(claim, reader)
@@ -83,7 +76,7 @@ def _page(claim, reader: Recipient, chosen: str, form=None, status: int = 200):
         "title": reader_text(meeting, "title", reader),
         "place": reader_text(meeting, "location", reader),
         "agenda": reader_text(meeting, "agenda", reader),
-        "calendar_url": url_for("rsvp.calendar", token=rsvp_token(participant)),
+        "calendar_url": url_for("rsvp_calendar.download", token=rsvp_token(participant)),
         "when": both_clocks(meeting.start_dt, reader, meeting.end_dt),
         "is_stale": claim.is_stale,
         "is_closed": meeting.status in CLOSED_STATUSES,
@@ -105,19 +98,3 @@ def _answer(claim, reader: Recipient):
     label = RSVP_LABELS[claim.participant.rsvp_status]
     flash(_("Thank you. Your answer has been recorded: %(answer)s", answer=label), "success")
     return redirect(url_for("rsvp.respond", token=rsvp_token(claim.participant)))
-
-
-@bp.route("/<token>/invite.ics")
-@public
-def calendar(token: str):
-    """The meeting for the reader's own calendar, as it stands now (a lost or deleted
-    invitation can be added again); the same link rules as the answer page."""
-    try:
-        claim = read_token(token)
-    except RSVPError as error:
-        return _invalid(error)
-    reader = _reader(claim.participant)
-    with force_locale(reader.language):
-        body = current_calendar(claim.participant, reader)
-    headers = {"Content-Disposition": 'attachment; filename="invite.ics"'}
-    return Response(body, mimetype="text/calendar", headers=headers)
