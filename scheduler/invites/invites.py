@@ -247,6 +247,7 @@ def compose_invite(invite: Invite, dtstamp: datetime):
     return build_message(
         sender=office_sender(user_name(organizer, lang), lang),
         to=(recipient.email, recipient.name),
+        language=lang,
         subject=subject,
         text=text,
         html=html,
