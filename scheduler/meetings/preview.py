@@ -37,7 +37,7 @@ def participant_email(participant: Participant) -> str:
     return participant.guest_email or ""
 
 
-def _label(participant: Participant) -> str:
+def participant_with_partner(participant: Participant) -> str:
     """``김서연 · 부산광역시`` for a contact, the name for staff and guests (reader's script)."""
     if participant.user is not None:
         return user_name(participant.user)
@@ -53,7 +53,7 @@ def _lines(participants: Iterable[Participant]) -> list[MailedPerson]:
         email = participant_email(participant)
         if email and email.strip().lower() not in seen:
             seen.add(email.strip().lower())
-            result.append(MailedPerson(_label(participant), email))
+            result.append(MailedPerson(participant_with_partner(participant), email))
     return result
 
 
@@ -89,6 +89,7 @@ class Ask:
     back_url: str
     hidden: dict = field(default_factory=dict)
     danger: bool = False
+    warn: bool = False  # show the meeting's date and time warnings (before confirming)
 
 
 def confirmation_page(ask: Ask, meeting, change, participants, reason_form=None):

@@ -55,7 +55,8 @@ def confirm_action(meeting_id, action):
     question = _questions().get(action) or abort(404)
     heading, button, danger, change = question
     post_url = url_for("meetings.change_status", meeting_id=meeting.id, action=action)
-    ask = Ask(heading, button, post_url, _back(meeting), {"version": meeting.version}, danger)
+    hidden = {"version": meeting.version}
+    ask = Ask(heading, button, post_url, _back(meeting), hidden, danger, warn=action == "confirm")
     reason_form = ReasonForm() if action in ("cancel", "postpone") else None
     participants = list(meeting.participants)
     return confirmation_page(ask, meeting, lambda: change(meeting), participants, reason_form)
