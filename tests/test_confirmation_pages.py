@@ -137,7 +137,7 @@ def test_bad_addresses_and_closed_meetings(auth, client, meeting, make_meeting):
     auth.login("coordinator", locale="zh")
     kim = meeting.participants[0]
     assert client.get(f"/meetings/{meeting.id}/explode").status_code == 404
-    assert client.get(f"/meetings/999999/confirm").status_code == 404
+    assert client.get("/meetings/999999/confirm").status_code == 404
     assert client.get(f"/meetings/{other.id}/participants/{kim.id}/remove").status_code == 404
     services.cancel(db.session.get(Meeting, other.id), "台风")
     db.session.commit()
