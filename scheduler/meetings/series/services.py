@@ -282,9 +282,7 @@ def cancel_following(meeting: Meeting, reason: str) -> int:
     for row in rows:
         row.series, row.recurrence_start = None, None
         row.detached_from_series = True
-    return changed(
-        series, "series_truncated", meetings=before, removed=rows, before=told["series"]
-    )
+    return changed(series, "series_truncated", meetings=before, removed=rows, before=told["series"])
 
 
 def exdates(series: MeetingSeries) -> list[datetime]:
