@@ -21,6 +21,7 @@ from scheduler.i18n import (
 from scheduler.meetings import forms, models
 from scheduler.meetings.rooms.services import meeting_place
 from scheduler.meetings.services import meeting_path_prefix
+from scheduler.meetings.tech_check import tech_check_text
 from scheduler.office import office_name
 from scheduler.partners.models import KIND_NAMES
 from scheduler.sides import LANGUAGE_NAMES, SIDES, other_side_zone
@@ -88,6 +89,7 @@ def register_templating(app: Flask) -> None:
         ROLE_NAMES=TranslatedLabels(ROLE_NAMES),
         KIND_NAMES=TranslatedLabels(KIND_NAMES),
         meeting_time=meeting_time,
+        tech_check_text=tech_check_text,
         meeting_place=meeting_place,
         meeting_path_prefix=meeting_path_prefix,
         **_meeting_labels(),

@@ -33,6 +33,7 @@ from scheduler.invites.recipients import Recipient, reader_text, recipient_of
 from scheduler.invites.rsvp.services import RSVP_ANSWERS, rsvp_url
 from scheduler.meetings.models import STATUS_LABELS, MeetingStatus
 from scheduler.meetings.series.summary import describe
+from scheduler.meetings.tech_check import runs_tech_check, tech_check_text
 from scheduler.office import subject_with_prefix
 from scheduler.sides import LANGUAGE_TAGS, other_side_zone
 from scheduler.timefmt import dual_clock
@@ -168,7 +169,17 @@ def invite_context(invite: Invite) -> dict:
         "courtesy": courtesy(recipient),
         "calendar_note": calendar_note(invite),
         "changes": changed_rows(invite),
+        "tech_check": _tech_check(invite),
     }
+
+
+def _tech_check(invite: Invite) -> str:
+    """The technical check's time for the side that runs it; "" for the other side's
+    readers and for a cancellation or removal."""
+    recipient, meeting = invite.recipient, invite.meeting
+    if invite.method != "REQUEST" or not runs_tech_check(meeting, recipient.partner_side):
+        return ""
+    return tech_check_text(meeting, recipient.timezone, recipient.language)
 
 
 def calendar_note(invite: Invite) -> str:
