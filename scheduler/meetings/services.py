@@ -234,6 +234,27 @@ def cancel(meeting: Meeting, reason: str) -> int:
     return _set_status(meeting, MeetingStatus.CANCELLED, "cancelled", _required_reason(reason))
 
 
+def delete_draft(meeting: Meeting) -> None:
+    """Delete a draft nobody was told of (an invitation goes out only once a meeting leaves
+    the draft stage, and none goes back to it); anything sent can only be cancelled, so the
+    partner's calendar hears of it. Audited with its title and time; its participants,
+    reminders, notes and search entries go with it."""
+    if meeting.status != MeetingStatus.DRAFT:
+        raise MeetingError(
+            _l("Only a draft that was never sent can be deleted. Cancel this meeting instead.")
+        )
+    if meeting.series_id is not None:
+        raise MeetingError(
+            _l("A date of a recurring meeting cannot be deleted alone. Cancel it instead.")
+        )
+    summary = {
+        "title": [meeting.audit_label(), None],
+        "start_dt": [meeting.start_dt.isoformat(), None],
+    }
+    record(db.session, "delete", meeting, summary)
+    db.session.delete(meeting)
+
+
 def mark_held(meeting: Meeting) -> None:
     if meeting.status != MeetingStatus.CONFIRMED:
         raise MeetingError(_l("Only a confirmed meeting can be marked as held."))

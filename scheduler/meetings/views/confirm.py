@@ -3,7 +3,7 @@ postponing a meeting, or removing a participant, a GET page says who will be e-m
 button posts to the action itself (`pages.change_status`, `pages.remove_participant`),
 carrying the meeting's version as the page saw it."""
 
-from flask import abort, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 
 from scheduler.auth.models import EDITOR_ROLES
@@ -13,7 +13,9 @@ from scheduler.meetings.blueprint import bp
 from scheduler.meetings.forms import ReasonForm
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.preview import Ask, confirmation_page
+from scheduler.meetings.versions import check_version
 from scheduler.security import roles_required
+from scheduler.transaction import save
 
 # Any text does for the rehearsal: the reason changes what a mail says, not who gets one.
 REHEARSAL_REASON = "-"
@@ -41,6 +43,7 @@ def _questions() -> dict:
             True,
             lambda m: services.cancel(m, REHEARSAL_REASON),
         ),
+        "delete": (_("Delete this draft?"), _("Delete draft"), True, services.delete_draft),
     }
 
 
@@ -82,3 +85,24 @@ def confirm_removal(meeting_id, participant_id):
     )
     change = lambda: services.remove_participant(meeting, participant)  # noqa: E731
     return confirmation_page(ask, meeting, change, [participant])
+
+
+@bp.route("/<int:meeting_id>/delete", methods=["POST"])
+@roles_required(*EDITOR_ROLES)
+def delete_draft(meeting_id):
+    """Delete a draft; anything sent is refused with the reason (the confirmation page again,
+    saying why), a page opened on an older version gets that page anew (409)."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+
+    def change():
+        check_version(meeting, request.form.get("version"))
+        services.delete_draft(meeting)
+
+    def done(_result):
+        return redirect(url_for("meetings.list_meetings"))
+
+    def again(_error):
+        page, _status = confirm_action(meeting_id, "delete")
+        return page
+
+    return save(change, done, again, _("The draft has been deleted."))
