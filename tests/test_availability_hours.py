@@ -21,7 +21,7 @@ from scheduler.availability.hours import (
 from scheduler.contacts.models import Contact
 from scheduler.partners.services import get_partner
 
-ACCEPTED_DAYS = "Write the days as Mon-Fri, 周一至周五 or 월-금, or as weekdays."
+ACCEPTED_DAYS = "Write the days as Mon-Fri, or as weekdays."
 MORNING, AFTERNOON_CN = Interval(9 * 60, 12 * 60), Interval(13 * 60 + 30, 17 * 60 + 30)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -246,9 +246,9 @@ def test_contact_form_hours(auth, client, db, make_contact):
     ("locale", "typed", "message"),
     [
         ("zh", "周一至周八 09:00-18:00",
-         "无法识别星期“周八”。请按“周一至周五”“월-금”或“Mon-Fri”的格式填写，也可以写“工作日”。"),
+         "无法识别星期“周八”。请按“周一至周五”或“Mon-Fri”的格式填写，也可以写“工作日”。"),
         ("ko", "월-금요 09:00-18:00",
-         "알 수 없는 요일입니다: “금요”. “월-금”, “周一至周五”, “Mon-Fri”처럼 입력하거나 "
+         "알 수 없는 요일입니다: “금요”. “월-금”이나 “Mon-Fri”처럼 입력하거나 "
          "“평일”이라고 입력하세요."),
     ],
 )  # fmt: skip

@@ -114,8 +114,7 @@ def _weekday(name: str) -> int:
     if index is None:
         raise HoursError(
             _l(
-                'Unknown day "%(day)s". Write the days as Mon-Fri, 周一至周五 or 월-금, '
-                "or as weekdays.",
+                'Unknown day "%(day)s". Write the days as Mon-Fri, or as weekdays.',
                 day=name,
             )
         )
