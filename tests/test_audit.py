@@ -111,7 +111,7 @@ def test_browser_shows_who_what_when_with_before_and_after(admin, client, db, ma
             "who": "王芳",
             "action": "Changed",
             "object": "Contacts: 이&lt;b&gt;지은&lt;/b&gt;",
-            "changes": "title_zh : 主办 → &lt;i&gt;处长&lt;/i&gt; phone : — → 123",
+            "changes": "Title (Chinese) : 主办 → &lt;i&gt;处长&lt;/i&gt; Phone : — → 123",
         }
     ]
     assert f'<a href="/contacts/{contact.id}">이&lt;b&gt;지은&lt;/b&gt;</a>' in html
@@ -131,7 +131,7 @@ def test_passwords_are_never_shown(admin, client, db, make_user):
     client.post(f"/admin/users/{user.id}/password", data={"new_password": "new secret"})
     html = client.get(f"/audit/?user={admin.id}&object_type=users&action=update")
     rows = _rows(html.get_data(as_text=True))
-    assert [r["changes"] for r in rows] == ["password_hash : *** → ***"]
+    assert [r["changes"] for r in rows] == ["Password : *** → ***"]
     assert rows[0]["object"] == f"Users: {user.email}"
     assert user.password_hash not in html.get_data(as_text=True)
 

@@ -21,6 +21,7 @@ from scheduler.availability.hours import (
 from scheduler.contacts.models import Contact
 from scheduler.partners.services import get_partner
 
+ACCEPTED_DAYS = "Write the days as Mon-Fri, or as weekdays."
 MORNING, AFTERNOON_CN = Interval(9 * 60, 12 * 60), Interval(13 * 60 + 30, 17 * 60 + 30)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -48,6 +49,20 @@ def test_china_and_korea_defaults():
         ("Mon-Fri 09:00-12:00; Mon-Fri 13:00-18:00", "Mon-Fri 09:00-12:00,13:00-18:00"),
         ("Mon-Tue,Thu 08:00-12:00\nFri 08:00-11:00", "Mon-Tue,Thu 08:00-12:00; Fri 08:00-11:00"),
         ("Mon 09:00-12:00,12:00-13:00", "Mon 09:00-12:00,12:00-13:00"),
+        # The days in Chinese and Korean, and the work-week words of the three languages.
+        ("周一至周五 09:00-18:00", "Mon-Fri 09:00-18:00"),
+        ("周一到周五 9:00-12:00，13:30-17:30", "Mon-Fri 09:00-12:00,13:30-17:30"),
+        ("星期一至星期四 09:00-18:00；星期五 09:00-15:00", "Mon-Thu 09:00-18:00; Fri 09:00-15:00"),
+        ("周一至五 08:30-17:30", "Mon-Fri 08:30-17:30"),
+        ("周六、周日 10:00-12:00", "Sat-Sun 10:00-12:00"),
+        ("월-금 09:00-18:00", "Mon-Fri 09:00-18:00"),
+        ("월~금 09:00~18:00", "Mon-Fri 09:00-18:00"),
+        ("월요일-금요일 09:00-18:00", "Mon-Fri 09:00-18:00"),
+        ("월,수,금 10:00-12:00", "Mon,Wed,Fri 10:00-12:00"),
+        ("Monday-Friday 09:00-17:00", "Mon-Fri 09:00-17:00"),
+        ("weekdays 09:00-17:00", "Mon-Fri 09:00-17:00"),
+        ("工作日 09:00-17:00", "Mon-Fri 09:00-17:00"),
+        ("평일 09:00-18:00", "Mon-Fri 09:00-18:00"),
     ],
 )
 def test_parse_and_canonical_text_round_trip(text, canonical):
@@ -72,8 +87,10 @@ def test_24_00_is_the_end_of_the_day():
     ("text", "message"),
     [
         ("", "Enter working hours, for example Mon-Fri 09:00-12:00,13:30-17:30."),
-        ("Mon-Fry 09:00-12:00", 'Unknown day "Fry". Use Mon, Tue, Wed, Thu, Fri, Sat or Sun.'),
-        ("Monday 09:00-12:00", 'Unknown day "Monday". Use Mon, Tue, Wed, Thu, Fri, Sat or Sun.'),
+        ("Mon-Fry 09:00-12:00", f'Unknown day "Fry". {ACCEPTED_DAYS}'),
+        ("周八 09:00-12:00", f'Unknown day "周八". {ACCEPTED_DAYS}'),
+        ("월-토요 09:00-12:00", f'Unknown day "토요". {ACCEPTED_DAYS}'),
+        ("금-월 09:00-12:00", "The day range 금-월 must run from Monday towards Sunday."),
         ("Mon-Fri 12:00-09:00", "The time range 12:00-09:00 ends before it starts."),
         ("Mon-Fri 09:00-09:00", "The time range 09:00-09:00 ends before it starts."),
         (
@@ -223,3 +240,26 @@ def test_contact_form_hours(auth, client, db, make_contact):
     assert edit.status_code == 302
     db.session.refresh(contact)
     assert contact.working_hours is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "message"),
+    [
+        ("zh", "周一至周八 09:00-18:00",
+         "无法识别星期“周八”。请按“周一至周五”或“Mon-Fri”的格式填写，也可以写“工作日”。"),
+        ("ko", "월-금요 09:00-18:00",
+         "알 수 없는 요일입니다: “금요”. “월-금”이나 “Mon-Fri”처럼 입력하거나 "
+         "“평일”이라고 입력하세요."),
+    ],
+)  # fmt: skip
+def test_contact_form_reads_days_in_the_readers_language(auth, client, db, locale, typed, message):
+    auth.login("coordinator", locale=locale)
+    bad = client.post("/contacts/new/ulsan", data=_contact_form(working_hours=typed))
+    assert bad.status_code == 400
+    assert message in bad.get_data(as_text=True)
+    assert db.session.query(Contact).filter_by(email="yujin.choi@ulsan.example.kr").count() == 0
+    typed_right = {"zh": "周一至周五 09:00-18:00", "ko": "월-금 09:00-18:00"}[locale]
+    good = client.post("/contacts/new/ulsan", data=_contact_form(working_hours=typed_right))
+    assert good.status_code == 302
+    contact = db.session.query(Contact).filter_by(email="yujin.choi@ulsan.example.kr").one()
+    assert contact.working_hours == "Mon-Fri 09:00-18:00"

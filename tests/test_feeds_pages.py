@@ -201,3 +201,21 @@ def test_request_log_never_shows_the_token(app, db, caplog, monkeypatch):
     assert all("/calendars/[redacted].ics" in line for line in lines)
     token = path.removeprefix("/calendars/").removesuffix(".ics")
     assert not any(token in line or "B" * 43 in line for line in lines)
+
+
+def test_the_new_link_has_copy_buttons_in_the_readers_language(client, db, auth):
+    auth.login("coordinator", locale="ko")
+    page = client.post("/feeds/partner/seoul", data={"language": "ko"}).get_data(as_text=True)
+    https = _link(page)
+    # Without script the read-only field is what one selects and copies; script shows the button.
+    assert f'<input class="form-control font-monospace" id="feed-https" type="text" readonly value="{https}">' in page  # fmt: skip  # noqa: E501
+    assert (
+        '<button class="btn btn-outline-secondary" type="button" hidden data-copy="feed-https"'
+        ' data-copy-status="feed-https-status"\n'
+        '    data-copied="링크를 복사했습니다." data-selected="링크가 선택되었습니다.'
+        ' Ctrl+C(Mac에서는 ⌘C)를 눌러 복사하세요."\n'
+        '    aria-describedby="feed-https-status">복사</button>'
+    ) in page
+    assert 'data-copy="feed-webcal"' in page
+    assert '<div class="form-text" id="feed-https-status" role="status" aria-live="polite">' in page
+    assert '<script src="/static/js/copy-field.js' in page and "onclick" not in page

@@ -4,7 +4,6 @@ The log itself (model, listener) lives in `scheduler.audit`, below every domain 
 page links entries to users, partners and contacts, so it sits here with the other admin pages.
 """
 
-import json
 import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,10 +16,12 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from scheduler.audit.models import ACTION_NAMES, OTHER_ACTION_NAMES, AuditEntry
-from scheduler.audit.services import SECRET_FIELDS
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db, paginate
+from scheduler.history.changes.labels import changed_fields
+from scheduler.history.dashboard import CHANGE_TYPES
+from scheduler.i18n import user_name
 from scheduler.partners.models import Partner
 from scheduler.security import roles_required
 from scheduler.timefmt import format_when
@@ -130,25 +131,6 @@ def object_links(entries) -> dict:
     return links
 
 
-def shown_value(field: str, value) -> str:
-    """A stored before/after value as text; secrets are never shown."""
-    if value is None:
-        return "—"
-    if field in SECRET_FIELDS or "password" in field:
-        return "***"
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def _changed_fields(entry: AuditEntry) -> list[tuple[str, str, str]]:
-    rows = []
-    for field, change in (entry.changes or {}).items():
-        pair = change if isinstance(change, list) and len(change) == 2 else [None, change]
-        rows.append((field, shown_value(field, pair[0]), shown_value(field, pair[1])))
-    return rows
-
-
 def _user_choices():
     return db.session.scalars(sa.select(User).order_by(User.email)).all()
 
@@ -162,14 +144,17 @@ def list_entries():
     if errors:  # show the form with its errors and no rows rather than a misleading list
         query = query.where(sa.false())
     page = paginate(query, per_page=PER_PAGE)
+    users = _user_choices()
+    people = {user.id: user_name(user) for user in users}
     return render_template(
         "audit/list.html",
         page=page,
         filters=filters,
         errors=errors,
-        users=_user_choices(),
+        users=users,
         links=object_links(page.items),
-        changed_fields=_changed_fields,
+        changed_fields=lambda entry: changed_fields(entry, zone, people),
+        TYPE_NAMES={**CHANGE_TYPES, **OBJECT_TYPES},
         format_when=format_when,
         zone=zone,
         OBJECT_TYPES=OBJECT_TYPES,

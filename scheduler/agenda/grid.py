@@ -216,3 +216,64 @@ def make_entry(
     return Entry(
         row.id, title, row.kind, row.status, row.start_dt, row.end_dt, partners, own, other
     )
+
+
+@dataclass(frozen=True)
+class VisitBand:
+    """A delegation visit as the month shows it: one bar over its days (in the visit's place)."""
+
+    id: int
+    title: str
+    direction: str  # inbound or outbound
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class BandPiece:
+    """The part of a visit's bar inside one week row: *span* columns from column *column*."""
+
+    band: VisitBand
+    column: int
+    span: int
+    continues_before: bool
+    continues_after: bool
+
+
+def _lanes(pieces: list[BandPiece]) -> list[list[BandPiece]]:
+    """Pieces stacked into as few lanes as needed, no two overlapping in one lane."""
+    lanes: list[list[BandPiece]] = []
+    for piece in sorted(pieces, key=lambda p: (p.column, -p.span, p.band.id)):
+        lane = next(
+            (lane for lane in lanes if lane[-1].column + lane[-1].span <= piece.column), None
+        )
+        if lane is None:
+            lanes.append([piece])
+        else:
+            lane.append(piece)
+    return lanes
+
+
+def band_rows(week: list[date], bands: Iterable[VisitBand]) -> list[list[tuple[int, object]]]:
+    """The visit bars of one week row as lanes of cells: (columns, BandPiece) for a bar and
+    (columns, None) for the gap before it; a visit over two weeks is cut at the row's edge."""
+    pieces = []
+    for band in bands:
+        first, last = max(band.first, week[0]), min(band.last, week[-1])
+        if first <= last:
+            column = (first - week[0]).days
+            span = (last - first).days + 1
+            pieces.append(BandPiece(band, column, span, band.first < first, band.last > last))
+    rows = []
+    for lane in _lanes(pieces):
+        cells: list[tuple[int, object]] = []
+        at = 0
+        for piece in lane:
+            if piece.column > at:
+                cells.append((piece.column - at, None))
+            cells.append((piece.span, piece))
+            at = piece.column + piece.span
+        if at < len(week):
+            cells.append((len(week) - at, None))
+        rows.append(cells)
+    return rows

@@ -22,6 +22,7 @@ from scheduler.extensions import db
 from scheduler.i18n import current_language, localized, viewer_zone
 from scheduler.invites.ical import build_event, calendar_bytes
 from scheduler.meetings.models import (
+    KIND_LABELS,
     MEETING_KINDS,
     MEETING_STATUSES,
     STATUS_LABELS,
@@ -34,6 +35,7 @@ from scheduler.meetings.services import meeting_path_prefix
 from scheduler.partners.models import Partner
 from scheduler.sides import other_side_zone
 from scheduler.timefmt import zone_label
+from scheduler.visits.models import DIRECTION_OF_KIND, Visit, visit_partners
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 # GET /meetings/<id>.ics lives beside the meeting pages, but its code is calendar output.
@@ -183,6 +185,29 @@ def load_entries(period, zone, filters, partners, both_clocks) -> list[grid.Entr
     ]
 
 
+def load_visits(period: grid.Period, filters: Filters) -> list[grid.VisitBand]:
+    """The delegation visits on the period's days as bars, in one query. A status filter
+    (visits have none) or a kind other than a visit's leaves them out."""
+    if filters.status or (filters.kind and filters.kind not in DIRECTION_OF_KIND):
+        return []
+    query = sa.select(
+        Visit.id, Visit.direction, Visit.title_zh, Visit.title_ko, Visit.title_en,
+        Visit.start_date, Visit.end_date,
+    ).where(Visit.start_date <= period.last, Visit.end_date >= period.first)  # fmt: skip
+    if filters.kind:
+        query = query.where(Visit.direction == DIRECTION_OF_KIND[filters.kind])
+    if filters.partner_ids:
+        linked = sa.select(visit_partners.c.visit_id).where(
+            visit_partners.c.partner_id.in_(filters.partner_ids)
+        )
+        query = query.where(Visit.id.in_(linked))
+    lang = current_language()
+    return [
+        grid.VisitBand(row.id, localized(row, "title", lang), row.direction, *row[-2:])
+        for row in db.session.execute(query.order_by(Visit.start_date, Visit.id))
+    ]
+
+
 def _holidays(period: grid.Period) -> dict:
     overrides = overrides_by_country(COUNTRIES, period.first, period.last)
     return grid.holiday_marks(period, current_language(), overrides)
@@ -194,6 +219,8 @@ def _link_parts() -> dict:
         "meeting_path": meeting_path_prefix(),
         "cancelled_label": str(STATUS_LABELS[MeetingStatus.CANCELLED]),
         "country_names": COUNTRY_NAMES,
+        "visit_path": url_for("visits.show_visit", visit_id=0).removesuffix("0"),
+        "direction_labels": {d: KIND_LABELS[kind] for kind, d in DIRECTION_OF_KIND.items()},
     }
 
 
@@ -238,6 +265,8 @@ def _render(view: str):
         holidays=_holidays(period),
         by_day=grid.place_on_days(entries, zone, period),
         weeks=grid.weeks_of(period) if view == "month" else None,
+        visits=load_visits(period, filters) if view == "month" else [],
+        band_rows=grid.band_rows,
         day_path=_day_path(filters),
         day_slot=DAY_SLOT,
         lang=current_language(),

@@ -4,6 +4,7 @@ A `WorkingHours` holds, for each weekday (Mon=0 … Sun=6), a sorted tuple of no
 `Interval`s in minutes after midnight. Times are wall-clock times in the person's own zone.
 """
 
+import calendar as stdlib_calendar
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,9 +20,26 @@ from scheduler.timefmt import normalize_timezone
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MINUTES_PER_DAY = 24 * 60
-_DASHES = str.maketrans({"–": "-", "—": "-", "~": "-", "、": ","})
+# 至/到 and ~ are how Chinese and Korean write a range ("周一至周五", "월~금").
+_DASHES = str.maketrans({"–": "-", "—": "-", "~": "-", "、": ",", "至": "-", "到": "-"})
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
-_PART = re.compile(r"^([A-Za-z,\-]*)\s*(.*)$")
+# The days are everything before the first digit, in any of the three languages.
+_PART = re.compile(r"^(\D*?)\s*(\d.*)?$")
+_ZH_DAYS = "一二三四五六日"
+_KO_DAYS = "월화수목금토일"
+# Day names people type, lower-cased, to Mon=0 … Sun=6: English abbreviations and names,
+# Chinese 周一/星期一 (Sunday also 周天/星期天), Korean 월/월요일.
+DAY_NAMES = {
+    **{name.lower(): i for i, name in enumerate(WEEKDAYS)},
+    **{stdlib_name.lower(): i for i, stdlib_name in enumerate(stdlib_calendar.day_name)},
+    **{f"{prefix}{char}": i for i, char in enumerate(_ZH_DAYS) for prefix in ("周", "星期")},
+    "周天": 6,
+    "星期天": 6,
+    **{char: i for i, char in enumerate(_KO_DAYS)},
+    **{f"{char}요일": i for i, char in enumerate(_KO_DAYS)},
+}
+# Words that mean Monday to Friday.
+WORKWEEK_WORDS = {"weekdays", "workdays", "工作日", "平日", "평일", "주중"}
 
 
 class HoursError(UserError):
@@ -92,20 +110,33 @@ def _parse_interval(text: str) -> Interval:
 
 
 def _weekday(name: str) -> int:
-    for index, known in enumerate(WEEKDAYS):
-        if name.lower() == known.lower():
-            return index
-    raise HoursError(
-        _l('Unknown day "%(day)s". Use Mon, Tue, Wed, Thu, Fri, Sat or Sun.', day=name)
-    )
+    index = DAY_NAMES.get(name.strip().lower())
+    if index is None:
+        raise HoursError(
+            _l(
+                'Unknown day "%(day)s". Write the days as Mon-Fri, or as weekdays.',
+                day=name,
+            )
+        )
+    return index
+
+
+def _range_end(first: str, last: str) -> str:
+    """ "五" in "周一至五" borrows its prefix from the first day: 周五 (likewise 星期)."""
+    for prefix in ("星期", "周"):
+        if first.startswith(prefix) and len(last) == 1 and last in _ZH_DAYS + "天":
+            return prefix + last
+    return last
 
 
 def _parse_days(spec: str) -> list[int]:
+    if spec.strip().lower() in WORKWEEK_WORDS:
+        return list(range(5))
     days: set[int] = set()
     for token in spec.split(","):
         first, _, last = token.partition("-")
         start = _weekday(first)
-        end = _weekday(last) if last else start
+        end = _weekday(_range_end(first, last)) if last else start
         if end < start:
             raise HoursError(
                 _l("The day range %(range)s must run from Monday towards Sunday.", range=token)
@@ -131,6 +162,7 @@ def _checked_day(weekday: int, intervals: list[Interval]) -> tuple[Interval, ...
 
 def _parse_part(part: str, days: list[list[Interval]]) -> None:
     day_spec, ranges = _PART.match(part).groups()
+    day_spec = day_spec.strip()
     if not day_spec or not ranges:
         raise HoursError(
             _l(

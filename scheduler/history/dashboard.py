@@ -5,7 +5,7 @@ Each section is a fixed number of set-based queries (related rows loaded in bulk
 page costs the same number of SQL statements however many rows it shows.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import ClassVar
 from zoneinfo import ZoneInfo
@@ -20,12 +20,15 @@ from scheduler.auth.models import EDITOR_ROLES
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
+from scheduler.history.changes.recent import ChangeLine, Found, fields_text, group_changes
 from scheduler.history.follow_ups import services as follow_ups
 from scheduler.history.follow_ups.models import FollowUp
 from scheduler.history.outcomes.models import MeetingOutcome
+from scheduler.i18n import current_language
 from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings.models import Meeting, MeetingStatus, Participant
 from scheduler.partners.models import Partner
+from scheduler.sides import LANGUAGES
 from scheduler.timefmt import today_in
 from scheduler.visits.models import Visit
 
@@ -58,10 +61,10 @@ class Dashboard:
     failed_messages: list  # the latest of them, with their reasons
     overdue: list
     overdue_count: int
-    changes: list
-    change_links: dict = field(default_factory=dict)
+    changes: list  # ChangeLine
     type_names: ClassVar[dict] = CHANGE_TYPES
     action_names: ClassVar[dict] = {**ACTION_NAMES, **OTHER_ACTION_NAMES}
+    fields_text = staticmethod(fields_text)
 
     @property
     def week_end(self) -> date:
@@ -167,50 +170,82 @@ def overdue_follow_ups(user, today: date) -> tuple[list[FollowUp], int]:
     return first_rows_and_total(query, SHOWN_ROWS)
 
 
-def recent_changes() -> list[AuditEntry]:
-    """The latest changes to meetings, follow-ups, outcomes, visits, partners and contacts."""
+RECENT_WINDOW = 200  # entries read to make RECENT_CHANGES lines (a series writes one a meeting)
+
+
+def recent_entries() -> list[AuditEntry]:
+    """The latest entries on meetings, follow-ups, outcomes, visits, partners and contacts."""
     query = (
         sa.select(AuditEntry)
         .where(AuditEntry.object_type.in_(CHANGE_TYPES))
         .options(selectinload(AuditEntry.user))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(RECENT_CHANGES)
+        .limit(RECENT_WINDOW)
     )
     return list(db.session.scalars(query))
 
 
-# object_type → (its id column, what its page is found by, endpoint, endpoint argument)
+_NO_TEXT = sa.literal("")
+_NO_NUMBER = sa.null()
+# object_type → (its id column, what its page is found by, endpoint, endpoint argument, the
+# titles in three languages (or blanks), its series, the tables the titles come from)
 _PAGES = {
-    "meetings": (Meeting.id, Meeting.id, "meetings.show_meeting", "meeting_id"),
-    "meeting_outcomes": (
-        MeetingOutcome.id,
-        MeetingOutcome.meeting_id,
-        "meetings.show_meeting",
-        "meeting_id",
-    ),
-    "follow_ups": (FollowUp.id, FollowUp.id, "follow_ups.edit_follow_up", "follow_up_id"),
-    "visits": (Visit.id, Visit.id, "visits.show_visit", "visit_id"),
-    "partners": (Partner.id, Partner.slug, "partners.show_partner", "slug"),
-    "contacts": (Contact.id, Contact.id, "contacts.show_contact", "contact_id"),
-}
+    "meetings": (Meeting.id, Meeting.id, "meetings.show_meeting", "meeting_id",
+                 (Meeting.title_zh, Meeting.title_ko, Meeting.title_en), Meeting.series_id, ()),
+    "meeting_outcomes": (MeetingOutcome.id, MeetingOutcome.meeting_id, "meetings.show_meeting",
+                         "meeting_id", (Meeting.title_zh, Meeting.title_ko, Meeting.title_en),
+                         _NO_NUMBER, (Meeting, Meeting.id == MeetingOutcome.meeting_id)),
+    "follow_ups": (FollowUp.id, FollowUp.id, "follow_ups.edit_follow_up", "follow_up_id",
+                   (_NO_TEXT,) * 3, _NO_NUMBER, ()),
+    "visits": (Visit.id, Visit.id, "visits.show_visit", "visit_id",
+               (Visit.title_zh, Visit.title_ko, Visit.title_en), _NO_NUMBER, ()),
+    "partners": (Partner.id, Partner.slug, "partners.show_partner", "slug",
+                 (Partner.name_zh, Partner.name_ko, Partner.name_en), _NO_NUMBER, ()),
+    "contacts": (Contact.id, Contact.id, "contacts.show_contact", "contact_id",
+                 (_NO_TEXT,) * 3, _NO_NUMBER, ()),
+}  # fmt: skip
 
 
-def change_links(entries) -> dict:
-    """(object_type, id) → URL for the changed objects that still exist, in one query."""
+def _lookup(object_type: str, ids: set):
+    key, target, _endpoint, _argument, titles, series, join = _PAGES[object_type]
+    columns = [sa.literal(object_type), key, sa.cast(target, sa.String)]
+    pairs = zip(titles, LANGUAGES, strict=True)
+    named = [sa.cast(title, sa.String).label(f"title_{code}") for title, code in pairs]
+    query = sa.select(*columns, *named, sa.cast(series, sa.Integer).label("series_id"))
+    if join:
+        query = query.join(*join)
+    return query.where(key.in_(ids))
+
+
+def changed_objects(entries) -> dict:
+    """(object_type, id) → Found (page, titles, series) for the objects that still exist, in
+    one query."""
     if not entries:
         return {}
     lookups = []
-    for object_type, (key, target, _endpoint, _argument) in _PAGES.items():
+    for object_type in _PAGES:
         ids = {e.object_id for e in entries if e.object_type == object_type and e.object_id}
-        lookups.append(
-            sa.select(sa.literal(object_type), key, sa.cast(target, sa.String)).where(key.in_(ids))
-        )
-    links = {}
-    for object_type, object_id, target in db.session.execute(sa.union_all(*lookups)):
-        _key, _target, endpoint, argument = _PAGES[object_type]
+        lookups.append(_lookup(object_type, ids))
+    found = {}
+    series_path = url_for("meetings.show_series", series_id=0).removesuffix("0")
+    for row in db.session.execute(sa.union_all(*lookups)):
+        object_type, object_id, target = row[0], row[1], row[2]
+        endpoint, argument = _PAGES[object_type][2:4]
         value = target if argument == "slug" else int(target)
-        links[object_type, object_id] = url_for(endpoint, **{argument: value})
-    return links
+        has_titles = any(row[3:6])
+        found[object_type, object_id] = Found(
+            url_for(endpoint, **{argument: value}),
+            row if has_titles else None,
+            row.series_id,
+            f"{series_path}{row.series_id}" if row.series_id else "",
+        )
+    return found
+
+
+def recent_changes(lang: str) -> list[ChangeLine]:
+    """RECENT_CHANGES lines, a series operation as one, titled in *lang*."""
+    entries = recent_entries()
+    return group_changes(entries, changed_objects(entries), lang, RECENT_CHANGES)
 
 
 def build_dashboard(user, zone: str, now: datetime | None = None) -> Dashboard:
@@ -219,7 +254,7 @@ def build_dashboard(user, zone: str, now: datetime | None = None) -> Dashboard:
     monday, start, end = week_of(zone, now)
     waiting, waiting_count = waiting_for_answers(user, now)
     overdue, overdue_count = overdue_follow_ups(user, today_in(zone, now))
-    changes = recent_changes()
+    changes = recent_changes(current_language())
     failed_messages, failed_count = failed_mail(user)
     return Dashboard(
         week_start=monday,
@@ -231,5 +266,4 @@ def build_dashboard(user, zone: str, now: datetime | None = None) -> Dashboard:
         overdue=overdue,
         overdue_count=overdue_count,
         changes=changes,
-        change_links=change_links(changes),
     )

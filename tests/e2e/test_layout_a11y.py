@@ -142,6 +142,7 @@ def _main_pages(r: Records) -> list[str]:
         "/", "/partners/", "/partners/busan", f"/contacts/{r.contact_id}", "/meetings/new",
         f"/meetings/{r.meeting_id}", f"/calendar/month?date={week_day}",
         f"/calendar/week?date={week_day}", "/meetings/find-a-time", slots,
+        f"/calendar/month?date={(r.meeting_day + timedelta(days=20)).isoformat()}",  # the visit
         f"/visits/{r.visit_id}", f"/meetings/series/{r.series_id}", "/history/",
         f"/history/search?q={r.marker}", f"/search?q={r.marker}", "/history/statistics",
         "/outbox/", "/audit/",
