@@ -35,7 +35,8 @@ from scheduler.meetings.services import meeting_path_prefix
 from scheduler.partners.models import Partner
 from scheduler.sides import other_side_zone
 from scheduler.timefmt import zone_label
-from scheduler.visits.models import DIRECTION_OF_KIND, Visit, visit_partners
+from scheduler.visits.directions import DIRECTION_OF_KIND
+from scheduler.visits.models import Visit, visit_partners
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 # GET /meetings/<id>.ics lives beside the meeting pages, but its code is calendar output.
