@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectChoice, StringField, TextAreaField
+from wtforms import DateTimeLocalField, IntegerField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from scheduler.text import control_problem, normalize_newlines
@@ -80,6 +80,16 @@ class StrippedForm(BaseForm):
 def select_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class WholeNumberField(IntegerField):
+    """A whole number with a translated parse error."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a whole number.")) from error
 
 
 class LocalDateTimeField(DateTimeLocalField):
