@@ -30,6 +30,7 @@ VISIT_FIELDS = (
     "hotel_zh",
     "hotel_ko",
     "notes",
+    "show_both_clocks",
 )
 # Delegation roles as meeting roles, when the roster joins an itinerary item (drivers do not).
 PARTICIPANT_ROLE = {
