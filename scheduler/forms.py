@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, ValidationError
 
 from scheduler.text import control_problem, normalize_newlines
@@ -82,14 +89,29 @@ def select_choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class WholeNumberField(IntegerField):
-    """A whole number with a translated parse error."""
+class _ReadableField:
+    """A field whose unreadable input gives its translated ``unreadable`` message instead of
+    WTForms' English one."""
+
+    unreadable: str  # set by each field (a lazy translated message)
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError(_l("Enter a whole number.")) from error
+            raise ValueError(self.unreadable) from error
+
+
+class WholeNumberField(_ReadableField, IntegerField):
+    """A whole number."""
+
+    unreadable = _l("Enter a whole number.")
+
+
+class DayField(_ReadableField, DateField):
+    """A calendar day typed as YYYY-MM-DD."""
+
+    unreadable = _l("Enter a date such as 2026-12-03.")
 
 
 class LocalDateTimeField(DateTimeLocalField):

@@ -218,36 +218,37 @@ def _items(html):
             for i in re.findall(r'<tr class="item"[^>]*>(.*?)</tr>', html, re.S)]  # fmt: skip
 
 
-def test_printed_itinerary_in_chinese_lists_the_delegation_and_the_hosts(guest_visit, client):
-    html = client.get(f"/visits/{guest_visit.id}/itinerary?lang=zh").get_data(as_text=True)
-    assert element_text(html, "itinerary-summary") == (
-        "首尔特别市代表团访问长春 · 2030年12月3日\u2009–\u20095日"
-    )
-    assert member_rows(element_html(html, "delegation")) == [
-        "郑敏浩 JEONG Minho 首尔特别市副市长 团长 +82-10-1111-2222",
-        "Daniel LEE Daniel LEE — 团员 —",
-    ]
-    assert member_rows(element_html(html, "hosts")) == ["张伟 — — 联络员 13800000000"]
-    assert _items(html) == [
-        "12月3日（周二）14:30–16:00（北京时间） 考察中韩示范区 示范区展示中心 "
-        "车辆：吉A·12345 考斯特 · 负责人：张伟，13800000000"
-    ]
+# What each reader's printout says: heading, the delegation, the hosts, the one item.
+PRINTED = {
+    "zh": (
+        "首尔特别市代表团访问长春 · 2030年12月3日\u2009–\u20095日",
+        ["郑敏浩 JEONG Minho 首尔特别市副市长 团长 +82-10-1111-2222",
+         "Daniel LEE Daniel LEE — 团员 —"],
+        ["张伟 — — 联络员 13800000000"],
+        ["12月3日（周二）14:30–16:00（北京时间） 考察中韩示范区 示范区展示中心 "
+         "车辆：吉A·12345 考斯特 · 负责人：张伟，13800000000"],
+    ),
+    "ko": (
+        "창춘 방문 · 서울특별시 대표단 · 2030년 12월 3일~5일",
+        ["정민호 JEONG Minho 서울특별시 부시장 단장 +82-10-1111-2222",
+         "Daniel LEE Daniel LEE — 단원 —"],
+        ["장웨이 — — 연락관 13800000000"],
+        ["12월 3일(화) 14:30~16:00(중국 시간) 한중 시범구 시찰 시범구 전시센터 "
+         "차량: 吉A·12345 考斯特 · 책임자: 장웨이, 13800000000"],
+    ),
+}  # fmt: skip
 
 
-def test_printed_itinerary_in_korean_from_the_delegations_side(guest_visit, client):
-    html = client.get(f"/visits/{guest_visit.id}/itinerary?lang=ko").get_data(as_text=True)
-    assert element_text(html, "itinerary-summary") == (
-        "창춘 방문 · 서울특별시 대표단 · 2030년 12월 3일~5일"
-    )
-    assert member_rows(element_html(html, "delegation")) == [
-        "정민호 JEONG Minho 서울특별시 부시장 단장 +82-10-1111-2222",
-        "Daniel LEE Daniel LEE — 단원 —",
-    ]
-    assert member_rows(element_html(html, "hosts")) == ["장웨이 — — 연락관 13800000000"]
-    assert _items(html) == [
-        "12월 3일(화) 14:30~16:00(중국 시간) 한중 시범구 시찰 시범구 전시센터"
-        + " 차량: 吉A·12345 考斯特 · 책임자: 장웨이, 13800000000"
-    ]
+@pytest.mark.parametrize("lang", ["zh", "ko"])
+def test_printed_itinerary_lists_the_delegation_hosts_phones_and_vehicles(
+    guest_visit, client, lang
+):
+    html = client.get(f"/visits/{guest_visit.id}/itinerary?lang={lang}").get_data(as_text=True)
+    heading, party, hosts, items = PRINTED[lang]
+    assert element_text(html, "itinerary-summary") == heading
+    assert member_rows(element_html(html, "delegation")) == party
+    assert member_rows(element_html(html, "hosts")) == hosts
+    assert _items(html) == items
 
 
 def test_both_clocks_when_the_visit_asks(guest_visit, client, db):

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from wtforms import (
     BooleanField,
-    DateField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,6 +18,7 @@ from wtforms.validators import (
 )
 
 from scheduler.forms import (
+    DayField,
     LocalDateTimeField,
     StrippedForm,
     TimezoneField,
@@ -46,16 +46,6 @@ _required = DataRequired(_l("This field is required."))
 _input_required = InputRequired(_l("This field is required."))
 
 
-class LocalDateField(DateField):
-    """A calendar day with our own translated parse error."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a date such as 2026-12-03.")) from error
-
-
 class VisitForm(StrippedForm):
     direction = SelectField(_l("Direction"), choices=select_choices(DIRECTION_LABELS.items()))
     # NOTE: the name of a visit or an itinerary item, not a person's job title.
@@ -65,8 +55,8 @@ class VisitForm(StrippedForm):
         _lp("meeting", "Title (English, optional)"), validators=[max_length(200)]
     )
     partners = SelectMultipleField(_l("Partners"), coerce=int)
-    start_date = LocalDateField(_l("First day"), validators=[_input_required])
-    end_date = LocalDateField(_l("Last day"), validators=[_input_required])
+    start_date = DayField(_l("First day"), validators=[_input_required])
+    end_date = DayField(_l("Last day"), validators=[_input_required])
     timezone = TimezoneField(_l("Time zone of the place visited"), default=OFFICE_ZONE)
     arrival_flight = StringField(_l("Arrival flight"), validators=[max_length(20)])
     arrival_local = LocalDateTimeField(_l("Arrival time"), validators=[Optional()])
