@@ -39,6 +39,7 @@ from scheduler.history.reports.changes import install as install_statistics_chan
 from scheduler.history.search.index import register_search_index_listeners
 from scheduler.history.search.models import include_in_autogenerate
 from scheduler.i18n import choose_language_early, select_locale, viewer_zone
+from scheduler.invites.calendar_views import bp as rsvp_calendar_bp
 from scheduler.invites.dispatch import register_invite_listeners
 from scheduler.invites.failure_notices import register_failure_notice_listeners
 from scheduler.invites.outbox.views import bp as outbox_bp
@@ -77,6 +78,7 @@ BLUEPRINTS = (
     calendar_bp,
     meeting_ics_bp,
     rsvp_bp,
+    rsvp_calendar_bp,
     outbox_bp,
     replies_bp,
     privacy_bp,

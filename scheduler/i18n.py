@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler.extensions import babel_state
-from scheduler.sides import LANGUAGES
+from scheduler.sides import CHINA, KOREA, LANGUAGES
 
 LOCALE_COOKIE = "locale"
 # Werkzeug matches "zh-CN" only against "zh_CN"/"zh", never "zh_Hans_CN" (domain-facts §4).
@@ -90,10 +90,16 @@ def current_language() -> str:
     return str(locale.language)
 
 
-def localized(obj, field: str, lang: str | None = None) -> str:
-    """``obj.<field>_<lang>`` for the viewer's language, falling back through zh, ko, en."""
+# A partner's English reader is Korean: a missing English text falls back to Korean first.
+PARTNER_ENGLISH_FALLBACK = ("en", KOREA.language, CHINA.language)
+
+
+def localized(obj, field: str, lang: str | None = None, *, partner_side: bool = False) -> str:
+    """``obj.<field>_<lang>`` for the viewer's language, falling back through zh, ko, en;
+    for a partner's reader of English (*partner_side*) through ko before zh."""
     lang = lang or current_language()
-    for code in (lang, *LANGUAGES):
+    order = PARTNER_ENGLISH_FALLBACK if partner_side and lang == "en" else (lang, *LANGUAGES)
+    for code in order:
         value = getattr(obj, f"{field}_{code}", None)
         if value:
             return value

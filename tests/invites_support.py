@@ -6,7 +6,7 @@ import base64
 import quopri
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from email.header import decode_header
 
 import pytest
@@ -18,6 +18,9 @@ from scheduler.invites.outbox.delivery import deliver_due
 from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting, Participant
+from scheduler.meetings.series import services as series_services
+from scheduler.meetings.series.recurrence import Rule
+from scheduler.partners.services import get_partner
 
 SEPARATOR = "\n\n" + "—" * 12 + "\n\n"
 
@@ -227,3 +230,28 @@ def confirm_for_two_readers(make_meeting, make_contact, make_user, db, client, *
     db.session.commit()
     change(client.application, Meeting, meeting.id, services.confirm)
     return meeting, contact, staff
+
+
+# A weekly series: Tuesdays 14:30 Changchun (15:30 Seoul), six meetings from 2030-12-03.
+WEEKLY = Rule(freq="weekly", interval=1, start_date=date(2030, 12, 3), start_time=time(14, 30),
+              duration_minutes=90, zone="Asia/Shanghai", weekdays=("TU",), count=6)  # fmt: skip
+
+
+def weekly_series(app, organizer, people, data: dict) -> int:
+    """A `WEEKLY` series with Seoul as partner made of *data*; every one of *people*
+    (contacts and users) takes part in every meeting. Returns the series' id."""
+    from scheduler.auth.models import User
+    from scheduler.contacts.models import Contact
+
+    with app.app_context():  # one request's worth of changes, committed once
+        series = series_services.create_series(
+            db.session.get(User, organizer.id), WEEKLY, data, [get_partner("seoul")]
+        )
+        for meeting in series.meetings:
+            for person in people:
+                kind = "contact" if isinstance(person, Contact) else "user"
+                services.add_participant(meeting, **{kind: db.session.get(type(person), person.id)})
+        db.session.commit()
+        series_id = series.id
+    db.session.expire_all()
+    return series_id

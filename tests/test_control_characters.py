@@ -180,7 +180,7 @@ def test_a_control_character_in_a_partner_name_keeps_statistics_and_report_worki
     db.session.commit()
     held = datetime(2028, 3, 1, 2, tzinfo=UTC)
     make_meeting(start_dt=held, end_dt=held + timedelta(hours=1), status="held")
-    statistics = client.get("/history/statistics")
+    statistics = client.get("/history/statistics?year=2028")
     report = client.get("/history/report/2028")
     assert (statistics.status_code, report.status_code) == (200, 200)
     assert "서울 특별시" in statistics.get_data(as_text=True)

@@ -16,11 +16,12 @@ from tests.history_timeline_support import add_meeting, at
 
 HEADERS = {
     "zh": ["序号", "日期（北京时间）", "时间（北京时间）", "时间（首尔时间）", "类别", "状态",
-           "会议名称", "合作方", "参加人员", "成果摘要", "决定事项"],
+           "会议名称", "合作方", "参加人员", "成果摘要", "决定事项", "代表团访问"],
     "ko": ["번호", "날짜(창춘)", "시간(창춘)", "시간(서울)", "구분", "상태", "회의명",
-           "협력 기관", "참석자", "성과 요약", "결정 사항"],
+           "협력 기관", "참석자", "성과 요약", "결정 사항", "대표단 방문"],
     "en": ["No.", "Date (Changchun)", "Time (Changchun)", "Time (Seoul)", "Kind", "Status",
-           "Meeting title", "Partners", "Participants", "Outcome summary", "Decisions"],
+           "Meeting title", "Partners", "Participants", "Outcome summary", "Decisions",
+           "Delegation visit"],
 }  # fmt: skip
 
 
@@ -73,6 +74,7 @@ def test_csv_export_has_localized_headers_and_neutralized_cells(client, exported
         "王芳",
         "",
         "",
+        "",
     ]
     assert rows[2] == [
         str(first.id),
@@ -86,6 +88,7 @@ def test_csv_export_has_localized_headers_and_neutralized_cells(client, exported
         "王芳; 金敏洙",
         "'+成果",
         "签署合作备忘录",
+        "",
     ]
     assert len(rows) == 3
 
@@ -112,7 +115,7 @@ def test_a_year_without_exchanges_gives_headers_only(client, exported, file_form
     assert read(response.data) == [HEADERS["zh"]]
     if file_format == "xlsx":  # a valid file: the header with its filter, frozen
         sheet = openpyxl.load_workbook(io.BytesIO(response.data))["history"]
-        assert sheet.auto_filter.ref == "A1:K1" and sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == "A1:L1" and sheet.freeze_panes == "A2"
 
 
 @pytest.mark.parametrize(
@@ -223,17 +226,18 @@ def test_the_xlsx_export_has_dates_numbers_a_filtered_frozen_header_and_fitted_c
     assert cells == [
         HEADERS["zh"],
         [signing.id, datetime(2029, 1, 1), "01:00–02:30", "02:00–03:30", "签约（备忘录或协议）",
-         "已确认", "签约仪式", "首尔特别市; 釜山广域市", "王芳", None, None],
+         "已确认", "签约仪式", "首尔特别市; 釜山广域市", "王芳", None, None, None],
         [first.id, datetime(2028, 3, 15), "10:00–11:30", "11:00–12:30", "视频连线", "已举行",
-         '\'=HYPERLINK("http://x")', "首尔特别市", "王芳; 金敏洙", "'+成果", "签署合作备忘录"],
+         '\'=HYPERLINK("http://x")', "首尔特别市", "王芳; 金敏洙", "'+成果", "签署合作备忘录",
+         None],
         [old.id, datetime(2027, 5, 15), "10:00–11:30", "11:00–12:30", "视频连线", "已举行",
-         "釜山 2027", "釜山广域市", "王芳", None, None],
+         "釜山 2027", "釜山广域市", "王芳", None, None, None],
     ]  # fmt: skip
     assert [sheet.cell(2, column).data_type for column in range(1, 8)] == ["n", "d"] + ["s"] * 5
     assert sheet["B2"].number_format == "yyyy-mm-dd"
     assert "f" not in {cell.data_type for row in sheet.iter_rows() for cell in row}
     assert sheet.freeze_panes == "A2"  # the header row stays in view
-    assert sheet.auto_filter.ref == "A1:K4"
+    assert sheet.auto_filter.ref == "A1:L4"
     widths = {letter: int(sheet.column_dimensions[letter].width) for letter in "ABCGH"}
     # Never below 10 (Excel's default is 8.43); Hanzi count double: 日期（北京时间） is 16 wide,
     # 首尔特别市; 釜山广域市 22; both plus a margin of 2.

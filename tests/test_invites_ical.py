@@ -3,7 +3,7 @@
 Also run under ``python -O``: no check here may rest on an ``assert`` inside the library.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,9 +13,14 @@ from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.series import services as series_services
 from scheduler.meetings.series.models import MeetingSeries
-from scheduler.meetings.series.recurrence import Rule
-from scheduler.partners.services import get_partner
-from tests.invites_support import SEPARATOR, change, confirm_for_two_readers, content_lines
+from tests.invites_support import (
+    SEPARATOR,
+    WEEKLY,
+    change,
+    confirm_for_two_readers,
+    content_lines,
+    weekly_series,
+)
 
 pytestmark = pytest.mark.usefixtures("smtp_app")
 OFFICE = "mailto:foreign-affairs@cnkr-zone.example.cn"
@@ -135,30 +140,14 @@ def test_special_characters_add_no_lines_and_round_trip(make_meeting, make_conta
     )
 
 
-# A weekly series: Tuesdays 14:30 Changchun (15:30 Seoul), six meetings from 2030-12-03.
-RULE = Rule(freq="weekly", interval=1, start_date=date(2030, 12, 3), start_time=time(14, 30),
-            duration_minutes=90, zone="Asia/Shanghai", weekdays=("TU",), count=6)  # fmt: skip
+RULE = WEEKLY
 
 
 def _series(app, organizer, contact, staff) -> int:
     """A confirmed series; the contact and the staff member take part in every meeting."""
-    from scheduler.auth.models import User
-    from scheduler.contacts.models import Contact
-    from scheduler.extensions import db
-
     data = {"kind": "video_link", "title_zh": "长春—首尔周会", "title_ko": "창춘-서울 주간회의",
             "status": "confirmed", **VIDEO}  # fmt: skip
-    with app.app_context():  # one request's worth of changes, committed once
-        series = series_services.create_series(
-            db.session.get(User, organizer.id), RULE, data, [get_partner("seoul")]
-        )
-        for meeting in series.meetings:
-            services.add_participant(meeting, contact=db.session.get(Contact, contact.id))
-            services.add_participant(meeting, user=db.session.get(User, staff.id))
-        db.session.commit()
-        series_id = series.id
-    db.session.expire_all()
-    return series_id
+    return weekly_series(app, organizer, [contact, staff], data)
 
 
 def _starts(invite, zone) -> list[datetime]:

@@ -73,6 +73,7 @@ def test_korean_invitation_comes_from_the_office_with_title_greeting_and_closing
 ):
     invite, sender, lines = _letter_to("ko", app, db, make_meeting, people, mail)
     assert sender == f"왕팡 · {OFFICE_KO} <{OFFICE}>"
+    assert invite.message["Content-Language"] == "ko"
     assert lines[:5] == [
         "김민준 국제협력과장님께",
         "",
@@ -94,6 +95,7 @@ def test_chinese_invitation_has_title_greeting_answers_and_closing(
 ):
     invite, sender, lines = _letter_to("zh", app, db, make_meeting, people, mail)
     assert sender == f"王芳（{OFFICE_ZH}） <{OFFICE}>"
+    assert invite.message["Content-Language"] == "zh-CN"
     assert lines[:4] == [
         "尊敬的崔秀珍组长：",
         "",
@@ -125,7 +127,20 @@ def test_english_reader_of_a_korean_partner_never_gets_chinese_only_text(
     ]
     assert "Meeting: 한중 화상회의" in lines  # the Korean title, not the Chinese one
     assert "中韩视频连线" not in invite.text()
+    # The calendar entry too: its title and the English block of its description.
+    assert str(invite.event["SUMMARY"]) == "한중 화상회의"
+    assert invite.event["SUMMARY"].params["LANGUAGE"] == invite.message["Content-Language"] == "en"
+    assert str(invite.event["DESCRIPTION"]).split("\n")[0] == "한중 화상회의"
     assert lines[-3:] == ["Yours sincerely,", OFFICE_EN, ""]
+
+
+def test_english_staff_reader_keeps_the_office_fallback(app, db, make_meeting, people, mail):
+    """Our own staff reading English fall back to Chinese, the office's language."""
+    people["organizer"].locale = "en"
+    _invite_all(app, db, make_meeting, people, title_ko="한중 화상회의", title_zh="中韩视频连线")
+    [invite] = mail()[people["organizer"].email]
+    assert invite.event["SUMMARY"].params["LANGUAGE"] == "en"
+    assert str(invite.event["SUMMARY"]) == "中韩视频连线"
 
 
 def test_contacts_without_title_or_hangul_name_get_a_correct_salutation(

@@ -62,8 +62,8 @@ def _assert_well_formed(raw: bytes) -> None:
 def test_any_subject_decodes_back_exactly(app, subject):
     with app.app_context():
         message = build_message(
-            sender=("a@example.cn", "王芳"), to=("b@example.kr", ""), subject=subject,
-            text="t", html="<p>t</p>",
+            sender=("a@example.cn", "王芳"), to=("b@example.kr", ""), language="ko",
+            subject=subject, text="t", html="<p>t</p>",
         )  # fmt: skip
     raw = message.as_bytes()
     _assert_well_formed(raw)

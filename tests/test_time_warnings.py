@@ -138,7 +138,13 @@ def test_meeting_page_warns_and_confirming_anyway_is_audited(
     html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     section = html.split('id="time-warnings"')[1].split("</section>")[0]
     assert "<li>한국: 기독탄신일</li>" in section
-    assert ">그래도 확정</button>" in html
+    assert ">그래도 확정</a>" in html
+    page = client.get(f"/meetings/{meeting.id}/confirm").get_data(as_text=True)
+    assert "<li>한국: 기독탄신일</li>" in page.split('id="time-warnings"')[1]
+    assert 'id="confirm-button">그래도 확정</button>' in page
+    assert (
+        count(AuditEntry, AuditEntry.action == "warnings_confirmed") == 0
+    )  # the page saves nothing
     response = client.post(f"/meetings/{meeting.id}/confirm", data={"version": meeting.version})
     assert response.status_code == 302
     assert db.session.get(Meeting, meeting.id).status == "confirmed"

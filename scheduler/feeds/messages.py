@@ -42,6 +42,7 @@ def send_link_to_contact(feed, token: str) -> None:
     message = build_message(
         sender=office_sender(_sender_person(lang), lang),
         to=(recipient.email, recipient.name),
+        language=lang,
         subject=subject_with_prefix(subject, lang),
         text=text,
         html=html,

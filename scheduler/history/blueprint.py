@@ -11,6 +11,7 @@ from scheduler.history import timeline
 from scheduler.history.pages import partner_names
 from scheduler.i18n import number
 from scheduler.meetings.services import participant_label
+from scheduler.visits.directions import DEFINITION as VISIT_DEFINITION
 
 bp = Blueprint("history", __name__)
 
@@ -24,4 +25,5 @@ def _template_helpers() -> dict:
         "partner_names": partner_names,
         "YEAR_MIN": timeline.YEAR_MIN,
         "YEAR_MAX": timeline.YEAR_MAX,
+        "VISIT_DEFINITION": VISIT_DEFINITION,
     }

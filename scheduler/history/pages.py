@@ -11,10 +11,11 @@ def partner_names(partners) -> str:
     return join_list(localized(p, "name") for p in partners)
 
 
-def read_filters_or_abort() -> timeline.HistoryFilters:
-    """The query's filters; 404 for an unknown partner, 400 with the reason for a bad year."""
+def read_filters_or_abort(args=None) -> timeline.HistoryFilters:
+    """The query's filters (or those of *args*); 404 for an unknown partner, 400 with the
+    reason for a bad year."""
     try:
-        return timeline.read_filters(request.args)
+        return timeline.read_filters(request.args if args is None else args)
     except timeline.UnknownPartner:
         abort(404)
     except timeline.FilterError as error:

@@ -22,7 +22,8 @@ from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, 
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
 from scheduler.partners.services import get_partner, lineage
-from scheduler.visits.models import DIRECTION_OF_KIND, Visit, VisitMember, visit_partners
+from scheduler.visits.directions import DIRECTION_OF_KIND
+from scheduler.visits.models import Visit, VisitMember, visit_partners
 
 PAGE_SIZE = 50
 # China and the ROK established relations in 1992; nothing in the history is older.

@@ -2,8 +2,10 @@
 
 The old values come with the change (``before=`` on `meeting_changed`, a `MeetingState`);
 `dispatch.defer_invites` keeps the earliest of one transaction, so the list compares with
-what the reader's last message showed. First invitations, cancellations and removals have
-no list: there is nothing in the reader's calendar to compare with, or nothing left.
+what the reader's last message showed. A change of a whole series ("this and following", a
+series edit, a series cut short) compares its first date and its rule as well. First
+invitations, cancellations and removals have no list: there is nothing in the reader's
+calendar to compare with, or nothing left.
 """
 
 from flask_babel import gettext as _
@@ -12,6 +14,7 @@ from flask_babel import pgettext
 from scheduler.invites.notices import both_clocks
 from scheduler.invites.recipients import reader_text
 from scheduler.meetings.models import STATUS_LABELS
+from scheduler.meetings.series.summary import describe
 from scheduler.meetings.signals import state_of
 
 LISTED_REASONS = ("updated", "postponed")  # the REQUESTs that change an entry the reader has
@@ -25,6 +28,7 @@ def _fields(recipient) -> list[tuple]:
     """(label, how to read the value off a state) in the order the details show them."""
     return [
         (_("Time"), lambda s: _time(s, recipient)),
+        (_("Repeats"), lambda s: describe(s.rule) if s.rule is not None else ""),
         (_("Place"), lambda s: reader_text(s, "location", recipient)),
         (_("Video platform"), lambda s: s.platform),
         (_("Join link"), lambda s: s.join_url),
@@ -41,7 +45,9 @@ def changed_rows(invite) -> list[tuple[str, str, str]]:
         return []
     if invite.before is None:
         return []
-    now, none = state_of(invite.meeting), pgettext("changed value", "(none)")
+    series_wide = invite.before.rule is not None and invite.layout is not None
+    now = state_of(invite.meeting, invite.layout.series.rule if series_wide else None)
+    none = pgettext("changed value", "(none)")
     rows = []
     for label, read in _fields(invite.recipient):
         old, new = read(invite.before), read(now)

@@ -43,7 +43,7 @@ from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.invites.recipients import recipient_of
 from scheduler.meetings.models import Meeting, MeetingStatus
 from scheduler.meetings.series.models import MeetingSeries
-from scheduler.meetings.signals import meeting_changed
+from scheduler.meetings.signals import meeting_changed, planned_mail
 
 log = logging.getLogger(__name__)
 PENDING = "invites.pending"  # session.info: (calendar uid, address) → Invite, until commit
@@ -271,9 +271,9 @@ def series_invites(series: MeetingSeries, change: str, details: dict) -> list[In
             live = [m for m in each.meetings if m.status != MeetingStatus.CANCELLED]
             people = _people(plan[0], live or each.meetings, details)
             invited = _invited_before(_series_ids(each, details))
-            result += _revised(
-                each, _invites(plan, people, layout.template, invited, layout=layout)
-            )
+            before = details.get("previous_before" if each is previous else "before")
+            invites = _invites(plan, people, layout.template, invited, layout=layout, before=before)
+            result += _revised(each, invites)
     return result
 
 
@@ -334,9 +334,15 @@ def on_meeting_changed(sender, change: str = "", **details) -> int:
     return len({invite.recipient.key for invite in invites})
 
 
+def planned_recipients(_sender) -> set[str]:
+    """The `planned_mail` receiver: the addresses this transaction's invites will go to."""
+    return {invite.recipient.key for invite in db.session.info.get(PENDING, {}).values()}
+
+
 def register_invite_listeners(app) -> None:
-    """Connect the listener and the SEQUENCE watch (idempotent: tests build many apps)."""
+    """Connect the listeners and the SEQUENCE watch (idempotent: tests build many apps)."""
     meeting_changed.connect(on_meeting_changed, weak=False)
+    planned_mail.connect(planned_recipients, weak=False)
     for attribute in (Meeting.sequence, MeetingSeries.sequence):
         if not sa.event.contains(attribute, "set", _note_bump):
             sa.event.listen(attribute, "set", _note_bump)

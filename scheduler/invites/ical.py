@@ -84,11 +84,12 @@ def _video_lines(meeting, join_details: bool) -> list[str]:
     return lines
 
 
-def _block(meeting, lang: str, zone: str, join_details: bool) -> str:
+def _block(meeting, lang: str, zone: str, join_details: bool, partner_side: bool) -> str:
     """The description in one language; call under force_locale(lang)."""
+    place = meeting_place(meeting, lang, partner_side=partner_side)
     when = dual_clock(meeting.start_dt, zone, other_side_zone(zone), lang, end=meeting.end_dt)
     lines = [
-        localized(meeting, "title", lang),
+        localized(meeting, "title", lang, partner_side=partner_side),
         _("Time: %(time)s", time=when),
         _("Kind: %(kind)s", kind=str(KIND_LABELS[meeting.kind])),
         _("Status: %(status)s", status=str(STATUS_LABELS[meeting.status])),
@@ -98,26 +99,29 @@ def _block(meeting, lang: str, zone: str, join_details: bool) -> str:
         lines.append(_("Partners: %(names)s", names=names))
     if meeting.status in REASON_STATUSES and meeting.status_reason:
         lines.append(_("Reason: %(reason)s", reason=meeting.status_reason))
-    if meeting_place(meeting, lang):
-        lines.append(_("Place: %(place)s", place=meeting_place(meeting, lang)))
+    if place:
+        lines.append(_("Place: %(place)s", place=place))
     lines += _video_lines(meeting, join_details)
-    agenda = localized(meeting, "agenda", lang)
+    agenda = localized(meeting, "agenda", lang, partner_side=partner_side)
     if agenda:
         lines += [_("Agenda:"), agenda]
     return "\n".join(lines)
 
 
-def meeting_description(meeting, lang: str, zone: str | None = None, join_details=False) -> str:
+def meeting_description(
+    meeting, lang: str, zone: str | None = None, join_details=False, partner_side=False
+) -> str:
     """The DESCRIPTION text: *lang* first, then the other side's language after a separator.
 
     Each block carries both clocks, its reader's side first; *zone* is the first reader's zone.
-    Join link, meeting ID and passcode only with *join_details* (a participant's copy).
+    Join link, meeting ID and passcode only with *join_details* (a participant's copy); texts
+    missing in English fall back to Korean first for a partner's reader (*partner_side*).
     """
     blocks = []
     for index, code in enumerate((lang, *_second_languages(lang))):
         with force_locale(code):
             own = _zone_for(code, zone if index == 0 else None, meeting)
-            blocks.append(_block(meeting, code, own, join_details))
+            blocks.append(_block(meeting, code, own, join_details, partner_side))
     return LANGUAGE_SEPARATOR.join(blocks)
 
 
@@ -126,9 +130,9 @@ def _second_languages(lang: str) -> tuple[str, ...]:
     return tuple(code for code in CATALOG_LANGUAGES if code != lang)
 
 
-def _location(meeting, lang: str, join_details: bool) -> str:
+def _location(meeting, lang: str, join_details: bool, partner_side: bool) -> str:
     join_url = meeting.join_url if join_details else ""
-    return meeting_place(meeting, lang) or join_url or meeting.platform
+    return meeting_place(meeting, lang, partner_side=partner_side) or join_url or meeting.platform
 
 
 def ical_text(value: str) -> vText:
@@ -153,8 +157,10 @@ def build_event(
     uid: str | None = None,
     sequence: int | None = None,
     status: str | None = None,
+    partner_side: bool = False,
 ) -> Event:
-    """One VEVENT for *meeting*, its texts in *lang* (zh, ko or en).
+    """One VEVENT for *meeting*, its texts in *lang* (zh, ko or en; a text missing in English
+    falls back to Korean first for a partner's reader, *partner_side*).
 
     DTSTART/DTEND carry the meeting's IANA TZID; DTSTAMP defaults to the last change
     (``updated_at``) so the bytes are stable; invites pass the send time instead. ORGANIZER
@@ -171,10 +177,11 @@ def build_event(
     event.add("sequence", meeting.sequence if sequence is None else sequence)
     event.add("dtstart", meeting.start_dt.astimezone(tz))
     event.add("dtend", meeting.end_dt.astimezone(tz))
-    _add_text(event, "summary", localized(meeting, "title", lang), lang)
-    description = meeting_description(meeting, lang, zone, join_details)
+    summary = localized(meeting, "title", lang, partner_side=partner_side)
+    _add_text(event, "summary", summary, lang)
+    description = meeting_description(meeting, lang, zone, join_details, partner_side)
     _add_text(event, "description", description, lang)
-    location = _location(meeting, lang, join_details)
+    location = _location(meeting, lang, join_details, partner_side)
     if location:
         _add_text(event, "location", location, lang)
     set_status(event, status or ICAL_STATUS[meeting.status])
@@ -255,6 +262,7 @@ class InviteParty:
     organizer: vCalAddress
     attendee: vCalAddress
     dtstamp: datetime
+    partner_side: bool = False  # a partner's contact: English falls back to Korean first
 
 
 def attendee_address(email: str, name: str = "") -> vCalAddress:
@@ -288,6 +296,7 @@ def invite_event(meeting, party: InviteParty, method: str) -> Event:
         organizer=party.organizer,
         dtstamp=party.dtstamp,
         status="CANCELLED" if method == "CANCEL" else None,
+        partner_side=party.partner_side,
     )
     event.add("attendee", party.attendee)
     return event
@@ -322,7 +331,7 @@ def series_layout(series) -> SeriesLayout:
     """
     rows = sorted(series.meetings, key=lambda m: m.recurrence_start)
     live = tuple(m for m in rows if m.status != MeetingStatus.CANCELLED)
-    template = next((m for m in live if not m.is_exception), (live or rows)[0])
+    template = series.template()
     duration = timedelta(minutes=series.duration_minutes)
 
     def differs(row) -> bool:

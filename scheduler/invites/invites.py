@@ -25,6 +25,7 @@ from scheduler.invites.ical import (
     occurrence_event,
     organizer_address,
     series_events,
+    series_layout,
     series_master_event,
 )
 from scheduler.invites.mail import build_message
@@ -80,6 +81,7 @@ def _party(invite: Invite, dtstamp: datetime) -> InviteParty:
         organizer=organizer_address(current_app.config["MAIL_FROM"], name),
         attendee=attendee_address(recipient.email, recipient.name),
         dtstamp=dtstamp,
+        partner_side=recipient.partner_side,
     )
 
 
@@ -245,6 +247,7 @@ def compose_invite(invite: Invite, dtstamp: datetime):
     return build_message(
         sender=office_sender(user_name(organizer, lang), lang),
         to=(recipient.email, recipient.name),
+        language=lang,
         subject=subject,
         text=text,
         html=html,
@@ -252,3 +255,16 @@ def compose_invite(invite: Invite, dtstamp: datetime):
         calendar=calendar,
         method=invite.method,
     )
+
+
+def current_calendar(participant: "Participant", recipient: Recipient) -> bytes:
+    """The participant's copy of their meeting as it stands now: what the latest invitation
+    would attach (same UID, SEQUENCE and content; a series whole, with the dates they are
+    not part of left out), for the RSVP page's download. A cancelled meeting is a CANCEL."""
+    meeting = participant.meeting
+    layout = series_layout(meeting.series) if meeting.series is not None else None
+    shown = layout.template if layout else meeting
+    cancelled = (layout.template if layout else meeting).status == MeetingStatus.CANCELLED
+    method = "CANCEL" if cancelled else "REQUEST"
+    invite = Invite(recipient, method, "updated", shown, participant, layout=layout)
+    return invite_calendar(invite, shown.updated_at)

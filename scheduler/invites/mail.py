@@ -12,6 +12,7 @@ from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
 
 from scheduler.db import now_utc
+from scheduler.sides import LANGUAGE_TAGS
 from scheduler.text import without_controls
 
 MESSAGE_ID_DOMAIN = "cnkr-exchange-scheduler"
@@ -103,6 +104,7 @@ def build_message(
     *,
     sender: tuple[str, str],
     to: tuple[str, str],
+    language: str,
     subject: str,
     text: str,
     html: str,
@@ -110,7 +112,8 @@ def build_message(
     calendar: bytes | None = None,
     method: str | None = None,
 ) -> EmailMessage:
-    """One message; with *calendar* (iCalendar bytes) and *method* it becomes an invite."""
+    """One message in *language* (zh, ko or en, said in Content-Language); with *calendar*
+    (iCalendar bytes) and *method* it becomes an invite."""
     message = EmailMessage(policy=POLICY)
     message["From"] = address_header("From", *sender)
     message["To"] = address_header("To", *to)
@@ -123,6 +126,8 @@ def build_message(
     message.add_alternative(html, subtype="html", cte="base64")
     if calendar is not None:
         _attach_calendar(message, calendar, method or "PUBLISH")
+    # Last: setting the content drops every Content-* header set before it.
+    message["Content-Language"] = LANGUAGE_TAGS[language]
     return message
 
 

@@ -56,6 +56,7 @@ def staff_message(recipient: Recipient, template: str, subject: str, context: di
     return build_message(
         sender=(current_app.config["MAIL_FROM"], _("China–ROK exchange scheduler")),
         to=(recipient.email, recipient.name),
+        language=recipient.language,
         subject=subject_with_prefix(subject, recipient.language),
         text=render_template(f"email/{template}.txt", **context),
         html=render_template(f"email/{template}.html", **context),
@@ -75,6 +76,7 @@ def queue_notice(recipient: Recipient, template: str, subject: str, context: dic
     message = build_message(
         sender=office_sender(user_name(meeting.organizer, lang), lang),
         to=(recipient.email, recipient.name),
+        language=lang,
         subject=subject_with_prefix(subject, lang),
         text=text,
         html=html,

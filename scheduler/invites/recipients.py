@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from scheduler.i18n import localized, person_name, user_name
-from scheduler.sides import CHINA, KOREA, OFFICE_ZONE, zone_of_language
+from scheduler.sides import CHINA, OFFICE_ZONE, zone_of_language
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,7 @@ def reader_text(obj, field: str, recipient: Recipient) -> str:
     """*obj*'s *field* (title, location, agenda) in the recipient's language; when missing,
     a partner's English reader gets the Korean text before the Chinese (partners are Korean),
     everyone else falls back as `localized` does."""
-    if recipient.language == "en" and recipient.partner_side:
-        order = (recipient.language, KOREA.language, CHINA.language)
-        return next((v for code in order if (v := getattr(obj, f"{field}_{code}", ""))), "")
-    return localized(obj, field, recipient.language)
+    return localized(obj, field, recipient.language, partner_side=recipient.partner_side)
 
 
 def recipient_of(participant) -> Recipient | None:

@@ -49,16 +49,39 @@ def _removed(num: int) -> str:
     )
 
 
+def _cancelled_several(num: int) -> str:
+    if not num:
+        return _("The meetings have been cancelled. No one is notified by e-mail.")
+    return ngettext(
+        "The meetings have been cancelled. %(num)d person will be notified by e-mail.",
+        "The meetings have been cancelled. %(num)d people will be notified by e-mail.",
+        num,
+    )
+
+
+def _confirmed_several(num: int) -> str:
+    if not num:
+        return _("The meetings have been confirmed. No one is notified by e-mail.")
+    return ngettext(
+        "The meetings have been confirmed. %(num)d person will be notified by e-mail.",
+        "The meetings have been confirmed. %(num)d people will be notified by e-mail.",
+        num,
+    )
+
+
 _MESSAGES = {
     "confirm": _confirmed,
     "cancel": _cancelled,
     "postpone": _postponed,
     "remove": _removed,
+    "cancel_following": _cancelled_several,
+    "confirm_series": _confirmed_several,
 }
 
 
 def mailed_message(action: str, num: int) -> str | None:
-    """The flash message after *action* (confirm, cancel, postpone, remove) that e-mails
+    """The flash message after *action* (confirm, cancel, postpone, remove; for a series
+    cancel_following, confirm_series) that e-mails
     *num* people; None for other actions (they keep their general message)."""
     message = _MESSAGES.get(action)
     return message(num) if message else None

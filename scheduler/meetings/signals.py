@@ -17,6 +17,10 @@ from scheduler.meetings.models import Meeting
 
 _signals = Namespace()
 meeting_changed = _signals.signal("meeting-changed")
+# Asked (sender None) before a transaction ends: each receiver answers with the addresses
+# (lower-case) it will e-mail at commit. A confirmation page runs the change, asks, and rolls
+# back, so the list it shows is decided by the same code that sends (`meetings.preview`).
+planned_mail = _signals.signal("planned-mail")
 
 
 def meetings_of(sender, details: dict) -> list:
@@ -41,10 +45,12 @@ class MeetingState:
     meeting_code: str
     passcode: str
     status: str
+    rule: object = None  # a series' recurrence rule, for a change of the whole series
 
 
-def state_of(meeting: Meeting) -> MeetingState:
-    """*meeting*'s `MeetingState` as it is now (take it before changing the meeting)."""
+def state_of(meeting: Meeting, rule=None) -> MeetingState:
+    """*meeting*'s `MeetingState` as it is now (take it before changing the meeting); with
+    *rule* (its series' rule) for a change of the whole series."""
     return MeetingState(
         meeting.start_dt,
         meeting.end_dt,
@@ -55,6 +61,7 @@ def state_of(meeting: Meeting) -> MeetingState:
         meeting.meeting_code or "",
         meeting.passcode or "",
         meeting.status,
+        rule,
     )
 
 
@@ -62,3 +69,8 @@ def mailed_count(results) -> int:
     """The number of people the receivers of one `meeting_changed.send` said they will mail
     (*results* as `send` returns them: (receiver, value) pairs; other values are ignored)."""
     return sum(v for _r, v in results if isinstance(v, int) and not isinstance(v, bool))
+
+
+def planned_addresses() -> set[str]:
+    """The addresses the `planned_mail` receivers will e-mail when this transaction commits."""
+    return {a for _r, value in planned_mail.send(None) if value for a in value}

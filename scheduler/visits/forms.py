@@ -29,11 +29,8 @@ from scheduler.forms import (
 from scheduler.meetings.forms import MeetingForm
 from scheduler.meetings.models import KIND_LABELS
 from scheduler.sides import OFFICE_ZONE
+from scheduler.visits.directions import DIRECTION_LABELS
 
-DIRECTION_LABELS = {
-    "inbound": _l("Inbound visit"),
-    "outbound": _l("Outbound visit"),
-}
 MEMBER_ROLE_LABELS = {
     "head": _l("Head of delegation"),
     "member": _l("Delegation member"),

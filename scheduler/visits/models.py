@@ -10,8 +10,8 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from scheduler.db import TimestampMixin, UTCDateTime, one_of, partner_link_table
 from scheduler.extensions import db
-from scheduler.meetings.models import MeetingKind
 from scheduler.sides import OFFICE_ZONE
+from scheduler.visits.directions import VISIT_DIRECTIONS
 
 if TYPE_CHECKING:  # the models these relationships name (imported for type checkers only)
     from scheduler.auth.models import User
@@ -19,9 +19,6 @@ if TYPE_CHECKING:  # the models these relationships name (imported for type chec
     from scheduler.meetings.models import Meeting
     from scheduler.partners.models import Partner
 
-VISIT_DIRECTIONS = ("inbound", "outbound")
-# The meeting kind that stands for a visit in each direction (history counts and filters both).
-DIRECTION_OF_KIND = {MeetingKind.INBOUND_VISIT: "inbound", MeetingKind.OUTBOUND_VISIT: "outbound"}
 MEMBER_ROLES = ("head", "member", "interpreter", "liaison", "driver")
 # The scripts a guest's name is written in: Hangul, Hanzi, Latin (passport spelling).
 NAME_SCRIPTS = ("ko", "zh", "latin")

@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.meetings import services as meeting_services
-from scheduler.meetings.models import Meeting, MeetingKind, MeetingStatus, ParticipantRole
+from scheduler.meetings.models import Meeting, MeetingStatus, ParticipantRole
 from scheduler.timefmt import normalize_timezone
+from scheduler.visits.directions import KIND_OF_DIRECTION
 from scheduler.visits.models import MAX_VISIT_DAYS, Visit
 
 VISIT_FIELDS = (
@@ -39,7 +40,7 @@ PARTICIPANT_ROLE = {
     "interpreter": ParticipantRole.INTERPRETER,
     "liaison": ParticipantRole.PARTICIPANT,
 }
-ITEM_KIND = {"inbound": MeetingKind.INBOUND_VISIT, "outbound": MeetingKind.OUTBOUND_VISIT}
+ITEM_KIND = KIND_OF_DIRECTION  # an itinerary item is, unless told otherwise, the visit itself
 
 
 class VisitError(UserError):

@@ -13,7 +13,9 @@ import pygal
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from markupsafe import Markup
+from pygal.style import Style
 
+from scheduler.contacts.io.xlsx import display_width
 from scheduler.i18n import localized, number
 from scheduler.text import without_controls
 
@@ -50,7 +52,7 @@ def bar_chart(
     labels = [without_controls(label) for label in labels]
     series = [(without_controls(name), values) for name, values in series]
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
-    chart = kind(**_config(len(series) > 1, len(labels), horizontal))
+    chart = kind(**_config(len(series) > 1, labels, horizontal))
     # pygal stacks horizontal bars from the bottom up; reversed, they read top-down like the table.
     order = (lambda items: list(reversed(items))) if horizontal else list
     chart.x_labels = order(labels)
@@ -65,9 +67,38 @@ def bar_chart(
     return Chart(chart_id, title, description, headers, rows, svg)
 
 
-def _config(with_legend: bool, n_labels: int, horizontal: bool) -> dict:
-    height = max(240, 28 * n_labels + 80) if horizontal else 360
+# Font sizes in px, as static/css/history.css sets them: pygal sizes its margins for the
+# labels from these, so they must be the sizes the page draws (pygal's own are smaller).
+LABEL_PX, VALUE_PX = 13, 12
+MARGIN_PX = 20  # pygal's default margin around the plot
+
+
+def _style() -> Style:
+    return Style(
+        label_font_size=LABEL_PX,
+        major_label_font_size=LABEL_PX,
+        legend_font_size=LABEL_PX,
+        value_font_size=VALUE_PX,
+    )
+
+
+def label_margin(labels: list[str]) -> int:
+    """The left margin that keeps the longest of *labels* (left of a horizontal chart) whole.
+
+    pygal reckons every character 0.6 em wide; a Hanzi or Hangul character takes a full em,
+    so "签约（备忘录或协议）" or "济州特别自治道" used to lose their first characters."""
+    if not labels:
+        return MARGIN_PX
+    guessed = max(len(label) for label in labels) * 0.6 * LABEL_PX
+    drawn = max(display_width(label) for label in labels) * 0.55 * LABEL_PX
+    return MARGIN_PX + max(0, round(drawn - guessed))
+
+
+def _config(with_legend: bool, labels: list[str], horizontal: bool) -> dict:
+    height = max(200, 24 * len(labels) + 80) if horizontal else 360
     return {
+        "style": _style(),
+        "margin_left": label_margin(labels) if horizontal else MARGIN_PX,
         "js": [],
         "css": [],
         "disable_xml_declaration": True,

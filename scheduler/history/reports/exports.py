@@ -25,6 +25,8 @@ from scheduler.meetings.models import KIND_LABELS, STATUS_LABELS, Meeting, Parti
 from scheduler.meetings.models import meeting_partners as link
 from scheduler.partners.models import Partner
 from scheduler.sides import CHINA, KOREA
+from scheduler.visits.directions import DIRECTION_LABELS, direction_of
+from scheduler.visits.models import Visit
 
 FORMATS = io_write.FORMATS
 MIMETYPES = io_write.MIMETYPES
@@ -55,6 +57,8 @@ COLUMNS = (
     ("participants", _l("Participants")),
     ("outcome", _l("Outcome summary")),
     ("decisions", _l("Decisions")),
+    # NOTE: export column: inbound or outbound, as the statistics count visits
+    ("visit", _l("Delegation visit")),
 )
 
 
@@ -83,6 +87,7 @@ class _Names:
         self.lang = lang = current_language()
         self.kinds = {key: str(label) for key, label in KIND_LABELS.items()}
         self.statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
+        self.directions = {key: str(label) for key, label in DIRECTION_LABELS.items()}
         partners = sa.select(Partner.id, Partner.name_zh, Partner.name_ko, Partner.name_en)
         self.partners = {p.id: localized(p, "name", lang) for p in _read(partners)}
         users = sa.select(User.id, User.name_zh, User.name_ko, User.email)
@@ -131,6 +136,7 @@ def meeting_values(meeting, partner_ids, people, outcome, names: _Names) -> list
         neutralize(people),
         neutralize(summary),
         neutralize(outcome.decisions if outcome else ""),
+        names.directions.get(direction_of(meeting.kind, meeting.visit_direction), ""),
     ]
 
 
@@ -143,6 +149,7 @@ MEETING_COLUMNS = (
     Meeting.title_zh,
     Meeting.title_ko,
     Meeting.title_en,
+    Visit.direction.label("visit_direction"),
 )
 
 
@@ -216,7 +223,8 @@ def export_rows(filters: HistoryFilters) -> Iterator[list]:
     conditions = meeting_conditions(filters)
     names = _Names(conditions)
     partners, people, outcomes = _related_streams(conditions)
-    for meeting in _read(_newest_first(sa.select(*MEETING_COLUMNS), conditions)):
+    meetings = sa.select(*MEETING_COLUMNS).outerjoin(Visit, Visit.id == Meeting.visit_id)
+    for meeting in _read(_newest_first(meetings, conditions)):
         outcome = outcomes.take(meeting.id)
         yield meeting_values(
             meeting,

@@ -3,7 +3,9 @@ never the meetings themselves, so the page costs the same at 50 or 50,000 meetin
 
 Years and months are those of the office's calendar (OFFICE_TIMEZONE, Changchun by default).
 An exchange is a meeting that is planned, happening or held: drafts and cancelled meetings
-are not counted.
+are not counted. Visits are counted as scheduler/visits/directions.py defines them: a
+recorded visit (with at least one counted meeting) is one exchange of its direction's kind,
+and the meetings of a visit kind on its itinerary are that visit, not exchanges of their own.
 """
 
 from dataclasses import dataclass, field
@@ -12,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from scheduler import timefmt
 from scheduler.extensions import db
 from scheduler.history.follow_ups.models import FOLLOW_UP_STATUSES, FollowUp
 from scheduler.history.timeline import (
@@ -24,7 +27,12 @@ from scheduler.history.timeline import (
 from scheduler.meetings.models import MEETING_KINDS, Meeting, MeetingKind, MeetingStatus
 from scheduler.meetings.models import meeting_partners as link
 from scheduler.partners.models import Partner
-from scheduler.visits.models import DIRECTION_OF_KIND, VISIT_DIRECTIONS, Visit, visit_partners
+from scheduler.visits.directions import (
+    DIRECTION_OF_KIND,
+    kind_of_direction_sql,
+    stands_for_its_visit,
+)
+from scheduler.visits.models import Visit, visit_partners
 
 COUNTED_STATUSES = (
     MeetingStatus.TENTATIVE,
@@ -32,6 +40,8 @@ COUNTED_STATUSES = (
     MeetingStatus.HELD,
     MeetingStatus.POSTPONED,
 )
+# The status column of a recorded visit's row in the grouped counts (a visit has none).
+VISIT_ROW = "visit"
 
 
 def _office_offset_minutes() -> int:
@@ -72,6 +82,14 @@ def _sqlite_office_part(part: str, column, minutes: int) -> sa.ColumnElement:
         edge = f"{-minutes // 60:02d}:{-minutes % 60:02d}"
         near_edge = sa.and_(day == "01", time_of_day < edge)
     return sa.case((near_edge, exact), else_=plain)
+
+
+def _date_part(part: str, column) -> sa.ColumnElement:
+    """The year or month of a calendar-day *column* (a visit's first day): no clock to shift."""
+    if _is_sqlite():  # 'YYYY-MM-DD' text
+        start, length = {"year": (1, 4), "month": (6, 2)}[part]
+        return sa.cast(sa.func.substr(column, start, length), sa.Integer)
+    return sa.cast(sa.extract(part, column), sa.Integer)
 
 
 def office_year_expr(column) -> sa.ColumnElement:
@@ -124,12 +142,19 @@ class Statistics:
         """Exchanges in the selected year (or in all years)."""
         return self.by_year.get(self.year, 0) if self.year else sum(self.by_year.values())
 
+    @property
+    def years_with_data(self) -> list[int]:
+        """The years with at least one exchange, oldest first (whatever year is selected)."""
+        return sorted(year for year, n in self.by_year.items() if n)
+
     def year_over_year(self) -> list[YearChange]:
-        """Every year from the first with exchanges to the last, with the change."""
-        if not self.by_year:
+        """Every year from the first with exchanges to the last, with the change; with a
+        year selected, none after it (a report for 2026 says nothing about 2027)."""
+        years = [y for y in self.years_with_data if not self.year or y <= self.year]
+        if not years:
             return []
         changes, previous = [], None
-        for year in range(min(self.by_year), max(self.by_year) + 1):
+        for year in range(years[0], years[-1] + 1):
             count = self.by_year.get(year, 0)
             change = None if previous is None else count - previous
             percent = change * 100 / previous if previous else None
@@ -140,17 +165,13 @@ class Statistics:
 
 def compute_statistics(partner: Partner | None, year: int | None) -> Statistics:
     """All figures for one partner (with its predecessors) or all, in one year or all."""
-    grouped = _grouped_meetings(partner)
-    years_seen = {key[0] for key in grouped}
-    month_year = year or (max(years_seen) if years_seen else _office_today().year)
+    month_year = year or timefmt.current_year(office_zone())
     stats = Statistics(year=year, month_year=month_year)
-    standalone_visits = dict.fromkeys(VISIT_DIRECTIONS, 0)
-    for key, n in grouped.items():
-        _add_group(stats, GroupKey(*key), n, standalone_visits)
+    for key, n in _grouped_exchanges(partner).items():
+        _add_group(stats, GroupKey(*key), n)
     stats.by_kind = {kind: stats.by_kind.get(kind, 0) for kind in MEETING_KINDS}
+    stats.visits = {d: stats.by_kind[kind] for kind, d in DIRECTION_OF_KIND.items()}
     stats.by_partner, stats.partner_years = _by_partner_and_year(partner, year)
-    recorded = _visits_by_direction(partner, year)
-    stats.visits = {d: recorded.get(d, 0) + standalone_visits[d] for d in VISIT_DIRECTIONS}
     stats.follow_ups, stats.overdue_follow_ups = _follow_ups(partner, year)
     return stats
 
@@ -160,11 +181,10 @@ class GroupKey:
     year: int
     month: int
     kind: str
-    status: str
-    standalone: int  # 1 = not an item of a recorded visit
+    status: str  # VISIT_ROW for recorded visits
 
 
-def _add_group(stats: Statistics, key: GroupKey, n: int, standalone_visits: dict) -> None:
+def _add_group(stats: Statistics, key: GroupKey, n: int) -> None:
     stats.by_year[key.year] = stats.by_year.get(key.year, 0) + n
     is_video_held = key.kind == MeetingKind.VIDEO_LINK and key.status == MeetingStatus.HELD
     stats.video_links_held += n if is_video_held else 0
@@ -174,39 +194,84 @@ def _add_group(stats: Statistics, key: GroupKey, n: int, standalone_visits: dict
         return
     stats.by_kind[key.kind] = stats.by_kind.get(key.kind, 0) + n
     stats.video_links_held_in_year += n if is_video_held else 0
-    if key.kind in DIRECTION_OF_KIND and key.standalone:
-        standalone_visits[DIRECTION_OF_KIND[key.kind]] += n
 
 
 def _counted(partner: Partner | None) -> list:
+    """The meetings counted on their own: not drafts or cancelled, not the visit-kind items
+    of a recorded visit (the visit counts for them)."""
     conditions = meeting_conditions(HistoryFilters(partner=partner))
-    return [*conditions, Meeting.status.in_(COUNTED_STATUSES)]
+    return [
+        *conditions,
+        Meeting.status.in_(COUNTED_STATUSES),
+        sa.not_(stands_for_its_visit(Meeting.kind, Meeting.visit_id)),
+    ]
+
+
+def _counted_visits(partner: Partner | None) -> list:
+    """The recorded visits counted: those with a counted meeting (a visit whose programme is
+    all drafts is not an exchange yet, as a draft meeting is not)."""
+    going_ahead = sa.select(Meeting.visit_id).where(Meeting.status.in_(COUNTED_STATUSES))
+    conditions = [Visit.id.in_(going_ahead)]
+    if partner is not None:
+        ids = scope_partner_ids(partner)
+        visited = sa.select(visit_partners.c.visit_id).where(visit_partners.c.partner_id.in_(ids))
+        conditions.append(Visit.id.in_(visited))
+    return conditions
 
 
 def _group_columns() -> tuple:
     year, month = office_year_expr(Meeting.start_dt), office_month_expr(Meeting.start_dt)
-    standalone = sa.case((Meeting.visit_id.is_(None), 1), else_=0)
     return (
         year.label("year"),
         month.label("month"),
         Meeting.kind.label("kind"),
         Meeting.status.label("status"),
-        standalone.label("standalone"),
     )
 
 
-def _grouped_meetings(partner: Partner | None) -> dict[tuple, int]:
-    """Counts by office year, month, kind, status and whether the meeting stands outside a
-    recorded visit: at most a few thousand rows, whatever the number of meetings."""
-    columns = _group_columns()
-    query = sa.select(*columns, sa.func.count()).where(*_counted(partner)).group_by(*columns)
-    return {tuple(key): n for *key, n in db.session.execute(query)}
+def _visit_group_columns() -> tuple:
+    return (
+        _date_part("year", Visit.start_date).label("year"),
+        _date_part("month", Visit.start_date).label("month"),
+        kind_of_direction_sql(Visit.direction).label("kind"),
+        sa.literal_column(f"'{VISIT_ROW}'", sa.String).label("status"),
+    )
+
+
+def _grouped_exchanges(partner: Partner | None) -> dict[tuple, int]:
+    """Counts by office year, month, kind and status, recorded visits as rows of their
+    direction's kind: at most a few thousand rows, whatever the number of meetings."""
+    columns, visit_columns = _group_columns(), _visit_group_columns()
+    meetings = sa.select(*columns, sa.func.count()).where(*_counted(partner)).group_by(*columns)
+    visits = (
+        sa.select(*visit_columns, sa.func.count())
+        .where(*_counted_visits(partner))
+        .group_by(*visit_columns[:3])
+    )
+    counts: dict[tuple, int] = {}
+    for *key, n in db.session.execute(sa.union_all(meetings, visits)):
+        counts[tuple(key)] = counts.get(tuple(key), 0) + n
+    return counts
 
 
 def _by_partner_and_year(partner: Partner | None, year: int | None):
-    """Rows of the partner × year table: a meeting with two partners counts for each.
-    (A separate query: folding the partner links into the grouping above sorts more rows
-    and measured slower than two passes.)"""
+    """Rows of the partner × year table: a meeting or visit with two partners counts for
+    each. (A separate query: folding the partner links into the grouping above sorts more
+    rows and measured slower than two passes.)"""
+    counts: dict[int, dict[int, int]] = {}
+    query = sa.union_all(_partner_meetings(partner, year), _partner_visits(partner, year))
+    for partner_id, row_year, n in db.session.execute(query):
+        by_year = counts.setdefault(partner_id, {})
+        by_year[row_year] = by_year.get(row_year, 0) + n
+    partners = db.session.scalars(
+        sa.select(Partner).where(Partner.id.in_(counts)).order_by(Partner.kr_code)
+    )
+    rows = [PartnerYears(p, counts[p.id]) for p in partners]
+    years = sorted({y for row in rows for y in row.counts})
+    return rows, years
+
+
+def _partner_meetings(partner: Partner | None, year: int | None) -> sa.Select:
     year_expr = office_year_expr(Meeting.start_dt).label("year")
     meeting_id = Meeting.id
     if _is_sqlite():
@@ -226,29 +291,25 @@ def _by_partner_and_year(partner: Partner | None, year: int | None):
     if year is not None:
         start, end = year_bounds(year)
         query = query.where(Meeting.start_dt >= start, Meeting.start_dt < end)
-    counts: dict[int, dict[int, int]] = {}
-    for partner_id, row_year, n in db.session.execute(query):
-        counts.setdefault(partner_id, {})[row_year] = n
-    partners = db.session.scalars(
-        sa.select(Partner).where(Partner.id.in_(counts)).order_by(Partner.kr_code)
+    return query
+
+
+def _partner_visits(partner: Partner | None, year: int | None) -> sa.Select:
+    year_expr = _date_part("year", Visit.start_date).label("year")
+    query = (
+        sa.select(visit_partners.c.partner_id, year_expr, sa.func.count())
+        .select_from(visit_partners)
+        .join(Visit, Visit.id == visit_partners.c.visit_id)
+        .where(*_counted_visits(partner))
+        .group_by(visit_partners.c.partner_id, year_expr)
     )
-    rows = [PartnerYears(p, counts[p.id]) for p in partners]
-    years = sorted({y for row in rows for y in row.counts})
-    return rows, years
-
-
-def _visits_by_direction(partner: Partner | None, year: int | None) -> dict[str, int]:
-    """Recorded delegation visits (scheduler/visits), by direction."""
-    query = sa.select(Visit.direction, sa.func.count()).group_by(Visit.direction)
     if partner is not None:
-        ids = scope_partner_ids(partner)
-        visited = sa.select(visit_partners.c.visit_id).where(visit_partners.c.partner_id.in_(ids))
-        query = query.where(Visit.id.in_(visited))
+        query = query.where(visit_partners.c.partner_id.in_(scope_partner_ids(partner)))
     if year is not None:
         query = query.where(
             Visit.start_date >= date(year, 1, 1), Visit.start_date < date(year + 1, 1, 1)
         )
-    return {direction: n for direction, n in db.session.execute(query)}
+    return query
 
 
 def _follow_ups(partner: Partner | None, year: int | None) -> tuple[dict[str, int], int]:

@@ -78,6 +78,7 @@ def decline_counter(row: InboundReply) -> None:
     message = build_message(
         sender=office_sender(user_name(meeting.organizer, lang), lang),
         to=(recipient.email, recipient.name),
+        language=lang,
         subject=subject_with_prefix(subject, lang),
         text=text,
         html=html,

@@ -21,11 +21,12 @@ from scheduler.invites.notices import (
     organizer_recipient,
     queue_notice,
 )
-from scheduler.invites.recipients import recipient_of
+from scheduler.invites.recipients import Recipient, recipient_of
 from scheduler.invites.reminders.services import sync_reminders
 from scheduler.invites.rsvp.tokens import seal, unseal
 from scheduler.meetings.models import Participant
 from scheduler.meetings.services import participant_label
+from scheduler.sides import CHINA
 
 RSVP_ANSWERS = ("accepted", "tentative", "declined")
 RSVP_STATUSES = ("needs_action", *RSVP_ANSWERS)
@@ -168,3 +169,9 @@ def answer_sentence(answer: str, name: str, title: str) -> str:
 def meeting_page_url(meeting) -> str:
     """The staff page of *meeting*, absolute (for mail)."""
     return absolute_url("meetings.show_meeting", meeting_id=meeting.id)
+
+
+def reader_of(participant) -> Recipient:
+    """Who the link was sent to; a participant without e-mail still reads in their language."""
+    found = recipient_of(participant)
+    return found or Recipient("", "", CHINA.language, CHINA.zone)

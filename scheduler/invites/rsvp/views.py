@@ -13,21 +13,21 @@ from wtforms import StringField
 from wtforms.validators import AnyOf
 
 from scheduler.forms import BaseForm
-from scheduler.i18n import LOCALE_COOKIE, localized, normalize_locale
+from scheduler.i18n import LOCALE_COOKIE, normalize_locale
 from scheduler.invites.notices import both_clocks
-from scheduler.invites.recipients import Recipient, recipient_of
+from scheduler.invites.recipients import Recipient, reader_text
 from scheduler.invites.rsvp.services import (
     ANSWER_BUTTONS,
     RSVP_ANSWERS,
     RSVP_LABELS,
     RSVPError,
     read_token,
+    reader_of,
     record_answer,
     rsvp_token,
 )
 from scheduler.meetings.models import MeetingStatus
 from scheduler.security import public
-from scheduler.sides import CHINA
 
 bp = Blueprint("rsvp", __name__, url_prefix="/rsvp")
 bp.add_app_template_global(RSVP_LABELS, "RSVP_LABELS")
@@ -38,12 +38,6 @@ class AnswerForm(BaseForm):
     """The answer button; the CSRF token rides along (the session is the recipient's browser)."""
 
     answer = StringField(validators=[AnyOf(RSVP_ANSWERS)])
-
-
-def _reader(participant) -> Recipient:
-    """Who the link was sent to; a participant without e-mail still reads in their language."""
-    found = recipient_of(participant)
-    return found or Recipient("", "", CHINA.language, CHINA.zone)
 
 
 def _page_language(reader: Recipient) -> str:
@@ -65,7 +59,7 @@ def respond(token: str):
         claim = read_token(token)
     except RSVPError as error:
         return _invalid(error)
-    reader = _reader(claim.participant)
+    reader = reader_of(claim.participant)
     with force_locale(_page_language(reader)):
         if request.method == "POST":
             return _answer(claim, reader)
@@ -79,7 +73,10 @@ def _page(claim, reader: Recipient, chosen: str, form=None, status: int = 200):
         "meeting": meeting,
         "participant": participant,
         "reader": reader,
-        "title": localized(meeting, "title", reader.language),
+        "title": reader_text(meeting, "title", reader),
+        "place": reader_text(meeting, "location", reader),
+        "agenda": reader_text(meeting, "agenda", reader),
+        "calendar_url": url_for("rsvp_calendar.download", token=rsvp_token(participant)),
         "when": both_clocks(meeting.start_dt, reader, meeting.end_dt),
         "is_stale": claim.is_stale,
         "is_closed": meeting.status in CLOSED_STATUSES,

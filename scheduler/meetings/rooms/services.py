@@ -37,9 +37,10 @@ def room_name(room: Room, lang: str | None = None) -> str:
     return localized(room, "name", lang)
 
 
-def meeting_place(meeting, lang: str | None = None) -> str:
-    """The place typed for *meeting*, else the name of its room (both in *lang*)."""
-    typed = localized(meeting, "location", lang)
+def meeting_place(meeting, lang: str | None = None, *, partner_side: bool = False) -> str:
+    """The place typed for *meeting*, else the name of its room (both in *lang*; a partner's
+    English reader's fallback with *partner_side*, as `localized`)."""
+    typed = localized(meeting, "location", lang, partner_side=partner_side)
     if typed or not getattr(meeting, "room_id", None):  # getattr: iCalendar gets stand-ins
         return typed
     return room_name(meeting.room, lang)  # a room is loaded once per session (identity map)

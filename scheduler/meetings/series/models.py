@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.db import TimestampMixin
 from scheduler.extensions import db
+from scheduler.meetings.models import MeetingStatus
 from scheduler.meetings.series.recurrence import Rule
 from scheduler.sides import OFFICE_ZONE
 
@@ -106,6 +107,13 @@ class MeetingSeries(TimestampMixin, db.Model):
 
     def audit_label(self) -> str:
         return self.uid
+
+    def template(self) -> "Meeting":
+        """The occurrence whose content the series' master shows in calendars: the first
+        date neither cancelled nor edited alone, else the first not cancelled, else the first."""
+        rows = sorted(self.meetings, key=lambda m: m.recurrence_start)
+        live = [m for m in rows if m.status != MeetingStatus.CANCELLED]
+        return next((m for m in live if not m.is_exception), (live or rows)[0])
 
     def first_start_local(self) -> datetime:
         return datetime.combine(self.start_date, self.start_time)

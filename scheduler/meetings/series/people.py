@@ -28,8 +28,9 @@ def _upcoming(series: MeetingSeries) -> list[Meeting]:
     ]
 
 
-def confirm_series(series: MeetingSeries) -> list[Meeting]:
-    """Confirm every draft, tentative or postponed meeting of *series*."""
+def confirm_series(series: MeetingSeries) -> int:
+    """Confirm every draft, tentative or postponed meeting of *series*; returns how many
+    people will be e-mailed about it."""
     rows = [m for m in series.meetings if m.status in OPEN_STATUSES]
     if not rows:
         raise MeetingError(_l("There is nothing left to confirm in this series."))
@@ -37,8 +38,7 @@ def confirm_series(series: MeetingSeries) -> list[Meeting]:
         meeting.status = MeetingStatus.CONFIRMED
         raise_sequence(meeting)
     raise_sequence(series)
-    changed(series, "series_confirmed", meetings=rows)
-    return rows
+    return changed(series, "series_confirmed", meetings=rows)
 
 
 def add_series_participant(

@@ -7,6 +7,7 @@ from scheduler.auth.models import EDITOR_ROLES
 from scheduler.extensions import db
 from scheduler.meetings.blueprint import bp
 from scheduler.meetings.form_input import person_from
+from scheduler.meetings.mailed import mailed_message
 from scheduler.meetings.series.forms import participant_form_for
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.people import add_series_participant, confirm_series
@@ -18,15 +19,16 @@ def _back(series: MeetingSeries):
     return redirect(url_for("meetings.show_series", series_id=series.id))
 
 
-def _run(series: MeetingSeries, change, success: str):
-    # Not `save()`: a refusal goes back to the series page (303), not to a form again.
+def _run(series: MeetingSeries, change, success):
+    """Run *change*; flash ``success(its result)``. Not `save()`: a refusal goes back to the
+    series page (303), not to a form again."""
     try:
-        change()
+        result = change()
     except MeetingError as error:
         db.session.rollback()
         flash(str(error.message), "error")
         return _back(series), 303
-    flash(success, "success")
+    flash(success(result), "success")
     return _back(series)
 
 
@@ -34,7 +36,9 @@ def _run(series: MeetingSeries, change, success: str):
 @roles_required(*EDITOR_ROLES)
 def confirm_whole_series(series_id):
     series = db.get_or_404(MeetingSeries, series_id)
-    return _run(series, lambda: confirm_series(series), _("The meetings have been confirmed."))
+    return _run(
+        series, lambda: confirm_series(series), lambda n: mailed_message("confirm_series", n)
+    )
 
 
 @bp.route("/series/<int:series_id>/participants", methods=["POST"])
@@ -50,4 +54,4 @@ def add_participant_to_series(series_id):
     def change():
         add_series_participant(series, form.role.data, form.override_reason.data, **person)
 
-    return _run(series, change, _("The person has been added to every coming meeting."))
+    return _run(series, change, lambda _n: _("The person has been added to every coming meeting."))

@@ -31,7 +31,7 @@ from scheduler.meetings.models import Meeting, MeetingStatus, Participant, raise
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.recurrence import RecurrenceError, Rule, anchored, expand
 from scheduler.meetings.services import MeetingError, check_join_url, participant_label
-from scheduler.meetings.signals import meeting_changed
+from scheduler.meetings.signals import mailed_count, meeting_changed, state_of
 from scheduler.timefmt import to_local_naive
 
 # What every occurrence shares; times come from the rule.
@@ -50,10 +50,11 @@ def _expanded(rule: Rule) -> tuple[Rule, list]:
         raise MeetingError(error.message) from error
 
 
-def changed(series: MeetingSeries, change: str, **details) -> None:
-    """Flush and tell listeners (invites, reminders) about a series-wide change."""
+def changed(series: MeetingSeries, change: str, **details) -> int:
+    """Flush and tell listeners (invites, reminders) about a series-wide change; how many
+    people they will e-mail about it."""
     db.session.flush()
-    meeting_changed.send(series, change=change, **details)
+    return mailed_count(meeting_changed.send(series, change=change, **details))
 
 
 def _fill(meeting: Meeting, occurrence, data: dict, partners) -> None:
@@ -128,11 +129,12 @@ def edit_occurrence(meeting: Meeting, data: dict, partners=None, override_reason
     return services.update_meeting(meeting, data, partners, override_reason)
 
 
-def cancel_occurrence(meeting: Meeting, reason: str) -> None:
-    """Cancel one occurrence: it becomes an EXDATE of its series."""
+def cancel_occurrence(meeting: Meeting, reason: str) -> int:
+    """Cancel one occurrence: it becomes an EXDATE of its series. Returns how many people
+    will be e-mailed about it."""
     series = _require_occurrence(meeting)
     raise_sequence(series)
-    services.cancel(meeting, reason)
+    return services.cancel(meeting, reason)
 
 
 def _split_rows(meeting: Meeting) -> tuple[list[Meeting], list[Meeting]]:
@@ -185,11 +187,15 @@ def _rebuild(series, occurrences, by_date: dict, data, partners, template: Meeti
     detached; single-occurrence edits are replaced by the new values, as calendars do.
     """
     people = list(template.participants)
+    # A date the new rule adds is as settled as the date edited: a confirmed series' new
+    # Thursday is confirmed (and invited to), not a draft nobody hears of.
+    settled = template.status in (MeetingStatus.TENTATIVE, MeetingStatus.CONFIRMED)
+    status = template.status if settled else MeetingStatus.DRAFT
     kept = []
     for occurrence in occurrences:
         row = by_date.pop(occurrence.local_start.date(), None)
         if row is None:
-            row = _new_occurrence(series, occurrence, data, partners, people)
+            row = _new_occurrence(series, occurrence, {"status": status} | data, partners, people)
         else:
             _move(row, series, occurrence, data, partners)
         kept.append(row)
@@ -211,6 +217,7 @@ def edit_following(
     old = _require_occurrence(meeting)
     check_join_url(data.get("join_url", meeting.join_url))
     rule, occurrences = _expanded(rule)
+    told = _states_before(old, meeting)
     before, rows = _split_rows(meeting)
     _refuse_held(rows)
     _check_new_start(before, occurrences)
@@ -232,9 +239,19 @@ def edit_following(
     db.session.flush()
     check_conflicts(kept, override_reason)
     change = "series_split" if before else "series_updated"
-    extra = {"previous": old} if before else {}
-    changed(target, change, meetings=kept, removed=dropped, **extra)
+    extra = {"previous": old, "previous_before": told["series"]} if before else {}
+    changed(target, change, meetings=kept, removed=dropped, before=told["edited"], **extra)
     return target
+
+
+def _states_before(series: MeetingSeries, meeting: Meeting) -> dict:
+    """What readers' calendars show before a change of *meeting* and the dates after it:
+    the edited date with the rule ("edited"), and the series' first date with the rule
+    ("series", for the part of a split series that stays), for the notices' old → new."""
+    return {
+        "edited": state_of(meeting, series.rule),
+        "series": state_of(series.template(), series.rule),
+    }
 
 
 def _reason(text: str) -> str:
@@ -246,10 +263,12 @@ def _reason(text: str) -> str:
     return reason
 
 
-def cancel_following(meeting: Meeting, reason: str) -> MeetingSeries:
-    """Cancel *meeting* and every later occurrence (the whole series from its first one)."""
+def cancel_following(meeting: Meeting, reason: str) -> int:
+    """Cancel *meeting* and every later occurrence (the whole series from its first one).
+    Returns how many people will be e-mailed about it."""
     series = _require_occurrence(meeting)
     reason = _reason(reason)
+    told = _states_before(series, meeting)
     before, rows = _split_rows(meeting)
     _refuse_held(rows)
     for row in rows:
@@ -258,14 +277,12 @@ def cancel_following(meeting: Meeting, reason: str) -> MeetingSeries:
             raise_sequence(row)
     if not before:
         raise_sequence(series)
-        changed(series, "series_cancelled", meetings=rows)
-        return series
+        return changed(series, "series_cancelled", meetings=rows)
     _end_before(series, meeting.recurrence_start)
     for row in rows:
         row.series, row.recurrence_start = None, None
         row.detached_from_series = True
-    changed(series, "series_truncated", meetings=before, removed=rows)
-    return series
+    return changed(series, "series_truncated", meetings=before, removed=rows, before=told["series"])
 
 
 def exdates(series: MeetingSeries) -> list[datetime]:

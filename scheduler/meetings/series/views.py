@@ -12,8 +12,11 @@ from scheduler.extensions import db
 from scheduler.meetings.blueprint import bp
 from scheduler.meetings.form_input import form_data, prepare, read_times, selected_partners
 from scheduler.meetings.forms import ReasonForm
+from scheduler.meetings.mailed import mailed_message
 from scheduler.meetings.models import Meeting, MeetingStatus, Room
+from scheduler.meetings.preview import participant_with_partner
 from scheduler.meetings.series import services as series_services
+from scheduler.meetings.series.confirmations import cancel_page
 from scheduler.meetings.series.forms import SeriesForm, participant_form_for
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.recurrence import Rule, anchored, expand
@@ -129,6 +132,21 @@ def _occurrence_or_404(series: MeetingSeries, meeting_id: int) -> Meeting:
     return meeting
 
 
+def invitees(meetings: list[Meeting]) -> list[str]:
+    """Everyone taking part in a meeting of the series that is not cancelled, once each,
+    as ``name · partner`` in the reader's script (the series page's "Invited" list)."""
+    seen, result = set(), []
+    for meeting in meetings:
+        if meeting.status == MeetingStatus.CANCELLED:
+            continue
+        for p in meeting.participants:
+            key = (p.user_id, p.contact_id, p.guest_email)
+            if key not in seen:
+                seen.add(key)
+                result.append(participant_with_partner(p))
+    return result
+
+
 def _series_page(series: MeetingSeries, status: int = 200):
     meetings = list(series.meetings)
     rows = zip(
@@ -145,6 +163,7 @@ def _series_page(series: MeetingSeries, status: int = 200):
         reason_form=ReasonForm(),
         split_from=series.split_from,
         participant_form=participant_form_for(series),
+        invitees=invitees(meetings),
     ), status
 
 
@@ -212,10 +231,11 @@ def cancel_occurrences(series_id, meeting_id):
     series = _series_or_404(series_id)
     meeting = _occurrence_or_404(series, meeting_id)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give a reason."), "error")
-        return _series_page(series, 400)
     following = request.form.get("scope") == "following"
+    if not form.validate_on_submit():  # the confirmation page again, the reason marked
+        flash(_("Please give a reason."), "error")
+        page, _status = cancel_page(series, meeting, "following" if following else "one", form)
+        return page, 400
     cancel = series_services.cancel_following if following else series_services.cancel_occurrence
 
     def change():
@@ -229,11 +249,8 @@ def cancel_occurrences(series_id, meeting_id):
             return stale_page(saved, status_difference(saved, MeetingStatus.CANCELLED), back)
         return _series_page(db.session.get(MeetingSeries, series_id))[0]
 
-    return save(
-        change,
-        lambda _result: redirect(url_for("meetings.show_series", series_id=series.id)),
-        again,
-        _("The meetings have been cancelled.")
-        if following
-        else _("The meeting has been cancelled."),
-    )
+    def done(mailed):
+        flash(mailed_message("cancel_following" if following else "cancel", mailed), "success")
+        return redirect(url_for("meetings.show_series", series_id=series.id))
+
+    return save(change, done, again)

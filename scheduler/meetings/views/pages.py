@@ -192,7 +192,8 @@ def change_status(meeting_id, action):
         form = ReasonForm()
         if not form.validate_on_submit():
             flash(_("Please give a reason."), "error")
-            return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id)), 303
+            again = url_for("meetings.confirm_action", meeting_id=meeting.id, action=action)
+            return redirect(again), 303
         call = services.cancel if action == "cancel" else services.postpone
         change = _versioned(lambda m: call(m, form.reason.data))
         return _run(meeting, change, WANTED_STATUS[action], action)
