@@ -1,11 +1,12 @@
 """The people of a visit: add, edit, remove, promote a guest to a contact; an item's vehicle
 and person in charge (thin: scheduler.visits.delegation does the work)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from scheduler.auth.models import EDITOR_ROLES
+from scheduler.errors import child_or_404
 from scheduler.extensions import db
 from scheduler.i18n import current_language, localized
 from scheduler.security import roles_required
@@ -21,10 +22,7 @@ UPDATED = _l("The delegation has been updated.")
 
 def _visit_and_member(visit_id: int, member_id: int) -> tuple[Visit, VisitMember]:
     visit = db.get_or_404(Visit, visit_id)
-    member = next((m for m in visit.members if m.id == member_id), None)
-    if member is None:
-        abort(404)
-    return visit, member
+    return visit, child_or_404(visit.members, member_id)
 
 
 def _details(form: MemberForm) -> dict:
@@ -127,9 +125,7 @@ def promote_member(visit_id, member_id):
 @roles_required(*EDITOR_ROLES)
 def arrange_item(visit_id, meeting_id):
     visit = db.get_or_404(Visit, visit_id)
-    meeting = next((m for m in visit.meetings if m.id == meeting_id), None)
-    if meeting is None:
-        abort(404)
+    meeting = child_or_404(visit.meetings, meeting_id)
     form = ArrangementForm()
     form.contact_member.choices = queries.member_choices(visit, current_language())
     if not form.validate_on_submit():
