@@ -22,7 +22,8 @@ from scheduler.meetings.signals import meeting_changed
 from scheduler.partners.models import Partner
 from scheduler.sides import CHINA, HOST_SIDE_CODES, KOREA
 from scheduler.timefmt import localize_strict
-from scheduler.visits.services import add_itinerary_item, add_member, create_visit
+from scheduler.visits.delegation import add_member
+from scheduler.visits.services import add_itinerary_item, create_visit
 
 CN_ZONE, KR_ZONE = CHINA.zone, KOREA.zone
 FIRST_DAY = date(2022, 3, 1)

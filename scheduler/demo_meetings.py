@@ -18,7 +18,8 @@ from scheduler.meetings.series.recurrence import Rule
 from scheduler.meetings.series.services import cancel_occurrence, create_series, edit_occurrence
 from scheduler.partners.services import get_partner
 from scheduler.timefmt import localize_strict
-from scheduler.visits.services import add_itinerary_item, add_member, create_visit
+from scheduler.visits.delegation import add_member
+from scheduler.visits.services import add_itinerary_item, create_visit
 
 ZONE = "Asia/Shanghai"
 

@@ -9,7 +9,7 @@ even the template cannot be rendered, a fixed page in the three languages is sen
 import logging
 from collections.abc import Callable
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -56,6 +56,15 @@ class StaleEdit(UserError):
 STALE_MESSAGE = _l(
     "Someone else changed this meeting after you opened the form. Nothing of yours was saved."
 )
+
+
+def child_or_404(rows, ident: int):
+    """The row among *rows* (a parent's children) whose id is *ident*; 404 when there is none,
+    also for a real row of another parent reached through this parent's URL."""
+    found = next((row for row in rows if row.id == ident), None)
+    if found is None:
+        abort(404)
+    return found
 
 
 def import_max_rows() -> int:

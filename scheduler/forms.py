@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, ValidationError
 
 from scheduler.text import control_problem, normalize_newlines
@@ -80,6 +87,31 @@ class StrippedForm(BaseForm):
 def select_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class _ReadableField:
+    """A field whose unreadable input gives its translated ``unreadable`` message instead of
+    WTForms' English one."""
+
+    unreadable: str  # set by each field (a lazy translated message)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.unreadable) from error
+
+
+class WholeNumberField(_ReadableField, IntegerField):
+    """A whole number."""
+
+    unreadable = _l("Enter a whole number.")
+
+
+class DayField(_ReadableField, DateField):
+    """A calendar day typed as YYYY-MM-DD."""
+
+    unreadable = _l("Enter a date such as 2026-12-03.")
 
 
 class LocalDateTimeField(DateTimeLocalField):

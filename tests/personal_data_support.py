@@ -8,7 +8,7 @@ import pytest
 
 from scheduler.invites.outbox.delivery import enqueue
 from scheduler.meetings import services as meetings
-from scheduler.visits.services import add_member
+from scheduler.visits.delegation import add_member
 from tests.feeds_support import new_feed
 
 SENT_AT = datetime(2030, 11, 20, 1, 0, tzinfo=UTC)

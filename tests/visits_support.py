@@ -53,10 +53,15 @@ def text_of(html: str) -> str:
     return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
-def element_text(html: str, element_id: str) -> str:
+def element_html(html: str, element_id: str) -> str:
+    """The inside of the element with *element_id* (up to the first closing tag of its kind)."""
     match = re.search(rf'<(\w+)[^>]* id="{element_id}"[^>]*>(.*?)</\1>', html, re.S)
     assert match, f"#{element_id} not found"
-    return text_of(match.group(2))
+    return match.group(2)
+
+
+def element_text(html: str, element_id: str) -> str:
+    return text_of(element_html(html, element_id))
 
 
 def newest(db, model):

@@ -119,7 +119,7 @@ def _blank(contact: Contact) -> None:
     db.session.execute(
         sa.update(VisitMember)
         .where(VisitMember.contact_id == contact.id)
-        .values(title_zh="", title_ko="")
+        .values(title_zh="", title_ko="", phone="")
     )
     db.session.flush()
 

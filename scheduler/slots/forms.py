@@ -1,32 +1,19 @@
 """The "find a time" search form: a GET form, so no CSRF token (a search changes nothing)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from scheduler.forms import LocalDateTimeField, StrippedForm, TimezoneField, max_length
+from scheduler.forms import (
+    DayField,
+    LocalDateTimeField,
+    StrippedForm,
+    TimezoneField,
+    WholeNumberField,
+    max_length,
+)
 
 _required = InputRequired(_l("This field is required."))
-
-
-class DayField(DateField):
-    """A YYYY-MM-DD date with a translated parse error."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a date such as 2026-12-03.")) from error
-
-
-class MinutesField(IntegerField):
-    """A whole number with a translated parse error."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a whole number.")) from error
 
 
 class SlotForm(StrippedForm):
@@ -37,14 +24,14 @@ class SlotForm(StrippedForm):
     emails = StringField(
         _l("More participants by e-mail (comma-separated)"), validators=[max_length(2000)]
     )
-    duration = MinutesField(_l("Duration (minutes)"), default=60, validators=[_required])
+    duration = WholeNumberField(_l("Duration (minutes)"), default=60, validators=[_required])
     first_day = DayField(_l("From"), validators=[_required])
     # NOTE: slot finder: last day of the range
     last_day = DayField(_l("To (included)"), validators=[_required])
-    buffer = MinutesField(
+    buffer = WholeNumberField(
         _l("Buffer between meetings (minutes)"), default=15, validators=[_required]
     )
-    notice = MinutesField(
+    notice = WholeNumberField(
         _l("Minimum notice (hours)"),
         default=24,
         validators=[_required, NumberRange(0, 720, _l("Between 0 and 720 hours."))],

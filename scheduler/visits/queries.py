@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from scheduler import people
@@ -12,7 +13,8 @@ from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.i18n import contact_label, user_name
-from scheduler.visits.models import Visit
+from scheduler.visits.models import Visit, VisitMember
+from scheduler.visits.names import member_name
 
 
 def upcoming_and_past() -> tuple[list[Visit], list[Visit]]:
@@ -42,8 +44,19 @@ def people_choices(visit: Visit, lang: str) -> list[tuple[str, str]]:
     users = db.session.scalars(
         sa.select(User).where(User.is_active_user.is_(True)).order_by(User.email)
     ).all()
-    choices = [("", "—")] + [people.choice(c, contact_label(c, lang)) for c in contacts]
+    nobody = ("", _("None: a guest, named below"))
+    choices = [nobody] + [people.choice(c, contact_label(c, lang)) for c in contacts]
     return choices + [people.choice(u, user_name(u, lang)) for u in users]
+
+
+def member_choices(visit: Visit, lang: str) -> list[tuple[str, str]]:
+    """The visit's people (by member id) as choices for the person in charge of an item."""
+    return [("", "—")] + [(str(m.id), member_name(m, lang)) for m in visit.members]
+
+
+def member_of(visit: Visit, value: str | None) -> VisitMember | None:
+    """The visit's person whose id is *value*, or None (empty, junk or someone else's)."""
+    return next((m for m in visit.members if str(m.id) == (value or "")), None)
 
 
 def person_from_choice(value: str) -> dict | None:

@@ -6,14 +6,13 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
-from scheduler.audit.services import record
 from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.meetings import services as meeting_services
 from scheduler.meetings.models import Meeting, MeetingStatus, ParticipantRole
 from scheduler.timefmt import normalize_timezone
 from scheduler.visits.directions import KIND_OF_DIRECTION
-from scheduler.visits.models import MAX_VISIT_DAYS, MEMBER_ROLES, Visit, VisitMember
+from scheduler.visits.models import MAX_VISIT_DAYS, Visit
 
 VISIT_FIELDS = (
     "direction",
@@ -32,8 +31,9 @@ VISIT_FIELDS = (
     "hotel_zh",
     "hotel_ko",
     "notes",
+    "show_both_clocks",
 )
-# Delegation roles as meeting roles, when the roster joins an itinerary item.
+# Delegation roles as meeting roles, when the roster joins an itinerary item (drivers do not).
 PARTICIPANT_ROLE = {
     "head": ParticipantRole.PARTICIPANT,
     "member": ParticipantRole.PARTICIPANT,
@@ -100,43 +100,6 @@ def update_visit(visit: Visit, data: dict, partners) -> Visit:
     return visit
 
 
-def add_member(visit: Visit, role: str, *, user=None, contact=None, title_zh="", title_ko=""):
-    """Put one active staff user or partner contact on the roster."""
-    person = user if user is not None else contact
-    if person is None or (user is not None and contact is not None):
-        raise VisitError(_l("Choose a contact or a staff member."))
-    if role not in MEMBER_ROLES:
-        raise VisitError(_l("Choose a role."))
-    if not person.is_active:  # User.is_active and Contact.is_active
-        raise VisitError(_l("This person is inactive and cannot join the delegation."))
-    if any(_same_person(m, user, contact) for m in visit.members):
-        raise VisitError(_l("This person is already on the delegation."))
-    member = VisitMember(
-        visit=visit,
-        role=role,
-        user=user,
-        contact=contact,
-        title_zh=title_zh or "",
-        title_ko=title_ko or "",
-    )
-    db.session.add(member)
-    db.session.flush()
-    return member
-
-
-def _same_person(member: VisitMember, user, contact) -> bool:
-    if user is not None:
-        return member.user_id == user.id
-    return member.contact_id == contact.id
-
-
-def remove_member(visit: Visit, member: VisitMember) -> None:
-    """Take a person off the roster; the audit log keeps who it was."""
-    record(db.session, "remove_member", visit, {"member": [member.audit_label(), None]})
-    visit.members.remove(member)
-    db.session.flush()
-
-
 def add_itinerary_item(
     visit: Visit, organizer, data: dict, with_delegation=False, override_reason=None
 ) -> Meeting:
@@ -149,6 +112,8 @@ def add_itinerary_item(
     meeting = meeting_services.create_meeting(organizer, data, visit.partners, override_reason)
     if with_delegation:
         for member in visit.members:
+            if member.is_guest or member.role not in PARTICIPANT_ROLE:
+                continue  # a guest has no address to invite; a driver does not take part
             person = {"user": member.user} if member.user else {"contact": member.contact}
             meeting_services.add_participant(
                 meeting, PARTICIPANT_ROLE[member.role], override_reason, **person
@@ -177,8 +142,3 @@ def itinerary_days(visit: Visit, include_cancelled: bool = True) -> list[Itinera
         if 0 <= index < len(days):
             days[index].meetings.append(meeting)
     return days
-
-
-def roster(visit: Visit) -> list[VisitMember]:
-    """The delegation, head first, then members, interpreters and liaison officers."""
-    return sorted(visit.members, key=lambda m: (MEMBER_ROLES.index(m.role), m.id))

@@ -67,7 +67,8 @@ def _create_records(app) -> Records:
     from scheduler.meetings.series.recurrence import Rule
     from scheduler.partners.services import get_partner
     from scheduler.people import key_of
-    from scheduler.visits.services import create_visit
+    from scheduler.visits.delegation import add_member, arrange_item
+    from scheduler.visits.services import add_itinerary_item, create_visit
 
     marker = uuid.uuid4().hex[:6]
     email, password = f"axe-{marker}@example.org", "axe horse battery"
@@ -93,6 +94,15 @@ def _create_records(app) -> Records:
             "title_ko": f"부산 대표단 방문 {marker}", "start_date": day + timedelta(days=20),
             "end_date": day + timedelta(days=22), "timezone": "Asia/Shanghai",
         }, [busan])  # fmt: skip
+        # A guest by name and one in charge of an item: the visit page's people and item forms.
+        add_member(visit, "head", name_ko="정민호", name_latin="JEONG Minho", phone="010-1")
+        driver = add_member(visit, "driver", name_latin="Daniel LEE")
+        item = add_itinerary_item(visit, admin, {
+            "kind": "inspection", "title_zh": f"示范区考察 {marker}", "title_ko": "",
+            "start_dt": datetime.combine(visit.start_date, time(6, 0), UTC),
+            "end_dt": datetime.combine(visit.start_date, time(7, 0), UTC),
+        })  # fmt: skip
+        arrange_item(visit, item, "考斯特", driver)
         new_year = date(day.year + 1, 1, 1)  # a holiday on both sides: a highlighted row
         rule = Rule(freq="monthly", interval=1, start_date=new_year, start_time=time(14, 0),
                     duration_minutes=60, zone="Asia/Shanghai", month_day=1, count=3)  # fmt: skip

@@ -4,9 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
-from scheduler.forms import StrippedForm, max_length, select_choices
+from scheduler.forms import DayField, StrippedForm, max_length, select_choices
 from scheduler.history.follow_ups.services import MAX_TITLE_LENGTH
-from scheduler.visits.forms import LocalDateField
 
 STATUS_NAMES = {
     "open": _l("Open"),
@@ -31,7 +30,7 @@ class FollowUpForm(StrippedForm):
     )
     # Checked by the service (an active account), so a bad id gets our own message.
     owner_id = SelectField(_l("Owner"), coerce=_owner_id, validate_choice=False)
-    due_date = LocalDateField(_l("Due date"), validators=[InputRequired(_l("Enter a due date."))])
+    due_date = DayField(_l("Due date"), validators=[InputRequired(_l("Enter a due date."))])
     notes = TextAreaField(_l("Notes"), validators=[max_length(5000)])
 
     def set_owner_choices(self, users, label) -> "FollowUpForm":

@@ -7,6 +7,7 @@ from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 
 from scheduler.auth.models import EDITOR_ROLES
+from scheduler.errors import child_or_404
 from scheduler.extensions import db
 from scheduler.meetings import services
 from scheduler.meetings.blueprint import bp
@@ -69,9 +70,7 @@ def confirm_action(meeting_id, action):
 @roles_required(*EDITOR_ROLES)
 def confirm_removal(meeting_id, participant_id):
     meeting = db.get_or_404(Meeting, meeting_id)
-    participant = next((p for p in meeting.participants if p.id == participant_id), None)
-    if participant is None:
-        abort(404)
+    participant = child_or_404(meeting.participants, participant_id)
     name = services.participant_label(participant)
     post_url = url_for(
         "meetings.remove_participant", meeting_id=meeting.id, participant_id=participant.id

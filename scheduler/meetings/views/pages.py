@@ -9,7 +9,7 @@ from flask_login import current_user
 from scheduler import people
 from scheduler.auth.models import EDITOR_ROLES
 from scheduler.db import now_utc
-from scheduler.errors import StaleEdit
+from scheduler.errors import StaleEdit, child_or_404
 from scheduler.extensions import db
 from scheduler.i18n import current_language
 from scheduler.meetings import queries, services
@@ -255,7 +255,5 @@ def add_participant(meeting_id):
 @roles_required(*EDITOR_ROLES)
 def remove_participant(meeting_id, participant_id):
     meeting = _meeting_or_404(meeting_id)
-    participant = next((p for p in meeting.participants if p.id == participant_id), None)
-    if participant is None:
-        abort(404)
+    participant = child_or_404(meeting.participants, participant_id)
     return _run(meeting, lambda m: services.remove_participant(m, participant), action="remove")

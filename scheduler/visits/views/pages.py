@@ -1,6 +1,6 @@
 """Visit pages: list, create, edit, roster, itinerary items and the printable itinerary (thin)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,7 +19,8 @@ from scheduler.timefmt import (
     to_local_naive,
 )
 from scheduler.transaction import save
-from scheduler.visits import queries, services
+from scheduler.visits import delegation, queries, services
+from scheduler.visits.blueprint import bp
 from scheduler.visits.display import HELPERS
 from scheduler.visits.forms import (
     DIRECTION_LABELS,
@@ -30,7 +31,6 @@ from scheduler.visits.forms import (
 )
 from scheduler.visits.models import Visit
 
-bp = Blueprint("visits", __name__, url_prefix="/visits")
 PRINT_LANGUAGES = CATALOG_LANGUAGES  # an itinerary prints in Chinese or Korean
 LABELS = {"DIRECTION_LABELS": DIRECTION_LABELS, "MEMBER_ROLE_LABELS": MEMBER_ROLE_LABELS, **HELPERS}
 
@@ -125,27 +125,35 @@ def edit_visit(visit_id):
 # --- detail, roster and itinerary items ------------------------------------------------------
 
 
-def _member_form(visit: Visit, form: MemberForm | None = None) -> MemberForm:
+def member_form(visit: Visit, form: MemberForm | None = None) -> MemberForm:
+    """The form for a person of *visit*, offering its partners' contacts and our staff."""
     form = form or MemberForm(formdata=None)
     form.person.choices = queries.people_choices(visit, current_language())
     return form
 
 
-def _item_form(form: ItineraryItemForm) -> ItineraryItemForm:
-    """An itinerary item is a meeting: it offers the active rooms as a meeting does."""
+def _item_form(visit: Visit, form: ItineraryItemForm) -> ItineraryItemForm:
+    """An itinerary item is a meeting: it offers the active rooms as a meeting does, and the
+    visit's people as the person in charge."""
     form.room_id.choices = meeting_queries.room_choices(current_language(), _("No room"))
+    form.contact_member.choices = queries.member_choices(visit, current_language())
     return form
 
 
-def _render_detail(visit, member_form=None, item_form=None, conflicts=None, status=200):
+def render_detail(visit, member_form_=None, item_form=None, conflicts=None, status=200):
+    """The visit page; *member_form_* and *item_form* keep what was typed after a refusal."""
     default_kind = services.ITEM_KIND[visit.direction]
+    item_form = item_form or ItineraryItemForm(formdata=None, kind=default_kind)
+    party, hosts = delegation.roster(visit)
     return render_template(
         "visits/detail.html",
         visit=visit,
         days=services.itinerary_days(visit),
-        roster=services.roster(visit),
-        member_form=_member_form(visit, member_form),
-        item_form=_item_form(item_form or ItineraryItemForm(formdata=None, kind=default_kind)),
+        party=party,
+        hosts=hosts,
+        arrangements=delegation.arrangements(visit),
+        member_form=member_form(visit, member_form_),
+        item_form=_item_form(visit, item_form),
         conflicts=conflicts or [],
         **LABELS,
     ), status
@@ -153,60 +161,19 @@ def _render_detail(visit, member_form=None, item_form=None, conflicts=None, stat
 
 @bp.route("/<int:visit_id>")
 def show_visit(visit_id):
-    return _render_detail(_visit_or_404(visit_id))
+    return render_detail(_visit_or_404(visit_id))
 
 
-def _fail(visit_id: int, message, **forms):
-    """Show the visit again with *message* (nothing was changed)."""
-    flash(str(message), "error")
-    return _render_detail(_visit_or_404(visit_id), status=400, **forms)
-
-
-def _detail_again(visit_id: int, **forms):
+def detail_again(visit_id: int, **forms):
     """What `save` answers on a refusal: the visit again, with the clashes when there are any."""
-    return lambda error: _render_detail(
-        _visit_or_404(visit_id), conflicts=error.conflicts, **forms
-    )[0]
+    return lambda error: render_detail(_visit_or_404(visit_id), conflicts=error.conflicts, **forms)[
+        0
+    ]
 
 
-def _back_to(visit: Visit):
+def back_to(visit: Visit):
+    """What `save` answers on success: the visit page."""
     return lambda _result: redirect(url_for("visits.show_visit", visit_id=visit.id))
-
-
-@bp.route("/<int:visit_id>/members", methods=["POST"])
-@roles_required(*EDITOR_ROLES)
-def add_member(visit_id):
-    visit = _visit_or_404(visit_id)
-    form = _member_form(visit, MemberForm())
-    if not form.validate_on_submit():
-        return _render_detail(visit, member_form=form, status=400)
-    person = queries.person_from_choice(form.person.data)
-    if person is None:
-        return _fail(visit_id, _("Choose a contact or a staff member."), member_form=form)
-    return save(
-        lambda: services.add_member(
-            visit,
-            form.role.data,
-            title_zh=form.title_zh.data,
-            title_ko=form.title_ko.data,
-            **person,
-        ),
-        _back_to(visit),
-        _detail_again(visit_id, member_form=form),
-        _("The delegation has been updated."),
-    )
-
-
-@bp.route("/<int:visit_id>/members/<int:member_id>/remove", methods=["POST"])
-@roles_required(*EDITOR_ROLES)
-def remove_member(visit_id, member_id):
-    visit = _visit_or_404(visit_id)
-    member = next((m for m in visit.members if m.id == member_id), None)
-    if member is None:
-        abort(404)
-    services.remove_member(visit, member)
-    flash(_("The delegation has been updated."), "success")
-    return redirect(url_for("visits.show_visit", visit_id=visit.id))
 
 
 def _item_data(form: ItineraryItemForm, zone: str) -> dict | None:
@@ -222,16 +189,23 @@ def _item_data(form: ItineraryItemForm, zone: str) -> dict | None:
 @roles_required(*EDITOR_ROLES)
 def add_item(visit_id):
     visit = _visit_or_404(visit_id)
-    form = _item_form(ItineraryItemForm())
+    form = _item_form(visit, ItineraryItemForm())
     data = _item_data(form, visit.timezone) if form.validate_on_submit() else None
     if data is None:
-        return _render_detail(visit, item_form=form, status=400)
-    return save(
-        lambda: services.add_itinerary_item(
+        return render_detail(visit, item_form=form, status=400)
+
+    def change():
+        meeting = services.add_itinerary_item(
             visit, current_user, data, form.with_delegation.data, form.override_reason.data
-        ),
-        _back_to(visit),
-        _detail_again(visit_id, item_form=form),
+        )
+        person = queries.member_of(visit, form.contact_member.data)
+        delegation.arrange_item(visit, meeting, form.vehicle.data, person)
+        return meeting
+
+    return save(
+        change,
+        back_to(visit),
+        detail_again(visit_id, item_form=form),
         _("The itinerary item has been added."),
     )
 
@@ -251,7 +225,8 @@ def itinerary(visit_id):
             "visits/itinerary.html",
             visit=visit,
             lang=lang,
-            roster=services.roster(visit),
+            roster=delegation.roster(visit),
+            arrangements=delegation.arrangements(visit),
             days=services.itinerary_days(visit, include_cancelled=False),
             **LABELS,
         )
