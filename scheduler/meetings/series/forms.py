@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, widgets
 from wtforms.validators import NumberRange, Optional
 
@@ -30,7 +31,9 @@ class CheckboxesField(SelectMultipleField):
 class SeriesForm(MeetingForm):
     """Start and end are those of the first meeting; the rule repeats them."""
 
-    pattern = SelectField(_l("Repeats"), choices=select_choices(PATTERN_LABELS.items()))
+    pattern = SelectField(
+        lazy_pgettext("recurrence", "Pattern"), choices=select_choices(PATTERN_LABELS.items())
+    )
     interval = IntegerField(
         _l("Every (weeks or months)"),
         default=1,
