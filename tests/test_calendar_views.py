@@ -294,3 +294,16 @@ def test_viewers_may_read_and_download(auth, client, make_meeting):
     auth.login("viewer")
     assert client.get("/calendar/agenda?date=2030-12-01").status_code == 200
     assert client.get(f"/meetings/{meeting.id}.ics").status_code == 200
+
+
+def test_a_video_links_technical_check_shows_on_the_readers_clock(auth, client, make_meeting):
+    make_meeting(title_zh="深夜连线", title_ko="심야 화상회의", **LATE)  # 30-minute check
+    make_meeting(title_zh="签约仪式", title_ko="협약식", kind="signing", **LATE)
+    auth.login("viewer", locale="ko", timezone="Asia/Seoul")
+    day = _seen(_page(client, "/calendar/week?date=2026-09-11"), "2026-09-11")
+    assert "00:30~00:50 심야 화상회의 · 사전 기술 점검: 00:00" in day
+    assert "협약식 · " not in day
+    auth.logout()
+    auth.login("viewer", locale="zh", timezone="Asia/Shanghai")
+    month = _page(client, "/calendar/month?date=2026-09-01")
+    assert '<span class="cal-tech-check"> · 技术调试：23:00</span>' in _cell(month, "2026-09-10")

@@ -11,11 +11,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_interval, get_day_names
+from flask_babel import gettext as _
 
 from scheduler.availability.holidays import COUNTRIES, Override, day_info, name_in
 from scheduler.meetings.models import MeetingStatus
+from scheduler.meetings.tech_check import tech_check_at
 from scheduler.timefmt import (
     date_then_time,
+    format_clock,
     format_day,
     format_skeleton,
     format_span,
@@ -199,6 +202,7 @@ class Entry:
     partners: tuple[str, ...]
     own_time: str
     other_time: str  # '' unless the partner side's clock is asked for
+    tech_check: str = ""  # "技术调试：14:00" for a video link with a check, on the reader's clock
 
     @property
     def cancelled(self) -> bool:
@@ -208,14 +212,23 @@ class Entry:
 def make_entry(
     row, title: str, partners: tuple[str, ...], zone: str, lang: str, other_zone: str | None
 ) -> Entry:
-    """An Entry from a row with id, kind, status, start_dt and end_dt (times for the reader)."""
+    """An Entry from a row with id, kind, status, start_dt, end_dt and tech_check_minutes
+    (times for the reader)."""
     own = clock_span(row.start_dt, row.end_dt, zone, lang)
     other = ""
     if other_zone:
         other = other_clock_span(row.start_dt, row.end_dt, zone, other_zone, lang)
     return Entry(
-        row.id, title, row.kind, row.status, row.start_dt, row.end_dt, partners, own, other
-    )
+        row.id, title, row.kind, row.status, row.start_dt, row.end_dt, partners, own, other,
+        _tech_check(row, zone, lang),
+    )  # fmt: skip
+
+
+def _tech_check(row, zone: str, lang: str) -> str:
+    check_at = tech_check_at(row) if row.status != MeetingStatus.CANCELLED else None
+    if check_at is None:
+        return ""
+    return _("Technical check: %(time)s", time=format_clock(check_at, zone, lang))
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ ROW_COLUMNS = (
     Meeting.title_en,
     Meeting.start_dt,
     Meeting.end_dt,
+    Meeting.tech_check_minutes,
 )
 
 
