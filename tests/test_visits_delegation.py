@@ -259,7 +259,7 @@ def test_both_clocks_when_the_visit_asks(guest_visit, client, db):
         "12월 3일(화) 14:30~16:00(중국 시간) / 15:30~17:00(한국 시간) 한중 시범구 시찰"
     )
     assert element_text(html, "itinerary-arrival") == (
-        "KE831 12월 3일(화) 10:40(중국 시간) / 11:40(한국 시간) 长春龙嘉国际机场"
+        "KE831 12월 3일(화) 10:40(중국 시간) / 11:40(한국 시간) 창춘 룽자 국제공항(CGQ)"
     )
 
 

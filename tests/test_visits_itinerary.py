@@ -163,7 +163,7 @@ def test_printable_itinerary_in_chinese(translated, full_visit, client):
     ]
     assert (
         element_text(html, "itinerary-arrival")
-        == "KE831 12月3日（周二）10:40（北京时间） 长春龙嘉国际机场"
+        == "KE831 12月3日（周二）10:40（北京时间） 长春龙嘉国际机场（CGQ）"
     )
     assert element_text(html, "itinerary-hotel") == "长春香格里拉大酒店"
 
@@ -217,3 +217,20 @@ def test_cancelled_items_are_left_off_the_printout(full_visit, client, db):
 def test_print_stylesheet_hides_the_screen_controls(app, client):
     css = client.get("/static/css/itinerary.css").get_data(as_text=True)
     assert "@media print" in css and ".screen-only { display: none; }" in css
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang", "shown"),
+    [
+        ("CGQ", "ko", "창춘 룽자 국제공항(CGQ)"),
+        ("icn", "zh", "仁川国际机场（ICN）"),
+        ("인천 국제공항", "en", "Incheon International Airport (ICN)"),
+        ("仁川国际机场（ICN）", "ko", "인천국제공항(ICN)"),
+        ("Hongqiao T2", "ko", "Hongqiao T2"),  # not known: as typed
+        ("", "zh", ""),
+    ],
+)
+def test_airports_in_the_readers_script(typed, lang, shown):
+    from scheduler.visits.airports import airport_name
+
+    assert airport_name(typed, lang) == shown

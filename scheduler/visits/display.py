@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from scheduler.i18n import join_list, localized
 from scheduler.sides import CHINA, other_side_zone, side_of_zone
 from scheduler.timefmt import dual_clock, zone_label
+from scheduler.visits.airports import airport_name
 from scheduler.visits.names import member_name, passport_name
 
 
@@ -56,7 +57,13 @@ def visit_heading(visit, lang: str) -> str:
     return _("%(delegation)s delegation visiting %(place)s", delegation=delegation, place=place)
 
 
+def visit_airport(text: str) -> str:
+    """An arrival or departure airport in the reader's script (`airports.airport_name`)."""
+    return airport_name(text, str(get_locale().language))
+
+
 HELPERS = {
+    "visit_airport": visit_airport,
     "visit_clock": visit_clock,
     "visit_dates": visit_dates,
     "visit_heading": visit_heading,
