@@ -182,3 +182,25 @@ def test_bad_years_get_a_clear_answer(client, two_years, path, status):
     assert response.status_code == status
     if status == 400:
         assert "年份必须是 1992 到 2100 之间的数字。" in response.get_data(as_text=True)
+
+
+def _narrative(html: str) -> str:
+    return re.search(r'<p class="report-narrative" id="report-narrative">([^<]*)</p>', html)[1]
+
+
+def test_the_report_opens_with_the_year_in_a_few_sentences(auth, client, two_years):
+    html = _get(client, "/history/report/2028")
+    busiest = _narrative(html).split("交流最多的合作省市是")[1]
+    assert _narrative(html).startswith(
+        "2028年，我办与2个韩国合作省市共开展交流3次。其中视频连线1次，来访0批，出访0批。"
+        "签署合作备忘录和协议1份。"
+    )
+    assert re.fullmatch(r".+（[12]次）。", busiest)
+    korean = _narrative(_get(client, "/history/report/2028?lang=ko"))
+    assert korean.startswith(
+        "2028년 한국 2개 협력 시·도와 총 3차례 교류하였습니다. 이 가운데 화상회의는 1회, "
+        "대표단 내방은 0회, 대표단 방한은 0회였습니다. 업무협약(MOU) 1건을 체결하였습니다."
+    )
+    busan = _narrative(_get(client, "/history/report/2028?lang=ko&partner=busan"))
+    assert busan.startswith("2028년 부산광역시 교류는 총 1차례였습니다.")
+    assert "가장 많았던" not in busan

@@ -16,6 +16,7 @@ from scheduler.history.pages import bad_request, read_filters_or_abort
 from scheduler.history.reports import exports
 from scheduler.history.reports.cache import cached_statistics
 from scheduler.history.reports.charts import statistics_charts
+from scheduler.history.reports.narrative import report_narrative
 from scheduler.history.reports.statistics import COUNTED_STATUSES, compute_statistics
 from scheduler.i18n import current_language
 from scheduler.meetings.models import KIND_LABELS, Meeting, MeetingKind, MeetingStatus
@@ -139,12 +140,14 @@ def annual_report(year):
                 **context,
             )  # fmt: skip
         meetings = _exchanges(filters)
+        agreements = _agreements(meetings)
         return render_template(
             "history/reports/report.html",
             year=year,
             partner=partner,
             lang=lang,
             meetings=meetings,
-            agreements=_agreements(meetings),
+            agreements=agreements,
+            narrative=report_narrative(context["stats"], year, agreements, partner),
             **context,
         )
