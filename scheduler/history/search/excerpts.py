@@ -8,7 +8,7 @@ words, never ``**``, ``#`` or a link's address.
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from markupsafe import Markup, escape
 
@@ -28,6 +28,9 @@ def shown_text(text: str | None) -> str:
 def _folded(shown: str) -> tuple[str, list[int]]:
     """*shown* as the index reads it, and for each of its characters the position in
     *shown* it comes from (NFKC may turn one character into several)."""
+    lowered = shown.lower()
+    if len(lowered) == len(shown) and unicodedata.is_normalized("NFKC", shown):
+        return lowered, list(range(len(shown)))  # most texts: one character for one
     chars, origin = [], []
     for position, char in enumerate(shown):
         folded = unicodedata.normalize("NFKC", char).lower()
@@ -44,7 +47,7 @@ def _as_terms(terms: str | Sequence[str]) -> list[str]:
 def match_spans(shown: str, terms: str | Sequence[str]) -> list[tuple[int, int]]:
     """Where in *shown* the normalized *terms* occur, as (start, end), in order."""
     wanted = _as_terms(terms)
-    if not wanted or not shown:
+    if not wanted or not _holds_any(shown, wanted):
         return []
     folded, origin = _folded(shown)
     pattern = "|".join(map(re.escape, wanted))
@@ -53,6 +56,13 @@ def match_spans(shown: str, terms: str | Sequence[str]) -> list[tuple[int, int]]
         for found in re.finditer(pattern, folded)
         if found.end() > found.start()
     ]
+
+
+def _holds_any(text: str, terms: Sequence[str]) -> bool:
+    """Whether *text* as the index reads it holds one of *terms*: a quick test that spares
+    most texts the character-by-character reading."""
+    normalized = normalize(text)
+    return any(term in normalized for term in terms)
 
 
 def _marked(shown: str, spans: Iterable[tuple[int, int]]) -> Markup:
@@ -74,17 +84,18 @@ def highlight(text: str | None, terms: str | Sequence[str]) -> Markup:
     return _marked(shown, match_spans(shown, terms))
 
 
-def _snippet_fields(meeting, lang: str) -> list[str]:
+def _snippet_fields(meeting, lang: str, terms: Sequence[str]) -> Iterator[str]:
     """The texts a snippet may come from, the viewer's language first (titles are shown apart);
-    minutes and decisions as plain text."""
+    minutes and decisions as plain text, read as Markdown only when they hold a term."""
     order = [lang] + [code for code in LANGUAGES if code != lang]
-    texts = [getattr(meeting, f"agenda_{code}") for code in order]
+    yield from (getattr(meeting, f"agenda_{code}") or "" for code in order)
     outcome = meeting.outcome
     if outcome is not None:
-        texts += [getattr(outcome, f"summary_{code}", "") for code in order]
-        texts += [markdown_text(outcome.minutes), markdown_text(outcome.decisions)]
-    texts += [getattr(meeting, f"title_{code}") for code in order]
-    return [text for text in texts if text]
+        yield from (getattr(outcome, f"summary_{code}", "") or "" for code in order)
+        for markdown in (outcome.minutes, outcome.decisions):
+            if markdown and _holds_any(markdown, terms):
+                yield markdown_text(markdown)
+    yield from (getattr(meeting, f"title_{code}") or "" for code in order)
 
 
 def snippet(
@@ -92,9 +103,10 @@ def snippet(
 ) -> Markup | None:
     """A short excerpt around the first match of *terms* outside the shown title, marked."""
     shown_title = normalize(localized(meeting, "title", lang))
-    for text in _snippet_fields(meeting, lang):
+    wanted = _as_terms(terms)
+    for text in _snippet_fields(meeting, lang, wanted):
         shown = shown_text(text)
-        spans = match_spans(shown, terms)
+        spans = match_spans(shown, wanted)
         if not spans or normalize(shown) == shown_title:
             continue
         first_start, first_end = spans[0]
