@@ -25,7 +25,7 @@ from scheduler.meetings.tech_check import tech_check_text
 from scheduler.office import office_name
 from scheduler.partners.models import KIND_NAMES
 from scheduler.sides import LANGUAGE_NAMES, SIDES, other_side_zone
-from scheduler.timefmt import dual_clock, format_day, format_when, zone_label, zone_name
+from scheduler.timefmt import EVERY_YEAR, dual_clock, format_day, format_when, zone_label, zone_name
 
 
 def side_clock_names() -> dict[str, str]:
@@ -33,10 +33,12 @@ def side_clock_names() -> dict[str, str]:
     return {side.zone: zone_name(side.zone) for side in SIDES}
 
 
-def meeting_time(meeting) -> str:
-    """The meeting's time on the viewer's clock and on the other side's."""
+def meeting_time(meeting, with_year: bool = False) -> str:
+    """The meeting's time on the viewer's clock and on the other side's; the date carries its
+    year when not this year's, or always *with_year*."""
     own = viewer_zone()
-    return dual_clock(meeting.start_dt, own, other_side_zone(own), end=meeting.end_dt)
+    year = EVERY_YEAR if with_year else None
+    return dual_clock(meeting.start_dt, own, other_side_zone(own), end=meeting.end_dt, year=year)
 
 
 class TranslatedLabels(Mapping):

@@ -251,6 +251,11 @@ def format_span(start: datetime, end: datetime | None, zone: str, locale=None) -
     return f"{text}{_style(_as_locale(locale)).dash}{end_text}"
 
 
+# Pass as ``year`` to write every date with its year (no date in the app is in year 1):
+# lists that span years, such as search results, where a date without a year misleads.
+EVERY_YEAR = 1
+
+
 def dual_clock(
     dt: datetime,
     own_zone: str,

@@ -1,7 +1,7 @@
 """History list, partner and contact timelines: filters, grouping, merges, paging, bad input."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -36,7 +36,7 @@ def history(auth, db, make_contact):
 
 
 def test_list_is_newest_first_grouped_by_year_with_both_clocks_and_outcome(client, history):
-    html = client.get("/history/").get_data(as_text=True)
+    html = client.get("/history/?status=all").get_data(as_text=True)
     assert _titles(html) == [
         "首尔草稿 2029",
         "首尔 2029",
@@ -55,7 +55,7 @@ def test_list_is_newest_first_grouped_by_year_with_both_clocks_and_outcome(clien
 def test_outcome_summary_in_the_readers_language(auth, client, history):
     auth.logout()
     auth.login("viewer", locale="ko")
-    html = client.get("/history/?year=2028").get_data(as_text=True)
+    html = client.get("/history/?year=2028&status=all").get_data(as_text=True)
     assert "우호협력 협약 체결" in html and "签署友好合作协议" not in html
     assert "교류 이력" in html
 
@@ -63,10 +63,10 @@ def test_outcome_summary_in_the_readers_language(auth, client, history):
 @pytest.mark.parametrize(
     ("query", "titles"),
     [
-        ("kind=signing", ["首尔签约 2028"]),
-        ("year=2028", ["釜山 2028", "首尔签约 2028"]),
+        ("kind=signing&status=all", ["首尔签约 2028"]),
+        ("year=2028&status=all", ["釜山 2028", "首尔签约 2028"]),
         ("status=confirmed", ["首尔 2029"]),
-        ("partner=busan", ["釜山 2028"]),
+        ("partner=busan&status=all", ["釜山 2028"]),
         ("partner=seoul&year=2029&status=draft", ["首尔草稿 2029"]),
         ("kind=nonsense&status=<b>&page=x", ["首尔草稿 2029", "首尔 2029", "釜山 2028",
                                              "首尔签约 2028", "首尔 2027"]),
@@ -108,7 +108,7 @@ def test_pages_of_50_and_a_fixed_number_of_statements(app, client, history):
     counts = []
     with app.app_context():
         engine = _db.session.get_bind().engine
-    for query in ("partner=daegu", "partner=daegu&page=2", "partner=busan"):
+    for query in ("partner=daegu", "partner=daegu&page=2", "partner=busan&status=all"):
         with StatementCounter(engine) as counter:
             assert client.get(f"/history/?{query}").status_code == 200
         counts.append(counter.count)
@@ -136,7 +136,7 @@ def test_successor_timeline_includes_predecessors_marked(client, history):
 
 def test_contact_timeline_lists_only_their_meetings(client, history):
     contact = history["contact"]
-    html = client.get(f"/contacts/{contact.id}/history").get_data(as_text=True)
+    html = client.get(f"/contacts/{contact.id}/history?status=all").get_data(as_text=True)
     assert _titles(html) == ["首尔 2029", "首尔签约 2028"]
     assert "金敏洙的交流记录" in html
     filtered = client.get(f"/contacts/{contact.id}/history?year=2028&status=held")
@@ -163,3 +163,29 @@ def test_viewer_may_read_and_signed_out_is_sent_to_login(auth, client, history):
     assert client.get("/partners/seoul/history").status_code == 200
     auth.logout()
     assert client.get("/history/").status_code == 302
+
+
+def test_lists_start_with_the_exchanges_that_took_place(auth, client, db):
+    user = auth.login("coordinator", locale="zh", timezone="Asia/Shanghai")
+    now = datetime.now(UTC)
+    for days, status, title in [(-30, "held", "已举行的交流"), (-20, "confirmed", "已确认且已过"),
+                                (-10, "draft", "过去的草稿"), (-5, "cancelled", "已取消的交流"),
+                                (10, "confirmed", "将来的会议")]:  # fmt: skip
+        add_meeting(user, now + timedelta(days=days), status=status, title_zh=title)
+    _db.session.commit()
+    html = client.get("/history/").get_data(as_text=True)
+    assert _titles(html) == ["已确认且已过", "已举行的交流"]
+    assert '<option value="past" selected>已举行和已过去的交流</option>' in html
+    assert 'href="/history/export.csv?status=past"' in html  # the export keeps the filter
+    assert _titles(client.get("/partners/seoul/history").get_data(as_text=True)) == [
+        "已确认且已过",
+        "已举行的交流",
+    ]
+    everything = client.get("/history/?status=all").get_data(as_text=True)
+    assert _titles(everything) == ["将来的会议", "已取消的交流", "过去的草稿", "已确认且已过",
+                                   "已举行的交流"]  # fmt: skip
+    assert '<option value="all" selected>全部状态</option>' in everything
+    assert _titles(client.get("/history/?status=draft").get_data(as_text=True)) == ["过去的草稿"]
+    assert 'href="/history/export.csv?status=past"' in html
+    exported = client.get("/history/export.csv?status=past").get_data(as_text=True)
+    assert "已举行的交流" in exported and "将来的会议" not in exported

@@ -76,3 +76,38 @@ def render_markdown(text: str | None) -> Markup:
     if not text or not text.strip():
         return Markup("")
     return Markup(_MARKDOWN.render(text))  # noqa: S704 - built from escaped tokens only
+
+
+def _block_text(token: Token) -> str:
+    """The words of one block token: its inline text, a code block's lines, or an ordered
+    list item's number (kept: "1. …" reads as the writer wrote it)."""
+    if token.type == "inline":
+        return "".join(_inline_text(child) for child in token.children or [])
+    if token.type in ("fence", "code_block"):
+        return token.content
+    if token.type == "list_item_open" and token.info:
+        return f"{token.info}{token.markup} "
+    return ""
+
+
+def _inline_text(token: Token) -> str:
+    if token.type in ("text", "code_inline", "image"):
+        return token.content
+    if token.type in ("softbreak", "hardbreak"):
+        return "\n"
+    return ""  # the marks of emphasis, links and the like
+
+
+def markdown_text(text: str | None) -> str:
+    """*text* (Markdown) as the plain words a reader sees, without ``**``, ``#`` or link
+    addresses; blocks are separated by line breaks. The words and their punctuation are
+    kept as written."""
+    if not text or not text.strip():
+        return ""
+    parts = []
+    for token in _MARKDOWN.parse(text):
+        part = _block_text(token)
+        parts.append(part)
+        if token.type.endswith("_close") or token.type in ("fence", "code_block", "hr"):
+            parts.append("\n")
+    return "".join(parts).strip()

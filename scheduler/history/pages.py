@@ -11,11 +11,11 @@ def partner_names(partners) -> str:
     return join_list(localized(p, "name") for p in partners)
 
 
-def read_filters_or_abort(args=None) -> timeline.HistoryFilters:
-    """The query's filters (or those of *args*); 404 for an unknown partner, 400 with the
-    reason for a bad year."""
+def read_filters_or_abort(args=None, default_status: str | None = None) -> timeline.HistoryFilters:
+    """The query's filters (or those of *args*; no status: *default_status*); 404 for an
+    unknown partner, 400 with the reason for a bad year."""
     try:
-        return timeline.read_filters(request.args if args is None else args)
+        return timeline.read_filters(request.args if args is None else args, default_status)
     except timeline.UnknownPartner:
         abort(404)
     except timeline.FilterError as error:

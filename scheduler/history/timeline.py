@@ -15,19 +15,31 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import defaultload, defer, selectinload
 
+from scheduler.db import now_utc
 from scheduler.errors import UserError
 from scheduler.extensions import db, page_number
 from scheduler.history.outcomes.models import MeetingOutcome
-from scheduler.meetings.models import MEETING_KINDS, MEETING_STATUSES, Meeting, Participant
+from scheduler.meetings.models import (
+    MEETING_KINDS,
+    MEETING_STATUSES,
+    Meeting,
+    MeetingStatus,
+    Participant,
+)
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
 from scheduler.partners.services import get_partner, lineage
+from scheduler.timefmt import today_in
 from scheduler.visits.directions import DIRECTION_OF_KIND
 from scheduler.visits.models import Visit, VisitMember, visit_partners
 
 PAGE_SIZE = 50
 # China and the ROK established relations in 1992; nothing in the history is older.
 YEAR_MIN, YEAR_MAX = 1992, 2100
+# Status choices beside the statuses themselves: what a history list starts with (the
+# exchanges that took place: held, or confirmed and begun) and every status.
+PAST, ALL_STATUSES = "past", "all"
+STATUS_CHOICES = (PAST, ALL_STATUSES, *MEETING_STATUSES)
 
 
 class FilterError(UserError):
@@ -45,7 +57,7 @@ class HistoryFilters:
     partner: Partner | None = None
     kind: str | None = None
     year: int | None = None
-    status: str | None = None
+    status: str | None = None  # one of STATUS_CHOICES; None (or ALL_STATUSES) = every status
 
     def url_args(self) -> dict:
         """The filters as query arguments for url_for (the same names the forms use)."""
@@ -75,20 +87,21 @@ def check_year(value) -> int:
     return year
 
 
-def read_filters(args) -> HistoryFilters:
-    """Filters from query arguments. Unknown kinds and statuses are ignored (shown as "all");
-    a bad year raises FilterError, an unknown partner UnknownPartner."""
+def read_filters(args, default_status: str | None = None) -> HistoryFilters:
+    """Filters from query arguments; no status means *default_status*. Unknown kinds and
+    statuses are ignored (shown as "all"); a bad year raises FilterError, an unknown partner
+    UnknownPartner."""
     slug = (args.get("partner") or "").strip()
     partner = get_partner(slug) if slug else None
     if slug and partner is None:
         raise UnknownPartner(slug)
     raw_year = (args.get("year") or "").strip()
-    kind, status = args.get("kind"), args.get("status")
+    kind, status = args.get("kind"), args.get("status", default_status)
     return HistoryFilters(
         partner=partner,
         kind=kind if kind in MEETING_KINDS else None,
         year=check_year(raw_year) if raw_year else None,
-        status=status if status in MEETING_STATUSES else None,
+        status=status if status in STATUS_CHOICES else ALL_STATUSES if default_status else None,
     )
 
 
@@ -123,7 +136,10 @@ def meeting_conditions(filters: HistoryFilters, contact_id: int | None = None) -
         conditions.append(Meeting.id.in_(attended))
     if filters.kind:
         conditions.append(Meeting.kind == filters.kind)
-    if filters.status:
+    if filters.status == PAST:
+        took_place = [MeetingStatus.HELD, MeetingStatus.CONFIRMED]
+        conditions += [Meeting.status.in_(took_place), Meeting.start_dt < now_utc()]
+    elif filters.status in MEETING_STATUSES:
         conditions.append(Meeting.status == filters.status)
     if filters.year:
         start, end = year_bounds(filters.year)
@@ -210,9 +226,13 @@ def from_predecessor(meeting: Meeting, partner: Partner, scope_ids: set[int]) ->
 
 def visits_for(filters: HistoryFilters, contact_id: int | None = None) -> list[Visit]:
     """Delegation visits matching *filters* (visits have no status; kind picks a direction)."""
-    if filters.status or (filters.kind and filters.kind not in DIRECTION_OF_KIND):
+    if filters.status in MEETING_STATUSES or (
+        filters.kind and filters.kind not in DIRECTION_OF_KIND
+    ):
         return []
     query = sa.select(Visit).options(selectinload(Visit.partners))
+    if filters.status == PAST:  # a visit has no status: the ones that have begun
+        query = query.where(Visit.start_date <= today_in(office_zone()))
     if filters.partner is not None:
         ids = scope_partner_ids(filters.partner)
         visited = sa.select(visit_partners.c.visit_id).where(visit_partners.c.partner_id.in_(ids))

@@ -45,7 +45,7 @@ def _render_timeline(filters, heading, endpoint, url_args, contact=None, **conte
 
 @bp.route("/history/")
 def index():
-    filters = read_filters_or_abort()
+    filters = read_filters_or_abort(default_status=timeline.PAST)
     partners = db.session.scalars(db.select(Partner).order_by(Partner.kr_code)).all()
     return _render_timeline(filters, _("Exchange history"), "history.index", {}, partners=partners)
 
@@ -53,7 +53,9 @@ def index():
 @bp.route("/partners/<slug>/history")
 def partner_timeline(slug):
     partner = get_partner(slug) or abort(404)
-    filters = dataclasses.replace(read_filters_or_abort(), partner=partner)
+    filters = dataclasses.replace(
+        read_filters_or_abort(default_status=timeline.PAST), partner=partner
+    )
     heading = _("Exchange history with %(partner)s", partner=localized(partner, "name"))
     return _render_timeline(filters, heading, "history.partner_timeline", {"slug": slug})
 
@@ -61,7 +63,7 @@ def partner_timeline(slug):
 @bp.route("/contacts/<int:contact_id>/history")
 def contact_timeline(contact_id):
     contact = db.get_or_404(Contact, contact_id)
-    filters = dataclasses.replace(read_filters_or_abort(), partner=None)
+    filters = dataclasses.replace(read_filters_or_abort(default_status=timeline.PAST), partner=None)
     heading = _("Exchange history of %(name)s", name=person_name(contact))
     url_args = {"contact_id": contact.id}
     return _render_timeline(filters, heading, "history.contact_timeline", url_args, contact)

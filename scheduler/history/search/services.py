@@ -6,13 +6,12 @@ their ``search_text``). Terms are plain text: no wildcard or query syntax reache
 """
 
 import math
-import re
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from markupsafe import Markup, escape
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import selectinload
 
@@ -20,13 +19,12 @@ from scheduler.agenda.grid import utc_bounds
 from scheduler.contacts.models import Contact
 from scheduler.db import UTCDateTime
 from scheduler.extensions import db
-from scheduler.history.search.index import bigram_token, display_text, normalize
+from scheduler.history.search.index import bigram_token, normalize
 from scheduler.history.search.models import BIGRAM_TABLE, SearchDocument
-from scheduler.i18n import localized
-from scheduler.meetings.models import Meeting, Participant
+from scheduler.history.search.synonyms import Expansion, expand
+from scheduler.meetings.models import Meeting, Participant, meeting_partners
 from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
-from scheduler.sides import LANGUAGES
 
 MAX_TERM_LENGTH = 100
 # A long term is narrowed by this many of its bigrams, then rechecked as a whole substring.
@@ -68,9 +66,15 @@ class SearchPage:
     total: int
     page: int
     per_page: int
-    term: str  # normalized, for highlighting
-    # meeting id → its participants whose names contain the term
+    term: str  # normalized, as typed
+    # meeting id → its participants whose names contain the term (or a synonym)
     contacts: dict[int, list[Contact]] = field(default_factory=dict)
+    expansion: Expansion | None = None  # the synonyms and kinds searched too
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every term searched, normalized: what the results mark."""
+        return self.expansion.terms if self.expansion else (self.term,)
 
     @property
     def pages(self) -> int:
@@ -108,12 +112,16 @@ PG_BIGRAMS = sa.table(
 )
 
 
-def _indexed(pairs: list[str], dialect: str) -> sa.Select:
-    """Ids of the meetings whose documents hold every bigram in *pairs* (the bigram index)."""
+def _indexed(wanted: list[list[str]], dialect: str) -> sa.Select:
+    """Ids of the meetings whose documents hold every bigram of one of the lists in *wanted*
+    (the bigram index; one list per term)."""
     if dialect == "postgresql":
-        wanted = sa.bindparam("grams", pairs, type_=postgresql.ARRAY(sa.Text))
-        return sa.select(PG_BIGRAMS.c.meeting_id).where(PG_BIGRAMS.c.grams.op("@>")(wanted))
-    match = " ".join(f'"{bigram_token(pair)}"' for pair in pairs)
+        array = postgresql.ARRAY(sa.Text)
+        held = [PG_BIGRAMS.c.grams.op("@>")(sa.bindparam(None, p, type_=array)) for p in wanted]
+        return sa.select(PG_BIGRAMS.c.meeting_id).where(sa.or_(*held))
+    match = " OR ".join(
+        "(" + " ".join(f'"{bigram_token(pair)}"' for pair in pairs) + ")" for pairs in wanted
+    )
     return (
         sa.select(sa.literal_column("rowid").label("meeting_id"))
         .select_from(sa.table(BIGRAM_TABLE))
@@ -121,49 +129,73 @@ def _indexed(pairs: list[str], dialect: str) -> sa.Select:
     )
 
 
-def _document_matches(term: str) -> sa.Select:
-    """Meeting ids whose document contains *term*: bigram index first, then the exact substring.
+def _document_matches(terms: Sequence[str]) -> sa.Select:
+    """Meeting ids whose document contains one of *terms*: bigram index first, then the exact
+    substring.
 
     A term of one or two characters is one index term, so the index alone answers it
-    exactly (no recheck).
+    exactly (no recheck). The terms of each sort are looked up together, in one index query.
     """
     docs = SearchDocument.__table__
-    contains = docs.c.body.contains(term, autoescape=True)
     dialect = db.session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
-        return sa.select(docs.c.meeting_id).where(contains)
-    indexed = _indexed(query_bigrams(term) or [term], dialect)
-    if len(term) <= 2:
-        return indexed
-    return sa.select(docs.c.meeting_id).where(docs.c.meeting_id.in_(indexed), contains)
+        return sa.select(docs.c.meeting_id).where(_contains_any(docs.c.body, terms))
+    short, long = [t for t in terms if len(t) <= 2], [t for t in terms if len(t) > 2]
+    selects = [_indexed([[term] for term in short], dialect)] if short else []
+    if long:
+        candidates = _indexed([query_bigrams(term) for term in long], dialect)
+        rechecked = docs.c.meeting_id.in_(candidates), _contains_any(docs.c.body, long)
+        selects.append(sa.select(docs.c.meeting_id).where(*rechecked))
+    return selects[0] if len(selects) == 1 else sa.select(sa.union(*selects).subquery().c[0])
 
 
-def _name_matches(term: str) -> list[sa.Select]:
-    """Meeting ids with a partner or a contact whose name (any script) contains *term*.
+def _contains_any(column, terms: Sequence[str]):
+    return sa.or_(*(column.contains(term, autoescape=True) for term in terms))
 
-    The few matching partners and contacts are looked up first, so a term that names nobody
-    leaves the meeting query as simple as the document match alone.
+
+@dataclass(frozen=True)
+class _Matching:
+    """Which meetings match a search: those whose ids *documents* selects (the index), and
+    those meeting one of *others* (a partner's or contact's name, a kind the term names)."""
+
+    documents: sa.Select
+    others: tuple = ()
+
+
+def _name_matches(terms: Sequence[str]) -> list:
+    """Conditions on a meeting: one of its partners or contacts has a name (any script)
+    containing one of *terms*.
+
+    The few matching partners and contacts are looked up first, so terms that name nobody
+    leave the meeting query as simple as the document match alone. Each is a correlated
+    EXISTS, so a meeting is checked only when its document did not match already: a
+    common letter names most partners and is in almost every document, and the sets of
+    meetings joined (UNION) cost more than the whole page (issue 18).
     """
     partner_ids = db.session.scalars(
-        sa.select(Partner.id).where(Partner.search_text.contains(term, autoescape=True))
+        sa.select(Partner.id).where(_contains_any(Partner.search_text, terms))
     ).all()
-    has_contacts = sa.select(Contact.id).where(Contact.search_text.contains(term, autoescape=True))
+    has_contacts = sa.select(Contact.id).where(_contains_any(Contact.search_text, terms))
     found = []
     if partner_ids:
-        found.append(meeting_ids_with_partners(partner_ids))
-    if db.session.scalar(has_contacts.limit(1)) is not None:
+        linked = meeting_partners.c
         found.append(
-            sa.select(Participant.meeting_id).where(Participant.contact_id.in_(has_contacts))
+            sa.exists().where(linked.meeting_id == Meeting.id, linked.partner_id.in_(partner_ids))
         )
+    if db.session.scalar(has_contacts.limit(1)) is not None:
+        taking_part = Participant.contact_id.in_(has_contacts.scalar_subquery())
+        found.append(sa.exists().where(Participant.meeting_id == Meeting.id, taking_part))
     return found
 
 
-def _matching_ids(term: str, names: list[sa.Select]):
-    """One select of the ids of every meeting matching *term*: its document or *names*."""
-    selects = [_document_matches(term), *names]
-    if len(selects) == 1:
-        return selects[0]
-    return sa.select(sa.union(*selects).subquery().c[0])
+def _matching(expansion: Expansion) -> _Matching:
+    """What matches the expanded term: a document holding one of its words, a meeting of a
+    kind it names, or one whose partners or contacts it names."""
+    documents = _document_matches(expansion.searched)
+    others = _name_matches(expansion.searched)
+    if expansion.kinds:
+        others.append(Meeting.kind.in_(expansion.kinds))
+    return _Matching(documents, tuple(others))
 
 
 def _filter_conditions(filters: SearchFilters, zone: str) -> list:
@@ -185,8 +217,8 @@ def _in_dates(start_dt, filters: SearchFilters, zone: str) -> list:
     return conditions
 
 
-def _meetings_matching(matching, *columns) -> sa.Select:
-    """``SELECT columns FROM meetings`` of the meetings whose ids *matching* selects.
+def _meetings_matching(matching: _Matching, *columns) -> sa.Select:
+    """``SELECT columns FROM meetings`` of the meetings *matching* selects.
 
     SQLite: ``+0`` keeps the planner from looking every match up by id and sorting them all,
     so it walks ix_meetings_start_end newest first and stops at the page (a common term
@@ -196,21 +228,20 @@ def _meetings_matching(matching, *columns) -> sa.Select:
     """
     query = sa.select(*columns).select_from(Meeting)
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        found = matching.cte("matches").prefix_with("MATERIALIZED")
+    if dialect == "postgresql" and not matching.others:
+        found = matching.documents.cte("matches").prefix_with("MATERIALIZED")
         return query.join(found, found.c[0] == Meeting.id)
-    if dialect == "sqlite":
-        return query.where((Meeting.id + 0).in_(matching))
-    return query.where(Meeting.id.in_(matching))
+    meeting_id = Meeting.id + 0 if dialect == "sqlite" else Meeting.id
+    return query.where(sa.or_(meeting_id.in_(matching.documents), *matching.others))
 
 
-def _count_of(matching, conditions: list) -> sa.Select:
-    if not conditions:  # every indexed id is a meeting (documents go with their meeting)
-        return sa.select(sa.func.count()).select_from(matching.subquery())
+def _count_of(matching: _Matching, conditions: list) -> sa.Select:
+    if not conditions and not matching.others:  # every indexed id is a meeting
+        return sa.select(sa.func.count()).select_from(matching.documents.subquery())
     return _meetings_matching(matching, sa.func.count()).where(*conditions)
 
 
-def _page_ids(ordered: sa.Select, matching, conditions: list, page: int, per_page: int):
+def _page_ids(ordered: sa.Select, matching: _Matching, conditions: list, page: int, per_page: int):
     """The ids on *page* (moved into range), the number of matches and the page number."""
     page = max(page, 1)
     if db.session.get_bind().dialect.name == "postgresql":
@@ -231,19 +262,21 @@ def search_history(filters: SearchFilters, zone: str, page: int = 1, per_page: i
     A fixed number of statements whatever the page size: ids and count, then the page's
     meetings with their partners, outcomes and matching contacts loaded in bulk.
     """
-    names, conditions = _name_matches(filters.term), _filter_conditions(filters, zone)
-    matching = _matching_ids(filters.term, names)
-    if names or filters.partner_ids or filters.kind or not _pages_from_bigram_table(filters.term):
+    expansion = expand(filters.term)
+    matching, conditions = _matching(expansion), _filter_conditions(filters, zone)
+    if matching.others or filters.partner_ids or filters.kind:
         ordered = _ordered(matching, conditions)
-    else:
+    elif _pages_from_bigram_table(filters.term):
         ordered = _ordered_bigram_table(filters, zone)
+    else:
+        ordered = _ordered(matching, conditions)
     with _bigram_index_scans():
         ids, total, page = _page_ids(ordered, matching, conditions, page, per_page)
-    contacts = _matching_contacts(filters.term, ids)
-    return SearchPage(_load(ids), total, page, per_page, filters.term, contacts)
+    contacts = _matching_contacts(expansion.searched, ids)
+    return SearchPage(_load(ids), total, page, per_page, filters.term, contacts, expansion)
 
 
-def _ordered(matching, conditions) -> sa.Select:
+def _ordered(matching: _Matching, conditions) -> sa.Select:
     return (
         _meetings_matching(matching, Meeting.id)
         .where(*conditions)
@@ -308,15 +341,15 @@ def _load(ids: list[int]) -> list[Meeting]:
     return [by_id[i] for i in ids]
 
 
-def _matching_contacts(term: str, ids: list[int]) -> dict[int, list[Contact]]:
-    """Meeting id → the contacts taking part in it whose names contain *term*."""
+def _matching_contacts(terms: Sequence[str], ids: list[int]) -> dict[int, list[Contact]]:
+    """Meeting id → the contacts taking part in it whose names contain one of *terms*."""
     found: dict[int, list[Contact]] = {}
     if not ids:
         return found
     rows = db.session.execute(
         sa.select(Participant.meeting_id, Contact)
         .join(Participant, Participant.contact_id == Contact.id)
-        .where(Participant.meeting_id.in_(ids), Contact.search_text.contains(term, autoescape=True))
+        .where(Participant.meeting_id.in_(ids), _contains_any(Contact.search_text, terms))
         .order_by(Contact.family_name_ko, Contact.id)
     ).all()
     for meeting_id, contact in rows:
@@ -330,44 +363,3 @@ def normalized_term(text: str) -> tuple[str, bool]:
     if len(term) <= MAX_TERM_LENGTH:
         return term, False
     return term[:MAX_TERM_LENGTH].strip(), True
-
-
-def highlight(text: str, term: str) -> Markup:
-    """*text* escaped, every case-insensitive occurrence of *term* wrapped in ``<mark>``."""
-    shown = display_text(text)
-    if not term:
-        return escape(shown)
-    parts, last = [], 0
-    for found in re.finditer(re.escape(term), shown, re.IGNORECASE):
-        parts += [escape(shown[last : found.start()]), Markup("<mark>"), escape(found.group())]
-        parts.append(Markup("</mark>"))
-        last = found.end()
-    parts.append(escape(shown[last:]))
-    return Markup("").join(parts)
-
-
-def _snippet_fields(meeting, lang: str) -> list[str]:
-    """The texts a snippet may come from, the viewer's language first (titles are shown apart)."""
-    order = [lang] + [code for code in LANGUAGES if code != lang]
-    texts = [getattr(meeting, f"agenda_{code}") for code in order]
-    outcome = meeting.outcome
-    if outcome is not None:
-        texts += [getattr(outcome, f"summary_{code}", "") for code in order]
-        texts += [outcome.minutes, outcome.decisions]
-    texts += [getattr(meeting, f"title_{code}") for code in order]
-    return [text for text in texts if text]
-
-
-def snippet(meeting, term: str, lang: str, before: int = 60, after: int = 120) -> Markup | None:
-    """A short excerpt around the first match of *term* outside the shown title, highlighted."""
-    shown_title = normalize(localized(meeting, "title", lang))
-    for text in _snippet_fields(meeting, lang):
-        shown = display_text(text)
-        found = re.search(re.escape(term), shown, re.IGNORECASE)
-        if found is None or shown.lower() == shown_title:  # shown.lower() is normalize(text)
-            continue
-        start, end = max(0, found.start() - before), min(len(shown), found.end() + after)
-        excerpt = highlight(shown[start:end], term)
-        more = "…" if end < len(shown) else ""
-        return Markup("{}{}{}").format("…" if start else "", excerpt, more)
-    return None

@@ -8,13 +8,12 @@ from flask_babel import gettext as _
 
 from scheduler.availability.services import FIRST_YEAR, LAST_YEAR
 from scheduler.extensions import db, page_number
+from scheduler.history.search.excerpts import highlight, snippet
 from scheduler.history.search.services import (
     MAX_TERM_LENGTH,
     SearchFilters,
-    highlight,
     normalized_term,
     search_history,
-    snippet,
 )
 from scheduler.i18n import viewer_zone
 from scheduler.meetings.models import MEETING_KINDS
