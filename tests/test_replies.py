@@ -80,9 +80,10 @@ def test_a_reply_to_an_older_sequence_is_kept_for_the_old_time(app, client, auth
     assert participant.answer_is_stale
     page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     assert (
-        f'<span class="badge text-bg-light needs-reconfirmation" id="reconfirm-{participant.id}">'
-        in page
-    )
+        f'<span class="badge text-bg-warning needs-reconfirmation" id="reconfirm-{participant.id}">'
+        "재확인 필요(이전 시간 회신: 참석)</span>"
+    ) in page
+    assert f'id="rsvp-{participant.id}"' not in page  # the old answer no longer shows as current
     assert outbox_rows("rsvp_answer") == []  # nobody is told "accepted" for the new time
     # A current answer replaces it; a late stale one never replaces a current one.
     current = calendar("REPLY", _uid(invited), invited["kim_email"], "DECLINED", sequence=2)
