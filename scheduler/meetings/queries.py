@@ -13,6 +13,18 @@ from scheduler.i18n import contact_label, localized, user_name
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.partners.models import Partner
 
+# The columns a meeting's row in a list or calendar shows (read as plain rows, not entities).
+LIST_COLUMNS = (
+    Meeting.id,
+    Meeting.kind,
+    Meeting.status,
+    Meeting.title_zh,
+    Meeting.title_ko,
+    Meeting.title_en,
+    Meeting.start_dt,
+    Meeting.end_dt,
+)
+
 
 def meeting_ids_with_partners(partner_ids) -> sa.Select:
     """The ids of meetings with any of *partner_ids* (a list, or a select of ids)."""
