@@ -69,58 +69,76 @@ def _record(row, fields: tuple[str, ...], prefix: str):
     return SimpleNamespace(**{name: getattr(row, prefix + name) for name in fields})
 
 
+# A participant as `participant_label` reads it: its user's and contact's name columns.
+PERSON_COLUMNS = (
+    Participant.meeting_id,
+    Participant.guest_name,
+    Participant.guest_email,
+    *_labelled(User, USER_FIELDS, "user_"),
+    *_labelled(Contact, CONTACT_FIELDS, "contact_"),
+)
+
+
+def with_people(query: sa.Select) -> sa.Select:
+    """*query* (over participants) joined to the users and contacts PERSON_COLUMNS read."""
+    return query.outerjoin(User, User.id == Participant.user_id).outerjoin(
+        Contact, Contact.id == Participant.contact_id
+    )
+
+
+def person(row) -> SimpleNamespace:
+    """A row with PERSON_COLUMNS as a participant record (user, contact, guest)."""
+    return SimpleNamespace(
+        user=_record(row, USER_FIELDS, "user_"),
+        contact=_record(row, CONTACT_FIELDS, "contact_"),
+        guest_name=row.guest_name,
+        guest_email=row.guest_email,
+    )
+
+
 def meeting_people(meeting_ids: list[int]) -> dict[int, list]:
     """meeting id → its participants as `participant_label` reads them (user, contact, guest),
     in the order they were added: one statement with the users and contacts joined."""
     query = (
-        sa.select(
-            Participant.meeting_id,
-            Participant.guest_name,
-            Participant.guest_email,
-            *_labelled(User, USER_FIELDS, "user_"),
-            *_labelled(Contact, CONTACT_FIELDS, "contact_"),
-        )
-        .outerjoin(User, User.id == Participant.user_id)
-        .outerjoin(Contact, Contact.id == Participant.contact_id)
+        with_people(sa.select(*PERSON_COLUMNS))
         .where(Participant.meeting_id.in_(meeting_ids))
         .order_by(Participant.meeting_id, Participant.id)
     )
     found = defaultdict(list)
     for row in _execute(query) if meeting_ids else ():
-        found[row.meeting_id].append(
-            SimpleNamespace(
-                user=_record(row, USER_FIELDS, "user_"),
-                contact=_record(row, CONTACT_FIELDS, "contact_"),
-                guest_name=row.guest_name,
-                guest_email=row.guest_email,
-            )
-        )
+        found[row.meeting_id].append(person(row))
     return found
 
 
-def meeting_rows(query: sa.Select) -> list:
+def meeting_rows(query: sa.Select, details: bool = True) -> list:
     """The meetings *query* selects (a select of `Meeting` narrowed, sorted and limited) as
-    list rows: the columns a row shows, the outcome summary, partners and participants.
-    Three statements however many rows."""
-    columns = (*MEETING_COLUMNS, MeetingOutcome.summary_zh, MeetingOutcome.summary_ko)
-    selected = query.with_only_columns(*columns, maintain_column_froms=True).outerjoin(
-        MeetingOutcome, MeetingOutcome.meeting_id == Meeting.id
-    )
+    list rows with their partners; with *details* also the outcome summary, participants and
+    visit. Two or three statements however many rows."""
+    columns = MEETING_COLUMNS if details else LIST_COLUMNS
+    selected = query.with_only_columns(*columns, maintain_column_froms=True)
+    if details:
+        selected = selected.add_columns(
+            MeetingOutcome.summary_zh, MeetingOutcome.summary_ko
+        ).outerjoin(MeetingOutcome, MeetingOutcome.meeting_id == Meeting.id)
     rows = _execute(selected).all()
     ids = [row.id for row in rows]
-    partners, people = linked_partners(meeting_partners, ids), meeting_people(ids)
+    partners = linked_partners(meeting_partners, ids)
+    people = meeting_people(ids) if details else {}
     meetings = []
     for row in rows:
-        outcome = None
-        if row.summary_zh is not None or row.summary_ko is not None:
-            outcome = SimpleNamespace(summary_zh=row.summary_zh, summary_ko=row.summary_ko)
-        meeting = SimpleNamespace(
-            **{column.key: row[i] for i, column in enumerate(MEETING_COLUMNS)}
-        )
-        meeting.outcome, meeting.partners = outcome, partners.get(row.id, [])
-        meeting.participants = people.get(row.id, [])
+        meeting = SimpleNamespace(**{column.key: row[i] for i, column in enumerate(columns)})
+        meeting.partners = partners.get(row.id, [])
+        if details:
+            meeting.participants = people.get(row.id, [])
+            meeting.outcome = _outcome(row)
         meetings.append(meeting)
     return meetings
+
+
+def _outcome(row):
+    if row.summary_zh is None and row.summary_ko is None:
+        return None  # the meeting has no outcome written
+    return SimpleNamespace(summary_zh=row.summary_zh, summary_ko=row.summary_ko)
 
 
 VISIT_COLUMNS = (
