@@ -30,7 +30,7 @@ from scheduler.meetings.models import (
     MeetingStatus,
     meeting_partners,
 )
-from scheduler.meetings.queries import meeting_ids_with_partners
+from scheduler.meetings.queries import LIST_COLUMNS, meeting_ids_with_partners
 from scheduler.meetings.services import meeting_path_prefix
 from scheduler.partners.models import Partner
 from scheduler.sides import other_side_zone
@@ -41,17 +41,6 @@ from scheduler.visits.models import Visit, visit_partners
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 # GET /meetings/<id>.ics lives beside the meeting pages, but its code is calendar output.
 ics_bp = Blueprint("meeting_ics", __name__, url_prefix="/meetings")
-ROW_COLUMNS = (
-    Meeting.id,
-    Meeting.kind,
-    Meeting.status,
-    Meeting.title_zh,
-    Meeting.title_ko,
-    Meeting.title_en,
-    Meeting.start_dt,
-    Meeting.end_dt,
-    Meeting.tech_check_minutes,
-)
 
 
 COUNTRY_NAMES = {"CN": _l("China"), "KR": _l("Korea")}
@@ -173,7 +162,7 @@ def load_entries(period, zone, filters, partners, both_clocks) -> list[grid.Entr
     lang = current_language()
     ids_query = _meeting_ids(period, zone, filters)
     rows = db.session.execute(
-        sa.select(*ROW_COLUMNS)
+        sa.select(*LIST_COLUMNS)
         .where(Meeting.id.in_(ids_query))
         .order_by(Meeting.start_dt, Meeting.id)
     ).all()

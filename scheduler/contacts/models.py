@@ -17,6 +17,16 @@ if TYPE_CHECKING:
 # The same SQL text as the migration wrote, built from the one list of languages.
 _KNOWN_LANGUAGES = ", ".join(f"'{code}'" for code in LANGUAGES)
 
+# The columns a contact's name is made of (`i18n.person_name`), for lists that read plain rows.
+NAME_FIELDS = (
+    "family_name_zh",
+    "given_name_zh",
+    "family_name_ko",
+    "given_name_ko",
+    "romanized_family",
+    "romanized_given",
+)
+
 
 class Contact(SearchableMixin, TimestampMixin, db.Model):
     __tablename__ = "contacts"

@@ -7,19 +7,21 @@ page costs the same number of SQL statements however many rows it shows.
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import contains_eager, defer, selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from scheduler.audit.models import ACTION_NAMES, OTHER_ACTION_NAMES, AuditEntry
-from scheduler.auth.models import EDITOR_ROLES
+from scheduler.auth.models import EDITOR_ROLES, User
 from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
+from scheduler.history import rows
 from scheduler.history.changes.recent import ChangeLine, Found, fields_text, group_changes
 from scheduler.history.follow_ups import services as follow_ups
 from scheduler.history.follow_ups.models import FollowUp
@@ -86,8 +88,9 @@ def week_of(zone: str, now: datetime) -> tuple[date, datetime, datetime]:
     return monday, start.astimezone(UTC), end.astimezone(UTC)
 
 
-def week_meetings(start: datetime, end: datetime) -> list[Meeting]:
-    """Meetings starting in [start, end) that are not cancelled, partners loaded in bulk."""
+def week_meetings(start: datetime, end: datetime) -> list:
+    """Meetings starting in [start, end) that are not cancelled, with their partners, as
+    plain list rows (`history.rows`)."""
     query = (
         sa.select(Meeting)
         .where(
@@ -95,10 +98,9 @@ def week_meetings(start: datetime, end: datetime) -> list[Meeting]:
             Meeting.start_dt < end,
             Meeting.status != MeetingStatus.CANCELLED,
         )
-        .options(selectinload(Meeting.partners))
         .order_by(Meeting.start_dt, Meeting.id)
     )
-    return list(db.session.scalars(query))
+    return rows.meeting_rows(query, details=False)
 
 
 def _waiting_people(user, now: datetime):
@@ -134,19 +136,23 @@ def first_rows_and_total(query: sa.Select, limit: int) -> tuple[list, int]:
 
 
 def waiting_for_answers(user, now: datetime) -> tuple[list, int]:
-    """Up to SHOWN_ROWS waiting people grouped by meeting (soonest first), and the total."""
-    query = _waiting_people(user, now).options(
-        contains_eager(Participant.meeting),
-        contains_eager(Participant.contact),
-        selectinload(Participant.user),
+    """Up to SHOWN_ROWS waiting people grouped by meeting (soonest first), and the total:
+    plain rows (`history.rows`), the total a window over the whole selection."""
+    meeting_columns = (Meeting.title_zh, Meeting.title_ko, Meeting.title_en, Meeting.start_dt,
+                       Meeting.end_dt)  # fmt: skip
+    query = _waiting_people(user, now).with_only_columns(
+        *rows.PERSON_COLUMNS, *meeting_columns, sa.func.count().over().label("total")
     )
-    rows, total = first_rows_and_total(
-        query.order_by(Meeting.start_dt, Meeting.id, Participant.id), SHOWN_ROWS
-    )
+    query = query.join(User, User.id == Participant.user_id, isouter=True)
+    query = query.order_by(Meeting.start_dt, Meeting.id, Participant.id).limit(SHOWN_ROWS)
     grouped: dict[int, tuple] = {}
-    for participant in rows:
-        grouped.setdefault(participant.meeting_id, (participant.meeting, []))[1].append(participant)
-    return list(grouped.values()), total
+    found = db.session.connection().execute(query).all()
+    for row in found:
+        if row.meeting_id not in grouped:
+            meeting = {column.key: getattr(row, column.key) for column in meeting_columns}
+            grouped[row.meeting_id] = (SimpleNamespace(id=row.meeting_id, **meeting), [])
+        grouped[row.meeting_id][1].append(rows.person(row))
+    return list(grouped.values()), (found[0].total if found else 0)
 
 
 def failed_mail(user) -> tuple[list[OutboxMessage], int | None]:

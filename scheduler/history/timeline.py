@@ -1,7 +1,7 @@
 """The exchange history as lists: filters, one set-based page query, grouping by year.
 
-A page costs a fixed number of SQL statements whatever its size: one count, one page of
-meetings, and one `selectinload` statement per related collection.
+A page costs a fixed number of SQL statements whatever its size: one count, and the page's
+meetings as plain list rows (`history.rows`: meetings with outcomes, partners, people).
 """
 
 import math
@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import defaultload, defer, selectinload
+from sqlalchemy.orm import selectinload
 
 from scheduler.db import now_utc
 from scheduler.errors import UserError
 from scheduler.extensions import db, page_number
-from scheduler.history.outcomes.models import MeetingOutcome
+from scheduler.history import rows
 from scheduler.meetings.models import (
     MEETING_KINDS,
     MEETING_STATUSES,
@@ -167,17 +167,6 @@ def newest_first(conditions: list) -> sa.Select:
     )
 
 
-def _unshown_text() -> list:
-    """The long texts a list row never shows (agendas, minutes), left in the database: a
-    page of wide rows costs more to load than to query."""
-    long_texts = (Meeting.agenda_zh, Meeting.agenda_ko, Meeting.agenda_en, Meeting.status_reason)
-    return [
-        *(defer(column) for column in long_texts),
-        defaultload(Meeting.outcome).defer(MeetingOutcome.minutes),
-        defaultload(Meeting.outcome).defer(MeetingOutcome.decisions),
-    ]
-
-
 @dataclass
 class Page:
     """One page of a history list."""
@@ -198,12 +187,13 @@ def history_page(conditions: list, number: int) -> Page:
     total = db.session.scalar(sa.select(sa.func.count(Meeting.id)).where(*conditions)) or 0
     number = min(number, max(1, math.ceil(total / PAGE_SIZE)))
     query = (
-        newest_first(conditions)
-        .options(*_unshown_text())
+        sa.select(Meeting)
+        .where(*conditions)
+        .order_by(Meeting.start_dt.desc(), Meeting.id.desc())
         .limit(PAGE_SIZE)
         .offset((number - 1) * PAGE_SIZE)
     )
-    meetings = list(db.session.scalars(query))
+    meetings = rows.meeting_rows(query)  # plain records: the page only shows them
     return Page(meetings, total, number, years=group_by_year(meetings))
 
 
@@ -230,7 +220,7 @@ def visits_for(filters: HistoryFilters, contact_id: int | None = None) -> list[V
         filters.kind and filters.kind not in DIRECTION_OF_KIND
     ):
         return []
-    query = sa.select(Visit).options(selectinload(Visit.partners))
+    query = sa.select(Visit)
     if filters.status == PAST:  # a visit has no status: the ones that have begun
         query = query.where(Visit.start_date <= today_in(office_zone()))
     if filters.partner is not None:
@@ -245,4 +235,4 @@ def visits_for(filters: HistoryFilters, contact_id: int | None = None) -> list[V
     if filters.year:
         first, after = date(filters.year, 1, 1), date(filters.year + 1, 1, 1)
         query = query.where(Visit.start_date >= first, Visit.start_date < after)
-    return list(db.session.scalars(query.order_by(Visit.start_date.desc(), Visit.id.desc())))
+    return rows.visit_rows(query.order_by(Visit.start_date.desc(), Visit.id.desc()))

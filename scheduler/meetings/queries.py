@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from scheduler import people
 from scheduler.auth.models import User
@@ -12,6 +12,19 @@ from scheduler.extensions import db
 from scheduler.i18n import contact_label, localized, user_name
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.partners.models import Partner
+
+# The columns a meeting's row in a list or calendar shows (read as plain rows, not entities).
+LIST_COLUMNS = (
+    Meeting.id,
+    Meeting.kind,
+    Meeting.status,
+    Meeting.title_zh,
+    Meeting.title_ko,
+    Meeting.title_en,
+    Meeting.start_dt,
+    Meeting.end_dt,
+    Meeting.tech_check_minutes,  # the calendar shows a video link's check
+)
 
 
 def meeting_ids_with_partners(partner_ids) -> sa.Select:
@@ -30,15 +43,14 @@ def _people_loaded() -> list:
 
 
 def meeting_for_page(meeting_id: int) -> Meeting | None:
-    """The meeting with its partners and people loaded in bulk: its page costs the same
-    statements however many take part (not one per contact and user, nor per contact's
-    partner in the people's labels and the time warnings)."""
-    contacts_partners = (
-        selectinload(Meeting.participants)
-        .selectinload(Participant.contact)
-        .selectinload(Contact.partner)
+    """The meeting with its partners, outcome and people loaded in bulk: its page costs the
+    same statements however many take part. The people come in one statement with their
+    users, contacts and contacts' partners joined (for the labels and the time warnings):
+    one statement per relation cost more than the rows."""
+    people = selectinload(Meeting.participants).options(
+        joinedload(Participant.user), joinedload(Participant.contact).joinedload(Contact.partner)
     )
-    options = [selectinload(Meeting.partners), *_people_loaded(), contacts_partners]
+    options = [selectinload(Meeting.partners), people, joinedload(Meeting.outcome)]
     return db.session.get(Meeting, meeting_id, options=options)
 
 
@@ -80,7 +92,7 @@ def people_choices(meeting: Meeting, lang: str) -> list[tuple[str, str]]:
     contacts = db.session.scalars(
         sa.select(Contact)
         .where(Contact.is_active.is_(True), Contact.partner_id.in_(partner_ids))
-        .options(selectinload(Contact.partner))
+        .options(joinedload(Contact.partner))  # in the same statement: a few contacts
         .order_by(Contact.family_name_ko, Contact.given_name_ko)
     ).all()
     choices = [people.choice(u, user_name(u, lang)) for u in users]

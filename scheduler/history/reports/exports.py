@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler.auth.models import User
 from scheduler.contacts.io import write as io_write
 from scheduler.contacts.io.xlsx import xlsx_chunks
-from scheduler.contacts.models import Contact
+from scheduler.contacts.models import NAME_FIELDS, Contact
 from scheduler.extensions import db
 from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.history.timeline import HistoryFilters, meeting_conditions
@@ -34,14 +34,6 @@ MIMETYPES = io_write.MIMETYPES
 CHANGCHUN_ZONE, SEOUL_ZONE = ZoneInfo(CHINA.zone), ZoneInfo(KOREA.zone)
 BATCH_SIZE = 1000
 SHEET_TITLE = "history"
-CONTACT_NAME_FIELDS = (
-    "family_name_zh",
-    "given_name_zh",
-    "family_name_ko",
-    "given_name_ko",
-    "romanized_family",
-    "romanized_given",
-)
 COLUMNS = (
     # NOTE: export column: row number
     ("id", _l("No.")),
@@ -97,7 +89,7 @@ class _Names:
             .join(Meeting, Meeting.id == Participant.meeting_id)
             .where(*conditions)
         )
-        columns = [getattr(Contact, name) for name in CONTACT_NAME_FIELDS]
+        columns = [getattr(Contact, name) for name in NAME_FIELDS]
         contacts = sa.select(Contact.id, Contact.erased_at, *columns)
         # An erased contact's name is a pseudonym (person_name reads erased_at).
         self.contacts = {
