@@ -55,11 +55,13 @@ def _joins(line: ChangeLine, entry: AuditEntry, series_id: int | None) -> bool:
     )
 
 
-def _field_names(entry: AuditEntry) -> list[str]:
-    if entry.action != "update":
+def field_names(action: str, changes: dict | None) -> list[str]:
+    """The fields an entry's line names: an update's changed fields, "time" for any of
+    start, end and zone; none for other actions."""
+    if action != "update":
         return []
     names = []
-    for name in entry.changes or {}:
+    for name in changes or {}:
         if name in HIDDEN_FIELDS:
             continue
         names.append("time" if name in TIME_FIELDS else name)
@@ -72,8 +74,9 @@ def _add_fields(line: ChangeLine, names: list[str]) -> None:
             line.fields.append(name)
 
 
-def group_changes(entries, found: dict, lang: str, limit: int) -> list[ChangeLine]:
-    """At most *limit* lines from *entries* (newest first); *found* maps (type, id) to Found."""
+def group_changes(entries, found: dict, lang: str, limit: int, names=None) -> list[ChangeLine]:
+    """At most *limit* lines from *entries* (newest first); *found* maps (type, id) to Found,
+    *names* an entry's id to its `field_names` (read off ``entry.changes`` without it)."""
     lines: list[ChangeLine] = []
     for entry in entries:
         known = found.get((entry.object_type, entry.object_id))
@@ -90,7 +93,10 @@ def group_changes(entries, found: dict, lang: str, limit: int) -> list[ChangeLin
             line = ChangeLine(entry, title or entry.object_label, known.link if known else None)
             line.series_id, line.object_ids = series_id, {entry.object_id}
             lines.append(line)
-        _add_fields(line, _field_names(entry))
+        if names is None:
+            _add_fields(line, field_names(entry.action, entry.changes))
+        else:
+            _add_fields(line, names.get(entry.id, []))
     for line in lines:
         if line.is_series:
             line.link = found[line.entry.object_type, line.entry.object_id].series_link
