@@ -161,7 +161,7 @@ sa.event.listen(SearchableMixin, "before_update", _refresh_search_text, propagat
 
 def one_of(column: str, values) -> str:
     """SQL for a CHECK constraint: *column* holds one of *values* (a fixed, known list)."""
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 def partner_link_table(name: str, owner_table: str, metadata: sa.MetaData) -> sa.Table:

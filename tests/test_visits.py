@@ -32,7 +32,7 @@ def test_create_reads_flights_on_the_clock_of_the_place(visit, client):
     assert element_text(html, "visit-dates") == "2030年12月3日\u2009–\u20095日"
     assert (
         element_text(html, "visit-arrival")
-        == "KE831 12月3日（周二）10:40（北京时间） 长春龙嘉国际机场"
+        == "KE831 12月3日（周二）10:40（北京时间） 长春龙嘉国际机场（CGQ）"
     )
     assert element_text(html, "visit-hotel") == "长春香格里拉大酒店"
     assert count(AuditEntry, AuditEntry.object_type == "visits", AuditEntry.action == "create") == 1
@@ -47,7 +47,7 @@ def test_outbound_visit_in_seoul(auth, client, db):
     html = client.get(f"/visits/{visit.id}").get_data(as_text=True)
     assert element_text(html, "visit-dates") == "2030년 12월 3일~5일"
     assert element_text(html, "visit-arrival") == (
-        "KE831 12월 3일(화) 10:40(한국 시간) 인천국제공항"
+        "KE831 12월 3일(화) 10:40(한국 시간) 인천국제공항(ICN)"
     )
 
 

@@ -219,9 +219,17 @@ def make_entry(
     if other_zone:
         other = other_clock_span(row.start_dt, row.end_dt, zone, other_zone, lang)
     return Entry(
-        row.id, title, row.kind, row.status, row.start_dt, row.end_dt, partners, own, other,
+        row.id,
+        title,
+        row.kind,
+        row.status,
+        row.start_dt,
+        row.end_dt,
+        partners,
+        own,
+        other,
         _tech_check(row, zone, lang),
-    )  # fmt: skip
+    )
 
 
 def _tech_check(row, zone: str, lang: str) -> str:

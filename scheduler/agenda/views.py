@@ -182,9 +182,14 @@ def load_visits(period: grid.Period, filters: Filters) -> list[grid.VisitBand]:
     if filters.status or (filters.kind and filters.kind not in DIRECTION_OF_KIND):
         return []
     query = sa.select(
-        Visit.id, Visit.direction, Visit.title_zh, Visit.title_ko, Visit.title_en,
-        Visit.start_date, Visit.end_date,
-    ).where(Visit.start_date <= period.last, Visit.end_date >= period.first)  # fmt: skip
+        Visit.id,
+        Visit.direction,
+        Visit.title_zh,
+        Visit.title_ko,
+        Visit.title_en,
+        Visit.start_date,
+        Visit.end_date,
+    ).where(Visit.start_date <= period.last, Visit.end_date >= period.first)
     if filters.kind:
         query = query.where(Visit.direction == DIRECTION_OF_KIND[filters.kind])
     if filters.partner_ids:

@@ -145,8 +145,13 @@ def first_rows_and_total(query: sa.Select, limit: int) -> tuple[list, int]:
 def waiting_for_answers(user, now: datetime) -> tuple[list, int]:
     """Up to SHOWN_ROWS waiting people grouped by meeting (soonest first), and the total:
     plain rows (`history.rows`), the total a window over the whole selection."""
-    meeting_columns = (Meeting.title_zh, Meeting.title_ko, Meeting.title_en, Meeting.start_dt,
-                       Meeting.end_dt)  # fmt: skip
+    meeting_columns = (
+        Meeting.title_zh,
+        Meeting.title_ko,
+        Meeting.title_en,
+        Meeting.start_dt,
+        Meeting.end_dt,
+    )
     query = _waiting_people(user, now).with_only_columns(
         *rows.PERSON_COLUMNS, *meeting_columns, sa.func.count().over().label("total")
     )

@@ -53,7 +53,7 @@ def linked_partners(link: sa.Table, owner_ids: list[int]) -> dict[int, list]:
                 name_zh=row.name_zh,
                 name_ko=row.name_ko,
                 name_en=row.name_en,
-            )  # fmt: skip
+            )
         )
     return found
 

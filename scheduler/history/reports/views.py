@@ -136,9 +136,12 @@ def annual_report(year):
         context = statistics_context(partner, year)
         if not context["stats"].total:  # say so, rather than print a page of zeros
             return render_template(
-                "history/reports/report_empty.html", year=year, partner=partner, lang=lang,
+                "history/reports/report_empty.html",
+                year=year,
+                partner=partner,
+                lang=lang,
                 **context,
-            )  # fmt: skip
+            )
         meetings = _exchanges(filters)
         agreements = _agreements(meetings)
         return render_template(
