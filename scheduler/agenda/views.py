@@ -36,7 +36,7 @@ from scheduler.partners.models import Partner
 from scheduler.sides import other_side_zone
 from scheduler.timefmt import zone_label
 from scheduler.visits.directions import DIRECTION_OF_KIND
-from scheduler.visits.models import Visit, visit_partners
+from scheduler.visits.models import VISIT_LIST_COLUMNS, Visit, visit_partners
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 # GET /meetings/<id>.ics lives beside the meeting pages, but its code is calendar output.
@@ -181,15 +181,9 @@ def load_visits(period: grid.Period, filters: Filters) -> list[grid.VisitBand]:
     (visits have none) or a kind other than a visit's leaves them out."""
     if filters.status or (filters.kind and filters.kind not in DIRECTION_OF_KIND):
         return []
-    query = sa.select(
-        Visit.id,
-        Visit.direction,
-        Visit.title_zh,
-        Visit.title_ko,
-        Visit.title_en,
-        Visit.start_date,
-        Visit.end_date,
-    ).where(Visit.start_date <= period.last, Visit.end_date >= period.first)
+    query = sa.select(*VISIT_LIST_COLUMNS).where(
+        Visit.start_date <= period.last, Visit.end_date >= period.first
+    )
     if filters.kind:
         query = query.where(Visit.direction == DIRECTION_OF_KIND[filters.kind])
     if filters.partner_ids:

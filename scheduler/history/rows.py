@@ -21,7 +21,7 @@ from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.meetings.models import Meeting, Participant, meeting_partners
 from scheduler.meetings.queries import LIST_COLUMNS
 from scheduler.partners.models import Partner
-from scheduler.visits.models import Visit, visit_partners
+from scheduler.visits.models import VISIT_LIST_COLUMNS, visit_partners
 
 MEETING_COLUMNS = (*LIST_COLUMNS, Meeting.visit_id)
 PARTNER_COLUMNS = (Partner.id, Partner.slug, Partner.name_zh, Partner.name_ko, Partner.name_en)
@@ -141,24 +141,15 @@ def _outcome(row):
     return SimpleNamespace(summary_zh=row.summary_zh, summary_ko=row.summary_ko)
 
 
-VISIT_COLUMNS = (
-    Visit.id,
-    Visit.direction,
-    Visit.title_zh,
-    Visit.title_ko,
-    Visit.title_en,
-    Visit.start_date,
-    Visit.end_date,
-)
-
-
 def visit_rows(query: sa.Select) -> list:
     """The visits *query* selects (a select of `Visit`) as list rows with their partners."""
-    rows = _execute(query.with_only_columns(*VISIT_COLUMNS, maintain_column_froms=True)).all()
+    rows = _execute(query.with_only_columns(*VISIT_LIST_COLUMNS, maintain_column_froms=True)).all()
     partners = linked_partners(visit_partners, [row.id for row in rows])
     visits = []
     for row in rows:
-        visit = SimpleNamespace(**{column.key: row[i] for i, column in enumerate(VISIT_COLUMNS)})
+        visit = SimpleNamespace(
+            **{column.key: row[i] for i, column in enumerate(VISIT_LIST_COLUMNS)}
+        )
         visit.partners = partners.get(row.id, [])
         visits.append(visit)
     return visits

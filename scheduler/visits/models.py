@@ -183,3 +183,15 @@ class ItemArrangement(db.Model):
 
     def audit_label(self) -> str:
         return f"meeting {self.meeting_id}"
+
+
+# What a list shows of a visit (history list, calendar bars): read as plain rows.
+VISIT_LIST_COLUMNS = (
+    Visit.id,
+    Visit.direction,
+    Visit.title_zh,
+    Visit.title_ko,
+    Visit.title_en,
+    Visit.start_date,
+    Visit.end_date,
+)
