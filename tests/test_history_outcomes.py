@@ -201,3 +201,14 @@ def test_audit_page_shows_the_previous_version(auth, client, held_meeting):
     page = client.get("/audit/").get_data(as_text=True)
     assert "양측은 신에너지 자동차 분야 협력을 강화하기로 합의했다." in page
     assert "양측은 협약을 체결했다." in page
+
+
+def test_the_form_has_room_to_write_and_plain_help(client, held_meeting):
+    """Minutes get a tall box; the help says what the marks do, not "Markdown"."""
+    page = client.get(f"/meetings/{held_meeting.id}/outcome").get_data(as_text=True)
+    assert 'id="minutes" maxlength="100000" name="minutes" rows="12">' in page
+    help_text = (
+        "可使用简单格式：**粗体**；以“- ”开头的行显示为列表；可加入链接（http、https、mailto）。"
+    )
+    assert help_text in page
+    assert "Markdown" not in page
