@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -11,13 +12,30 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import Length, ValidationError
+from wtforms.widgets import TextInput
 
+from scheduler.sides import SIDES
 from scheduler.text import control_problem, normalize_newlines
-from scheduler.timefmt import normalize_timezone
+from scheduler.timefmt import normalize_timezone, zone_name
+
+
+class ZoneInput(TextInput):
+    """A zone typed or picked: the two sides' zones are offered (named as the reader names
+    their clocks: 北京时间, 首尔时间), any other IANA name can still be typed."""
+
+    def __call__(self, field, **kwargs):
+        choices = f"{field.id}-choices"
+        kwargs.setdefault("list", choices)
+        option = Markup('<option value="{}">{}</option>')
+        options = Markup("").join(option.format(s.zone, zone_name(s.zone)) for s in SIDES)
+        page = Markup('{}<datalist id="{}">{}</datalist>')
+        return page.format(super().__call__(field, **kwargs), choices, options)
 
 
 class TimezoneField(StringField):
     """An IANA zone name; aliases such as Asia/Harbin are stored as their canonical zone."""
+
+    widget = ZoneInput()
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)

@@ -159,3 +159,13 @@ def test_reminders_are_set_per_meeting(auth, client, db):
         assert response.status_code == 400
         assert "Enter minutes separated by commas" in response.get_data(as_text=True)
     assert count(Meeting) == before
+
+
+def test_the_zone_field_offers_both_sides_clocks(auth, client):
+    auth.login("coordinator", locale="ko")
+    page = client.get("/meetings/new").get_data(as_text=True)
+    assert 'list="timezone-choices"' in page
+    assert (
+        '<datalist id="timezone-choices"><option value="Asia/Shanghai">중국 시간</option>'
+        '<option value="Asia/Seoul">한국 시간</option></datalist>'
+    ) in page
