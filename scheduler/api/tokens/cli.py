@@ -6,6 +6,7 @@ import json
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from scheduler.api.representations import utc_text
 from scheduler.api.tokens import services
@@ -36,7 +37,8 @@ def create_command(email, scope, days, name):
     try:
         _token, secret = services.create_token(_user(email), name, scope, days)
     except services.TokenError as error:
-        raise click.ClickException(str(error)) from None
+        with force_locale("en"):  # output is English, like the other commands
+            raise click.ClickException(str(error)) from None
     click.echo(secret)
 
 

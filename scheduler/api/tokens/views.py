@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler.api.tokens import services
-from scheduler.api.tokens.forms import SCOPE_CHOICES, NewTokenForm
+from scheduler.api.tokens.forms import SCOPE_NAMES, NewTokenForm
 from scheduler.api.tokens.models import ApiToken
 from scheduler.extensions import db
+from scheduler.forms import select_choices
 from scheduler.security import any_role_may_post
 
 bp = Blueprint("api_tokens", __name__)
@@ -18,7 +19,7 @@ def new_token_form() -> NewTokenForm:
     """The form, offering write access only to those who may change things."""
     form = NewTokenForm()
     if not current_user.can_edit():
-        form.scope.choices = [choice for choice in SCOPE_CHOICES if choice[0] == "read"]
+        form.scope.choices = select_choices([("read", SCOPE_NAMES["read"])])
     return form
 
 
@@ -28,6 +29,7 @@ def _token_helpers():
         "api_tokens_of": services.tokens_of,
         "api_token_status": services.token_status,
         "new_api_token_form": new_token_form,
+        "api_scope_names": SCOPE_NAMES,
     }
 
 
