@@ -17,8 +17,19 @@ UNAUTHORIZED = "https://cnkr-scheduler.invalid/problems/unauthorized"
 def test_cli_creates_lists_and_revokes(app, client, db, make_user):
     user = make_user("viewer")
     runner = app.test_cli_runner()
-    made = runner.invoke(args=["tokens", "create", user.email.upper(), "--scope", "read",
-                               "--expires", "30", "--name", "OA system"])
+    made = runner.invoke(
+        args=[
+            "tokens",
+            "create",
+            user.email.upper(),
+            "--scope",
+            "read",
+            "--expires",
+            "30",
+            "--name",
+            "OA system",
+        ]
+    )
     assert made.exit_code == 0, made.output
     secret = made.output.strip()
     assert TOKEN.fullmatch(secret)
@@ -26,7 +37,10 @@ def test_cli_creates_lists_and_revokes(app, client, db, make_user):
     assert secret not in token.token_hash and token.prefix == secret[:11]
     assert timedelta(days=29, hours=23) < token.expires_at - token.created_at <= timedelta(days=30)
 
-    assert client.get("/api/v1/partners", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    assert (
+        client.get("/api/v1/partners", headers={"Authorization": f"Bearer {secret}"}).status_code
+        == 200
+    )
     listed = json.loads(runner.invoke(args=["tokens", "list", user.email, "--json"]).output)
     assert [(r["id"], r["name"], r["scope"], r["status"]) for r in listed] == [
         (token.id, "OA system", "read", "active")
@@ -55,7 +69,7 @@ def test_cli_refuses_bad_input(app, db, make_user):
 
 
 def test_profile_page_creates_shows_once_and_revokes(client, auth, db):
-    user = auth.login("viewer")
+    user = auth.login("viewer", locale="en")
     page = client.get("/profile").get_data(as_text=True)
     assert 'id="api-tokens"' in page and "No API tokens yet." in page
     assert '<option value="write"' not in page  # a viewer cannot change anything anyway
@@ -70,7 +84,9 @@ def test_profile_page_creates_shows_once_and_revokes(client, auth, db):
     assert "Notebook" in listed and token.prefix in listed and secret not in listed
 
     revoked = client.post(f"/profile/api-tokens/{token.id}/revoke")
-    assert revoked.status_code == 302 and revoked.headers["Location"].endswith("/profile#api-tokens")
+    assert revoked.status_code == 302 and revoked.headers["Location"].endswith(
+        "/profile#api-tokens"
+    )
     db.session.refresh(token)
     assert token.revoked_at is not None
 
@@ -79,7 +95,9 @@ def test_profile_page_refuses_bad_input_and_others_tokens(client, auth, db, api_
     auth.login("viewer")
     refused = client.post("/profile/api-tokens", data={"name": "", "scope": "read"})
     assert refused.status_code == 302
-    assert client.post("/profile/api-tokens", data={"name": "x", "scope": "write"}).status_code == 302
+    assert (
+        client.post("/profile/api-tokens", data={"name": "x", "scope": "write"}).status_code == 302
+    )
     assert count(ApiToken, ApiToken.user_id == auth.user.id) == 0
     other, _headers = api_token("coordinator")
     theirs = db.session.scalar(sa.select(ApiToken).where(ApiToken.user_id == other.id))

@@ -20,7 +20,7 @@ def http_problem(error: HTTPException):
     else:
         reasons = field_reasons(messages)
         status = 400 if MALFORMED & set(reasons.values()) else error.code
-        if error.code == 400:  # webargs' "Invalid JSON body.": the body as a whole
+        if messages == {"json": ["Invalid JSON body."]}:  # webargs: the body as a whole
             reasons = {"body": "invalid"}
         response = problem(status, reasons)
     for name, value in (data.get("headers") or {}).items():

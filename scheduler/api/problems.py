@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.http import HTTP_STATUS_CODES
 
 from scheduler.i18n import normalize_locale
+from scheduler.sides import LANGUAGE_TAGS
 
 TYPE_BASE = "https://cnkr-scheduler.invalid/problems/"  # a name, not an address to fetch
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -82,5 +83,5 @@ def problem(status: int, errors: dict[str, str] | None = None, detail=None) -> R
                 for name, code in sorted(errors.items())
             ]
     response = Response(json.dumps(body, ensure_ascii=False), status, mimetype=PROBLEM_MIMETYPE)
-    response.headers["Content-Language"] = {"zh": "zh-CN"}.get(lang, lang)
+    response.headers["Content-Language"] = LANGUAGE_TAGS[lang]
     return response
