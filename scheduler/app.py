@@ -13,6 +13,8 @@ from scheduler.admin.notices import register_admin_listeners
 from scheduler.admin.views import bp as admin_bp
 from scheduler.agenda.views import bp as calendar_bp
 from scheduler.agenda.views import ics_bp as meeting_ics_bp
+from scheduler.api.spec import register_api
+from scheduler.api.tokens.views import bp as api_tokens_bp
 from scheduler.audit.services import register_audit_listener
 from scheduler.auth.services import register_user_loader
 from scheduler.auth.views import bp as auth_bp
@@ -83,6 +85,7 @@ BLUEPRINTS = (
     replies_bp,
     privacy_bp,
     ops_bp,
+    api_tokens_bp,
     *HISTORY_BLUEPRINTS,
 )
 
@@ -157,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     init_feeds(app)
+    register_api(app)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from scheduler.api.tokens.cli import tokens
 from scheduler.auth.cli import users
 from scheduler.auth.models import User
 from scheduler.auth.services import create_user, generate_password
@@ -162,6 +163,7 @@ def register_cli(app: Flask) -> None:
         scheduler_cli,
         serve_command,
         feeds,
+        tokens,
         history_cli,
         backup_cli,
     )

@@ -137,7 +137,25 @@ def _answer(code: int, message=None, lang: str | None = None) -> Response:
     return Response(body, code, mimetype="text/html")
 
 
-def _refusal(code: int, message=None) -> Response:
+def answer_under(app: Flask, prefix: str, answer: Callable[[int, object], Response]) -> None:
+    """Let *answer(code, error)* answer every error of a request whose path starts with
+    *prefix* instead of the HTML page (the JSON API's problem documents); the transaction is
+    rolled back before, as for the pages."""
+    app.extensions.setdefault("error_answers", {})[prefix] = answer
+
+
+def _answer_elsewhere(code: int, error) -> Response | None:
+    answers = current_app.extensions.get("error_answers", {})
+    for prefix, answer in answers.items():
+        if request.path.startswith(prefix):
+            return answer(code, error)
+    return None
+
+
+def _refusal(code: int, message=None, error=None) -> Response:
+    elsewhere = _answer_elsewhere(code, error)
+    if elsewhere is not None:
+        return elsewhere
     return _answer(code, message, _reader_language())
 
 
@@ -154,9 +172,9 @@ def _failure(error: BaseException, roll_back: Callable[[], None]) -> Response:
     except Exception:  # a dead connection may refuse even that; the session is discarded
         log.warning("rolling back after a failed request failed too", exc_info=True)
     if not is_database_outage(original):
-        return _answer(500, lang=lang)
+        return _answer_elsewhere(500, error) or _answer(500, lang=lang)
     outages.failure(original, request.endpoint or "unknown endpoint")
-    response = _answer(503, lang=lang)
+    response = _answer_elsewhere(503, error) or _answer(503, lang=lang)
     response.headers["Retry-After"] = str(int(current_app.config["OUTAGE_RETRY_AFTER_SECONDS"]))
     return response
 
@@ -165,7 +183,7 @@ def register_errors(app: Flask, roll_back: Callable[[], None]) -> None:
     """The translated error pages; *roll_back* abandons the request's transaction."""
     for code in MESSAGES:
         if code < 500:
-            app.register_error_handler(code, lambda e, code=code: _refusal(code))
+            app.register_error_handler(code, lambda e, code=code: _refusal(code, error=e))
     app.register_error_handler(InternalServerError, lambda e: _failure(e, roll_back))
 
     @app.errorhandler(StaleDataError)

@@ -1,5 +1,6 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
+from scheduler.api.tokens.models import ApiToken
 from scheduler.audit.models import AuditEntry
 from scheduler.auth.models import User
 from scheduler.availability.models import HolidayOverride
@@ -21,6 +22,7 @@ from scheduler.partners.models import Partner
 from scheduler.visits.models import Visit, VisitMember, visit_partners
 
 __all__ = [
+    "ApiToken",
     "Attachment",
     "AuditEntry",
     "Contact",

@@ -24,6 +24,7 @@ pytest_plugins = [
     "tests.imap",
     "tests.backup_support",
     "tests.outage_support",
+    "tests.api_support",
 ]
 
 

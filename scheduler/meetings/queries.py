@@ -54,21 +54,27 @@ def meeting_for_page(meeting_id: int) -> Meeting | None:
     return db.session.get(Meeting, meeting_id, options=options)
 
 
-def meetings_between(start: datetime, end: datetime, partner_id=None, kind=None, status=None):
-    """Meetings overlapping [start, end), with partners and participants loaded in bulk."""
-    query = (
-        sa.select(Meeting)
-        .where(Meeting.start_dt < end, Meeting.end_dt > start)
-        .options(selectinload(Meeting.partners), *_people_loaded())
-        .order_by(Meeting.start_dt, Meeting.id)
-    )
+def meeting_query(start=None, end=None, partner_id=None, kind=None, status=None) -> sa.Select:
+    """Meetings overlapping [start, end) (either bound may be None) with the filters the
+    meeting list offers, partners and participants loaded in bulk, by start then id. The
+    pages and the API (scheduler/api) list through this one query."""
+    query = sa.select(Meeting).options(selectinload(Meeting.partners), *_people_loaded())
+    if end is not None:
+        query = query.where(Meeting.start_dt < end)
+    if start is not None:
+        query = query.where(Meeting.end_dt > start)
     if partner_id:
         query = query.where(Meeting.partners.any(Partner.id == partner_id))
     if kind:
         query = query.where(Meeting.kind == kind)
     if status:
         query = query.where(Meeting.status == status)
-    return db.session.scalars(query).all()
+    return query.order_by(Meeting.start_dt, Meeting.id)
+
+
+def meetings_between(start: datetime, end: datetime, partner_id=None, kind=None, status=None):
+    """Meetings overlapping [start, end), with partners and participants loaded in bulk."""
+    return db.session.scalars(meeting_query(start, end, partner_id, kind, status)).all()
 
 
 def partner_choices(lang: str) -> list[tuple[int, str]]:

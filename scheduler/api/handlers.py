@@ -1,0 +1,57 @@
+"""Every error under /api/v1 answered as a problem document, also the library's own (webargs'
+422 with its messages) and the router's (404, 405 for addresses that match no view)."""
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
+
+from scheduler.api.parsing import MALFORMED, field_reasons
+from scheduler.api.problems import problem
+from scheduler.errors import UserError, answer_under
+
+API_PREFIX = "/api/"
+
+
+def http_problem(error: HTTPException):
+    """The problem for an HTTPException raised in an API view (abort, webargs)."""
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if not messages:
+        response = problem(error.code or 500)
+    else:
+        reasons = field_reasons(messages)
+        status = 400 if MALFORMED & set(reasons.values()) else error.code
+        if messages == {"json": ["Invalid JSON body."]}:  # webargs: the body as a whole
+            reasons = {"body": "invalid"}
+        response = problem(status, reasons)
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def user_error_problem(error: UserError):
+    """A domain refusal (a service's UserError) as a problem with its translated message."""
+    return problem(error.status, detail=error.message)
+
+
+def register_problem_handlers(blueprints) -> None:
+    """Problems for whatever the API's views raise (once, when the blueprints are made)."""
+    for bp in blueprints:
+        bp.register_error_handler(HTTPException, http_problem)
+        bp.register_error_handler(UserError, user_error_problem)
+
+
+def answer_problems_under_api(app: Flask) -> None:
+    """Problems, through `scheduler.errors`, for anything under /api/ that the page handlers
+    would answer (routing 404 and 405, 413, 500, 503)."""
+    answer_under(app, API_PREFIX, _app_level)
+
+
+def _app_level(code: int, error):
+    if isinstance(error, HTTPException) and request.blueprint is not None:
+        return http_problem(error)
+    response = problem(code)
+    if code == 405 and isinstance(error, HTTPException) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response

@@ -1,0 +1,84 @@
+"""The API's wiring: flask-smorest makes /api/v1/openapi.json (OpenAPI 3.1) from the views
+and schemas; /api/v1/docs renders that document with our own script (no CDN).
+
+Why flask-smorest: it works on our existing Flask app and blueprints (APIFlask wants its own
+app class), it is kept by the marshmallow team, and it reads arguments with webargs, whose
+errors we turn into problem documents; SpecTree would bring pydantic beside the WTForms and
+marshmallow-free code base for the same result. Its own JSON error handler is not installed:
+`scheduler.api.handlers` answers problem details instead, and only under /api/.
+"""
+
+import functools
+import inspect
+
+from flask import Flask, render_template, request
+from flask_smorest import Api
+
+from scheduler.api.auth import authenticate_request, unauthorized_headers
+from scheduler.api.handlers import answer_problems_under_api, register_problem_handlers
+from scheduler.api.problems import PROBLEMS, problem_type
+from scheduler.api.resources import bp as resources_bp
+from scheduler.extensions import csrf
+from scheduler.security import public
+
+API_SETTINGS = {
+    "API_TITLE": "China–ROK exchange scheduler API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    # No Swagger UI, ReDoc or RapiDoc: they would load their scripts from a CDN.
+}
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api without its app-wide JSON error handler (the pages keep theirs)."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+def _conditional_get(response):
+    """A strong ETag on every successful read; If-None-Match with it answers 304."""
+    if request.method in ("GET", "HEAD") and response.status_code == 200:
+        response.add_etag()
+        response.make_conditional(request)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Authorization", "Accept-Language"))
+    return response
+
+
+def _docs_page():
+    problems = [(code, problem_type(code)) for code in sorted(PROBLEMS)]
+    return render_template("api/docs.html", problems=problems)
+
+
+# Set up once, when the module is imported (a blueprint takes no setup once registered).
+resources_bp.before_request(authenticate_request)
+resources_bp.after_request(_conditional_get)
+resources_bp.after_request(unauthorized_headers)
+register_problem_handlers([resources_bp])
+
+
+def register_api(app: Flask) -> None:
+    """Register /api/v1: the resources (bearer token only), the document and its page."""
+    for key, value in API_SETTINGS.items():
+        app.config.setdefault(key, value)
+    api = ProblemApi(app, spec_kwargs={"security": [{"bearer": []}]})
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    csrf.exempt(resources_bp)  # see scheduler.api.auth: no cookie counts here
+    api.register_blueprint(resources_bp)
+    app.add_url_rule("/api/v1/docs", "api_docs", _docs_page)
+    answer_problems_under_api(app)
+    # The login guard lets these through; the resources check their bearer token themselves,
+    # and the document and its page hold no data.
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.startswith(("api_v1.", "api-docs.")) or endpoint == "api_docs":
+            app.view_functions[endpoint] = public(_as_function(view))
+
+
+def _as_function(view):
+    """*view* itself, or a plain function calling it (a bound method takes no attribute)."""
+    if not inspect.ismethod(view):
+        return view
+    return functools.wraps(view)(lambda *args, **kwargs: view(*args, **kwargs))

@@ -1,0 +1,1 @@
+"""Personal API tokens: shown once, stored as a keyed hash, named, scoped, revocable."""
