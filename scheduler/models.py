@@ -18,6 +18,7 @@ from scheduler.meetings.models import Meeting, Participant, Room, meeting_partne
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.ops.models import JobCount, SchedulerHeartbeat
 from scheduler.partners.models import Partner
+from scheduler.polls.models import Poll, PollAnswer, PollCandidate, PollInvitee
 from scheduler.visits.models import Visit, VisitMember, visit_partners
 
 __all__ = [
@@ -38,6 +39,10 @@ __all__ = [
     "OutboxMessage",
     "Participant",
     "Partner",
+    "Poll",
+    "PollAnswer",
+    "PollCandidate",
+    "PollInvitee",
     "Reminder",
     "Room",
     "SchedulerHeartbeat",
