@@ -19,7 +19,7 @@ ROWS_SHOWN = MAX_CANDIDATES
 ROWS_READ = MAX_CANDIDATES + 4  # more rows than allowed are read, to be refused by name
 
 
-class ProposeForm(StrippedForm):
+class ProposeForm(BaseForm):
     """Candidate times typed on the meeting's clock (blank rows are skipped), the people
     asked (the meeting's participants) and the closing date."""
 
