@@ -70,4 +70,4 @@ def meeting(draft) -> Meeting:
 def plain_text(raw: bytes) -> str:
     """The text/plain part of a queued message."""
     message = message_from_bytes(raw, policy=policy.default)
-    return message.get_body(("plain",)).get_content()
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
