@@ -7,9 +7,8 @@ closed poll says which time was chosen; a bad link gets a translated 4xx page.
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from scheduler.i18n import LOCALE_COOKIE, normalize_locale
+from scheduler.i18n import link_page_language
 from scheduler.invites.notices import both_clocks
 from scheduler.invites.recipients import Recipient, reader_text
 from scheduler.invites.rsvp.services import reader_of
@@ -30,13 +29,6 @@ from scheduler.transaction import save
 bp = Blueprint("poll_answer", __name__, url_prefix="/polls")
 
 
-def _page_language(reader: Recipient) -> str:
-    """The language the reader chose on this site (switcher, account), else theirs."""
-    if current_user.is_authenticated and current_user.locale:
-        return current_user.locale
-    return normalize_locale(request.cookies.get(LOCALE_COOKIE)) or reader.language
-
-
 @bp.route("/<token>", methods=["GET", "POST"])
 @public
 def answer(token: str):
@@ -44,10 +36,10 @@ def answer(token: str):
     try:
         invitee = read_token(token)
     except PollLinkError as error:
-        page = render_template("polls/invalid.html", message=error.message)
+        page = render_template("invites/rsvp/invalid.html", message=error.message)
         return page, error.status
     reader = reader_of(invitee.participant)
-    with force_locale(_page_language(reader)):
+    with force_locale(link_page_language(reader.language)):
         if request.method == "POST":
             return _record(invitee, reader)
         return _page(invitee, reader, AnswerForm(obj=invitee))
