@@ -55,6 +55,9 @@ from scheduler.meetings.views import bp as meetings_bp
 from scheduler.ops.metrics import register_metrics
 from scheduler.ops.views import bp as ops_bp
 from scheduler.partners.views import bp as partners_bp
+from scheduler.polls.answer_views import bp as poll_answer_bp
+from scheduler.polls.notices import register_poll_listeners
+from scheduler.polls.views import bp as polls_bp
 from scheduler.privacy.views import bp as privacy_bp
 from scheduler.redaction import install_log_redaction
 from scheduler.security import configure_secret_key, register_security, trust_proxies
@@ -75,6 +78,8 @@ BLUEPRINTS = (
     holidays_admin_bp,
     rooms_bp,
     meetings_bp,
+    polls_bp,
+    poll_answer_bp,
     slots_bp,
     visits_bp,
     calendar_bp,
@@ -152,6 +157,7 @@ def register_models(app: Flask) -> None:
     register_admin_listeners(app)
     register_search_index_listeners(app)
     register_warning_listeners(app)
+    register_poll_listeners(app)
     install_feed_invalidation()
     install_statistics_changes()
 

@@ -38,6 +38,15 @@ def select_locale() -> str:
     return g.reader_language
 
 
+def link_page_language(reader_language: str) -> str:
+    """The language of a page opened through a mailed link (an RSVP or poll answer): the one
+    the reader chose on this site (account, switcher cookie), else the mail's."""
+    user = _signed_in_user()
+    if user is not None and user.locale:
+        return user.locale
+    return normalize_locale(request.cookies.get(LOCALE_COOKIE)) or reader_language
+
+
 def choose_language_early(app) -> None:
     """Make the language choice at the start of every request (after the login guard has
     loaded the user), so an error page later in the request speaks the reader's language

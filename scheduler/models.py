@@ -19,6 +19,7 @@ from scheduler.meetings.models import Meeting, Participant, Room, meeting_partne
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.ops.models import JobCount, SchedulerHeartbeat
 from scheduler.partners.models import Partner
+from scheduler.polls.models import Poll, PollAnswer, PollCandidate, PollInvitee
 from scheduler.visits.models import Visit, VisitMember, visit_partners
 
 __all__ = [
@@ -40,6 +41,10 @@ __all__ = [
     "OutboxMessage",
     "Participant",
     "Partner",
+    "Poll",
+    "PollAnswer",
+    "PollCandidate",
+    "PollInvitee",
     "Reminder",
     "Room",
     "SchedulerHeartbeat",

@@ -1,12 +1,13 @@
 """One log filter that keeps link secrets out of every log line.
 
 Some links carry their credential in the path, because their readers cannot sign in: a
-calendar feed (``/calendars/<token>.ics``) and an invitation's answer link
-(``/rsvp/<token>``). Such a path reaches logs in request lines (werkzeug, gunicorn's access
-log, also as the Referer of the assets a page loads), in Flask's "Exception on <path>" error
-log, and in exception texts. `RedactSecrets` rewrites each record, its message, exception text
-and stack, before any handler formats it; `install_log_redaction` puts it on every logger and
-handler the app uses. A new route whose path holds a secret is added to `SECRET_PATHS`
+calendar feed (``/calendars/<token>.ics``), an invitation's answer link (``/rsvp/<token>``)
+and a time poll's answer link (``/polls/<token>``). Such a path reaches logs in request
+lines (werkzeug, gunicorn's access log, also as the Referer of the assets a page loads), in
+Flask's "Exception on <path>" error log, and in exception texts. `RedactSecrets` rewrites
+each record, its message, exception text and stack, before any handler formats it;
+`install_log_redaction` puts it on every logger and handler the app uses. A new route
+whose path holds a secret is added to `SECRET_PATHS`
 (tests/test_log_redaction.py checks that every public route with a path argument is listed).
 """
 
@@ -16,7 +17,7 @@ import re
 from flask import Flask
 
 # First path segment of a secret-bearing link → what its secret is replaced with.
-SECRET_PATHS = {"calendars": "[redacted].ics", "rsvp": "[redacted]"}
+SECRET_PATHS = {"calendars": "[redacted].ics", "rsvp": "[redacted]", "polls": "[redacted]"}
 # The prefix also when percent-encoded (a `next=` parameter); the secret runs to the end of
 # the path: whitespace, a quote, a bracket or the start of the query string.
 _SECRET_PATH = re.compile(

@@ -19,6 +19,7 @@ pytest_plugins = [
     "tests.smtp",
     "tests.visits_support",
     "tests.invites_support",
+    "tests.polls_support",
     "tests.personal_data_support",
     "tests.replies_support",
     "tests.imap",

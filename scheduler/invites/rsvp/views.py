@@ -8,12 +8,11 @@ the answer for the current version; a bad link gets a translated 4xx page and ch
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import AnyOf
 
 from scheduler.forms import BaseForm
-from scheduler.i18n import LOCALE_COOKIE, normalize_locale
+from scheduler.i18n import link_page_language
 from scheduler.invites.notices import both_clocks
 from scheduler.invites.recipients import Recipient, reader_text
 from scheduler.invites.rsvp.services import (
@@ -40,13 +39,6 @@ class AnswerForm(BaseForm):
     answer = StringField(validators=[AnyOf(RSVP_ANSWERS)])
 
 
-def _page_language(reader: Recipient) -> str:
-    """The language the reader chose on this site (switcher, account), else theirs."""
-    if current_user.is_authenticated and current_user.locale:
-        return current_user.locale
-    return normalize_locale(request.cookies.get(LOCALE_COOKIE)) or reader.language
-
-
 def _invalid(error: RSVPError):
     return render_template("invites/rsvp/invalid.html", message=error.message), error.status
 
@@ -60,7 +52,7 @@ def respond(token: str):
     except RSVPError as error:
         return _invalid(error)
     reader = reader_of(claim.participant)
-    with force_locale(_page_language(reader)):
+    with force_locale(link_page_language(reader.language)):
         if request.method == "POST":
             return _answer(claim, reader)
         return _page(claim, reader, request.args.get("answer", ""))

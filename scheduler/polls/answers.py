@@ -1,0 +1,118 @@
+"""Answers through the signed link: read the token, record a person's answers (changeable
+while the poll is open and before its closing date), audited."""
+
+from collections.abc import Mapping
+
+from flask_babel import lazy_gettext as _l
+
+from scheduler.audit.services import record
+from scheduler.db import now_utc
+from scheduler.errors import UserError
+from scheduler.extensions import db
+from scheduler.invites.notices import absolute_url
+from scheduler.meetings.services import participant_label
+from scheduler.polls.models import (
+    MAX_TEXT,
+    POLL_CHOICES,
+    PollAnswer,
+    PollChoice,
+    PollInvitee,
+    PollStatus,
+)
+from scheduler.polls.tokens import seal, unseal
+
+TOKEN_PROBLEMS = {
+    "tampered": (400, _l("This answer link is not valid. Please use the link from your e-mail.")),
+    "foreign": (404, _l("This answer link does not belong to any time poll we know.")),
+}
+
+
+class PollLinkError(UserError):
+    """A poll link that cannot be used (``reason``: tampered or foreign)."""
+
+    def __init__(self, reason: str):
+        status, message = TOKEN_PROBLEMS[reason]
+        super().__init__(message, status=status)
+        self.reason = reason
+
+
+class AnswerError(UserError):
+    """Answers that cannot be recorded as sent; nothing is changed."""
+
+
+def poll_token(invitee: PollInvitee) -> str:
+    """The token bound to this person asked in this poll."""
+    return seal(invitee.id, invitee.poll_id)
+
+
+def poll_url(invitee: PollInvitee) -> str:
+    """The absolute answer link (under BASE_URL), for mail."""
+    return absolute_url("poll_answer.answer", token=poll_token(invitee))
+
+
+def read_token(token: str) -> PollInvitee:
+    """The person asked that *token* names; PollLinkError when altered or unknown."""
+    try:
+        invitee_id, poll_id = unseal(token)
+    except ValueError as error:
+        raise PollLinkError("tampered") from error
+    invitee = db.session.get(PollInvitee, invitee_id)
+    if invitee is None or invitee.poll_id != poll_id:
+        raise PollLinkError("foreign")
+    return invitee
+
+
+def takes_answers(invitee: PollInvitee) -> bool:
+    """Whether the poll still takes (and lets people change) answers."""
+    poll = invitee.poll
+    return poll.status == PollStatus.OPEN and now_utc() < poll.closes_at
+
+
+def _checked(invitee: PollInvitee, choices: Mapping[int, str], none_work: bool, texts) -> dict:
+    if not takes_answers(invitee):
+        raise AnswerError(_l("This time poll no longer takes answers."), status=409)
+    if any(len(text) > MAX_TEXT for text in texts):
+        raise AnswerError(_l("At most %(max)d characters.", max=MAX_TEXT))
+    candidates = invitee.poll.candidates
+    if none_work:
+        return {c.id: PollChoice.NO.value for c in candidates}
+    wanted = {c.id: choices.get(c.id) for c in candidates}
+    if any(choice not in POLL_CHOICES for choice in wanted.values()):
+        raise AnswerError(_l("Please answer for every proposed time."))
+    return wanted
+
+
+def record_answers(
+    invitee: PollInvitee,
+    choices: Mapping[int, str],
+    comment: str = "",
+    none_work: bool = False,
+    proposal: str = "",
+) -> None:
+    """Store this person's answers (replacing earlier ones), comment and proposal; flushes.
+
+    "None of these work" answers No for every time. Two submissions at once queue on the
+    person's row (PostgreSQL; SQLite lets one writer in at a time): the later one wins whole.
+    """
+    db.session.refresh(invitee, with_for_update=True)
+    comment, proposal = comment.strip(), proposal.strip() if none_work else ""
+    wanted = _checked(invitee, choices, none_work, (comment, proposal))
+    before = {a.candidate_id: a.choice for a in invitee.answers}
+    stored = {a.candidate_id: a for a in invitee.answers}
+    for candidate_id, choice in wanted.items():
+        if candidate_id in stored:
+            stored[candidate_id].choice = choice
+        else:
+            invitee.answers.append(PollAnswer(candidate_id=candidate_id, choice=choice))
+    invitee.comment, invitee.none_work, invitee.proposal = comment, none_work, proposal
+    invitee.answered_at = now_utc()
+    changes = {
+        "participant": participant_label(invitee.participant),
+        "answers": [_plain(before), _plain(wanted)],
+    }
+    record(db.session, "poll_answer", invitee.poll, changes)
+    db.session.flush()
+
+
+def _plain(choices: Mapping[int, str]) -> dict:
+    return {str(key): choices[key] for key in sorted(choices)}
