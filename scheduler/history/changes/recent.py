@@ -74,9 +74,9 @@ def _add_fields(line: ChangeLine, names: list[str]) -> None:
             line.fields.append(name)
 
 
-def group_changes(entries, found: dict, lang: str, limit: int, names=None) -> list[ChangeLine]:
+def group_changes(entries, found: dict, lang: str, limit: int, names: dict) -> list[ChangeLine]:
     """At most *limit* lines from *entries* (newest first); *found* maps (type, id) to Found,
-    *names* an entry's id to its `field_names` (read off ``entry.changes`` without it)."""
+    *names* an entry's id to its `field_names`."""
     lines: list[ChangeLine] = []
     for entry in entries:
         known = found.get((entry.object_type, entry.object_id))
@@ -93,10 +93,7 @@ def group_changes(entries, found: dict, lang: str, limit: int, names=None) -> li
             line = ChangeLine(entry, title or entry.object_label, known.link if known else None)
             line.series_id, line.object_ids = series_id, {entry.object_id}
             lines.append(line)
-        if names is None:
-            _add_fields(line, field_names(entry.action, entry.changes))
-        else:
-            _add_fields(line, names.get(entry.id, []))
+        _add_fields(line, names.get(entry.id, []))
     for line in lines:
         if line.is_series:
             line.link = found[line.entry.object_type, line.entry.object_id].series_link

@@ -23,8 +23,9 @@ from scheduler.invites.notices import (
 )
 from scheduler.invites.recipients import recipient_of
 from scheduler.invites.reminders.models import Reminder
-from scheduler.meetings.models import Meeting, MeetingKind, MeetingStatus, parse_offsets
+from scheduler.meetings.models import Meeting, MeetingStatus, parse_offsets
 from scheduler.meetings.signals import meeting_changed, meetings_of
+from scheduler.meetings.tech_check import tech_check_at
 
 ACTIVE_STATUSES = (MeetingStatus.CONFIRMED, MeetingStatus.TENTATIVE)
 
@@ -56,9 +57,9 @@ def _wanted(meeting: Meeting) -> dict[tuple, datetime]:
         for minutes in offsets_for(meeting):
             due = meeting.start_dt - timedelta(minutes=minutes)
             wanted[(participant.id, "before_start", minutes)] = due
-    if meeting.kind == MeetingKind.VIDEO_LINK and meeting.tech_check_minutes:
-        minutes = meeting.tech_check_minutes
-        wanted[(None, "tech_check", minutes)] = meeting.start_dt - timedelta(minutes=minutes)
+    check_at = tech_check_at(meeting)
+    if check_at is not None:
+        wanted[(None, "tech_check", meeting.tech_check_minutes)] = check_at
     return wanted
 
 
