@@ -16,8 +16,9 @@ from flask_smorest import Api
 
 from scheduler.api.auth import authenticate_request, unauthorized_headers
 from scheduler.api.handlers import answer_problems_under_api, register_problem_handlers
+from scheduler.api.meetings import bp as meetings_bp
+from scheduler.api.partners import bp as partners_bp
 from scheduler.api.problems import PROBLEMS, problem_type
-from scheduler.api.resources import bp as resources_bp
 from scheduler.extensions import csrf
 from scheduler.security import public
 
@@ -53,11 +54,15 @@ def _docs_page():
     return render_template("api/docs.html", problems=problems)
 
 
+# Every resource module's blueprint (endpoints named api_v1_*): add a new module here.
+RESOURCES = (partners_bp, meetings_bp)
+
 # Set up once, when the module is imported (a blueprint takes no setup once registered).
-resources_bp.before_request(authenticate_request)
-resources_bp.after_request(_conditional_get)
-resources_bp.after_request(unauthorized_headers)
-register_problem_handlers([resources_bp])
+for _bp in RESOURCES:
+    _bp.before_request(authenticate_request)
+    _bp.after_request(_conditional_get)
+    _bp.after_request(unauthorized_headers)
+register_problem_handlers(RESOURCES)
 
 
 def register_api(app: Flask) -> None:
@@ -66,14 +71,15 @@ def register_api(app: Flask) -> None:
         app.config.setdefault(key, value)
     api = ProblemApi(app, spec_kwargs={"security": [{"bearer": []}]})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    csrf.exempt(resources_bp)  # see scheduler.api.auth: no cookie counts here
-    api.register_blueprint(resources_bp)
+    for bp in RESOURCES:
+        csrf.exempt(bp)  # see scheduler.api.auth: no cookie counts here
+        api.register_blueprint(bp)
     app.add_url_rule("/api/v1/docs", "api_docs", _docs_page)
     answer_problems_under_api(app)
     # The login guard lets these through; the resources check their bearer token themselves,
     # and the document and its page hold no data.
     for endpoint, view in list(app.view_functions.items()):
-        if endpoint.startswith(("api_v1.", "api-docs.")) or endpoint == "api_docs":
+        if endpoint.startswith(("api_v1_", "api-docs.")) or endpoint == "api_docs":
             app.view_functions[endpoint] = public(_as_function(view))
 
 

@@ -1,4 +1,4 @@
-"""The read resources: partners and meetings, through the queries the pages use."""
+"""Meetings (read), through the queries the pages use."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -11,29 +11,13 @@ from flask_login import current_user
 from scheduler.api import schemas
 from scheduler.api.cursors import make_cursor, read_cursor
 from scheduler.api.parsing import ApiBlueprint, refuse
-from scheduler.api.representations import meeting_json, partner_json
+from scheduler.api.representations import meeting_json
 from scheduler.extensions import db
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.queries import meeting_for_page, meeting_query
-from scheduler.partners.services import get_partner, partner_overview
+from scheduler.partners.services import get_partner
 
-bp = ApiBlueprint(
-    "api_v1", __name__, url_prefix="/api/v1", description="Partners and meetings (read)."
-)
-
-
-@bp.route("/partners")
-@bp.response(200, schemas.PartnerListSchema)
-def list_partners():
-    """Every partner, current ones first (as on the partner list)."""
-    return {"items": [partner_json(partner) for partner, _count in partner_overview()]}
-
-
-@bp.route("/partners/<slug>")
-@bp.response(200, schemas.PartnerSchema)
-def show_partner(slug: str):
-    """One partner by its slug."""
-    return partner_json(get_partner(slug) or abort(404))
+bp = ApiBlueprint("api_v1_meetings", __name__, url_prefix="/api/v1", description="Meetings.")
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -72,9 +56,9 @@ def _after(query: sa.Select, position: list) -> sa.Select:
 def _page_links(cursor: str | None) -> str:
     args = request.args.to_dict()
     args.pop("cursor", None)
-    links = [f'<{url_for("api_v1.list_meetings", _external=True, **args)}>; rel="first"']
+    links = [f'<{url_for("api_v1_meetings.list_meetings", _external=True, **args)}>; rel="first"']
     if cursor:
-        next_url = url_for("api_v1.list_meetings", _external=True, **args, cursor=cursor)
+        next_url = url_for("api_v1_meetings.list_meetings", _external=True, **args, cursor=cursor)
         links.append(f'<{next_url}>; rel="next"')
     return ", ".join(links)
 
