@@ -32,6 +32,8 @@ class Config:
     # Seconds a client is asked to wait (Retry-After) when the database cannot be reached.
     OUTAGE_RETRY_AFTER_SECONDS = int(os.environ.get("OUTAGE_RETRY_AFTER_SECONDS", "30"))
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Rendered pages each worker keeps while the data stays the same (scheduler/pagecache.py).
+    PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "256"))
     OFFICE_TIMEZONE = os.environ.get("OFFICE_TIMEZONE", "Asia/Shanghai")
 
     BABEL_DEFAULT_LOCALE = "zh"

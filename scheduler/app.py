@@ -54,6 +54,7 @@ from scheduler.meetings.rooms.views import bp as rooms_bp
 from scheduler.meetings.views import bp as meetings_bp
 from scheduler.ops.metrics import register_metrics
 from scheduler.ops.views import bp as ops_bp
+from scheduler.pagecache import watch_writes
 from scheduler.partners.views import bp as partners_bp
 from scheduler.polls.answer_views import bp as poll_answer_bp
 from scheduler.polls.notices import register_poll_listeners
@@ -141,6 +142,7 @@ def register_extensions(app: Flask) -> None:
     init_limits(app)
     init_fetch_counts(app)
     with app.app_context():
+        watch_writes(db.engine)
         if db.engine.dialect.name == "sqlite":
             fix_sqlite_transactions(db.engine)
         else:

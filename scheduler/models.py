@@ -18,6 +18,7 @@ from scheduler.limits.models import LimitHit
 from scheduler.meetings.models import Meeting, Participant, Room, meeting_partners
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.ops.models import JobCount, SchedulerHeartbeat
+from scheduler.pagecache import PageVersion
 from scheduler.partners.models import Partner
 from scheduler.polls.models import Poll, PollAnswer, PollCandidate, PollInvitee
 from scheduler.visits.models import Visit, VisitMember, visit_partners
@@ -38,6 +39,7 @@ __all__ = [
     "Meeting",
     "MeetingOutcome",
     "MeetingSeries",
+    "PageVersion",
     "OutboxMessage",
     "Participant",
     "Partner",

@@ -169,3 +169,12 @@ def formatting_year(monkeypatch):
     """Dates in FORMATTING_YEAR read without their year; other years carry it."""
     monkeypatch.setattr("scheduler.timefmt.current_year", lambda zone=None: FORMATTING_YEAR)
     return FORMATTING_YEAR
+
+
+@pytest.fixture(autouse=True)
+def no_kept_pages():
+    """Each test starts with no kept pages: a test's rolled-back transaction returns the page
+    version to one a page was kept under, with other rows (production never undoes a commit)."""
+    from scheduler.pagecache import forget_pages
+
+    forget_pages()

@@ -32,6 +32,7 @@ from scheduler.meetings.models import (
 )
 from scheduler.meetings.queries import LIST_COLUMNS, meeting_ids_with_partners
 from scheduler.meetings.services import meeting_path_prefix
+from scheduler.pagecache import kept_page
 from scheduler.partners.models import Partner
 from scheduler.sides import other_side_zone
 from scheduler.timefmt import zone_label
@@ -283,6 +284,7 @@ def week():
 
 
 @bp.route("/month")
+@kept_page
 def month():
     return _render("month")
 

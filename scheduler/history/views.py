@@ -14,6 +14,7 @@ from scheduler.history import timeline
 from scheduler.history.blueprint import bp
 from scheduler.history.pages import read_filters_or_abort
 from scheduler.i18n import localized, person_name
+from scheduler.pagecache import kept_page
 from scheduler.partners.models import Partner
 from scheduler.partners.services import get_partner
 
@@ -44,6 +45,7 @@ def _render_timeline(filters, heading, endpoint, url_args, contact=None, **conte
 
 
 @bp.route("/history/")
+@kept_page
 def index():
     filters = read_filters_or_abort(default_status=timeline.PAST)
     partners = db.session.scalars(db.select(Partner).order_by(Partner.kr_code)).all()

@@ -6,6 +6,7 @@ from flask_login import current_user
 from scheduler.history.dashboard import build_dashboard
 from scheduler.i18n import LOCALE_COOKIE, normalize_locale, viewer_zone
 from scheduler.main.search import search_everything
+from scheduler.pagecache import kept_page
 from scheduler.partners.services import partner_overview
 from scheduler.security import any_role_may_post, public, safe_next
 
@@ -13,6 +14,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
+@kept_page
 def index():
     """The dashboard, with the partner overview further down."""
     dashboard = build_dashboard(current_user, viewer_zone())

@@ -17,6 +17,7 @@ from scheduler.history.search.services import (
 )
 from scheduler.i18n import viewer_zone
 from scheduler.meetings.models import MEETING_KINDS
+from scheduler.pagecache import kept_page
 from scheduler.partners.models import Partner
 from scheduler.partners.services import lineage
 
@@ -98,6 +99,7 @@ def _symbols_only_notice(term: str) -> list[str]:
 
 
 @bp.route("/search")
+@kept_page
 def search():
     raw = request.args.get("q", "")
     term, shortened = normalized_term(raw)

@@ -31,6 +31,7 @@ from scheduler.meetings.versions import (
     stale_page,
     status_difference,
 )
+from scheduler.pagecache import kept_page
 from scheduler.security import roles_required
 from scheduler.timefmt import to_local_naive
 from scheduler.transaction import save
@@ -152,6 +153,7 @@ def new_meeting():
 
 
 @bp.route("/<int:meeting_id>")
+@kept_page
 def show_meeting(meeting_id):
     meeting = queries.meeting_for_page(meeting_id) or abort(404)
     participant_form = ParticipantForm()
