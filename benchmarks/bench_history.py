@@ -48,7 +48,9 @@ def make_app(url: str):
     from scheduler import create_app
 
     settings = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
-    return create_app({**settings, "SQLALCHEMY_DATABASE_URI": url})
+    # Every search and list is rendered, never a kept page (scheduler/pagecache.py): these
+    # figures are what a new search or filter costs.
+    return create_app({**settings, "SQLALCHEMY_DATABASE_URI": url, "PAGE_CACHE_ENTRIES": 0})
 
 
 def _meeting_row(n: int, organizer_id: int, rng: random.Random) -> dict:
