@@ -59,7 +59,8 @@ def _contact_names(contact) -> dict[str, str]:
 
 
 def _person(participant, details: bool) -> dict:
-    row = {"role": participant.role, "rsvp": participant.rsvp_status, "partner": None}
+    row = {"participant_id": participant.id, "role": participant.role, "partner": None}
+    row["rsvp"] = participant.rsvp_status
     if participant.user is not None:
         user = participant.user
         row |= {"kind": "user", "id": user.id}
@@ -76,6 +77,27 @@ def _person(participant, details: bool) -> dict:
         if details:
             row["email"] = participant.guest_email or ""
     return row
+
+
+def participant_json(participant, viewer) -> dict:
+    """One participant as *viewer* may see them."""
+    return _person(participant, may_see_contact_details(viewer))
+
+
+def conflict_json(conflict) -> dict:
+    """A clash (scheduler.meetings.conflicts.Conflict): who or what, with which meeting, when."""
+    other = conflict.meeting
+    return {
+        "kind": conflict.kind,
+        "who": conflict.label,
+        "overridable": not conflict.is_hard,
+        "meeting": {
+            "id": other.id,
+            "title": names(other, "title"),
+            "start": utc_text(other.start_dt),
+            "end": utc_text(other.end_dt),
+        },
+    }
 
 
 def meeting_json(meeting, viewer) -> dict:
