@@ -38,7 +38,10 @@ IF_MATCH_DOC = {
             "changes nothing; without it the answer is 428.",
         }
     ],
-    "responses": {"412": {"description": "Changed since read"}, "428": {"description": "No If-Match"}},
+    "responses": {
+        "412": {"description": "Changed since read"},
+        "428": {"description": "No If-Match"},
+    },
 }
 
 

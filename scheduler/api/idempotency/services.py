@@ -39,7 +39,9 @@ def _valid_key(key: str) -> bool:
     return 0 < len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()
 
 
-def claim(token_id: int, key: str, asked: str) -> tuple[IdempotencyKey | None, IdempotencyKey | None]:
+def claim(
+    token_id: int, key: str, asked: str
+) -> tuple[IdempotencyKey | None, IdempotencyKey | None]:
     """(this request's new row, None) when the key is free; else (None, the earlier row)."""
     cutoff = now_utc() - KEY_LIFETIME
     expired = (IdempotencyKey.token_id == token_id) & (IdempotencyKey.created_at < cutoff)
@@ -57,7 +59,9 @@ def claim(token_id: int, key: str, asked: str) -> tuple[IdempotencyKey | None, I
 def remember(row: IdempotencyKey, response: Response) -> None:
     """Keep *response* as the answer to every repeat of the request."""
     row.status = response.status_code
-    row.headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+    row.headers = {
+        name: response.headers[name] for name in KEPT_HEADERS if name in response.headers
+    }
     row.body = response.get_data()
     db.session.flush()
 
