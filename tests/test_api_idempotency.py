@@ -53,8 +53,8 @@ def test_the_same_key_with_another_request_is_refused(client, db, api_token):
     assert changed.status_code == 422 and changed.mimetype == "application/problem+json"
     assert changed.json["type"] == PROBLEM + "idempotency-key-reused"
     assert "Idempotency-Key" in changed.json["detail"] and "다른 요청" in changed.json["detail"]
-    elsewhere = _post(client, headers, "key-1", {"kind": "contact", "id": 1},
-                      f"/api/v1/meetings/{first.json['id']}/participants")  # fmt: skip
+    path = f"/api/v1/meetings/{first.json['id']}/participants"
+    elsewhere = _post(client, headers, "key-1", {"kind": "contact", "id": 1}, path)
     assert elsewhere.status_code == 422
     assert count(Meeting) == 1 and count(Participant) == 0
 

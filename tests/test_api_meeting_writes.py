@@ -69,7 +69,8 @@ def test_create_with_a_korean_contact_then_confirm_mails_them_in_korean(
         ("user", user.id, "host"),
     ]
     read = client.get(created.headers["Location"], headers=headers)
-    assert read.headers["ETag"] == created.headers["ETag"] and read.json == meeting
+    assert read.json == meeting
+    assert read.headers["ETag"] == created.headers["ETag"]
     assert _mail_to(kim.email) == []  # a draft sends nothing
     audit = db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.object_type == "meetings")
@@ -201,8 +202,8 @@ def test_interpreter_clash_cannot_be_overridden(client, db, writer, make_meeting
     other = make_meeting()
     db.session.add(Participant(meeting_id=other.id, user_id=interpreter.id, role="interpreter"))
     db.session.commit()
-    created = _create(client, headers, start="2030-12-04T14:30:00+08:00",
-                      end="2030-12-04T16:00:00+08:00")  # fmt: skip
+    next_day = {"start": "2030-12-04T14:30:00+08:00", "end": "2030-12-04T16:00:00+08:00"}
+    created = _create(client, headers, **next_day)
     url = created.headers["Location"] + "/participants"
     person = {"kind": "user", "id": interpreter.id, "role": "interpreter", "override_reason": "x"}
     added = client.post(url, json=person, headers=headers)
@@ -244,8 +245,8 @@ def test_participants_add_read_twice_and_remove(client, db, writer, make_contact
     )
     assert twice.status_code == 409 and twice.json["type"] == PROBLEM + "conflict"
     assert twice.json["detail"] == "This person already takes part in the meeting."
-    unknown = client.post(url + "/participants", json={"kind": "contact", "id": 2147483647},
-                          headers=headers)  # fmt: skip
+    nobody = {"kind": "contact", "id": 2147483647}
+    unknown = client.post(url + "/participants", json=nobody, headers=headers)
     assert unknown.status_code == 422 and unknown.json["errors"][0]["name"] == "person.id"
     guest = client.post(url + "/participants", json={"kind": "guest"}, headers=headers)
     assert guest.status_code == 422 and guest.json["errors"][0]["name"] == "email"

@@ -79,6 +79,10 @@ def _person(participant, details: bool) -> dict:
     return row
 
 
+def _added(participant) -> int:
+    return participant.id
+
+
 def participant_json(participant, viewer) -> dict:
     """One participant as *viewer* may see them."""
     return _person(participant, may_see_contact_details(viewer))
@@ -125,7 +129,9 @@ def meeting_json(meeting, viewer) -> dict:
         "status_reason": meeting.status_reason,
         "partners": sorted(p.slug for p in meeting.partners),
         "organizer": {"zh": user_name(organizer, "zh"), "ko": user_name(organizer, "ko"), "en": ""},
-        "participants": [_person(p, details) for p in meeting.participants],
+        # In the order they were added: the database returns them in any order, and the
+        # ETag (a hash of this representation) must not change with it.
+        "participants": [_person(p, details) for p in sorted(meeting.participants, key=_added)],
         "version": meeting.version,
         "created_at": utc_text(meeting.created_at),
         "updated_at": utc_text(meeting.updated_at),
