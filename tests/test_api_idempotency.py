@@ -2,19 +2,15 @@
 nothing; another body with the same key is refused (422); keys expire after 24 hours; two
 requests racing with one key create one meeting (real threads, real commits)."""
 
-import threading
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from config import TestingConfig
-from scheduler import create_app
 from scheduler.api.idempotency.models import IdempotencyKey
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.meetings.models import Meeting, Participant
+from tests.api_support import run_together, write_token
 from tests.conftest import count
 
 PROBLEM = "https://cnkr-scheduler.invalid/problems/"
@@ -96,50 +92,10 @@ def test_adding_a_participant_is_idempotent(client, db, api_token, make_meeting,
     assert count(Participant, Participant.meeting_id == meeting.id) == 1
 
 
-@pytest.fixture
-def race_app(scratch_database_url):
-    """An app on a database of its own: the racing requests commit for real."""
-    config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
-    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": scratch_database_url})
-    with app.app_context():
-        upgrade()
-        from scheduler.partners.services import seed_partners
-
-        seed_partners()
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _write_token(app) -> dict:
-    from scheduler.api.tokens.services import create_token
-    from scheduler.auth.services import create_user
-
-    with app.app_context():
-        user = create_user("racer@example.org", "correct horse battery", "coordinator")
-        _token, secret = create_token(user, "race", "write")
-        db.session.commit()
-    return {"Authorization": f"Bearer {secret}"}
-
-
 def test_two_requests_racing_with_one_key_create_one_meeting(race_app):
-    headers = _write_token(race_app)
+    headers = write_token(race_app)
     racers = 4
-    barrier = threading.Barrier(racers)
-    answers = []
-
-    def send():
-        client = race_app.test_client()
-        barrier.wait(timeout=10)
-        answers.append(_post(client, headers, "race-key"))
-
-    threads = [threading.Thread(target=send) for _ in range(racers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = run_together(race_app, [lambda c: _post(c, headers, "race-key")] * racers)
     assert len(answers) == racers
     created = [a for a in answers if "Idempotent-Replayed" not in a.headers]
     assert [a.status_code for a in created] == [201]

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from scheduler.audit.models import AuditEntry
 from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings.models import Meeting, Participant
+from tests.api_support import run_together, write_token
 from tests.conftest import count
 
 PROBLEM = "https://cnkr-scheduler.invalid/problems/"
@@ -329,3 +330,20 @@ def test_changes_are_documented(client):
     assert "201" in create["responses"]
     assert {"post"} <= set(paths["/api/v1/meetings/{meeting_id}/participants"])
     assert "delete" in paths["/api/v1/meetings/{meeting_id}/participants/{participant_id}"]
+
+
+def test_two_changes_from_one_etag_racing_lose_nothing(race_app):
+    """Both read the same ETag and send their change at once: one is saved, the other gets
+    412 (never saved over the first without having seen it)."""
+    headers = write_token(race_app)
+    created = _create(race_app.test_client(), headers)
+    url, etag = created.headers["Location"], created.headers["ETag"]
+
+    def change(platform):
+        match = {**headers, "If-Match": etag}
+        return lambda client: client.patch(url, json={"platform": platform}, headers=match)
+
+    answers = run_together(race_app, [change("Webex"), change("Teams")])
+    assert sorted(a.status_code for a in answers) == [200, 412]
+    [saved] = [a.json["platform"] for a in answers if a.status_code == 200]
+    assert race_app.test_client().get(url, headers=headers).json["platform"] == saved
