@@ -48,17 +48,6 @@ def race_app(scratch_database_url):
         _db.engine.dispose()
 
 
-def _write_token(app) -> dict:
-    from scheduler.api.tokens.services import create_token
-    from scheduler.auth.services import create_user
-
-    with app.app_context():
-        user = create_user("racer@example.org", "correct horse battery", "coordinator")
-        _token, secret = create_token(user, "race", "write")
-        _db.session.commit()
-    return {"Authorization": f"Bearer {secret}"}
-
-
 def write_token(app) -> dict:
     """Headers with a write token of a new coordinator of *app* (committed)."""
     from scheduler.api.tokens.services import create_token
