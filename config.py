@@ -68,6 +68,7 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "")
     REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "cnkr-scheduler:limits:")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
+    API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(64 * 1024)))
     # Data rows read from an import file (contacts, holiday overrides); more is refused.
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
     # Meeting attachments, stored by random names (scheduler/history/attachment_files.py).

@@ -1,5 +1,6 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
+from scheduler.api.idempotency.models import IdempotencyKey
 from scheduler.api.tokens.models import ApiToken
 from scheduler.audit.models import AuditEntry
 from scheduler.auth.models import User
@@ -33,6 +34,7 @@ __all__ = [
     "FeedEventBlock",
     "FollowUp",
     "HolidayOverride",
+    "IdempotencyKey",
     "InboundReply",
     "JobCount",
     "LimitHit",

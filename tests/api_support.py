@@ -1,6 +1,14 @@
-"""Fixtures for the API tests: a token of a user of a given role, and its headers."""
+"""Fixtures for the API tests: a token of a user of a given role, and its headers; an app
+on a database of its own and threads sending requests together, for the races."""
+
+import threading
 
 import pytest
+from flask_migrate import upgrade
+
+from config import TestingConfig
+from scheduler import create_app
+from scheduler.extensions import db as _db
 
 
 @pytest.fixture
@@ -21,3 +29,50 @@ def api_token(app, db, make_user):
         return user, headers
 
     return make
+
+
+@pytest.fixture
+def race_app(scratch_database_url):
+    """An app on a database of its own: the racing requests commit for real."""
+    config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": scratch_database_url})
+    with app.app_context():
+        upgrade()
+        from scheduler.partners.services import seed_partners
+
+        seed_partners()
+        _db.session.commit()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def write_token(app) -> dict:
+    """Headers with a write token of a new coordinator of *app* (committed)."""
+    from scheduler.api.tokens.services import create_token
+    from scheduler.auth.services import create_user
+
+    with app.app_context():
+        user = create_user("racer@example.org", "correct horse battery", "coordinator")
+        _token, secret = create_token(user, "race", "write")
+        _db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def run_together(app, calls) -> list:
+    """Run each ``call(client)`` in a thread of its own, all released at once; the answers."""
+    barrier = threading.Barrier(len(calls))
+    answers = []
+
+    def send(call):
+        client = app.test_client()
+        barrier.wait(timeout=10)
+        answers.append(call(client))
+
+    threads = [threading.Thread(target=send, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return answers

@@ -9,6 +9,7 @@ from flask import abort, request, url_for
 from flask_login import current_user
 
 from scheduler.api import schemas
+from scheduler.api.conditional import etag_of
 from scheduler.api.cursors import make_cursor, read_cursor
 from scheduler.api.parsing import ApiBlueprint, refuse
 from scheduler.api.representations import meeting_json
@@ -25,7 +26,8 @@ bp = ApiBlueprint("api_v1_meetings", __name__, url_prefix="/api/v1", description
 def show_meeting(meeting_id: int):
     """One meeting; send its ETag back in If-None-Match to get 304 while it is unchanged."""
     meeting = meeting_for_page(meeting_id) or abort(404)
-    return meeting_json(meeting, current_user)
+    body = meeting_json(meeting, current_user)
+    return body, 200, {"ETag": etag_of(body)}  # the ETag an If-Match of a change names
 
 
 def _day_bounds(args: dict) -> tuple[datetime | None, datetime | None]:

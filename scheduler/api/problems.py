@@ -34,11 +34,28 @@ PROBLEMS = {
     413: ("payload-too-large", _l("The request body is too large.")),
     415: ("unsupported-media-type", _l("Send the request body as application/json.")),
     422: ("unprocessable", _l("Some values are not valid. Check the fields listed in errors.")),
+    428: (
+        "precondition-required",
+        _l("Send the ETag you last read in an If-Match header, so no change is lost."),
+    ),
     429: ("too-many-requests", _l("Too many requests. Please wait a while and try again.")),
     500: ("server-error", _l("Something went wrong on our side. Please try again later.")),
     503: (
         "unavailable",
         _l("The system is briefly unavailable. Please try again in a few minutes."),
+    ),
+}
+
+# Problems sharing a status with one above but needing their own type: slug → (status, detail).
+VARIANTS = {
+    "scheduling-conflict": (409, _l("The meeting clashes with other bookings.")),
+    "idempotency-key-reused": (
+        422,
+        _l("This Idempotency-Key was already used for a different request. Use a new key."),
+    ),
+    "idempotency-in-progress": (
+        409,
+        _l("A request with this Idempotency-Key is still being handled. Try again shortly."),
     ),
 }
 
@@ -59,16 +76,33 @@ def problem_type(status: int) -> str:
     return TYPE_BASE + slug
 
 
+def documented_problems() -> list[tuple[int, str]]:
+    """(status, type URI) of every problem the API answers, for the documentation page."""
+    rows = [(code, problem_type(code)) for code in sorted(PROBLEMS)]
+    rows += [(status, TYPE_BASE + slug) for slug, (status, _detail) in sorted(VARIANTS.items())]
+    return sorted(rows)
+
+
 def api_language() -> str:
     """The language of the problem's ``detail``: the best of Accept-Language, else English."""
     matched = request.accept_languages.best_match(_API_LANGUAGES)
     return normalize_locale(matched) or "en"
 
 
-def problem(status: int, errors: dict[str, str] | None = None, detail=None) -> Response:
-    """The problem document for *status*; *errors* maps field names to REASONS codes."""
+def problem(
+    status: int,
+    errors: dict[str, str] | None = None,
+    detail=None,
+    variant: str | None = None,
+    extra: dict | None = None,
+) -> Response:
+    """The problem document for *status* (or the VARIANTS entry *variant*); *errors* maps
+    field names to REASONS codes; *extra* adds extension members (RFC 9457 §3.2)."""
     status = status if status in PROBLEMS else (500 if status >= 500 else 400)
     slug, default_detail = PROBLEMS[status]
+    if variant is not None:
+        status, default_detail = VARIANTS[variant]
+        slug = variant
     lang = api_language()
     with force_locale(lang):
         body = {
@@ -82,6 +116,7 @@ def problem(status: int, errors: dict[str, str] | None = None, detail=None) -> R
                 {"name": name, "reason": code, "detail": str(REASONS[code])}
                 for name, code in sorted(errors.items())
             ]
+        body.update(extra or {})
     response = Response(json.dumps(body, ensure_ascii=False), status, mimetype=PROBLEM_MIMETYPE)
     response.headers["Content-Language"] = LANGUAGE_TAGS[lang]
     return response

@@ -59,7 +59,8 @@ def _contact_names(contact) -> dict[str, str]:
 
 
 def _person(participant, details: bool) -> dict:
-    row = {"role": participant.role, "rsvp": participant.rsvp_status, "partner": None}
+    row = {"participant_id": participant.id, "role": participant.role, "partner": None}
+    row["rsvp"] = participant.rsvp_status
     if participant.user is not None:
         user = participant.user
         row |= {"kind": "user", "id": user.id}
@@ -76,6 +77,31 @@ def _person(participant, details: bool) -> dict:
         if details:
             row["email"] = participant.guest_email or ""
     return row
+
+
+def _added(participant) -> int:
+    return participant.id
+
+
+def participant_json(participant, viewer) -> dict:
+    """One participant as *viewer* may see them."""
+    return _person(participant, may_see_contact_details(viewer))
+
+
+def conflict_json(conflict) -> dict:
+    """A clash (scheduler.meetings.conflicts.Conflict): who or what, with which meeting, when."""
+    other = conflict.meeting
+    return {
+        "kind": conflict.kind,
+        "who": conflict.label,
+        "overridable": not conflict.is_hard,
+        "meeting": {
+            "id": other.id,
+            "title": names(other, "title"),
+            "start": utc_text(other.start_dt),
+            "end": utc_text(other.end_dt),
+        },
+    }
 
 
 def meeting_json(meeting, viewer) -> dict:
@@ -103,7 +129,9 @@ def meeting_json(meeting, viewer) -> dict:
         "status_reason": meeting.status_reason,
         "partners": sorted(p.slug for p in meeting.partners),
         "organizer": {"zh": user_name(organizer, "zh"), "ko": user_name(organizer, "ko"), "en": ""},
-        "participants": [_person(p, details) for p in meeting.participants],
+        # In the order they were added: the database returns them in any order, and the
+        # ETag (a hash of this representation) must not change with it.
+        "participants": [_person(p, details) for p in sorted(meeting.participants, key=_added)],
         "version": meeting.version,
         "created_at": utc_text(meeting.created_at),
         "updated_at": utc_text(meeting.updated_at),

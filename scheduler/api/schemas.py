@@ -41,6 +41,9 @@ class PartnerSchema(Strict):
 
 
 class PersonSchema(Strict):
+    participant_id = f.Integer(
+        required=True, metadata={"description": "for /meetings/{id}/participants/{pid}"}
+    )
     kind = f.String(required=True, validate=validate.OneOf(["user", "contact", "guest"]))
     id = f.Integer(allow_none=True)
     name = f.Nested(NamesSchema, required=True)

@@ -16,9 +16,11 @@ from flask_smorest import Api
 
 from scheduler.api.auth import authenticate_request, unauthorized_headers
 from scheduler.api.handlers import answer_problems_under_api, register_problem_handlers
+from scheduler.api.meeting_writes import bp as meeting_writes_bp
 from scheduler.api.meetings import bp as meetings_bp
+from scheduler.api.participants import bp as participants_bp
 from scheduler.api.partners import bp as partners_bp
-from scheduler.api.problems import PROBLEMS, problem_type
+from scheduler.api.problems import documented_problems
 from scheduler.extensions import csrf
 from scheduler.security import public
 
@@ -50,12 +52,11 @@ def _conditional_get(response):
 
 
 def _docs_page():
-    problems = [(code, problem_type(code)) for code in sorted(PROBLEMS)]
-    return render_template("api/docs.html", problems=problems)
+    return render_template("api/docs.html", problems=documented_problems())
 
 
 # Every resource module's blueprint (endpoints named api_v1_*): add a new module here.
-RESOURCES = (partners_bp, meetings_bp)
+RESOURCES = (partners_bp, meetings_bp, meeting_writes_bp, participants_bp)
 
 # Set up once, when the module is imported (a blueprint takes no setup once registered).
 for _bp in RESOURCES:
