@@ -1,7 +1,7 @@
 """API idempotency keys (issue 17)
 
 Revision ID: apiw0001
-Revises: poll0001
+Revises: pagec001
 Create Date: 2026-12-11 09:00:00.000000
 
 ``api_idempotency_keys``: per token and Idempotency-Key, the hash of the request and the
@@ -15,7 +15,7 @@ from scheduler.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = "apiw0001"
-down_revision = "poll0001"
+down_revision = "pagec001"
 branch_labels = None
 depends_on = None
 
