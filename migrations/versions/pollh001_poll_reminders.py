@@ -1,5 +1,4 @@
-"""time polls: when each person asked was last reminded, when staff were told the closing
-date passed
+"""time polls: when each person asked was last reminded; when staff heard the poll overran
 
 Revision ID: pollh001
 Revises: poll0001

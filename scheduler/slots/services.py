@@ -3,11 +3,11 @@
 A fixed handful of queries whatever the number of meetings: people (users, contacts with their
 partner), the holiday overrides of both countries, one query for every busy interval of every
 participant, and one for the room; one more for the soft holds of open time polls (a held
-time is still offered, ranked after free ones of like comfort and marked "held for a poll").
+time is still offered, marked "held for a time poll": not free, not a hard conflict).
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -212,9 +212,6 @@ def build_people(people: list[Who], first_day: date, last_day: date) -> list[Per
     return [as_person(who, overrides, busy.get(who.key, ())) for who in people]
 
 
-HELD_PENALTY = 120  # a time held for a poll comes after a free one of like comfort
-
-
 @dataclass(frozen=True)
 class HeldResult(SlotResult):
     """The slot finder's result with the soft holds on the people and room in the range."""
@@ -229,7 +226,7 @@ class HeldResult(SlotResult):
 def search_slots(people: list[Who], first_day: date, last_day: date, **options) -> HeldResult:
     """Load everything for *people* and run the slot finder. *options* go to `slots.Search`
     (duration, now, notice, buffer, step) except ``room_id``, which adds the room's bookings.
-    Times held for a poll stay in, ranked lower (`HELD_PENALTY`)."""
+    The holds of open polls on the people and the room come with the result."""
 
     room_id = options.pop("room_id", None)
     span = search_span(first_day, last_day)
@@ -237,10 +234,5 @@ def search_slots(people: list[Who], first_day: date, last_day: date, **options) 
     room_busy = load_room_busy(room_id, *span)
     search = Search(persons, first_day=first_day, last_day=last_day, room_busy=room_busy, **options)
     found = find_slots(search)
-    result = HeldResult(
-        found.slots, found.skipped, holds_between(*span, [w.key for w in people], room_id)
-    )
-    ranked = [
-        replace(s, score=s.score + HELD_PENALTY) if result.holds_on(s) else s for s in found.slots
-    ]
-    return replace(result, slots=sorted(ranked))
+    holds = holds_between(*span, [who.key for who in people], room_id)
+    return HeldResult(found.slots, found.skipped, holds)
