@@ -156,36 +156,40 @@ def test_staff_hear_once_that_the_closing_date_passed(app, client, auth, draft, 
     assert "3. Thu, Dec 12" in text and ": yes 0, if need be 0, no 1" in text
 
 
-def test_closing_tells_each_person_asked_that_the_time_is_set(app, client, draft, poll):
-    assert _post(client, draft, poll, "close", candidate=poll.candidates[1].id).status_code == 302
-    subject, text = _mail("poll_closed", draft["kim_email"])
-    assert subject.endswith("회의 일시 확정 안내: 한중 화상회의")
-    assert "일정 조율에 협조해 주셔서 감사합니다." in text
-    assert (
-        "회의 일시가 확정되었습니다: 12월 11일(수) 11:00~12:00(한국 시간) / "
-        "10:00~11:00(중국 시간). 초청 메일을 별도로 보내 드리겠습니다." in text
-    )
-    subject, text = _mail("poll_closed", draft["li_email"])
-    assert subject.endswith("会议时间已确定：中韩视频连线")
-    assert (
-        "会议时间已确定：12月11日（周三）10:00–11:00（北京时间） / 11:00–12:00（首尔时间）。"
-        "会议邀请将另行通过电子邮件发送。" in text
-    )
-    assert outbox_rows("poll_withdrawn") == []
+NOTES = {
+    "close": ("poll_closed", "poll_withdrawn", {
+        "kim": ("회의 일시 확정 안내: 한중 화상회의", [
+            "일정 조율에 협조해 주셔서 감사합니다.",
+            "회의 일시가 확정되었습니다: 12월 11일(수) 11:00~12:00(한국 시간) / "
+            "10:00~11:00(중국 시간). 초청 메일을 별도로 보내 드리겠습니다.",
+        ]),
+        "li": ("会议时间已确定：中韩视频连线", [
+            "感谢您对会议时间征询的支持与配合。",
+            "会议时间已确定：12月11日（周三）10:00–11:00（北京时间） / 11:00–12:00（首尔时间）。"
+            "会议邀请将另行通过电子邮件发送。",
+        ]),
+    }),
+    "withdraw": ("poll_withdrawn", "poll_closed", {
+        "kim": ("일정 조율 철회 안내: 한중 화상회의", [
+            "이번 일정 조율은 철회되었습니다. 회신하지 않으셔도 됩니다.\n"
+            "새로운 일정은 추후 다시 안내해 드리겠습니다. 양해하여 주시기 바랍니다.",
+        ]),
+        "li": ("会议时间征询撤回通知：中韩视频连线", [
+            "本次时间征询已撤回，无需回复。\n新的会议时间将另行通知，敬请谅解。",
+        ]),
+    }),
+}  # fmt: skip
 
 
-def test_withdrawing_tells_each_person_asked(app, client, draft, poll):
-    assert _post(client, draft, poll, "withdraw").status_code == 302
-    subject, text = _mail("poll_withdrawn", draft["li_email"])
-    assert subject.endswith("会议时间征询撤回通知：中韩视频连线")
-    assert "本次时间征询已撤回，无需回复。\n新的会议时间将另行通知，敬请谅解。" in text
-    subject, text = _mail("poll_withdrawn", draft["kim_email"])
-    assert subject.endswith("일정 조율 철회 안내: 한중 화상회의")
-    assert (
-        "이번 일정 조율은 철회되었습니다. 회신하지 않으셔도 됩니다.\n"
-        "새로운 일정은 추후 다시 안내해 드리겠습니다. 양해하여 주시기 바랍니다." in text
-    )
-    assert outbox_rows("poll_closed") == []
+@pytest.mark.parametrize("action", NOTES)
+def test_each_person_asked_gets_a_note_when_the_poll_ends(client, draft, poll, action):
+    kind, not_sent, notes = NOTES[action]
+    assert _post(client, draft, poll, action, candidate=poll.candidates[1].id).status_code == 302
+    for person, (subject_end, fragments) in notes.items():
+        subject, text = _mail(kind, draft[f"{person}_email"])
+        assert subject.endswith(subject_end)
+        assert [f for f in fragments if f not in text] == []
+    assert outbox_rows(not_sent) == []
 
 
 def _cli(app, *args):

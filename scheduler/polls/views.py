@@ -115,28 +115,29 @@ def close_poll(meeting_id, poll_id):
     )
 
 
-@bp.route("/<int:meeting_id>/polls/<int:poll_id>/withdraw", methods=["POST"])
-@roles_required(*EDITOR_ROLES)
-def withdraw_poll(meeting_id, poll_id):
+def _on_poll(meeting_id: int, poll_id: int, change, message):
+    """Run ``change(poll)`` on this meeting's poll: the meeting page with ``message(result)``
+    flashed, or with the reason and any clashes."""
     poll = _poll_or_404(meeting_id, poll_id)
     meeting = poll.meeting
     return save(
-        lambda: services.withdraw_poll(poll),
-        lambda _none: _to_meeting(meeting, _("The time poll has been withdrawn.")),
+        lambda: change(poll),
+        lambda result: _to_meeting(meeting, message(result)),
         lambda error: _meeting_page(meeting.id, error),
     )
+
+
+@bp.route("/<int:meeting_id>/polls/<int:poll_id>/withdraw", methods=["POST"])
+@roles_required(*EDITOR_ROLES)
+def withdraw_poll(meeting_id, poll_id):
+    withdrawn = _("The time poll has been withdrawn.")
+    return _on_poll(meeting_id, poll_id, services.withdraw_poll, lambda _none: withdrawn)
 
 
 @bp.route("/<int:meeting_id>/polls/<int:poll_id>/remind", methods=["POST"])
 @roles_required(*EDITOR_ROLES)
 def remind_poll(meeting_id, poll_id):
-    poll = _poll_or_404(meeting_id, poll_id)
-    meeting = poll.meeting
-    return save(
-        lambda: reminders.remind(poll),
-        lambda count: _to_meeting(meeting, _reminded_message(count)),
-        lambda error: _meeting_page(meeting.id, error),
-    )
+    return _on_poll(meeting_id, poll_id, reminders.remind, _reminded_message)
 
 
 def _reminded_message(count: int) -> str:
