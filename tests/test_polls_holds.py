@@ -148,9 +148,14 @@ def test_closing_releases_the_holds_of_the_other_times(app, client, draft, poll,
 
 def test_cancelling_the_meeting_withdraws_its_poll(app, client, draft, poll, make_meeting):
     other = _other_meeting(app, make_meeting, meeting(draft).participants[1].user)
+    page = client.get(f"/meetings/{draft['meeting_id']}/cancel").get_data(as_text=True)
+    assert "2 people will receive an e-mail:" in page  # the confirmation names the people asked
+    assert draft["kim_email"] in page and draft["li_email"] in page
     data = {"reason": "韩方日程调整", "version": meeting(draft).version}
     response = client.post(f"/meetings/{draft['meeting_id']}/cancel", data=data)
     assert response.status_code == 302
+    flashed = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 people" in flashed
     assert (meeting(draft).status, the_poll(draft).status) == ("cancelled", "withdrawn")
     notes = outbox_rows("poll_withdrawn")
     assert sorted(n.recipient for n in notes) == sorted([draft["kim_email"], draft["li_email"]])

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from scheduler.extensions import db
+from scheduler.invites.recipients import recipient_of
 from scheduler.meetings.holds import Hold, hold_query, participant_key, room_key
 from scheduler.meetings.models import Meeting, MeetingStatus, ParticipantRole
 from scheduler.meetings.signals import meeting_changed, meetings_of
@@ -63,14 +64,17 @@ def answer_hold_query(_sender, start, end, keys, exclude=None, **_rest) -> list[
     return holds
 
 
-def _on_meeting_changed(sender, change: str = "", **details) -> None:
+def _on_meeting_changed(sender, change: str = "", **details) -> int:
     """A meeting cancelled or deleted: its open poll is withdrawn (the people asked get the
-    note, the holds go)."""
+    note, the holds go). Returns how many people the notes go to (`mailed_count`)."""
+    noted = 0
     for meeting in meetings_of(sender, details):
         if change == "deleted" or meeting.status == MeetingStatus.CANCELLED:
             poll = open_poll(meeting)
             if poll is not None:
                 withdraw_poll(poll)
+                noted += sum(1 for i in poll.invitees if recipient_of(i.participant))
+    return noted
 
 
 def register_hold_listeners(app) -> None:

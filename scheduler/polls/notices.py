@@ -6,9 +6,12 @@ note when the poll closes ("the time is set") or is withdrawn. To staff (the pol
 and the meeting's organizer): that the closing date passed with the poll still open.
 """
 
+import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
+from scheduler.extensions import db
 from scheduler.invites.notices import (
     absolute_url,
     both_clocks,
@@ -18,6 +21,7 @@ from scheduler.invites.notices import (
 )
 from scheduler.invites.outbox.delivery import enqueue
 from scheduler.invites.recipients import recipient_of, user_recipient
+from scheduler.meetings.signals import planned_mail
 from scheduler.polls import grid
 from scheduler.polls.answers import poll_url
 from scheduler.polls.holds import register_hold_listeners
@@ -27,6 +31,7 @@ from scheduler.polls.signals import poll_changed
 from scheduler.timefmt import format_day
 
 OVERDUE_KIND = "poll_overdue"
+PLANNED = "poll_notes_planned"  # session.info: the addresses this transaction's notes go to
 
 
 def _candidates(poll: Poll, recipient) -> list[str]:
@@ -62,6 +67,7 @@ def _queue_note(poll: Poll, invitee: PollInvitee) -> None:
     if recipient is None:
         return
     chosen = poll.chosen
+    db.session.info.setdefault(PLANNED, set()).add(recipient.key)
     with force_locale(recipient.language):
         context = meeting_context(poll.meeting, recipient)
         if chosen is not None:
@@ -109,8 +115,22 @@ def _on_poll_changed(poll: Poll, change: str = "", **_details) -> None:
             _queue_note(poll, invitee)
 
 
+def planned_notes(_sender) -> set[str]:
+    """The `planned_mail` receiver: the addresses this transaction's notes go to (so a
+    confirmation page, e.g. cancelling a meeting with an open poll, names the people asked)."""
+    return set(db.session.info.get(PLANNED, ()))
+
+
+def _forget(session, *_args) -> None:
+    session.info.pop(PLANNED, None)
+
+
 def register_poll_listeners(app) -> None:
     """Mail the people asked when a poll opens, closes or is withdrawn; answer hold queries
     and withdraw the poll of a cancelled meeting (idempotent: tests build many apps)."""
     poll_changed.connect(_on_poll_changed, weak=False)
+    planned_mail.connect(planned_notes, weak=False)
+    for name in ("after_commit", "after_soft_rollback"):
+        if not sa.event.contains(Session, name, _forget):
+            sa.event.listen(Session, name, _forget)
     register_hold_listeners(app)
