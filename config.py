@@ -117,6 +117,9 @@ class Config:
     REMINDER_OFFSETS_MINUTES = os.environ.get("REMINDER_OFFSETS_MINUTES", "1440,60")
     # Owners of follow-up actions are reminded at 09:00 their time this many days before due.
     FOLLOW_UP_REMINDER_DAYS = int(os.environ.get("FOLLOW_UP_REMINDER_DAYS", "2"))
+    # The people asked who have not answered a time poll are reminded this many days before
+    # it closes (once each; staff can remind again by hand).
+    POLL_REMINDER_DAYS = int(os.environ.get("POLL_REMINDER_DAYS", "2"))
     SCHEDULER_EMBEDDED = _env_bool("SCHEDULER_EMBEDDED", False)
     # The scheduler process writes its heartbeat this often (scheduler/ops/heartbeat.py).
     HEARTBEAT_INTERVAL_SECONDS = int(os.environ.get("HEARTBEAT_INTERVAL_SECONDS", "30"))

@@ -25,6 +25,7 @@ from scheduler.invites.replies.cli import replies
 from scheduler.jobs import scheduler_cli, serve_command
 from scheduler.meetings.rooms.cli import rooms
 from scheduler.partners.services import seed_partners
+from scheduler.polls.cli import polls_cli
 from scheduler.privacy import cli as privacy_cli  # noqa: F401 - adds its commands to `contacts`
 from scheduler.security import write_private_file
 from scheduler.sides import CATALOG_LANGUAGES, LANGUAGES  # English: the msgid language
@@ -158,6 +159,7 @@ def register_cli(app: Flask) -> None:
         contacts,
         holidays_group,
         slots_command,
+        polls_cli,
         outbox,
         replies,
         scheduler_cli,

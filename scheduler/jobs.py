@@ -25,6 +25,7 @@ from scheduler.invites.reminders.services import enqueue_due_reminders
 from scheduler.invites.replies.mailbox import MailboxError, fetch_once
 from scheduler.limits.store import limit_store
 from scheduler.ops import heartbeat
+from scheduler.polls.reminders import send_due as send_due_poll_notices
 from scheduler.redaction import install_log_redaction
 
 log = logging.getLogger("scheduler.jobs")
@@ -60,6 +61,15 @@ def enqueue_reminders_job(app: Flask) -> dict:
         log.info(
             "reminders: %(sent)d queued, %(skipped)d skipped, %(follow_ups)d follow-ups", counts
         )
+    return counts
+
+
+def poll_notices_job(app: Flask) -> dict:
+    """Remind the people asked who have not answered a poll closing soon, and tell staff of
+    polls past their closing date; committed with the sent marks, so nothing goes twice."""
+    counts = _in_one_transaction(app, send_due_poll_notices)
+    if any(counts.values()):
+        log.info("polls: %(reminders)d reminded, %(closing_notices)d closing notices", counts)
     return counts
 
 
@@ -149,6 +159,7 @@ def add_jobs(scheduler, app: Flask) -> None:
         (heartbeat_job, "heartbeat", app.config["HEARTBEAT_INTERVAL_SECONDS"]),
         (deliver_outbox_job, "deliver-outbox", app.config["OUTBOX_INTERVAL_SECONDS"]),
         (enqueue_reminders_job, "enqueue-reminders", REMINDER_INTERVAL_SECONDS),
+        (poll_notices_job, "poll-notices", REMINDER_INTERVAL_SECONDS),
         (purge_limits_job, "purge-limits", LIMIT_PURGE_INTERVAL_SECONDS),
         (purge_mail_job, "purge-mail", RETENTION_INTERVAL_SECONDS),
     )

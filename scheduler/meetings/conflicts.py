@@ -1,8 +1,9 @@
 """Who and what is already booked when a meeting is created or moved.
 
 A person's clash can be overridden with a reason; an interpreter or a room booked twice is
-refused. Rows are locked first so two racing requests cannot both pass the check (PostgreSQL;
-SQLite lets only one writer in at a time anyway).
+refused. A time another meeting's open poll holds for the same people or room (`holds`) is
+only a warning: `find_holds`. Rows are locked first so two racing requests cannot both pass
+the check (PostgreSQL; SQLite lets only one writer in at a time anyway).
 """
 
 from dataclasses import dataclass
@@ -12,10 +13,12 @@ import sqlalchemy as sa
 from scheduler.auth.models import User
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
+from scheduler.meetings.holds import Hold, holds_between, participant_key
 from scheduler.meetings.models import Meeting, MeetingStatus, Participant, ParticipantRole, Room
 from scheduler.meetings.rooms.services import room_name
 
 INACTIVE_STATUSES = (MeetingStatus.CANCELLED,)  # drafts hold their people and rooms too
+CLOSED_STATUSES = (MeetingStatus.CANCELLED, MeetingStatus.HELD)
 
 
 @dataclass(frozen=True)
@@ -86,3 +89,12 @@ def find_conflicts(meeting: Meeting, labels) -> list[Conflict]:
             kind = "interpreter" if is_interpreter else "person"
             conflicts.append(Conflict(other, kind, labels(ours)))
     return conflicts
+
+
+def find_holds(meeting: Meeting) -> list[Hold]:
+    """The soft holds on *meeting*'s people or room at its time: candidate times of other
+    meetings' open polls (never its own poll's). None once it is cancelled or held."""
+    if meeting.status in CLOSED_STATUSES:
+        return []
+    keys = [key for key in map(participant_key, meeting.participants) if key]
+    return holds_between(meeting.start_dt, meeting.end_dt, keys, meeting.room_id, meeting.id)

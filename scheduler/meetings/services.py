@@ -252,6 +252,7 @@ def delete_draft(meeting: Meeting) -> None:
         "start_dt": [meeting.start_dt.isoformat(), None],
     }
     record(db.session, "delete", meeting, summary)
+    _changed(meeting, "deleted")  # before it goes: a poll on it is withdrawn, its people told
     db.session.delete(meeting)
 
 

@@ -1,7 +1,8 @@
 """The one place other domains hear about meeting changes (invites, reminders, feeds).
 
 ``meeting_changed.send(meeting, change=..., participants_added=[...], participants_removed=[...])``
-is sent inside the transaction, after the change is flushed. A change of what a calendar
+is sent inside the transaction, after the change is flushed (``deleted``: just before a
+draft is deleted). A change of what a calendar
 shows also carries ``before=`` (a `MeetingState` taken before the change), so a notice can
 say what changed. A receiver may return the number of people it will e-mail about the
 change; the sender adds those up (`mailed_count`) to tell staff, without importing them.

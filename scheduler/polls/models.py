@@ -89,6 +89,8 @@ class Poll(TimestampMixin, db.Model):
     # deferred constraints for); the service sets it to one of this poll's candidates.
     chosen_candidate_id: Mapped[int | None]
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the creator (and organizer) were told the closing date passed: they are told once.
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship()
     created_by = relationship("User")
@@ -148,6 +150,8 @@ class PollInvitee(db.Model):
     none_work: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     proposal: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last reminder to answer (by hand or automatic); the automatic one goes only once.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     poll: Mapped[Poll] = relationship(back_populates="invitees")
     participant: Mapped[Participant] = relationship()

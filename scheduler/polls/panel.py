@@ -26,9 +26,9 @@ class Panel:
 
 
 def candidate_warnings(meeting, start, end) -> list[str]:
-    """The slot finder's warnings for [start, end) with the meeting's people, worded for
-    the current reader."""
-    return texts(warnings_for(start, end, meeting_people(meeting)))
+    """The slot finder's warnings for [start, end) with the meeting's people (the holds of
+    other meetings' polls included, never its own), worded for the current reader."""
+    return texts(warnings_for(start, end, meeting_people(meeting), exclude=meeting.id))
 
 
 def poll_time(start, end) -> str:

@@ -1,8 +1,10 @@
-"""Staff pages of polls: propose times for a draft meeting, close on a time, withdraw (thin).
+"""Staff pages of polls: propose times for a draft meeting, close on a time, withdraw, remind
+those who have not answered (thin).
 The poll itself shows on the meeting page (`panel`, a template global)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from scheduler.auth.models import EDITOR_ROLES
@@ -12,7 +14,7 @@ from scheduler.meetings.forms import ReasonForm
 from scheduler.meetings.mailed import mailed_message
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.services import participant_label
-from scheduler.polls import services
+from scheduler.polls import reminders, services
 from scheduler.polls.forms import CloseForm, ProposeForm
 from scheduler.polls.models import CHOICE_LABELS, STATUS_LABELS, Poll
 from scheduler.polls.panel import candidate_warnings, meeting_poll_panel, poll_time
@@ -113,13 +115,34 @@ def close_poll(meeting_id, poll_id):
     )
 
 
-@bp.route("/<int:meeting_id>/polls/<int:poll_id>/withdraw", methods=["POST"])
-@roles_required(*EDITOR_ROLES)
-def withdraw_poll(meeting_id, poll_id):
+def _on_poll(meeting_id: int, poll_id: int, change, message):
+    """Run ``change(poll)`` on this meeting's poll: the meeting page with ``message(result)``
+    flashed, or with the reason and any clashes."""
     poll = _poll_or_404(meeting_id, poll_id)
     meeting = poll.meeting
     return save(
-        lambda: services.withdraw_poll(poll),
-        lambda _none: _to_meeting(meeting, _("The time poll has been withdrawn.")),
+        lambda: change(poll),
+        lambda result: _to_meeting(meeting, message(result)),
         lambda error: _meeting_page(meeting.id, error),
+    )
+
+
+@bp.route("/<int:meeting_id>/polls/<int:poll_id>/withdraw", methods=["POST"])
+@roles_required(*EDITOR_ROLES)
+def withdraw_poll(meeting_id, poll_id):
+    withdrawn = _("The time poll has been withdrawn.")
+    return _on_poll(meeting_id, poll_id, services.withdraw_poll, lambda _none: withdrawn)
+
+
+@bp.route("/<int:meeting_id>/polls/<int:poll_id>/remind", methods=["POST"])
+@roles_required(*EDITOR_ROLES)
+def remind_poll(meeting_id, poll_id):
+    return _on_poll(meeting_id, poll_id, reminders.remind, _reminded_message)
+
+
+def _reminded_message(count: int) -> str:
+    return ngettext(
+        "A reminder has been sent to %(num)d person who has not answered.",
+        "A reminder has been sent to %(num)d people who have not answered.",
+        count,
     )

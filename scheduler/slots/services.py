@@ -2,11 +2,12 @@
 
 A fixed handful of queries whatever the number of meetings: people (users, contacts with their
 partner), the holiday overrides of both countries, one query for every busy interval of every
-participant, and one for the room.
+participant, and one for the room; one more for the soft holds of open time polls (a held
+time is still offered, marked "held for a time poll": not free, not a hard conflict).
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -18,12 +19,13 @@ from scheduler.auth.models import User
 from scheduler.availability.holidays import Override
 from scheduler.availability.hours import effective_hours
 from scheduler.availability.models import HolidayOverride
-from scheduler.availability.slots import Person, Search, find_slots
+from scheduler.availability.slots import Person, Search, Slot, SlotResult, find_slots
 from scheduler.contacts.models import Contact
 from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.i18n import contact_label, user_name
 from scheduler.meetings.conflicts import INACTIVE_STATUSES
+from scheduler.meetings.holds import Hold, holds_between
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.people import person_key
 from scheduler.sides import OFFICE_ZONE, SIDES, country_of_zone
@@ -210,12 +212,27 @@ def build_people(people: list[Who], first_day: date, last_day: date) -> list[Per
     return [as_person(who, overrides, busy.get(who.key, ())) for who in people]
 
 
-def search_slots(people: list[Who], first_day: date, last_day: date, **options):
+@dataclass(frozen=True)
+class HeldResult(SlotResult):
+    """The slot finder's result with the soft holds on the people and room in the range."""
+
+    holds: list[Hold] = field(default_factory=list)
+
+    def holds_on(self, slot: Slot) -> list[Hold]:
+        """The holds overlapping *slot*."""
+        return [h for h in self.holds if h.start < slot.end and h.end > slot.start]
+
+
+def search_slots(people: list[Who], first_day: date, last_day: date, **options) -> HeldResult:
     """Load everything for *people* and run the slot finder. *options* go to `slots.Search`
-    (duration, now, notice, buffer, step) except ``room_id``, which adds the room's bookings."""
+    (duration, now, notice, buffer, step) except ``room_id``, which adds the room's bookings.
+    The holds of open polls on the people and the room come with the result."""
 
     room_id = options.pop("room_id", None)
+    span = search_span(first_day, last_day)
     persons = build_people(people, first_day, last_day)
-    room_busy = load_room_busy(room_id, *search_span(first_day, last_day))
+    room_busy = load_room_busy(room_id, *span)
     search = Search(persons, first_day=first_day, last_day=last_day, room_busy=room_busy, **options)
-    return find_slots(search)
+    found = find_slots(search)
+    holds = holds_between(*span, [who.key for who in people], room_id)
+    return HeldResult(found.slots, found.skipped, holds)

@@ -17,9 +17,10 @@ from scheduler.availability.slots import (
 )
 from scheduler.db import now_utc
 from scheduler.extensions import db
-from scheduler.i18n import current_language, viewer_zone
+from scheduler.i18n import current_language, localized, viewer_zone
 from scheduler.meetings import queries
 from scheduler.meetings.handoff import resolve_people
+from scheduler.meetings.holds import held_meetings
 from scheduler.meetings.models import Meeting
 from scheduler.security import roles_required
 from scheduler.slots import services, warnings
@@ -110,7 +111,8 @@ def _slot_rows(result, people) -> list[dict]:
             end_local=to_local_naive(slot.end, zones[0]).isoformat(timespec="minutes"),
             **carried,
         )
-        rows.append({"clocks": _clocks(slot.start, zones), "link": link})
+        held = [localized(m, "title") for m in held_meetings(result.holds_on(slot))]
+        rows.append({"clocks": _clocks(slot.start, zones), "link": link, "held": held})
     return rows
 
 
@@ -198,7 +200,7 @@ def time_warnings():
         start, end = _queried_time(form)
     except SlotInputError as error:
         return jsonify(error=str(error.message)), 400
-    found = warnings.warnings_for(start, end, _queried_people(form))
+    found = warnings.warnings_for(start, end, _queried_people(form), exclude=form.meeting.data)
     return jsonify(warnings=warnings.texts(found))
 
 
