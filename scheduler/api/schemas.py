@@ -38,6 +38,8 @@ class PartnerSchema(Strict):
     valid_until = f.Date(allow_none=True)
     successor = f.String(allow_none=True, metadata={"description": "the successor's slug"})
     is_current = f.Boolean(required=True)
+    notes = f.Dict(keys=f.String(), values=f.String(), metadata={"description": "zh, ko"})
+    working_hours = f.String(allow_none=True, metadata={"description": "its people's default"})
 
 
 class PersonSchema(Strict):
