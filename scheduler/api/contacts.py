@@ -101,7 +101,10 @@ def create_contact(data: dict):
     """A new contact at a partner (write scope)."""
     require_write()
     partner = get_partner(data.pop("partner")) or refuse("partner", "invalid")
-    values = form_values(ContactForm, {"timezone": partner.timezone, **data})
+    # What a blank form posts: empty text, the partner's zone, the default language.
+    blank = {name: "" for name in services.CONTACT_FIELDS if name != "language"}
+    given = blank | {"timezone": partner.timezone} | data
+    values = form_values(ContactForm, given, names=services.CONTACT_FIELDS)
     contact = services.create_contact(partner, values)
     body, status, headers = with_etag(contact_json(contact, current_user), 201)
     headers["Location"] = url_for(".show_contact", contact_id=contact.id, _external=True)
