@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_login import current_user
 
 from scheduler.api.form_input import refuse_because
-from scheduler.api.parsing import ApiBlueprint
+from scheduler.api.parsing import ApiBlueprint, refuse
 from scheduler.api.problems import api_language
 from scheduler.api.read_schemas import SlotResultSchema, SlotSearchSchema
 from scheduler.api.representations import local_text, utc_text
@@ -62,11 +62,11 @@ def _people(args: dict) -> list[services.Who]:
         "participants", lambda: services.people_by_keys(keys, services.person_label)
     )
     if len(chosen) < len(keys):
-        abort(422, messages={"json": {"participants": ["invalid"]}})
+        refuse("participants", "invalid")
     chosen += _looked_up("emails", lambda: services.people_by_email(args["emails"]))
     people = list({who.key: who for who in chosen}.values())
     if not people:
-        abort(422, messages={"json": {"participants": ["missing"]}})
+        refuse("participants", "missing")
     return people
 
 
@@ -75,7 +75,7 @@ def _room_id(args: dict) -> int | None:
         return None
     room = db.session.get(Room, args["room"])
     if room is None or not room.is_active:
-        abort(422, messages={"json": {"room": ["invalid"]}})
+        refuse("room", "invalid")
     return room.id
 
 
