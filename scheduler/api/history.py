@@ -9,7 +9,7 @@ from scheduler.api.read_schemas import (
     StatisticsQuerySchema,
     StatisticsSchema,
 )
-from scheduler.api.representations import names, utc_text
+from scheduler.api.representations import meeting_brief
 from scheduler.history.reports.statistics import compute_statistics
 from scheduler.history.search.services import SearchFilters, normalized_term, search_history
 from scheduler.history.timeline import FilterError, check_year
@@ -25,17 +25,8 @@ def _partner(args: dict):
 
 
 def _found(meeting, contacts) -> dict:
-    return {
-        "id": meeting.id,
-        "kind": meeting.kind,
-        "status": meeting.status,
-        "title": names(meeting, "title"),
-        "start": utc_text(meeting.start_dt),
-        "end": utc_text(meeting.end_dt),
-        "timezone": meeting.timezone,
-        "partners": sorted(p.slug for p in meeting.partners),
-        "contacts": [c.id for c in contacts],
-    }
+    partners = sorted(p.slug for p in meeting.partners)
+    return meeting_brief(meeting) | {"partners": partners, "contacts": [c.id for c in contacts]}
 
 
 @bp.route("/history/search")

@@ -1,15 +1,12 @@
 """Shapes of the read resources beside meetings: series, visits, the slot search and the
 exchange history."""
 
-import marshmallow as ma
 from marshmallow import fields as f
 from marshmallow import validate
 
-from scheduler.api.parsing import ZoneField
 from scheduler.api.resource_schemas import ScriptsSchema
-from scheduler.api.schemas import MAX_PAGE, MeetingSchema, NamesSchema, Strict
+from scheduler.api.schemas import MAX_PAGE, DaysQuerySchema, MeetingSchema, NamesSchema, Strict
 from scheduler.meetings.models import MEETING_KINDS
-from scheduler.sides import OFFICE_ZONE
 
 _UTC = {"description": "UTC, ISO 8601 with Z"}
 
@@ -85,17 +82,24 @@ class MemberSchema(Strict):
     phone = f.String(metadata={"description": "only for coordinators' and administrators'"})
 
 
-class ItemSchema(Strict):
-    meeting = f.Integer(required=True)
+class BriefSchema(Strict):
+    """A meeting as lists show it."""
+
+    id = f.Integer(required=True)
     kind = f.String(required=True)
     status = f.String(required=True)
     title = f.Nested(NamesSchema, required=True)
-    location = f.Nested(NamesSchema, required=True)
     start = f.String(required=True, metadata=_UTC)
     end = f.String(required=True, metadata=_UTC)
-    timezone = f.String(required=True, metadata={"description": "the zone of its place"})
+    timezone = f.String(required=True, metadata={"description": "its planning zone"})
     start_local = f.String(required=True)
     end_local = f.String(required=True)
+
+
+class ItemSchema(BriefSchema):
+    """An itinerary item: its timezone is the zone of its place."""
+
+    location = f.Nested(NamesSchema, required=True)
     vehicle = f.String(required=True)
     person_in_charge = f.Integer(allow_none=True, metadata={"description": "a member's id"})
 
@@ -161,30 +165,14 @@ class SlotResultSchema(Strict):
     )
 
 
-class HistoryQuerySchema(Strict):
+class HistoryQuerySchema(DaysQuerySchema):
     q = f.String(required=True, metadata={"description": "Chinese, Korean or English"})
     partner = f.String(metadata={"description": "slug; its predecessors count too"})
     kind = f.String(validate=validate.OneOf(MEETING_KINDS))
-    start_day = f.Date(data_key="from")
-    end_day = f.Date(data_key="to", metadata={"description": "included"})
-    zone = ZoneField(load_default=OFFICE_ZONE, metadata={"description": "IANA zone of the days"})
-    cursor = f.String(metadata={"description": "from a Link rel=next header; opaque"})
     limit = f.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE))
 
-    @ma.validates_schema
-    def _days_in_order(self, data, **_kwargs):
-        if data.get("start_day") and data.get("end_day") and data["end_day"] < data["start_day"]:
-            raise ma.ValidationError("invalid", field_name="to")
 
-
-class FoundSchema(Strict):
-    id = f.Integer(required=True)
-    kind = f.String(required=True)
-    status = f.String(required=True)
-    title = f.Nested(NamesSchema, required=True)
-    start = f.String(required=True, metadata=_UTC)
-    end = f.String(required=True, metadata=_UTC)
-    timezone = f.String(required=True)
+class FoundSchema(BriefSchema):
     partners = f.List(f.String(), required=True)
     contacts = f.List(f.Integer(), required=True, metadata={"description": "matching names"})
 

@@ -139,3 +139,19 @@ def meeting_json(meeting, viewer) -> dict:
         "created_at": utc_text(meeting.created_at),
         "updated_at": utc_text(meeting.updated_at),
     }
+
+
+def meeting_brief(meeting) -> dict:
+    """What a list shows of a meeting: kind, status, title, and its times in UTC and on the
+    clock of its planning zone."""
+    return {
+        "id": meeting.id,
+        "kind": meeting.kind,
+        "status": meeting.status,
+        "title": names(meeting, "title"),
+        "start": utc_text(meeting.start_dt),
+        "end": utc_text(meeting.end_dt),
+        "timezone": meeting.timezone,
+        "start_local": local_text(meeting.start_dt, meeting.timezone),
+        "end_local": local_text(meeting.end_dt, meeting.timezone),
+    }

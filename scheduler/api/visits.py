@@ -10,6 +10,7 @@ from scheduler.api.representations import (
     contact_names,
     local_text,
     may_see_contact_details,
+    meeting_brief,
     names,
     utc_text,
 )
@@ -36,6 +37,11 @@ def visit_summary(visit: Visit) -> dict:
     }
 
 
+def _staff_names(user) -> dict[str, str]:
+    """A staff user's name as the pages write it for each reader (no Latin spelling)."""
+    return {"zh": user_name(user, "zh"), "ko": user_name(user, "ko"), "en": ""}
+
+
 def _moment(at, zone: str) -> dict | None:
     return {"at": utc_text(at), "local": local_text(at, zone)} if at else None
 
@@ -49,7 +55,7 @@ def _member(member, details: bool) -> dict:
         row["title"] = {"zh": member.contact.title_zh, "ko": member.contact.title_ko}
     elif member.user is not None:
         row |= {"kind": "user", "person": member.user.id}
-        row["name"] = {lang: user_name(member.user, lang) for lang in ("zh", "ko")} | {"en": ""}
+        row["name"] = _staff_names(member.user)
     else:
         row |= {"kind": "guest", "person": None}
         row["name"] = {"zh": member.name_zh, "ko": member.name_ko, "en": member.name_latin}
@@ -62,17 +68,8 @@ def _member(member, details: bool) -> dict:
 
 def _item(meeting, arrangement) -> dict:
     """An itinerary item: a meeting of the visit, on the clock of the place it happens."""
-    return {
-        "meeting": meeting.id,
-        "kind": meeting.kind,
-        "status": meeting.status,
-        "title": names(meeting, "title"),
+    return meeting_brief(meeting) | {
         "location": names(meeting, "location"),
-        "start": utc_text(meeting.start_dt),
-        "end": utc_text(meeting.end_dt),
-        "timezone": meeting.timezone,
-        "start_local": local_text(meeting.start_dt, meeting.timezone),
-        "end_local": local_text(meeting.end_dt, meeting.timezone),
         "vehicle": arrangement.vehicle if arrangement else "",
         "person_in_charge": arrangement.contact_member_id if arrangement else None,
     }
@@ -96,11 +93,7 @@ def visit_json(visit: Visit, viewer) -> dict:
         "departure": _travel(visit, "departure"),
         "hotel": {"zh": visit.hotel_zh, "ko": visit.hotel_ko},
         "notes": visit.notes,
-        "organizer": {
-            "zh": user_name(visit.organizer, "zh"),
-            "ko": user_name(visit.organizer, "ko"),
-            "en": "",
-        },
+        "organizer": _staff_names(visit.organizer),
         "delegation": [_member(m, details) for m in party],
         "hosts": [_member(m, details) for m in hosts],
         "itinerary": days,
