@@ -189,8 +189,11 @@ def test_patch_with_if_match(client, db, api_token, make_contact):
     missing = client.patch(url, json={"title_ko": "국장"}, headers=headers)
     assert missing.status_code == 428 and missing.json["type"] == PROBLEM + "precondition-required"
     assert missing.json["detail"] == (
-        "마지막으로 조회하신 기록의 ETag를 If-Match 헤더에 담아 보내 주십시오."
+        "다른 변경 내용을 덮어쓰지 않도록 "
+        "마지막으로 조회하신 ETag를 If-Match 헤더에 담아 보내 주십시오."
     )
+    star = client.patch(url, json={"title_ko": "국장"}, headers={**headers, "If-Match": "*"})
+    assert star.status_code == 428
 
     changed = client.patch(
         url,

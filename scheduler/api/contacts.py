@@ -1,17 +1,18 @@
 """Contacts: list, read, create, update (If-Match), deactivate, through the contact services
 and checked by the contact form, as on the pages."""
 
-from flask import abort, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from scheduler.api import resource_schemas as rs
-from scheduler.api.auth import require_write
-from scheduler.api.etags import locked, require_if_match, with_etag
+from scheduler.api.conditional import IF_MATCH_DOC
+from scheduler.api.etags import locked, require_if_match, row_or_404, with_etag
 from scheduler.api.form_input import form_values
 from scheduler.api.offset_pages import paged, start_offset
 from scheduler.api.parsing import ApiBlueprint, refuse
 from scheduler.api.representations import contact_names, may_see_contact_details, utc_text
+from scheduler.api.writes import write_operation
 from scheduler.contacts import services
 from scheduler.contacts.forms import ContactForm
 from scheduler.contacts.models import Contact
@@ -57,7 +58,7 @@ def _scripts(contact: Contact, field: str, latin: str) -> dict[str, str]:
 
 
 def _contact_or_404(contact_id: int) -> Contact:
-    return db.session.get(Contact, contact_id) or abort(404)
+    return row_or_404(Contact, contact_id)
 
 
 def _changeable(contact_id: int) -> Contact:
@@ -95,11 +96,11 @@ def show_contact(contact_id: int):
 
 
 @bp.route("/contacts", methods=["POST"])
+@write_operation
 @bp.arguments(rs.ContactCreateSchema, as_kwargs=False)
 @bp.response(201, rs.ContactSchema)
 def create_contact(data: dict):
     """A new contact at a partner (write scope)."""
-    require_write()
     partner = get_partner(data.pop("partner")) or refuse("partner", "invalid")
     # What a blank form posts: empty text, the partner's zone, the default language.
     blank = {name: "" for name in services.CONTACT_FIELDS if name != "language"}
@@ -112,12 +113,13 @@ def create_contact(data: dict):
 
 
 @bp.route("/contacts/<int:contact_id>", methods=["PATCH"])
+@bp.doc(**IF_MATCH_DOC)
+@write_operation
 @bp.arguments(rs.ContactFieldsSchema, as_kwargs=False)
 @bp.response(200, rs.ContactSchema)
 def update_contact(data: dict, contact_id: int):
     """Change some fields (write scope). If-Match: the ETag you read (412 when stale, 428
     when missing)."""
-    require_write()
     contact = _changeable(contact_id)
     require_if_match(contact_json(contact, current_user))
     current = {name: getattr(contact, name) for name in services.CONTACT_FIELDS}
@@ -128,10 +130,10 @@ def update_contact(data: dict, contact_id: int):
 
 
 @bp.route("/contacts/<int:contact_id>/deactivate", methods=["POST"])
+@write_operation
 @bp.response(200, rs.ContactSchema)
 def deactivate_contact(contact_id: int):
     """Deactivate the contact (write scope): kept with all its history, offered no more."""
-    require_write()
     contact = _changeable(contact_id)
     services.set_active(contact, False)
     return with_etag(contact_json(contact, current_user))

@@ -1,44 +1,35 @@
-"""Strong ETags computed from a representation, and the If-Match check of an update.
+"""If-Match on the records without a version column (contacts, partners), on the rule of
+`scheduler.api.conditional`: the ETag is the hash of the representation, the row is read
+under a lock first (`locked_or_404`), so of two changes holding the same ETag the second sees
+the first one's result and gets 412."""
 
-A resource without a version column (contacts, partners) gets the hash of its JSON as its
-ETag: the same value on a read and inside an update, whatever the response's formatting.
-An update reads the row under a lock first (`locked`), so two clients holding the same ETag
-cannot both pass the check: the second sees the first one's change and gets 412.
-"""
+from flask import abort
 
-import hashlib
-import json
-
-from flask import request
-from flask_smorest import abort
-
+from scheduler.api.conditional import MAX_ROW_ID, etag_of, if_match_problem
 from scheduler.extensions import db
-
-
-def representation_etag(body: dict) -> str:
-    """The strong ETag (quoted) of *body*, a representation as the API answers it."""
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
-    return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
 
 
 def with_etag(body: dict, status: int = 200):
     """A view's answer: *body* with its ETag (kept by the API's conditional GET)."""
-    return body, status, {"ETag": representation_etag(body)}
+    return body, status, {"ETag": etag_of(body)}
+
+
+def row_or_404(model, ident: int):
+    """The *model* row with id *ident*; 404 also for an id no row can have."""
+    row = db.session.get(model, ident) if ident <= MAX_ROW_ID else None
+    return row if row is not None else abort(404)
 
 
 def locked(row):
-    """*row* re-read with a row lock for the rest of the transaction (SQLite's BEGIN
+    """*row* re-read under a row lock for the rest of the transaction (SQLite's BEGIN
     IMMEDIATE already holds the database's write lock)."""
     db.session.refresh(row, with_for_update=True)
     return row
 
 
 def require_if_match(current: dict) -> None:
-    """428 when the request has no If-Match, 412 when it names an ETag that is not
-    *current*'s (the representation as this caller would read it now)."""
-    if "If-Match" not in request.headers:
-        abort(428)
-    wanted = request.if_match
-    etag = representation_etag(current).strip('"')
-    if not (wanted.star_tag or wanted.contains(etag)):
-        abort(412)
+    """428 without If-Match, 412 when it is not the ETag of *current* (the representation
+    as this caller reads it now)."""
+    refusal = if_match_problem(etag_of(current))
+    if refusal:
+        abort(refusal)

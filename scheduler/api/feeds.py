@@ -5,10 +5,11 @@ import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 
-from scheduler.api.auth import require_write
+from scheduler.api.etags import row_or_404
 from scheduler.api.parsing import ApiBlueprint, refuse
 from scheduler.api.representations import utc_text
 from scheduler.api.resource_schemas import FeedCreateSchema, FeedListSchema, FeedSchema
+from scheduler.api.writes import write_operation
 from scheduler.contacts.models import Contact
 from scheduler.extensions import db
 from scheduler.feeds import services
@@ -55,8 +56,8 @@ def _owner(data: dict):
 def _managed_feed(feed_id: int) -> Feed:
     """A live feed the caller may rotate or revoke: someone's own feed only by them or an
     administrator (as on the pages)."""
-    feed = db.session.get(Feed, feed_id)
-    if feed is None or feed.revoked_at is not None:
+    feed = row_or_404(Feed, feed_id)
+    if feed.revoked_at is not None:
         abort(404)
     if feed.scope == "user" and feed.user_id != current_user.id and current_user.role != "admin":
         abort(403)
@@ -74,31 +75,31 @@ def list_feeds():
 
 
 @bp.route("/feeds", methods=["POST"])
+@write_operation
 @bp.arguments(FeedCreateSchema, as_kwargs=False)
 @bp.response(201, FeedSchema)
 def create_feed(data: dict):
     """A new feed of a partner, a contact, the caller or the office (write scope). The
     answer holds its URL: the only time it is shown."""
-    require_write()
     owner = _owner(data)
     feed, token = services.create_feed(data["scope"], owner, current_user, data.get("language"))
     return feed_json(feed, token), 201, SECRET
 
 
 @bp.route("/feeds/<int:feed_id>/rotate", methods=["POST"])
+@write_operation
 @bp.response(200, FeedSchema)
 def rotate_feed(feed_id: int):
     """A new URL for the feed; the old one stops working (write scope)."""
-    require_write()
     feed = _managed_feed(feed_id)
     token = services.rotate_feed(feed)
     return feed_json(feed, token), 200, SECRET
 
 
 @bp.route("/feeds/<int:feed_id>/revoke", methods=["POST"])
+@write_operation
 @bp.response(204)
 def revoke_feed(feed_id: int):
     """Switch the feed off for good: its URL answers 404 from now on (write scope)."""
-    require_write()
     services.revoke_feed(_managed_feed(feed_id))
     return "", 204

@@ -3,12 +3,13 @@
 from flask import abort
 
 from scheduler.api import schemas
-from scheduler.api.auth import require_write
+from scheduler.api.conditional import IF_MATCH_DOC
 from scheduler.api.etags import locked, require_if_match, with_etag
 from scheduler.api.form_input import form_values
 from scheduler.api.parsing import ApiBlueprint
 from scheduler.api.representations import partner_json
 from scheduler.api.resource_schemas import PartnerEditSchema
+from scheduler.api.writes import write_operation
 from scheduler.partners.forms import PartnerForm
 from scheduler.partners.services import (
     EDITABLE_FIELDS,
@@ -35,12 +36,13 @@ def show_partner(slug: str):
 
 
 @bp.route("/partners/<slug>", methods=["PATCH"])
+@bp.doc(**IF_MATCH_DOC)
+@write_operation
 @bp.arguments(PartnerEditSchema, as_kwargs=False)
 @bp.response(200, schemas.PartnerSchema)
 def update_partner_fields(data: dict, slug: str):
     """Change what the partner edit page may (write scope). If-Match: the ETag you read (412
     when stale, 428 when missing); staff edits are kept from the next seeding."""
-    require_write()
     partner = locked(get_partner(slug) or abort(404))
     require_if_match(partner_json(partner))
     current = {name: getattr(partner, name) for name in EDITABLE_FIELDS}

@@ -4,6 +4,7 @@ exchange history."""
 from marshmallow import fields as f
 from marshmallow import validate
 
+from scheduler.api.conditional import MAX_ROW_ID
 from scheduler.api.resource_schemas import ScriptsSchema
 from scheduler.api.schemas import MAX_PAGE, DaysQuerySchema, MeetingSchema, NamesSchema, Strict
 from scheduler.meetings.models import MEETING_KINDS
@@ -137,7 +138,11 @@ class SlotSearchSchema(Strict):
     notice = f.Integer(
         load_default=24, validate=validate.Range(min=0, max=720), metadata={"description": "hours"}
     )
-    room = f.Integer(allow_none=True, metadata={"description": "room id"})
+    room = f.Integer(
+        allow_none=True,
+        validate=validate.Range(min=1, max=MAX_ROW_ID),
+        metadata={"description": "room id"},
+    )
 
 
 class SlotSchema(Strict):

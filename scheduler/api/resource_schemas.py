@@ -5,6 +5,7 @@ import marshmallow as ma
 from marshmallow import fields as f
 from marshmallow import validate
 
+from scheduler.api.conditional import MAX_ROW_ID
 from scheduler.api.schemas import MAX_PAGE, NamesSchema, Strict
 from scheduler.feeds.models import FEED_SCOPES
 from scheduler.sides import LANGUAGES
@@ -112,7 +113,10 @@ class FeedListSchema(Strict):
 class FeedCreateSchema(Strict):
     scope = f.String(required=True, validate=validate.OneOf(FEED_SCOPES))
     partner = f.String(metadata={"description": "slug, for scope partner"})
-    contact = f.Integer(metadata={"description": "id, for scope contact"})
+    contact = f.Integer(
+        validate=validate.Range(min=1, max=MAX_ROW_ID),
+        metadata={"description": "id, for scope contact"},
+    )
     language = f.String(validate=validate.OneOf(LANGUAGES))
 
     @ma.validates_schema

@@ -1,14 +1,13 @@
 """Recurring series (read): the rule and every occurrence, as the series page shows them."""
 
-from flask import abort
 from flask_babel import force_locale
 from flask_login import current_user
 
+from scheduler.api.etags import row_or_404
 from scheduler.api.parsing import ApiBlueprint
 from scheduler.api.problems import api_language
 from scheduler.api.read_schemas import SeriesSchema
 from scheduler.api.representations import local_text, meeting_json, utc_text
-from scheduler.extensions import db
 from scheduler.meetings.series.models import MeetingSeries
 from scheduler.meetings.series.summary import describe
 
@@ -53,7 +52,7 @@ def _occurrence(meeting) -> dict:
 @bp.response(200, SeriesSchema)
 def show_series(series_id: int):
     """One series: its rule, its template meeting and each occurrence (times in UTC)."""
-    series = db.session.get(MeetingSeries, series_id) or abort(404)
+    series = row_or_404(MeetingSeries, series_id)
     meetings = list(series.meetings)
     return {
         "id": series.id,

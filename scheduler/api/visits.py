@@ -1,9 +1,9 @@
 """Delegation visits (read): the list, and one visit with its delegation, hosts and
 itinerary (each item on the clock of its place), through the visit pages' queries."""
 
-from flask import abort
 from flask_login import current_user
 
+from scheduler.api.etags import row_or_404
 from scheduler.api.parsing import ApiBlueprint
 from scheduler.api.read_schemas import VisitListSchema, VisitSchema
 from scheduler.api.representations import (
@@ -14,7 +14,6 @@ from scheduler.api.representations import (
     names,
     utc_text,
 )
-from scheduler.extensions import db
 from scheduler.i18n import user_name
 from scheduler.visits.delegation import arrangements, roster
 from scheduler.visits.models import Visit
@@ -123,5 +122,5 @@ def list_visits():
 @bp.response(200, VisitSchema)
 def show_visit(visit_id: int):
     """One visit: delegation and hosts (head first), and the itinerary day by day."""
-    visit = db.session.get(Visit, visit_id) or abort(404)
+    visit = row_or_404(Visit, visit_id)
     return visit_json(visit, current_user)
