@@ -139,6 +139,9 @@ class Config:
     FEED_TOKEN_KEY = os.environ.get("FEED_TOKEN_KEY", "")  # empty: derived from SECRET_KEY
     FEED_MISS_LIMIT = int(os.environ.get("FEED_MISS_LIMIT", "20"))
     FEED_MISS_WINDOW_SECONDS = int(os.environ.get("FEED_MISS_WINDOW_SECONDS", "600"))
+    # API requests per token and minute (scheduler/api/rate_limits.py), shared by every worker.
+    API_READS_PER_MINUTE = int(os.environ.get("API_READS_PER_MINUTE", "600"))
+    API_WRITES_PER_MINUTE = int(os.environ.get("API_WRITES_PER_MINUTE", "120"))
     FEED_FETCH_WRITE_SECONDS = int(os.environ.get("FEED_FETCH_WRITE_SECONDS", "300"))
     # Per worker: copies of rendered event blocks and finished feed bodies (about 1 MB each
     # per 1,000 events); the database stays the shared cache.

@@ -15,6 +15,24 @@ from flask import request
 
 MAX_ROW_ID = 2**31 - 1  # the database's integer: a larger id names nothing
 
+# The OpenAPI description of If-Match on every operation that changes a record.
+IF_MATCH_DOC = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "If-Match",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "The record's ETag as last read: another one answers 412 and "
+            "changes nothing; without it the answer is 428.",
+        }
+    ],
+    "responses": {
+        "412": {"description": "Changed since read"},
+        "428": {"description": "No If-Match"},
+    },
+}
+
 
 def etag_of(representation: dict) -> str:
     """The strong ETag (quoted) of *representation*, a JSON-ready dict."""

@@ -24,6 +24,8 @@ def _keep_nothing() -> None:
 def http_problem(error: HTTPException):
     """The problem for an HTTPException raised in an API view (abort, webargs)."""
     _keep_nothing()
+    if error.response is not None:  # a problem made by the view itself (`form_input`)
+        return error.response
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
     if not messages:

@@ -9,7 +9,7 @@ from flask import abort, url_for
 from flask_login import current_user
 
 from scheduler.api import schemas, write_schemas
-from scheduler.api.conditional import MAX_ROW_ID, etag_of, if_match_problem
+from scheduler.api.conditional import IF_MATCH_DOC, MAX_ROW_ID, etag_of, if_match_problem
 from scheduler.api.idempotency.services import IDEMPOTENCY_DOC, idempotent
 from scheduler.api.meeting_input import (
     lock_meeting,
@@ -26,23 +26,6 @@ from scheduler.meetings.models import Meeting
 bp = ApiBlueprint(
     "api_v1_meeting_writes", __name__, url_prefix="/api/v1", description="Meeting changes."
 )
-
-IF_MATCH_DOC = {
-    "parameters": [
-        {
-            "in": "header",
-            "name": "If-Match",
-            "required": True,
-            "schema": {"type": "string"},
-            "description": "The meeting's ETag as last read: another one answers 412 and "
-            "changes nothing; without it the answer is 428.",
-        }
-    ],
-    "responses": {
-        "412": {"description": "Changed since read"},
-        "428": {"description": "No If-Match"},
-    },
-}
 
 
 def meeting_answer(meeting: Meeting, status: int = 200, headers=None):

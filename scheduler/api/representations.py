@@ -44,10 +44,13 @@ def partner_json(partner) -> dict:
         "valid_until": partner.valid_until,
         "successor": partner.successor.slug if partner.successor else None,
         "is_current": partner.is_current,
+        "notes": {"zh": partner.notes_zh, "ko": partner.notes_ko},
+        "working_hours": partner.working_hours,
     }
 
 
-def _contact_names(contact) -> dict[str, str]:
+def contact_names(contact) -> dict[str, str]:
+    """A contact's whole name in each script (a pseudonym once erased)."""
     if contact.erased_at is not None:
         return {lang: erased_name(contact.id, lang) for lang in LANGUAGES}
     latin = " ".join(p for p in (contact.romanized_given, contact.romanized_family.upper()) if p)
@@ -67,7 +70,7 @@ def _person(participant, details: bool) -> dict:
         row["name"] = {"zh": user_name(user, "zh"), "ko": user_name(user, "ko"), "en": ""}
     elif participant.contact is not None:
         contact = participant.contact
-        row |= {"kind": "contact", "id": contact.id, "name": _contact_names(contact)}
+        row |= {"kind": "contact", "id": contact.id, "name": contact_names(contact)}
         row["partner"] = contact.partner.slug if contact.partner else None
         if details and contact.erased_at is None:
             row |= {"email": contact.email or "", "phone": contact.phone or ""}
@@ -135,4 +138,20 @@ def meeting_json(meeting, viewer) -> dict:
         "version": meeting.version,
         "created_at": utc_text(meeting.created_at),
         "updated_at": utc_text(meeting.updated_at),
+    }
+
+
+def meeting_brief(meeting) -> dict:
+    """What a list shows of a meeting: kind, status, title, and its times in UTC and on the
+    clock of its planning zone."""
+    return {
+        "id": meeting.id,
+        "kind": meeting.kind,
+        "status": meeting.status,
+        "title": names(meeting, "title"),
+        "start": utc_text(meeting.start_dt),
+        "end": utc_text(meeting.end_dt),
+        "timezone": meeting.timezone,
+        "start_local": local_text(meeting.start_dt, meeting.timezone),
+        "end_local": local_text(meeting.end_dt, meeting.timezone),
     }

@@ -38,6 +38,8 @@ class PartnerSchema(Strict):
     valid_until = f.Date(allow_none=True)
     successor = f.String(allow_none=True, metadata={"description": "the successor's slug"})
     is_current = f.Boolean(required=True)
+    notes = f.Dict(keys=f.String(), values=f.String(), metadata={"description": "zh, ko"})
+    working_hours = f.String(allow_none=True, metadata={"description": "its people's default"})
 
 
 class PersonSchema(Strict):
@@ -90,20 +92,25 @@ class PartnerListSchema(Strict):
     items = f.List(f.Nested(PartnerSchema), required=True)
 
 
-class MeetingQuerySchema(Strict):
-    """The meeting list's filters: dates are whole days in *zone* (both included)."""
+class DaysQuerySchema(Strict):
+    """Whole days in *zone* (both included), and the cursor of a list."""
 
-    partner = f.String(metadata={"description": "partner slug"})
-    kind = f.String(validate=validate.OneOf([k.value for k in MeetingKind]))
-    status = f.String(validate=validate.OneOf([s.value for s in MeetingStatus]))
     start_day = f.Date(data_key="from", metadata={"description": "first day, in zone"})
     end_day = f.Date(data_key="to", metadata={"description": "last day (included), in zone"})
     zone = ZoneField(load_default=OFFICE_ZONE, metadata={"description": "IANA zone of the days"})
-    updated_since = aware_datetime(metadata={"description": "changed at or after (with zone)"})
     cursor = f.String(metadata={"description": "from a Link rel=next header; opaque"})
-    limit = f.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE))
 
     @ma.validates_schema
     def _days_in_order(self, data, **_kwargs):
         if data.get("start_day") and data.get("end_day") and data["end_day"] < data["start_day"]:
             raise ma.ValidationError("invalid", field_name="to")
+
+
+class MeetingQuerySchema(DaysQuerySchema):
+    """The meeting list's filters: dates are whole days in *zone* (both included)."""
+
+    partner = f.String(metadata={"description": "partner slug"})
+    kind = f.String(validate=validate.OneOf([k.value for k in MeetingKind]))
+    status = f.String(validate=validate.OneOf([s.value for s in MeetingStatus]))
+    updated_since = aware_datetime(metadata={"description": "changed at or after (with zone)"})
+    limit = f.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE))

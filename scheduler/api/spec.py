@@ -15,12 +15,19 @@ from flask import Flask, render_template, request
 from flask_smorest import Api
 
 from scheduler.api.auth import authenticate_request, unauthorized_headers
+from scheduler.api.contacts import bp as contacts_bp
+from scheduler.api.feeds import bp as feeds_bp
 from scheduler.api.handlers import answer_problems_under_api, register_problem_handlers
+from scheduler.api.history import bp as history_bp
 from scheduler.api.meeting_writes import bp as meeting_writes_bp
 from scheduler.api.meetings import bp as meetings_bp
 from scheduler.api.participants import bp as participants_bp
 from scheduler.api.partners import bp as partners_bp
 from scheduler.api.problems import documented_problems
+from scheduler.api.rate_limits import limit_request
+from scheduler.api.series import bp as series_bp
+from scheduler.api.slots import bp as slots_bp
+from scheduler.api.visits import bp as visits_bp
 from scheduler.extensions import csrf
 from scheduler.security import public
 
@@ -46,7 +53,7 @@ def _conditional_get(response):
     if request.method in ("GET", "HEAD") and response.status_code == 200:
         response.add_etag()
         response.make_conditional(request)
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers.setdefault("Cache-Control", "private, no-cache")  # a new secret: no-store
     response.vary.update(("Authorization", "Accept-Language"))
     return response
 
@@ -56,11 +63,23 @@ def _docs_page():
 
 
 # Every resource module's blueprint (endpoints named api_v1_*): add a new module here.
-RESOURCES = (partners_bp, meetings_bp, meeting_writes_bp, participants_bp)
+RESOURCES = (
+    partners_bp,
+    meetings_bp,
+    meeting_writes_bp,
+    participants_bp,
+    contacts_bp,
+    series_bp,
+    visits_bp,
+    slots_bp,
+    feeds_bp,
+    history_bp,
+)
 
 # Set up once, when the module is imported (a blueprint takes no setup once registered).
 for _bp in RESOURCES:
     _bp.before_request(authenticate_request)
+    _bp.before_request(limit_request)  # after: it counts per token
     _bp.after_request(_conditional_get)
     _bp.after_request(unauthorized_headers)
 register_problem_handlers(RESOURCES)
