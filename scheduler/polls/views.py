@@ -13,6 +13,7 @@ from scheduler.meetings.mailed import mailed_message
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.services import participant_label
 from scheduler.polls import services
+from scheduler.polls.closing import candidate_of, preview_closing
 from scheduler.polls.forms import CloseForm, ProposeForm
 from scheduler.polls.models import CHOICE_LABELS, STATUS_LABELS, Poll
 from scheduler.polls.panel import candidate_warnings, meeting_poll_panel, poll_time
@@ -97,6 +98,22 @@ def _poll_or_404(meeting_id: int, poll_id: int) -> Poll:
     return poll
 
 
+def _closing_page(poll: Poll, candidate_id, reason: str | None = None, form=None):
+    """The confirmation page before booking a candidate (400 when closing is refused)."""
+    candidate = candidate_of(poll, candidate_id) or abort(404)
+    closing = preview_closing(poll, candidate, reason)
+    form = form or CloseForm(data={"candidate": candidate.id, "override_reason": reason})
+    page = render_template("polls/close.html", closing=closing, meeting=poll.meeting, form=form)
+    return page, 400 if closing.refused else 200
+
+
+@bp.route("/<int:meeting_id>/polls/<int:poll_id>/close", methods=["GET"])
+@roles_required(*EDITOR_ROLES)
+def confirm_close(meeting_id, poll_id):
+    """Who will be mailed, who said No or never answered, and any clash; the button posts."""
+    return _closing_page(_poll_or_404(meeting_id, poll_id), request.args.get("candidate"))
+
+
 @bp.route("/<int:meeting_id>/polls/<int:poll_id>/close", methods=["POST"])
 @roles_required(*EDITOR_ROLES)
 def close_poll(meeting_id, poll_id):
@@ -105,11 +122,11 @@ def close_poll(meeting_id, poll_id):
     if not form.validate_on_submit():
         flash(_("Choose one of the proposed times."), "error")
         return _to_meeting(poll.meeting), 303
-    meeting = poll.meeting
+    meeting, reason = poll.meeting, form.override_reason.data
     return save(
-        lambda: services.close_poll(poll, form.candidate.data, form.override_reason.data),
+        lambda: services.close_poll(poll, form.candidate.data, reason),
         lambda mailed: _to_meeting(meeting, mailed_message("confirm", mailed or 0)),
-        lambda error: _meeting_page(meeting.id, error),
+        lambda error: _closing_page(poll, form.candidate.data, reason, form)[0],
     )
 
 
