@@ -40,16 +40,17 @@ def _unchanged(draft) -> None:
     assert outbox_rows("invite_request") == []
 
 
-def test_the_page_names_who_is_mailed_and_flags_no_and_silence_in_chinese(
-    app, client, draft, poll
-):
+def test_the_page_names_who_is_mailed_and_flags_no_and_silence_in_chinese(app, client, draft, poll):
     _answer(client, app, poll, draft["kim"], ["no", "if_need_be", "yes"])
     chosen = poll.candidates[0]
     response = client.get(_url(draft, poll), query_string={"candidate": chosen.id})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "<h1 class=\"h3 mb-3\">确定此时间并确认会议？</h1>" in page
-    assert _text(page, "close-time") == "12月10日（周二）14:30–16:00（北京时间） / 15:30–17:00（首尔时间）"
+    assert '<h1 class="h3 mb-3">确定此时间并确认会议？</h1>' in page
+    assert (
+        _text(page, "close-time")
+        == "12月10日（周二）14:30–16:00（北京时间） / 15:30–17:00（首尔时间）"
+    )
     assert _text(page, "flag-no") == "对此时间回复“不行”：金敏洙 · 首尔特别市"
     assert _text(page, "flag-silent") == "未回复：李明"
     assert 'id="flag-if-need-be"' not in page
@@ -70,8 +71,13 @@ def test_the_page_in_korean_flags_if_need_be(app, client, auth, draft, poll):
         as_text=True
     )
     assert "이 시간으로 회의를 확정하시겠습니까?" in page
-    assert _text(page, "close-time") == "12월 11일(수) 11:00~12:00(한국 시간) / 10:00~11:00(중국 시간)"
-    assert _text(page, "flag-if-need-be") == "이 시간에 ‘조정 가능’으로 회신한 사람: 김민수 · 서울특별시, 왕팡"
+    assert (
+        _text(page, "close-time") == "12월 11일(수) 11:00~12:00(한국 시간) / 10:00~11:00(중국 시간)"
+    )
+    assert (
+        _text(page, "flag-if-need-be")
+        == "이 시간에 ‘조정 가능’으로 회신한 사람: 김민수 · 서울특별시, 왕팡"
+    )
     assert 'id="flag-no"' not in page and 'id="flag-silent"' not in page
     _unchanged(draft)
 

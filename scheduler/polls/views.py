@@ -17,6 +17,8 @@ from scheduler.polls.closing import candidate_of, preview_closing
 from scheduler.polls.forms import CloseForm, ProposeForm
 from scheduler.polls.models import CHOICE_LABELS, STATUS_LABELS, Poll
 from scheduler.polls.panel import candidate_warnings, meeting_poll_panel, poll_time
+from scheduler.polls.partner_events import partner_poll_events
+from scheduler.polls.waiting import waiting_polls
 from scheduler.security import roles_required
 from scheduler.timefmt import LocalTimeError, local_time_error_text, localize_strict
 from scheduler.transaction import save
@@ -26,6 +28,8 @@ bp.add_app_template_global(meeting_poll_panel, "meeting_poll_panel")
 bp.add_app_template_global(poll_time, "poll_time")
 bp.add_app_template_global(CHOICE_LABELS, "POLL_CHOICE_LABELS")
 bp.add_app_template_global(STATUS_LABELS, "POLL_STATUS_LABELS")
+bp.add_app_template_global(waiting_polls, "waiting_polls")
+bp.add_app_template_global(partner_poll_events, "partner_poll_events")
 
 
 def _read_times(form: ProposeForm, zone: str) -> list | None:
