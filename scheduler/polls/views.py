@@ -12,14 +12,15 @@ from scheduler.meetings.forms import ReasonForm
 from scheduler.meetings.mailed import mailed_message
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.services import participant_label
-from scheduler.polls import services
+from scheduler.polls import from_slots, services
 from scheduler.polls.closing import candidate_of, preview_closing
 from scheduler.polls.forms import CloseForm, ProposeForm
 from scheduler.polls.models import CHOICE_LABELS, STATUS_LABELS, Poll
 from scheduler.polls.panel import candidate_warnings, meeting_poll_panel, poll_time
 from scheduler.polls.partner_events import partner_poll_events
+from scheduler.polls.services import PollError
 from scheduler.polls.waiting import waiting_polls
-from scheduler.security import roles_required
+from scheduler.security import roles_required, safe_next
 from scheduler.timefmt import LocalTimeError, local_time_error_text, localize_strict
 from scheduler.transaction import save
 
@@ -51,8 +52,32 @@ def _read_times(form: ProposeForm, zone: str) -> list | None:
 
 
 def _form_page(meeting: Meeting, form: ProposeForm, warnings=None, status: int = 200):
-    page = render_template("polls/new.html", meeting=meeting, form=form, warnings=warnings)
+    suggested = request.form.getlist("suggested")
+    page = render_template(
+        "polls/new.html", meeting=meeting, form=form, warnings=warnings, suggested=suggested
+    )
     return page, status
+
+
+def _prefilled_page(meeting: Meeting, form: ProposeForm):
+    """The empty form, or the form with the slot finder's suggestions (`from_slots`)."""
+    suggested = from_slots.prefill(
+        form, request.args.getlist(from_slots.PICK_ARG), meeting.timezone
+    )
+    page = render_template("polls/new.html", meeting=meeting, form=form, suggested=suggested)
+    return page, 200
+
+
+@bp.route("/find-a-time/ask")
+@roles_required(*EDITOR_ROLES)
+def ask_from_slots():
+    """The slot finder's ticked suggestions → the new-meeting form (nothing saved yet)."""
+    try:
+        picks = from_slots.checked_picks(request.args.getlist("pick"))
+    except PollError as error:
+        flash(str(error.message), "error")
+        return redirect(safe_next(request.args.get("back"))), 303
+    return redirect(from_slots.new_meeting_url(request.args, picks)), 303
 
 
 @bp.route("/<int:meeting_id>/poll/new", methods=["GET", "POST"])
@@ -63,7 +88,7 @@ def new_poll(meeting_id):
     form.people.choices = [(p.id, participant_label(p)) for p in meeting.participants]
     if request.method == "GET":
         form.people.data = [p.id for p in meeting.participants]
-        return _form_page(meeting, form)
+        return _prefilled_page(meeting, form)
     times = _read_times(form, meeting.timezone) if form.validate_on_submit() else None
     if times is None:
         return _form_page(meeting, form, status=400)
@@ -72,10 +97,16 @@ def new_poll(meeting_id):
         return _form_page(meeting, form, warnings)
     people = [child_or_404(meeting.participants, pid) for pid in form.people.data or []]
     return save(
-        lambda: services.create_poll(meeting, current_user, times, people, form.closes_on.data),
+        lambda: services.create_poll(
+            meeting, current_user, times, people, form.closes_on.data, _scores()
+        ),
         lambda _poll: _to_meeting(meeting, _("The times have been sent to the people asked.")),
         lambda _error: _form_page(meeting, form)[0],
     )
+
+
+def _scores() -> dict:
+    return from_slots.scores(request.form.getlist("suggested"))
 
 
 def _to_meeting(meeting: Meeting, message: str | None = None):

@@ -24,6 +24,7 @@ from scheduler.meetings.models import Meeting
 from scheduler.security import roles_required
 from scheduler.slots import services, warnings
 from scheduler.slots.forms import SlotForm, WarningQuery
+from scheduler.slots.picks import encode_pick
 from scheduler.timefmt import (
     LocalTimeError,
     date_then_time,
@@ -110,7 +111,8 @@ def _slot_rows(result, people) -> list[dict]:
             end_local=to_local_naive(slot.end, zones[0]).isoformat(timespec="minutes"),
             **carried,
         )
-        rows.append({"clocks": _clocks(slot.start, zones), "link": link})
+        pick = encode_pick(slot.start, slot.end, slot.score)
+        rows.append({"clocks": _clocks(slot.start, zones), "link": link, "pick": pick})
     return rows
 
 
@@ -154,6 +156,8 @@ def find_slots():
         form=form,
         result=result,
         people=people,
+        carried=_hand_off(people),
+        first_zone=people[0].zone,
         slots=_slot_rows(result, people),
         skipped=_skipped_rows(result),
     )
