@@ -9,7 +9,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from scheduler.extensions import db
 from scheduler.meetings.models import Meeting
 from scheduler.partners.services import get_partner
 from scheduler.slots.picks import decode_picks, encode_pick
