@@ -17,6 +17,7 @@ from scheduler.polls.closing import candidate_of, preview_closing
 from scheduler.polls.forms import CloseForm, ProposeForm
 from scheduler.polls.models import CHOICE_LABELS, STATUS_LABELS, Poll
 from scheduler.polls.panel import candidate_warnings, meeting_poll_panel, poll_time
+from scheduler.polls.agreement import days_to_agree
 from scheduler.polls.partner_events import partner_poll_events
 from scheduler.polls.services import PollError
 from scheduler.polls.waiting import waiting_polls
@@ -31,6 +32,7 @@ bp.add_app_template_global(CHOICE_LABELS, "POLL_CHOICE_LABELS")
 bp.add_app_template_global(STATUS_LABELS, "POLL_STATUS_LABELS")
 bp.add_app_template_global(waiting_polls, "waiting_polls")
 bp.add_app_template_global(partner_poll_events, "partner_poll_events")
+bp.add_app_template_global(days_to_agree, "days_to_agree")
 
 
 def _read_times(form: ProposeForm, zone: str) -> list | None:
