@@ -13,11 +13,11 @@ from scheduler.meetings.mailed import mailed_message
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.services import participant_label
 from scheduler.polls import from_slots, services
+from scheduler.polls.agreement import days_to_agree
 from scheduler.polls.closing import candidate_of, preview_closing
 from scheduler.polls.forms import CloseForm, ProposeForm
 from scheduler.polls.models import CHOICE_LABELS, STATUS_LABELS, Poll
 from scheduler.polls.panel import candidate_warnings, meeting_poll_panel, poll_time
-from scheduler.polls.agreement import days_to_agree
 from scheduler.polls.partner_events import partner_poll_events
 from scheduler.polls.services import PollError
 from scheduler.polls.waiting import waiting_polls
