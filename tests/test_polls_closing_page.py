@@ -8,22 +8,14 @@ import re
 import pytest
 
 from scheduler.extensions import db
-from scheduler.meetings.models import Participant, Room
+from scheduler.meetings.models import Participant
 from tests.invites_support import add_person, outbox_rows
-from tests.polls_support import answer_path, invitee_of, meeting, propose, the_poll
+from tests.polls_support import answer, book_room_at, meeting, the_poll
 
 
 @pytest.fixture
-def poll(client, auth, draft):
-    auth.login(locale="zh", timezone="Asia/Shanghai")
-    assert propose(client, draft).status_code == 302
-    return the_poll(draft)
-
-
-def _answer(client, app, poll, participant_id, choices):
-    path = answer_path(app, invitee_of(poll, participant_id))
-    data = {f"choice-{c.id}": v for c, v in zip(poll.candidates, choices, strict=True)}
-    assert client.post(path, data=data).status_code == 302
+def poll(chinese_poll):
+    return chinese_poll
 
 
 def _url(draft, poll) -> str:
@@ -41,7 +33,7 @@ def _unchanged(draft) -> None:
 
 
 def test_the_page_names_who_is_mailed_and_flags_no_and_silence_in_chinese(app, client, draft, poll):
-    _answer(client, app, poll, draft["kim"], ["no", "if_need_be", "yes"])
+    answer(client, app, poll, draft["kim"], ["no", "if_need_be", "yes"])
     chosen = poll.candidates[0]
     response = client.get(_url(draft, poll), query_string={"candidate": chosen.id})
     page = response.get_data(as_text=True)
@@ -62,8 +54,8 @@ def test_the_page_names_who_is_mailed_and_flags_no_and_silence_in_chinese(app, c
 
 
 def test_the_page_in_korean_flags_if_need_be(app, client, auth, draft, poll):
-    _answer(client, app, poll, draft["kim"], ["no", "if_need_be", "yes"])
-    _answer(client, app, poll, draft["li"], ["yes", "if_need_be", "no"])
+    answer(client, app, poll, draft["kim"], ["no", "if_need_be", "yes"])
+    answer(client, app, poll, draft["li"], ["yes", "if_need_be", "no"])
     auth.logout()
     auth.login(locale="ko", timezone="Asia/Seoul")
     chosen = poll.candidates[1]
@@ -117,14 +109,8 @@ def test_a_clash_with_people_needs_a_reason(app, client, draft, poll, make_meeti
 
 
 def test_a_booked_room_refuses_with_the_reason_and_no_button(client, draft, poll, make_meeting):
-    room = Room(name_zh="第一会议室", name_ko="제1회의실")
-    db.session.add(room)
-    db.session.commit()
     chosen = poll.candidates[0]
-    make_meeting(start_dt=chosen.start_dt, end_dt=chosen.end_dt, room_id=room.id)
-    target = meeting(draft)
-    target.room_id = room.id
-    db.session.commit()
+    book_room_at(draft, chosen, make_meeting)
     response = client.get(_url(draft, poll), query_string={"candidate": chosen.id})
     page = response.get_data(as_text=True)
     assert response.status_code == 400

@@ -6,20 +6,12 @@ import re
 
 import pytest
 
-from tests.polls_support import answer_path, invitee_of, propose, the_poll
+from tests.polls_support import answer
 
 
 @pytest.fixture
-def poll(client, auth, draft):
-    auth.login(locale="zh", timezone="Asia/Shanghai")
-    assert propose(client, draft).status_code == 302
-    return the_poll(draft)
-
-
-def _answer(client, app, poll, participant_id, choices):
-    path = answer_path(app, invitee_of(poll, participant_id))
-    data = {f"choice-{c.id}": v for c, v in zip(poll.candidates, choices, strict=True)}
-    assert client.post(path, data=data).status_code == 302
+def poll(chinese_poll):
+    return chinese_poll
 
 
 def _plain(fragment: str) -> str:
@@ -36,7 +28,7 @@ def _relogin(auth, locale: str, zone: str) -> None:
 
 
 def test_the_dashboard_lists_open_polls_with_answered_of_asked_in_chinese(app, client, draft, poll):
-    _answer(client, app, poll, draft["kim"], ["yes", "no", "yes"])
+    answer(client, app, poll, draft["kim"], ["yes", "no", "yes"])
     page = client.get("/").get_data(as_text=True)
     assert _part(page, r'id="dashboard-polls-heading">(.*?)</h2>') == "待回复的时间征询 1"
     assert _part(page, r'id="polls-explained">(.*?)</p>') == (
@@ -112,7 +104,7 @@ def _audit_rows(page: str) -> list[tuple[str, list[str]]]:
 
 
 def test_the_audit_log_reads_a_polls_life_in_chinese(app, client, auth, draft, poll):
-    _answer(client, app, poll, draft["kim"], ["yes", "if_need_be", "no"])
+    answer(client, app, poll, draft["kim"], ["yes", "if_need_be", "no"])
     url = f"/meetings/{draft['meeting_id']}/polls/{poll.id}/close"
     assert client.post(url, data={"candidate": poll.candidates[0].id}).status_code == 302
     auth.logout()

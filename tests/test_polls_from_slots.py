@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from scheduler.meetings.models import Meeting
-from scheduler.partners.services import get_partner
 from scheduler.slots.picks import decode_picks, encode_pick
 from scheduler.timefmt import to_local_naive
 from tests.polls_support import TIMES, form_data, propose, the_poll
+from tests.test_booking_handoff import _form
 
 CN, KR = "Asia/Shanghai", "Asia/Seoul"
 
@@ -33,20 +33,6 @@ def _hidden(html: str, name: str) -> list[str]:
     return [unescape(v) for v in re.findall(rf'type="hidden" name="{name}" value="([^"]*)"', html)]
 
 
-def _meeting_form() -> dict:
-    return {
-        "kind": "video_link",
-        "title_zh": "长春—釜山视频连线",
-        "title_ko": "창춘-부산 화상회의",
-        "partners": [str(get_partner("busan").id)],
-        "timezone": CN,
-        "start_local": "2030-12-02T09:00",
-        "end_local": "2030-12-02T10:00",
-        "room_id": "0",
-        "host_side": "cn",
-    }
-
-
 def test_ticked_suggestions_become_a_draft_and_the_poll_forms_times(auth, client, db, two_sides):
     user, contact = two_sides
     auth.login("coordinator", locale="zh")
@@ -64,7 +50,7 @@ def test_ticked_suggestions_become_a_draft_and_the_poll_forms_times(auth, client
     assert sorted(query["poll_time"]) == sorted(picks[1:4])
     form_page = client.get(link).get_data(as_text=True)
     assert "请保存此会议草稿，随后即可向相关人员征询您勾选的时间。" in form_page
-    saved = client.post(link, data={**_meeting_form(), "participants": keys})
+    saved = client.post(link, data=_form(participants=keys))
     assert saved.status_code == 302
     meeting = db.session.scalars(db.select(Meeting).order_by(Meeting.id.desc())).first()
     assert meeting.status == "draft"
