@@ -1,5 +1,7 @@
-"""Staff pages of polls: propose times for a draft meeting, close on a time, withdraw (thin).
-The poll itself shows on the meeting page (`panel`, a template global)."""
+"""Staff pages of polls: propose times for a draft meeting (or for the slot finder's ticked
+suggestions), the confirmation page before closing on a time, close, withdraw (thin). The
+poll shows on the meeting page (`panel`), the dashboard (`waiting`), the partner's history
+(`partner_events`) and the statistics (`agreement`), all template globals."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -53,21 +55,15 @@ def _read_times(form: ProposeForm, zone: str) -> list | None:
     return times if ok else None
 
 
-def _form_page(meeting: Meeting, form: ProposeForm, warnings=None, status: int = 200):
-    suggested = request.form.getlist("suggested")
+def _form_page(meeting: Meeting, form: ProposeForm, warnings=None, status=200, suggested=None):
+    """The proposal form; *suggested*: the slot finder's suggestions it carries (by default
+    those the posted form carried)."""
+    if suggested is None:
+        suggested = request.form.getlist("suggested")
     page = render_template(
         "polls/new.html", meeting=meeting, form=form, warnings=warnings, suggested=suggested
     )
     return page, status
-
-
-def _prefilled_page(meeting: Meeting, form: ProposeForm):
-    """The empty form, or the form with the slot finder's suggestions (`from_slots`)."""
-    suggested = from_slots.prefill(
-        form, request.args.getlist(from_slots.PICK_ARG), meeting.timezone
-    )
-    page = render_template("polls/new.html", meeting=meeting, form=form, suggested=suggested)
-    return page, 200
 
 
 @bp.route("/find-a-time/ask")
@@ -90,7 +86,10 @@ def new_poll(meeting_id):
     form.people.choices = [(p.id, participant_label(p)) for p in meeting.participants]
     if request.method == "GET":
         form.people.data = [p.id for p in meeting.participants]
-        return _prefilled_page(meeting, form)
+        picked = request.args.getlist(from_slots.PICK_ARG)
+        return _form_page(
+            meeting, form, suggested=from_slots.prefill(form, picked, meeting.timezone)
+        )
     times = _read_times(form, meeting.timezone) if form.validate_on_submit() else None
     if times is None:
         return _form_page(meeting, form, status=400)
