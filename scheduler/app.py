@@ -57,6 +57,7 @@ from scheduler.ops.views import bp as ops_bp
 from scheduler.pagecache import watch_writes
 from scheduler.partners.views import bp as partners_bp
 from scheduler.polls.answer_views import bp as poll_answer_bp
+from scheduler.polls.audit_trail import register_poll_audit
 from scheduler.polls.notices import register_poll_listeners
 from scheduler.polls.views import bp as polls_bp
 from scheduler.privacy.views import bp as privacy_bp
@@ -160,6 +161,7 @@ def register_models(app: Flask) -> None:
     register_search_index_listeners(app)
     register_warning_listeners(app)
     register_poll_listeners(app)
+    register_poll_audit(app)
     install_feed_invalidation()
     install_statistics_changes()
 

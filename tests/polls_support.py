@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 import pytest
 
 from scheduler.extensions import db
-from scheduler.meetings.models import Meeting
+from scheduler.meetings.models import Meeting, Room
 from scheduler.polls.answers import poll_token
 from scheduler.polls.models import Poll
 from tests.invites_support import add_person
@@ -71,3 +71,29 @@ def plain_text(raw: bytes) -> str:
     """The text/plain part of a queued message."""
     message = message_from_bytes(raw, policy=policy.default)
     return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
+@pytest.fixture
+def chinese_poll(client, auth, draft) -> Poll:
+    """The draft's poll, proposed by a coordinator who reads Chinese on the Changchun clock
+    (still signed in)."""
+    auth.login(locale="zh", timezone="Asia/Shanghai")
+    assert propose(client, draft).status_code == 302
+    return the_poll(draft)
+
+
+def answer(client, app, poll: Poll, participant_id: int, choices) -> None:
+    """Post one person's answers (one per candidate, in time order) through their link."""
+    path = answer_path(app, invitee_of(poll, participant_id))
+    data = {f"choice-{c.id}": v for c, v in zip(poll.candidates, choices, strict=True)}
+    assert client.post(path, data=data).status_code == 302
+
+
+def book_room_at(draft, candidate, make_meeting) -> None:
+    """Give the draft a room that another meeting already holds at *candidate*'s time."""
+    room = Room(name_zh="第一会议室", name_ko="제1회의실")
+    db.session.add(room)
+    db.session.commit()
+    make_meeting(start_dt=candidate.start_dt, end_dt=candidate.end_dt, room_id=room.id)
+    meeting(draft).room_id = room.id
+    db.session.commit()

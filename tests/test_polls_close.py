@@ -5,10 +5,8 @@ import re
 
 import pytest
 
-from scheduler.extensions import db
-from scheduler.meetings.models import Room
 from tests.invites_support import outbox_rows
-from tests.polls_support import answer_path, invitee_of, meeting, propose, the_poll
+from tests.polls_support import answer_path, book_room_at, invitee_of, meeting, propose, the_poll
 
 
 @pytest.fixture
@@ -95,14 +93,8 @@ def test_a_closed_poll_takes_no_answers_and_cannot_close_again(app, client, auth
 def test_closing_on_a_time_with_a_booked_room_is_refused_with_the_reason(
     app, client, draft, poll, make_meeting
 ):
-    room = Room(name_zh="第一会议室", name_ko="제1회의실")
-    db.session.add(room)
-    db.session.commit()
     chosen = poll.candidates[0]
-    make_meeting(start_dt=chosen.start_dt, end_dt=chosen.end_dt, room_id=room.id)
-    target = meeting(draft)
-    target.room_id = room.id
-    db.session.commit()
+    book_room_at(draft, chosen, make_meeting)
     response = _close(client, draft, poll, chosen)
     assert response.status_code == 409
     assert "The room 第一会议室 is already booked at this time." in response.get_data(as_text=True)

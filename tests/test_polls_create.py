@@ -29,7 +29,8 @@ def test_a_good_proposal_is_saved_audited_and_mailed(client, auth, draft):
     ]  # fmt: skip
     assert [i.participant_id for i in poll.invitees] == [draft["kim"], draft["li"]]
     assert poll.closes_at.isoformat() == "2030-12-05T16:00:00+00:00"  # midnight in Changchun
-    assert count(AuditEntry, AuditEntry.object_type == "polls") == 1
+    assert count(AuditEntry, AuditEntry.object_type == "polls", AuditEntry.action == "create") == 1
+    assert count(AuditEntry, AuditEntry.action == "poll_opened") == 1
     assert count(AuditEntry, AuditEntry.object_type == "poll_candidates") == 3
     mails = outbox_rows("poll_request")
     assert sorted(m.recipient for m in mails) == sorted([draft["kim_email"], draft["li_email"]])

@@ -62,7 +62,7 @@ def _typed(client, person_key: str, **extra) -> dict:
 
 def _rows(html: str) -> list[tuple[str, list[str]]]:
     """Each suggested time: its clocks and the holds named beside it."""
-    items = re.findall(r'<span class="slot-clocks">(.*?)</span>\s*<a ', html, re.S)
+    items = re.findall(r'<span class="slot-clocks">(.*?)</span></label>\s*<a ', html, re.S)
     rows = []
     for item in items:
         clocks = unescape(item.split("<span")[0].strip())

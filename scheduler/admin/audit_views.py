@@ -28,7 +28,12 @@ from scheduler.timefmt import format_when
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PER_PAGE = 50
-OBJECT_TYPES = {"users": _l("Users"), "partners": _l("Partners"), "contacts": _l("Contacts")}
+OBJECT_TYPES = {
+    "users": _l("Users"),
+    "partners": _l("Partners"),
+    "contacts": _l("Contacts"),
+    "polls": _l("Time polls"),
+}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

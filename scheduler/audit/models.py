@@ -38,6 +38,10 @@ OTHER_ACTION_NAMES = {
     "personal_data": _l("Personal data produced"),
     "erase": _l("Personal data erased"),
     "warnings_confirmed": _l("Confirmed despite warnings"),
+    "poll_opened": _l("Time poll opened"),
+    "poll_answer": _l("Time poll answered"),
+    "poll_closed": _l("Time poll closed"),
+    "poll_withdrawn": _l("Time poll withdrawn"),
 }
 
 

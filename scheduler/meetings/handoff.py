@@ -102,6 +102,10 @@ def read_handoff(args) -> HandOff:
     zone_notes = []
     if zone and not normalize_timezone(zone):
         zone_notes = [_("The time zone in the link is unknown; the office's zone is used.")]
+    if args.getlist("poll_time"):  # "ask the partner which suits them" in the slot finder
+        zone_notes.append(
+            _("Save this draft: the times you ticked are then proposed to the people asked.")
+        )
     return HandOff(
         people=chosen,
         partners=partners,

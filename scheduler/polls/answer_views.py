@@ -12,6 +12,7 @@ from scheduler.i18n import link_page_language
 from scheduler.invites.notices import both_clocks
 from scheduler.invites.recipients import Recipient, reader_text
 from scheduler.invites.rsvp.services import reader_of
+from scheduler.polls.answer_limits import answer_allowed
 from scheduler.polls.answers import (
     PollLinkError,
     poll_token,
@@ -41,6 +42,9 @@ def answer(token: str):
     reader = reader_of(invitee.participant)
     with force_locale(link_page_language(reader.language)):
         if request.method == "POST":
+            if not answer_allowed(invitee.id):
+                message = _("Too many attempts. Please wait a while and try again.")
+                return render_template("invites/rsvp/invalid.html", message=message), 429
             return _record(invitee, reader)
         return _page(invitee, reader, AnswerForm(obj=invitee))
 

@@ -1,8 +1,8 @@
 """The staff view of a poll: people × candidate times, and the candidates ranked.
 
-Ranking: fewest No first, then fewest "if need be", then most Yes, then the earlier time. A
-time everyone asked said Yes to therefore comes first. (The slot finder's score as a further
-tie-break comes with the soft holds.)
+Ranking: fewest No first, then fewest "if need be", then most Yes, then the slot finder's
+score (a suggested time before one typed by hand), then the earlier time. A time everyone
+asked said Yes to therefore comes first.
 """
 
 from dataclasses import dataclass, field
@@ -48,7 +48,8 @@ def tallies(poll: Poll) -> list[Tally]:
 def _rank_key(tally: Tally):
     counts = tally.counts
     yes, maybe, no = counts[PollChoice.YES], counts[PollChoice.IF_NEED_BE], counts[PollChoice.NO]
-    return (no, maybe, -yes, tally.candidate.start_dt)
+    score = tally.candidate.finder_score
+    return (no, maybe, -yes, score is None, score or 0, tally.candidate.start_dt)
 
 
 def ranked(poll: Poll) -> list[Tally]:

@@ -124,6 +124,9 @@ class PollCandidate(db.Model):
     poll_id: Mapped[int] = mapped_column(sa.ForeignKey("polls.id", ondelete="CASCADE"))
     start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The slot finder's score when the time was one of its suggestions (lower is better);
+    # it breaks ties in the ranking. None for a time typed by hand.
+    finder_score: Mapped[int | None]
 
     poll: Mapped[Poll] = relationship(back_populates="candidates")
 

@@ -2,7 +2,7 @@
 caller commits. A closing books the time through the meeting services, so the meeting's
 conflict checks, invitations and reminders run as for any confirmation."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -110,9 +110,11 @@ def create_poll(
     times: Sequence[tuple[datetime, datetime]],
     people: Sequence[Participant],
     closes_on: date,
+    scores: Mapping[datetime, int] | None = None,
 ) -> Poll:
     """Propose *times* for a draft *meeting* to *people* (its participants), open until the
-    end of *closes_on*; the people asked are mailed (the ``opened`` signal)."""
+    end of *closes_on*; the people asked are mailed (the ``opened`` signal). *scores*: the
+    slot finder's score of the times that were its suggestions, by start."""
     if meeting.status != MeetingStatus.DRAFT:
         raise PollError(_l("Times can be proposed only for a draft meeting."))
     if open_poll(meeting) is not None:
@@ -121,7 +123,10 @@ def create_poll(
     check_people(meeting, people)
     closes_at = check_closing(meeting, closes_on, min(start for start, _end in times))
     poll = Poll(meeting=meeting, created_by=creator, closes_at=closes_at)
-    poll.candidates = [PollCandidate(start_dt=s, end_dt=e) for s, e in sorted(times)]
+    scores = scores or {}
+    poll.candidates = [
+        PollCandidate(start_dt=s, end_dt=e, finder_score=scores.get(s)) for s, e in sorted(times)
+    ]
     poll.invitees = [PollInvitee(participant=p) for p in people]
     db.session.add(poll)
     db.session.flush()

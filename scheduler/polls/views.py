@@ -1,6 +1,8 @@
-"""Staff pages of polls: propose times for a draft meeting, close on a time, withdraw, remind
-those who have not answered (thin).
-The poll itself shows on the meeting page (`panel`, a template global)."""
+"""Staff pages of polls: propose times for a draft meeting (or for the slot finder's ticked
+suggestions), the confirmation page before closing on a time, close, withdraw, remind those
+who have not answered (thin). The poll shows on the meeting page (`panel`), the dashboard
+(`waiting`), the partner's history (`partner_events`) and the statistics (`agreement`), all
+template globals."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,11 +16,16 @@ from scheduler.meetings.forms import ReasonForm
 from scheduler.meetings.mailed import mailed_message
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.services import participant_label
-from scheduler.polls import reminders, services
+from scheduler.polls import from_slots, reminders, services
+from scheduler.polls.agreement import days_to_agree
+from scheduler.polls.closing import candidate_of, preview_closing
 from scheduler.polls.forms import CloseForm, ProposeForm
 from scheduler.polls.models import CHOICE_LABELS, STATUS_LABELS, Poll
 from scheduler.polls.panel import candidate_warnings, meeting_poll_panel, poll_time
-from scheduler.security import roles_required
+from scheduler.polls.partner_events import partner_poll_events
+from scheduler.polls.services import PollError
+from scheduler.polls.waiting import waiting_polls
+from scheduler.security import roles_required, safe_next
 from scheduler.timefmt import LocalTimeError, local_time_error_text, localize_strict
 from scheduler.transaction import save
 
@@ -27,6 +34,9 @@ bp.add_app_template_global(meeting_poll_panel, "meeting_poll_panel")
 bp.add_app_template_global(poll_time, "poll_time")
 bp.add_app_template_global(CHOICE_LABELS, "POLL_CHOICE_LABELS")
 bp.add_app_template_global(STATUS_LABELS, "POLL_STATUS_LABELS")
+bp.add_app_template_global(waiting_polls, "waiting_polls")
+bp.add_app_template_global(partner_poll_events, "partner_poll_events")
+bp.add_app_template_global(days_to_agree, "days_to_agree")
 
 
 def _read_times(form: ProposeForm, zone: str) -> list | None:
@@ -47,9 +57,27 @@ def _read_times(form: ProposeForm, zone: str) -> list | None:
     return times if ok else None
 
 
-def _form_page(meeting: Meeting, form: ProposeForm, warnings=None, status: int = 200):
-    page = render_template("polls/new.html", meeting=meeting, form=form, warnings=warnings)
+def _form_page(meeting: Meeting, form: ProposeForm, warnings=None, status=200, suggested=None):
+    """The proposal form; *suggested*: the slot finder's suggestions it carries (by default
+    those the posted form carried)."""
+    if suggested is None:
+        suggested = request.form.getlist("suggested")
+    page = render_template(
+        "polls/new.html", meeting=meeting, form=form, warnings=warnings, suggested=suggested
+    )
     return page, status
+
+
+@bp.route("/find-a-time/ask")
+@roles_required(*EDITOR_ROLES)
+def ask_from_slots():
+    """The slot finder's ticked suggestions → the new-meeting form (nothing saved yet)."""
+    try:
+        picks = from_slots.checked_picks(request.args.getlist("pick"))
+    except PollError as error:
+        flash(str(error.message), "error")
+        return redirect(safe_next(request.args.get("back"))), 303
+    return redirect(from_slots.new_meeting_url(request.args, picks)), 303
 
 
 @bp.route("/<int:meeting_id>/poll/new", methods=["GET", "POST"])
@@ -60,7 +88,10 @@ def new_poll(meeting_id):
     form.people.choices = [(p.id, participant_label(p)) for p in meeting.participants]
     if request.method == "GET":
         form.people.data = [p.id for p in meeting.participants]
-        return _form_page(meeting, form)
+        picked = request.args.getlist(from_slots.PICK_ARG)
+        return _form_page(
+            meeting, form, suggested=from_slots.prefill(form, picked, meeting.timezone)
+        )
     times = _read_times(form, meeting.timezone) if form.validate_on_submit() else None
     if times is None:
         return _form_page(meeting, form, status=400)
@@ -69,10 +100,16 @@ def new_poll(meeting_id):
         return _form_page(meeting, form, warnings)
     people = [child_or_404(meeting.participants, pid) for pid in form.people.data or []]
     return save(
-        lambda: services.create_poll(meeting, current_user, times, people, form.closes_on.data),
+        lambda: services.create_poll(
+            meeting, current_user, times, people, form.closes_on.data, _scores()
+        ),
         lambda _poll: _to_meeting(meeting, _("The times have been sent to the people asked.")),
         lambda _error: _form_page(meeting, form)[0],
     )
+
+
+def _scores() -> dict:
+    return from_slots.scores(request.form.getlist("suggested"))
 
 
 def _to_meeting(meeting: Meeting, message: str | None = None):
@@ -99,6 +136,22 @@ def _poll_or_404(meeting_id: int, poll_id: int) -> Poll:
     return poll
 
 
+def _closing_page(poll: Poll, candidate_id, reason: str | None = None, form=None):
+    """The confirmation page before booking a candidate (400 when closing is refused)."""
+    candidate = candidate_of(poll, candidate_id) or abort(404)
+    closing = preview_closing(poll, candidate, reason)
+    form = form or CloseForm(data={"candidate": candidate.id, "override_reason": reason})
+    page = render_template("polls/close.html", closing=closing, meeting=poll.meeting, form=form)
+    return page, 400 if closing.refused else 200
+
+
+@bp.route("/<int:meeting_id>/polls/<int:poll_id>/close", methods=["GET"])
+@roles_required(*EDITOR_ROLES)
+def confirm_close(meeting_id, poll_id):
+    """Who will be mailed, who said No or never answered, and any clash; the button posts."""
+    return _closing_page(_poll_or_404(meeting_id, poll_id), request.args.get("candidate"))
+
+
 @bp.route("/<int:meeting_id>/polls/<int:poll_id>/close", methods=["POST"])
 @roles_required(*EDITOR_ROLES)
 def close_poll(meeting_id, poll_id):
@@ -107,11 +160,11 @@ def close_poll(meeting_id, poll_id):
     if not form.validate_on_submit():
         flash(_("Choose one of the proposed times."), "error")
         return _to_meeting(poll.meeting), 303
-    meeting = poll.meeting
+    meeting, reason = poll.meeting, form.override_reason.data
     return save(
-        lambda: services.close_poll(poll, form.candidate.data, form.override_reason.data),
+        lambda: services.close_poll(poll, form.candidate.data, reason),
         lambda mailed: _to_meeting(meeting, mailed_message("confirm", mailed or 0)),
-        lambda error: _meeting_page(meeting.id, error),
+        lambda error: _closing_page(poll, form.candidate.data, reason, form)[0],
     )
 
 

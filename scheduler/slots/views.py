@@ -25,6 +25,7 @@ from scheduler.meetings.models import Meeting
 from scheduler.security import roles_required
 from scheduler.slots import services, warnings
 from scheduler.slots.forms import SlotForm, WarningQuery
+from scheduler.slots.picks import encode_pick
 from scheduler.timefmt import (
     LocalTimeError,
     date_then_time,
@@ -112,7 +113,9 @@ def _slot_rows(result, people) -> list[dict]:
             **carried,
         )
         held = [localized(m, "title") for m in held_meetings(result.holds_on(slot))]
-        rows.append({"clocks": _clocks(slot.start, zones), "link": link, "held": held})
+        pick = encode_pick(slot.start, slot.end, slot.score)
+        clocks = _clocks(slot.start, zones)
+        rows.append({"clocks": clocks, "link": link, "held": held, "pick": pick})
     return rows
 
 
@@ -156,6 +159,8 @@ def find_slots():
         form=form,
         result=result,
         people=people,
+        carried=_hand_off(people),
+        first_zone=people[0].zone,
         slots=_slot_rows(result, people),
         skipped=_skipped_rows(result),
     )

@@ -20,6 +20,7 @@ from scheduler.auth.models import ROLE_NAMES
 from scheduler.contacts.forms import ContactForm
 from scheduler.history.follow_ups.forms import STATUS_NAMES, FollowUpEditForm
 from scheduler.history.outcomes.forms import OutcomeForm
+from scheduler.i18n import join_list
 from scheduler.invites.rsvp.services import RSVP_LABELS
 from scheduler.meetings.forms import MeetingForm, ParticipantForm
 from scheduler.meetings.models import HOST_SIDE_LABELS, KIND_LABELS, ROLE_LABELS, STATUS_LABELS
@@ -60,8 +61,24 @@ _OWN_LABELS = {
     "direction": _l("Direction"),
     "password_hash": _l("Password"),
     "is_exception": _l("This occurrence changed on its own"),
+    # A time poll's entries (scheduler/polls): the poll, its times, the people asked.
+    "closes_at": _l("Closing date"),
+    "meeting_id": _l("Meeting"),
+    "created_by_id": _l("Created by"),
+    "closed_at": _l("Closed on"),
+    "candidates": _l("Proposed times"),
+    "people": _l("People to ask"),
+    "chosen": _l("Chosen time"),
+    "chosen_candidate_id": _l("Chosen time"),
+    "participant": _l("Person asked"),
+    "answers": _l("Answers"),
+    "answered_at": _l("Answered on"),
+    "none_work": _l("None of these times work"),
+    "proposal": _l("Proposal"),
 }
 _TYPED_LABELS = {
+    ("poll_candidates", "start_dt"): _l("Start"),
+    ("poll_candidates", "end_dt"): _l("End"),
     ("users", "is_active_user"): _lp("user", "Active"),
     ("contacts", "is_active"): _lp("contact", "Active"),
     ("rooms", "is_active"): _lp("room", "Active"),
@@ -81,8 +98,20 @@ _VALUE_LABELS = {
     ("participants", "role"): ROLE_LABELS,
     ("visit_members", "role"): MEMBER_ROLE_LABELS,
     ("users", "role"): ROLE_NAMES,
+    ("polls", "status"): {
+        "open": _lp("poll status", "Open for answers"),
+        "closed": _lp("poll status", "Time chosen"),
+        "withdrawn": _lp("poll status", "Withdrawn"),
+    },
 }
-PERSON_FIELDS = {"organizer_id", "owner_id", "user_id", "created_by"}
+# A poll's answers, in the order of its times (the labels of scheduler/polls, which this
+# package sits beside and does not import).
+_POLL_CHOICES = {
+    "yes": _lp("poll answer", "Yes"),
+    "if_need_be": _lp("poll answer", "If need be"),
+    "no": _lp("poll answer", "No"),
+}
+PERSON_FIELDS = {"organizer_id", "owner_id", "user_id", "created_by", "created_by_id"}
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -135,6 +164,11 @@ def human_value(object_type: str, field: str, value, zone: str, people: dict) ->
         return people[value]
     if isinstance(value, str):
         return _when(value, zone) or value
+    if field == "answers" and isinstance(value, dict):
+        in_order = sorted(value, key=int)  # candidate ids follow the times
+        return " / ".join(str(_POLL_CHOICES.get(value[k], value[k])) for k in in_order) or "—"
+    if field in ("candidates", "people") and isinstance(value, list):
+        return join_list(_when(str(item), zone) or str(item) for item in value)
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

@@ -93,6 +93,10 @@ def _saved(saved: Meeting, notes=()):
     if saved.start_dt < now_utc():
         flash(_("This meeting starts in the past; it is recorded as history."), "warning")
     flash(_("The meeting has been saved."), "success")
+    # Suggestions ticked in the slot finder to ask the partner about: on to the poll form.
+    picked = request.args.getlist("poll_time")
+    if picked and saved.status == MeetingStatus.DRAFT:
+        return redirect(url_for("polls.new_poll", meeting_id=saved.id, poll_time=picked))
     return redirect(url_for("meetings.show_meeting", meeting_id=saved.id))
 
 
