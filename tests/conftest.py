@@ -178,3 +178,9 @@ def no_kept_pages():
     from scheduler.pagecache import forget_pages
 
     forget_pages()
+
+
+@pytest.fixture
+def rendered_pages(app, monkeypatch):
+    """Every page rendered anew (no kept pages): for tests that count a rendering's SQL."""
+    monkeypatch.setitem(app.config, "PAGE_CACHE_ENTRIES", 0)

@@ -92,7 +92,7 @@ def test_unknown_partner_is_404(client, history):
     assert client.get("/contacts/999999/history").status_code == 404
 
 
-def test_pages_of_50_and_a_fixed_number_of_statements(app, client, history):
+def test_pages_of_50_and_a_fixed_number_of_statements(app, client, history, rendered_pages):
     user = history["user"]
     for day in range(55):
         add_meeting(user, at(2026, 1, 1) + timedelta(days=day), partners=("daegu",),

@@ -64,7 +64,7 @@ def _statements(app, client, path: str) -> int:
 
 
 def test_each_page_costs_the_same_statements_with_one_meeting_and_with_many(
-    app, auth, client, exchanges, make_contact
+    app, auth, client, exchanges, make_contact, rendered_pages
 ):
     auth.login("coordinator", locale="zh")
     first = exchanges(1)[0]
