@@ -171,3 +171,17 @@ def test_deleting_the_draft_withdraws_its_poll_first(app, client, draft, poll, m
     notes = outbox_rows("poll_withdrawn")
     assert sorted(n.recipient for n in notes) == sorted([draft["kim_email"], draft["li_email"]])
     assert _warnings(client, other) == []
+
+
+def test_confirming_by_hand_withdraws_the_poll(app, client, draft, poll, make_meeting):
+    """The time was set without the poll: the people asked are told it is withdrawn, and
+    its holds go; closing the poll itself confirms without withdrawing (above)."""
+    other = _other_meeting(app, make_meeting, meeting(draft).participants[1].user)
+    data = {"version": meeting(draft).version}
+    response = client.post(f"/meetings/{draft['meeting_id']}/confirm", data=data)
+    assert response.status_code == 302
+    assert (meeting(draft).status, the_poll(draft).status) == ("confirmed", "withdrawn")
+    notes = outbox_rows("poll_withdrawn")
+    assert sorted(n.recipient for n in notes) == sorted([draft["kim_email"], draft["li_email"]])
+    assert outbox_rows("poll_closed") == []
+    assert _warnings(client, other) == []

@@ -64,12 +64,18 @@ def answer_hold_query(_sender, start, end, keys, exclude=None, **_rest) -> list[
     return holds
 
 
+# A meeting leaving the draft stage any other way than by its poll's closing: cancelled,
+# deleted, or given a time by hand (marked tentative or confirmed).
+_POLL_ENDING = (MeetingStatus.CANCELLED, MeetingStatus.TENTATIVE, MeetingStatus.CONFIRMED)
+
+
 def _on_meeting_changed(sender, change: str = "", **details) -> int:
-    """A meeting cancelled or deleted: its open poll is withdrawn (the people asked get the
-    note, the holds go). Returns how many people the notes go to (`mailed_count`)."""
+    """A meeting cancelled, deleted, or confirmed (or marked tentative) by hand: its open poll
+    is withdrawn (the people asked get the note, the holds go). Returns how many people the
+    notes go to (`mailed_count`)."""
     noted = 0
     for meeting in meetings_of(sender, details):
-        if change == "deleted" or meeting.status == MeetingStatus.CANCELLED:
+        if change == "deleted" or meeting.status in _POLL_ENDING:
             poll = open_poll(meeting)
             if poll is not None:
                 withdraw_poll(poll)

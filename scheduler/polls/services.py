@@ -151,11 +151,14 @@ def close_poll(poll: Poll, candidate_id: int, override_reason: str | None = None
         raise PollError(_l("Choose one of the proposed times."), status=404)
     if chosen.start_dt <= now_utc():
         raise PollError(_l("This time has already passed. Choose another one."))
+    # Closed first: a meeting confirmed while its poll is open was confirmed by hand, which
+    # withdraws the poll (`holds`); this confirmation is the poll's own. A refusal below
+    # rolls the whole request back, the status with it.
+    poll.status, poll.chosen_candidate_id, poll.closed_at = PollStatus.CLOSED, chosen.id, now_utc()
+    db.session.flush()
     times = {"start_dt": chosen.start_dt, "end_dt": chosen.end_dt}
     meetings.update_meeting(poll.meeting, times, override_reason=override_reason)
     mailed = meetings.confirm(poll.meeting)
-    poll.status, poll.chosen_candidate_id, poll.closed_at = PollStatus.CLOSED, chosen.id, now_utc()
-    db.session.flush()
     poll_changed.send(poll, change="closed")
     return mailed
 
