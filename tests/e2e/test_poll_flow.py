@@ -2,7 +2,7 @@
 the slot finder and asks a Korean contact and a Chinese colleague; the contact answers from
 the mailed link in Korean on a phone-sized screen, the colleague in Chinese; the coordinator
 books the best time through the confirmation page and both receive an invitation (ICS
-REQUEST)."""
+REQUEST). While the poll is open the slot finder shows its times as held; after, not."""
 
 import re
 import uuid
@@ -79,17 +79,23 @@ def _answer(browser, live_server, path: str, locale: str, choices: list[str], vi
         raise
 
 
+def _find_a_time(page, keys: dict) -> None:
+    """The slot finder for both people over one week of 2030."""
+    page.goto("/meetings/find-a-time")
+    page.locator("#participants").select_option([keys["contact"], keys["colleague"]])
+    page.locator("#first_day").fill("2030-12-02")
+    page.locator("#last_day").fill("2030-12-06")
+    page.locator("#slot-form button[type=submit]").click()
+    expect(page.locator("#slot-list")).to_be_visible()
+
+
 def test_a_poll_from_the_slot_finder_to_the_invitations(browser, page, live_server, live_user,
                                                         people):  # fmt: skip
     keys, emails = people
     sign_in(page, live_user)
     switch_language(page, "zh")
     # The slot finder: both people, one week; tick three suggestions and ask.
-    page.goto("/meetings/find-a-time")
-    page.locator("#participants").select_option([keys["contact"], keys["colleague"]])
-    page.locator("#first_day").fill("2030-12-02")
-    page.locator("#last_day").fill("2030-12-06")
-    page.locator("#slot-form button[type=submit]").click()
+    _find_a_time(page, keys)
     for number in (1, 2, 3):
         page.locator(f"#pick-{number}").check()
     page.locator("#ask-partner").click()
@@ -104,6 +110,11 @@ def test_a_poll_from_the_slot_finder_to_the_invitations(browser, page, live_serv
     page.locator("#poll-form button[value=send]").click()
     expect(page.locator("#poll-grid")).to_be_visible()
     meeting_url = page.url
+    # While the poll is open, its times are held for the people asked.
+    _find_a_time(page, keys)
+    # (the spread of suggestions may list only some of the three times again)
+    expect(page.locator("li.slot-held").first).to_be_visible()
+    expect(page.locator(".slot-hold").first).to_contain_text("长春—釜山港口物流视频连线")
 
     # The contact answers in Korean on a phone; the colleague in Chinese.
     contact_path = _answer_path(live_server, emails["contact"])
@@ -135,6 +146,8 @@ def test_a_poll_from_the_slot_finder_to_the_invitations(browser, page, live_serv
     expect(page.locator("#close-flags")).to_have_count(0)
     page.locator("#close-button").click()
     expect(page.locator("main")).to_contain_text("已确认会议，将向 2 人发送通知。")
+    _find_a_time(page, keys)  # the holds are gone with the poll
+    expect(page.locator(".slot-hold")).to_have_count(0)
     for address in emails.values():
         [invite] = _outbox(live_server, "invite_request", address)
         calendar = next(p for p in invite.walk() if p.get_content_type() == "text/calendar")
