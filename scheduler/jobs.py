@@ -15,6 +15,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from scheduler.api.webhooks.delivery import deliver_due as deliver_webhooks
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.feeds.cache.fetches import fetch_counts
@@ -43,6 +44,18 @@ def deliver_outbox_job(app: Flask) -> dict:
             db.session.remove()
     if any(counts.values()):
         log.info("outbox: %(sent)d sent, %(retry)d to retry, %(failed)d failed", counts)
+    return counts
+
+
+def deliver_webhooks_job(app: Flask) -> dict:
+    """One webhook delivery round inside its own app context (one transaction per row)."""
+    with app.app_context():
+        try:
+            counts = deliver_webhooks()
+        finally:
+            db.session.remove()
+    if any(counts.values()):
+        log.info("webhooks: %(delivered)d delivered, %(retry)d to retry, %(failed)d failed", counts)
     return counts
 
 
@@ -148,6 +161,7 @@ def add_jobs(scheduler, app: Flask) -> None:
     jobs = (
         (heartbeat_job, "heartbeat", app.config["HEARTBEAT_INTERVAL_SECONDS"]),
         (deliver_outbox_job, "deliver-outbox", app.config["OUTBOX_INTERVAL_SECONDS"]),
+        (deliver_webhooks_job, "deliver-webhooks", app.config["WEBHOOKS_INTERVAL_SECONDS"]),
         (enqueue_reminders_job, "enqueue-reminders", REMINDER_INTERVAL_SECONDS),
         (purge_limits_job, "purge-limits", LIMIT_PURGE_INTERVAL_SECONDS),
         (purge_mail_job, "purge-mail", RETENTION_INTERVAL_SECONDS),

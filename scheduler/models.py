@@ -1,6 +1,7 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
 from scheduler.api.tokens.models import ApiToken
+from scheduler.api.webhooks.models import WebhookDelivery, WebhookEndpoint
 from scheduler.audit.models import AuditEntry
 from scheduler.auth.models import User
 from scheduler.availability.models import HolidayOverride
@@ -51,6 +52,8 @@ __all__ = [
     "User",
     "Visit",
     "VisitMember",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "meeting_partners",
     "visit_partners",
     "SearchDocument",
