@@ -35,13 +35,18 @@ RETENTION_INTERVAL_SECONDS = 3600  # mail bodies are kept for months: hourly is 
 scheduler_cli = AppGroup("scheduler", help="The process that runs the periodic jobs.")
 
 
-def deliver_outbox_job(app: Flask) -> dict:
-    """One delivery round inside its own app context (one transaction per message)."""
+def _delivery_round(app: Flask, deliver) -> dict:
+    """``deliver()`` inside its own app context; it commits per item itself."""
     with app.app_context():
         try:
-            counts = deliver_due()
+            return deliver()
         finally:
             db.session.remove()
+
+
+def deliver_outbox_job(app: Flask) -> dict:
+    """One delivery round inside its own app context (one transaction per message)."""
+    counts = _delivery_round(app, deliver_due)
     if any(counts.values()):
         log.info("outbox: %(sent)d sent, %(retry)d to retry, %(failed)d failed", counts)
     return counts
@@ -49,11 +54,7 @@ def deliver_outbox_job(app: Flask) -> dict:
 
 def deliver_webhooks_job(app: Flask) -> dict:
     """One webhook delivery round inside its own app context (one transaction per row)."""
-    with app.app_context():
-        try:
-            counts = deliver_webhooks()
-        finally:
-            db.session.remove()
+    counts = _delivery_round(app, deliver_webhooks)
     if any(counts.values()):
         log.info("webhooks: %(delivered)d delivered, %(retry)d to retry, %(failed)d failed", counts)
     return counts

@@ -7,13 +7,11 @@ to expire with their lease. At least once: a receiver may see an event again (af
 answer), and drops repeats by the Webhook-Id header.
 
 A 2xx answer delivers; anything else (another status, a redirect: redirects are not followed,
-a timeout, a refused address) is retried after RETRY_DELAYS and fails for good after the last.
+a timeout, a refused address) is retried after RETRY_DELAYS (the outbox's: 1 min, 5 min,
+30 min, 2 h, 12 h) and fails for good after the last.
 """
 
 import logging
-import time
-import uuid
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -25,32 +23,21 @@ from scheduler.api.webhooks.sending import Attempt, post
 from scheduler.api.webhooks.signing import open_secret
 from scheduler.db import now_utc
 from scheduler.extensions import db
+from scheduler.invites.outbox.delivery import RETRY_DELAYS, Batch  # the mail's back-off too
 
 log = logging.getLogger(__name__)
-RETRY_DELAYS = (
-    timedelta(minutes=1),
-    timedelta(minutes=5),
-    timedelta(minutes=30),
-    timedelta(hours=2),
-    timedelta(hours=12),
-)
 CLAIM_BATCH = 5
 LEASE = timedelta(seconds=60)  # longer than one POST (5 s timeout) with its name look-up
 WAITING = ("pending", "retrying")
 
 
-@dataclass
-class Claim:
-    """One deliverer's claim: a random token, and a clock that starts at *now* (which tests
-    may set) and runs on in real time, so a renewed lease counts the time that passed."""
+class Claim(Batch):
+    """One deliverer's claim, as the outbox's: a random token and a clock starting at *now*
+    (which tests may set), holding webhook rows with a lease of their own."""
 
-    now: datetime
-    token: str = field(default_factory=lambda: uuid.uuid4().hex)
-    started: float = field(default_factory=time.monotonic)
-
-    def clock(self) -> datetime:
-        """*now* plus the time passed since the claim began."""
-        return self.now + timedelta(seconds=time.monotonic() - self.started)
+    def __init__(self, now: datetime):
+        super().__init__(now)
+        self.lease = LEASE
 
     def mine(self):
         """The SQL condition: rows this claim holds."""
@@ -63,7 +50,7 @@ def _free(cutoff: datetime):
 
 def claim_due(claim: Claim, limit: int) -> list[int]:
     """Claim up to *limit* due rows and commit the claim; their ids, oldest due first."""
-    cutoff = claim.clock() - LEASE
+    cutoff = claim.clock() - claim.lease
     query = (
         sa.select(WebhookDelivery.id)
         .where(WebhookDelivery.status.in_(WAITING), WebhookDelivery.next_attempt_at <= claim.now)

@@ -5,13 +5,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.db import TimestampMixin, UTCDateTime, now_utc, one_of
 from scheduler.extensions import db
+from scheduler.invites.outbox.models import described
 
 if TYPE_CHECKING:
     from scheduler.auth.models import User
@@ -121,9 +121,4 @@ class WebhookDelivery(db.Model):
     @property
     def reason(self) -> str:
         """Why the last attempt failed, for administrators in their language ("" if none)."""
-        name = ERROR_NAMES.get(self.error_code)
-        if name is None:
-            return self.last_error
-        if not self.last_error:
-            return str(name)
-        return _("%(reason)s: %(detail)s", reason=name, detail=self.last_error)
+        return described(ERROR_NAMES, self.error_code, self.last_error)
