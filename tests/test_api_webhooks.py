@@ -19,6 +19,7 @@ from scheduler.invites.rsvp.services import RSVPClaim, record_answer
 from scheduler.meetings.models import Meeting
 from scheduler.meetings.services import add_participant, cancel, confirm
 from tests.invites_support import in_request
+from tests.polls_support import propose, the_poll
 from tests.visits_support import newest, visit_form
 
 ALL_EVENTS = [
@@ -268,6 +269,24 @@ def test_rsvp_and_visit_events(app, db, client, endpoint, receiver, make_meeting
     assert visit["type"] == "visit.changed"
     assert visit["data"]["title"]["ko"] == "서울시 대표단 창춘 방문"
     assert visit["data"]["partners"] == ["seoul"]
+    for request in receiver.requests:
+        verify(request, secret)
+
+
+def test_closing_a_time_poll(app, db, client, auth, endpoint, receiver, draft):
+    _row, secret = endpoint(events=["poll.closed", "meeting.confirmed"])
+    auth.login("coordinator")
+    assert propose(client, draft).status_code == 302
+    poll = the_poll(draft)
+    chosen = poll.candidates[1]
+    url = f"/meetings/{draft['meeting_id']}/polls/{poll.id}/close"
+    assert client.post(url, data={"candidate": chosen.id}).status_code == 302
+    assert deliver(app) == "delivered 2, to retry 0, failed 0"
+    events = {event["type"]: event for event in receiver.events()}
+    closed = events["poll.closed"]["data"]
+    assert closed["id"] == poll.id and closed["status"] == "closed"
+    assert closed["chosen"]["start"] == events["meeting.confirmed"]["data"]["start"]
+    assert closed["meeting"]["id"] == draft["meeting_id"]
     for request in receiver.requests:
         verify(request, secret)
 
