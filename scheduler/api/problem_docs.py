@@ -22,7 +22,11 @@ class FieldProblemSchema(ma.Schema):
 
 
 class ProblemSchema(ma.Schema):
-    """RFC 9457 problem details."""
+    """RFC 9457 problem details; a problem may add extension members (e.g. the clashes of
+    a 409), so other members are allowed."""
+
+    class Meta:
+        unknown = ma.INCLUDE
 
     type = f.String(required=True, metadata={"description": "stable URI naming the problem"})
     title = f.String(required=True)
