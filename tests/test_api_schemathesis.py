@@ -4,6 +4,7 @@ bounded number of examples per operation (25 valid, 10 invalid), with a read tok
 a write token; every answer must be no 5xx and match the document (status documented,
 content type, body schema, headers), for valid input and for input it says is invalid."""
 
+import marshmallow as ma
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +16,11 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from werkzeug.exceptions import HTTPException
+
+from scheduler.api.handlers import http_problem
+from scheduler.api.parsing import StrictParser
+from scheduler.api.schemas import Strict
 
 CHECKS = [
     not_a_server_error,
@@ -61,3 +67,29 @@ def test_every_operation_keeps_its_contract(schema, api_token, make_meeting, sco
     for operation in _operations(schema):
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             _run(operation, mode, headers)
+
+
+def test_control_characters_in_a_json_body_are_refused(app):
+    """What Schemathesis found on PostgreSQL (a NUL in a JSON field reached a query: 500): a
+    body's control characters are refused before any field sees them; CR LF is a line."""
+    schema = Strict.from_dict({"title": ma.fields.String(), "notes": ma.fields.String()})()
+    parser = StrictParser()
+    bodies = ({"title": "a\x00b"}, {"notes": ["x", "\x1b"]}, {"ti\rtle": "x"})
+    for body in bodies:
+        with app.test_request_context(
+            "/api/v1/x", method="POST", json=body, headers={"Accept-Language": "ko"}
+        ):
+            with pytest.raises(HTTPException) as refused:
+                parser.parse(schema, location="json")
+            answer = http_problem(refused.value)
+            assert answer.status_code == 400 and answer.mimetype == "application/problem+json"
+            [error] = answer.json["errors"]
+            assert error["reason"] == "control", body
+            assert (
+                error["detail"]
+                == "이 값에 보이지 않는 제어 문자가 포함되어 있습니다. 삭제해 주십시오."
+            )
+    body = {"title": "한중 화상회의", "notes": "첫째 줄\r\n둘째 줄\t끝"}
+    with app.test_request_context("/api/v1/x", method="POST", json=body):
+        parsed = parser.parse(schema, location="json")
+    assert parsed == {"title": "한중 화상회의", "notes": "첫째 줄\n둘째 줄\t끝"}
