@@ -82,13 +82,12 @@ def test_control_characters_in_a_json_body_are_refused(app):
             with pytest.raises(HTTPException) as refused:
                 parser.parse(schema, location="json")
             answer = http_problem(refused.value)
-            assert answer.status_code == 400 and answer.mimetype == "application/problem+json"
+            assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
             [error] = answer.json["errors"]
-            assert error["reason"] == "control", body
-            assert (
-                error["detail"]
-                == "이 값에 보이지 않는 제어 문자가 포함되어 있습니다. 삭제해 주십시오."
-            )
+            assert (error["reason"], error["detail"]) == (
+                "invalid",
+                "여기에서는 올바르지 않은 값입니다.",
+            ), body
     body = {"title": "한중 화상회의", "notes": "첫째 줄\r\n둘째 줄\t끝"}
     with app.test_request_context("/api/v1/x", method="POST", json=body):
         parsed = parser.parse(schema, location="json")

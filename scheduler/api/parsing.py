@@ -10,7 +10,7 @@ from scheduler.text import first_control, normalize_newlines
 
 # What marshmallow says, and which REASONS code it is. Our own fields raise the code itself.
 _MARSHMALLOW_REASONS = {"Unknown field.": "unknown", "Missing data for required field.": "missing"}
-MALFORMED = frozenset({"unknown", "naive", "cursor", "control"})  # 400; the others are 422
+MALFORMED = frozenset({"unknown", "naive", "cursor"})  # 400; the other reasons are 422
 
 
 class StrictParser(FlaskParser):
@@ -20,16 +20,16 @@ class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": ma.RAISE}
 
     def pre_load(self, location_data, *, schema, req, location):
-        """A JSON body's strings with CR LF as LF, and refused (400, reason "control") when
-        one holds another control character than tab or line feed, before any field sees
-        it, as every form does: NUL cannot even be stored in PostgreSQL, a CR breaks
-        calendars and mail. (The address and the query: `security._refuse_nul`.)"""
+        """A JSON body's strings with CR LF as LF, and refused (422, "invalid", the reason the
+        services give) when one holds another control character than tab or line feed,
+        before any field sees it, as every form does: NUL cannot even be stored in
+        PostgreSQL, a CR breaks calendars and mail. (Address and query: `security._refuse_nul`.)"""
         if location != "json":
             return location_data
         data = _newlines_normalized(location_data)
         found = list(_with_controls(data, ""))
         if found:
-            raise ma.ValidationError({name or "body": ["control"] for name in found})
+            raise ma.ValidationError({name or "body": ["invalid"] for name in found})
         return data
 
 

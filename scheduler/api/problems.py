@@ -50,7 +50,6 @@ REASONS = {
     "cursor": _l("This page cursor does not belong to this list. Start from the first page."),
     "invalid": _l("This value is not valid here."),
     "missing": _l("This field is required."),
-    "control": _l("This value contains an invisible control character. Remove it."),
 }
 
 
