@@ -102,6 +102,13 @@ class Config:
     # must outlast the slowest single send (a few SMTP_TIMEOUTs).
     OUTBOX_CLAIM_BATCH = int(os.environ.get("OUTBOX_CLAIM_BATCH", "5"))
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "120"))
+    # Webhooks (scheduler/api/webhooks): how often the scheduler process delivers due ones, how
+    # long a receiver may take to answer, and whether http:// and private, loopback or
+    # link-local addresses may receive them (never in production: it opens the office network).
+    WEBHOOKS_INTERVAL_SECONDS = int(os.environ.get("WEBHOOKS_INTERVAL_SECONDS", "30"))
+    WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "5"))
+    WEBHOOKS_ALLOW_HTTP = _env_bool("WEBHOOKS_ALLOW_HTTP", False)
+    WEBHOOKS_ALLOW_PRIVATE = _env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
     # The office mailbox (MAIL_FROM's), where calendar programs send REPLY/COUNTER/REFRESH
     # (scheduler/invites/replies). Polled by the scheduler process when IMAP_HOST is set.
     IMAP_HOST = os.environ.get("IMAP_HOST", "")
@@ -166,6 +173,8 @@ class TestingConfig(Config):
     FEED_CACHE_FOLDER = str(Path(tempfile.gettempdir()) / "scheduler-tests-feed-cache")
     SERVER_NAME = None
     IMAP_HOST = ""  # the IMAP tests point the app at their own Dovecot
+    WEBHOOKS_ALLOW_HTTP = True  # the webhook tests' receiver listens on http://127.0.0.1
+    WEBHOOKS_ALLOW_PRIVATE = True
 
 
 class ProductionConfig(Config):

@@ -15,6 +15,8 @@ from scheduler.agenda.views import bp as calendar_bp
 from scheduler.agenda.views import ics_bp as meeting_ics_bp
 from scheduler.api.spec import register_api
 from scheduler.api.tokens.views import bp as api_tokens_bp
+from scheduler.api.webhooks.events import register_webhook_listeners
+from scheduler.api.webhooks.views import bp as webhooks_bp
 from scheduler.audit.services import register_audit_listener
 from scheduler.auth.services import register_user_loader
 from scheduler.auth.views import bp as auth_bp
@@ -93,6 +95,7 @@ BLUEPRINTS = (
     privacy_bp,
     ops_bp,
     api_tokens_bp,
+    webhooks_bp,
     *HISTORY_BLUEPRINTS,
 )
 
@@ -162,6 +165,7 @@ def register_models(app: Flask) -> None:
     register_warning_listeners(app)
     register_poll_listeners(app)
     register_poll_audit(app)
+    register_webhook_listeners(app)
     install_feed_invalidation()
     install_statistics_changes()
 

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from scheduler.api.tokens.cli import tokens
+from scheduler.api.webhooks.cli import webhooks
 from scheduler.auth.cli import users
 from scheduler.auth.models import User
 from scheduler.auth.services import create_user, generate_password
@@ -166,6 +167,7 @@ def register_cli(app: Flask) -> None:
         serve_command,
         feeds,
         tokens,
+        webhooks,
         history_cli,
         backup_cli,
     )

@@ -15,6 +15,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from scheduler.api.webhooks.delivery import deliver_due as deliver_webhooks
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.feeds.cache.fetches import fetch_counts
@@ -35,15 +36,28 @@ RETENTION_INTERVAL_SECONDS = 3600  # mail bodies are kept for months: hourly is 
 scheduler_cli = AppGroup("scheduler", help="The process that runs the periodic jobs.")
 
 
-def deliver_outbox_job(app: Flask) -> dict:
-    """One delivery round inside its own app context (one transaction per message)."""
+def _delivery_round(app: Flask, deliver) -> dict:
+    """``deliver()`` inside its own app context; it commits per item itself."""
     with app.app_context():
         try:
-            counts = deliver_due()
+            return deliver()
         finally:
             db.session.remove()
+
+
+def deliver_outbox_job(app: Flask) -> dict:
+    """One delivery round inside its own app context (one transaction per message)."""
+    counts = _delivery_round(app, deliver_due)
     if any(counts.values()):
         log.info("outbox: %(sent)d sent, %(retry)d to retry, %(failed)d failed", counts)
+    return counts
+
+
+def deliver_webhooks_job(app: Flask) -> dict:
+    """One webhook delivery round inside its own app context (one transaction per row)."""
+    counts = _delivery_round(app, deliver_webhooks)
+    if any(counts.values()):
+        log.info("webhooks: %(delivered)d delivered, %(retry)d to retry, %(failed)d failed", counts)
     return counts
 
 
@@ -158,6 +172,7 @@ def add_jobs(scheduler, app: Flask) -> None:
     jobs = (
         (heartbeat_job, "heartbeat", app.config["HEARTBEAT_INTERVAL_SECONDS"]),
         (deliver_outbox_job, "deliver-outbox", app.config["OUTBOX_INTERVAL_SECONDS"]),
+        (deliver_webhooks_job, "deliver-webhooks", app.config["WEBHOOKS_INTERVAL_SECONDS"]),
         (enqueue_reminders_job, "enqueue-reminders", REMINDER_INTERVAL_SECONDS),
         (poll_notices_job, "poll-notices", REMINDER_INTERVAL_SECONDS),
         (purge_limits_job, "purge-limits", LIMIT_PURGE_INTERVAL_SECONDS),

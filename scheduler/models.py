@@ -2,6 +2,7 @@
 
 from scheduler.api.idempotency.models import IdempotencyKey
 from scheduler.api.tokens.models import ApiToken
+from scheduler.api.webhooks.models import WebhookDelivery, WebhookEndpoint
 from scheduler.audit.models import AuditEntry
 from scheduler.auth.models import User
 from scheduler.availability.models import HolidayOverride
@@ -55,6 +56,8 @@ __all__ = [
     "User",
     "Visit",
     "VisitMember",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "meeting_partners",
     "visit_partners",
     "SearchDocument",

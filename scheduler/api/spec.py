@@ -23,6 +23,7 @@ from scheduler.api.meeting_writes import bp as meeting_writes_bp
 from scheduler.api.meetings import bp as meetings_bp
 from scheduler.api.participants import bp as participants_bp
 from scheduler.api.partners import bp as partners_bp
+from scheduler.api.problem_docs import ProblemResponses, register_problem_components
 from scheduler.api.problems import documented_problems
 from scheduler.api.rate_limits import limit_request
 from scheduler.api.series import bp as series_bp
@@ -42,7 +43,10 @@ API_SETTINGS = {
 
 
 class ProblemApi(Api):
-    """flask-smorest's Api without its app-wide JSON error handler (the pages keep theirs)."""
+    """flask-smorest's Api without its app-wide JSON error handler (the pages keep theirs)
+    and without its JSON error responses: `problem_docs` documents the problem answers."""
+
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
         pass
@@ -89,8 +93,10 @@ def register_api(app: Flask) -> None:
     """Register /api/v1: the resources (bearer token only), the document and its page."""
     for key, value in API_SETTINGS.items():
         app.config.setdefault(key, value)
-    api = ProblemApi(app, spec_kwargs={"security": [{"bearer": []}]})
+    spec_kwargs = {"security": [{"bearer": []}], "extra_plugins": [ProblemResponses()]}
+    api = ProblemApi(app, spec_kwargs=spec_kwargs)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    register_problem_components(api.spec)
     for bp in RESOURCES:
         csrf.exempt(bp)  # see scheduler.api.auth: no cookie counts here
         api.register_blueprint(bp)

@@ -11,6 +11,7 @@ from scheduler.sides import KOREA
 from scheduler.visits.models import MEMBER_ROLES, NAME_SCRIPTS, ItemArrangement, VisitMember
 from scheduler.visits.names import split_east_asian, split_latin
 from scheduler.visits.services import VisitError
+from scheduler.visits.signals import visit_changed
 
 NAME_FIELDS = tuple(f"name_{script}" for script in NAME_SCRIPTS)
 DETAIL_FIELDS = ("role", *NAME_FIELDS, "title_zh", "title_ko", "phone", "sort_order")
@@ -24,6 +25,7 @@ def add_member(visit, role: str, *, user=None, contact=None, **details) -> Visit
     _apply(member, visit, {**details, "role": role}, user, contact)
     db.session.add(member)
     db.session.flush()
+    visit_changed.send(visit, change="delegation")
     return member
 
 
@@ -31,6 +33,7 @@ def update_member(visit, member: VisitMember, details: dict, *, user=None, conta
     """Change a person's names, title, role, phone, order or link (to a contact or a user)."""
     _apply(member, visit, details, user, contact)
     db.session.flush()
+    visit_changed.send(visit, change="delegation")
 
 
 def _apply(member: VisitMember, visit, details: dict, user, contact) -> None:
@@ -80,6 +83,7 @@ def remove_member(visit, member: VisitMember) -> None:
         arrangement.contact_member = None
     visit.members.remove(member)
     db.session.flush()
+    visit_changed.send(visit, change="delegation")
 
 
 def promote_member(visit, member: VisitMember, partner):

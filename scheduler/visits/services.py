@@ -13,6 +13,7 @@ from scheduler.meetings.models import Meeting, MeetingStatus, ParticipantRole
 from scheduler.timefmt import normalize_timezone
 from scheduler.visits.directions import KIND_OF_DIRECTION
 from scheduler.visits.models import MAX_VISIT_DAYS, Visit
+from scheduler.visits.signals import visit_changed
 
 VISIT_FIELDS = (
     "direction",
@@ -88,6 +89,7 @@ def create_visit(organizer, data: dict, partners) -> Visit:
     visit.partners = list(partners)
     db.session.add(visit)
     db.session.flush()
+    visit_changed.send(visit, change="created")
     return visit
 
 
@@ -97,6 +99,7 @@ def update_visit(visit: Visit, data: dict, partners) -> Visit:
     _apply(visit, data)
     visit.partners = list(partners)
     db.session.flush()
+    visit_changed.send(visit, change="updated")
     return visit
 
 

@@ -36,6 +36,17 @@ ERROR_NAMES = {
 }
 
 
+def described(names: dict, code: str, detail: str) -> str:
+    """Why an attempt failed, for staff in their language: the name of *code* in *names*
+    with *detail* after it (*detail* alone for an unknown code; "" when nothing failed)."""
+    name = names.get(code)
+    if name is None:
+        return detail
+    if not detail:
+        return str(name)
+    return _("%(reason)s: %(detail)s", reason=name, detail=detail)
+
+
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
@@ -82,9 +93,4 @@ class OutboxMessage(db.Model):
     @property
     def reason(self) -> str:
         """Why the last attempt failed, for staff in their language ("" when it did not)."""
-        name = ERROR_NAMES.get(self.error_code)
-        if name is None:
-            return self.last_error
-        if not self.last_error:
-            return str(name)
-        return _("%(reason)s: %(detail)s", reason=name, detail=self.last_error)
+        return described(ERROR_NAMES, self.error_code, self.last_error)

@@ -23,6 +23,7 @@ from scheduler.invites.notices import (
 )
 from scheduler.invites.recipients import Recipient, recipient_of
 from scheduler.invites.reminders.services import sync_reminders
+from scheduler.invites.rsvp.signals import rsvp_answered
 from scheduler.invites.rsvp.tokens import seal, unseal
 from scheduler.meetings.models import Participant
 from scheduler.meetings.services import participant_label
@@ -139,6 +140,7 @@ def record_answer(claim: RSVPClaim, answer: str, *, tell: bool = True) -> bool:
         _tell_organizer(participant, answer)
     sync_reminders(meeting)  # a declined participant gets no reminders
     db.session.flush()
+    rsvp_answered.send(participant, answer=answer)
     return True
 
 
