@@ -13,7 +13,6 @@ import pytest
 from werkzeug.serving import make_server
 
 from scheduler.extensions import db
-from tests.api_support import race_app  # noqa: F401 - a fixture
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 import api_walkthrough  # noqa: E402
@@ -26,7 +25,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served(race_app):  # noqa: F811 - the fixture above
+def served(race_app):
     """The app on a free port, a write token, a Korean contact and a webhook endpoint."""
     from scheduler.api.tokens.services import create_token
     from scheduler.api.webhooks.services import create_endpoint
