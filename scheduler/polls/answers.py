@@ -93,11 +93,16 @@ def record_answers(
 
     "None of these work" answers No for every time. Two submissions at once queue on the
     person's row (PostgreSQL; SQLite lets one writer in at a time): the later one wins whole.
+    An answer the same as the stored one changes (and audits) nothing: a double click or a
+    resent form is not a second answer.
     """
     db.session.refresh(invitee, with_for_update=True)
     comment, proposal = comment.strip(), proposal.strip() if none_work else ""
     wanted = _checked(invitee, choices, none_work, (comment, proposal))
     before = {a.candidate_id: a.choice for a in invitee.answers}
+    stored_now = (before, invitee.comment, invitee.none_work, invitee.proposal)
+    if invitee.answered_at and stored_now == (wanted, comment, none_work, proposal):
+        return
     stored = {a.candidate_id: a for a in invitee.answers}
     for candidate_id, choice in wanted.items():
         if candidate_id in stored:
