@@ -14,10 +14,29 @@ from tests.api_support import run_together
 START = datetime(2030, 12, 10, 6, 30, tzinfo=UTC)  # 14:30 in Changchun, a Tuesday
 
 
+def _contact(given: str, email: str):
+    """A Seoul contact who reads Korean."""
+    from scheduler.contacts.services import create_contact
+    from scheduler.partners.services import get_partner
+
+    names = {
+        "family_name_ko": "김",
+        "given_name_ko": given,
+        "family_name_zh": "金",
+        "given_name_zh": "敏",
+        "romanized_family": "Kim",
+        "romanized_given": given,
+    }
+    contact = create_contact(
+        get_partner("seoul"), {**names, "email": email, "language": "ko", "timezone": "Asia/Seoul"}
+    )
+    db.session.flush()
+    return contact
+
+
 def _poll(app) -> dict:
     """A draft meeting's open poll of three times asking two Seoul contacts; their links."""
     from scheduler.auth.services import create_user
-    from scheduler.contacts.services import create_contact
     from scheduler.meetings.services import add_participant, create_meeting
     from scheduler.partners.services import get_partner
     from scheduler.polls.answers import poll_token
@@ -25,18 +44,19 @@ def _poll(app) -> dict:
 
     with app.test_request_context():
         organizer = create_user("organizer@example.org", "correct horse battery", "coordinator")
-        data = {"kind": "video_link", "title_zh": "会谈", "title_ko": "회담", "start_dt": START,
-                "end_dt": START + timedelta(hours=1), "timezone": "Asia/Shanghai"}  # fmt: skip
+        data = {
+            "kind": "video_link",
+            "title_zh": "会谈",
+            "title_ko": "회담",
+            "start_dt": START,
+            "end_dt": START + timedelta(hours=1),
+            "timezone": "Asia/Shanghai",
+        }
         meeting = create_meeting(organizer, data, [get_partner("seoul")])
-        people = []
-        for given, email in (("민수", "kim@seoul.example.kr"), ("서연", "lee@seoul.example.kr")):
-            contact = create_contact(get_partner("seoul"), {
-                "family_name_ko": "김", "given_name_ko": given, "family_name_zh": "金",
-                "given_name_zh": "敏", "romanized_family": "Kim", "romanized_given": given,
-                "email": email, "language": "ko", "timezone": "Asia/Seoul",
-            })  # fmt: skip
-            db.session.flush()
-            people.append(add_participant(meeting, contact=contact))
+        people = [
+            add_participant(meeting, contact=_contact(given, email))
+            for given, email in (("민수", "kim@seoul.example.kr"), ("서연", "lee@seoul.example.kr"))
+        ]
         times = [(START + timedelta(days=d), START + timedelta(days=d, hours=1)) for d in range(3)]
         poll = create_poll(meeting, organizer, times, people, date(2030, 12, 5))
         db.session.commit()

@@ -109,28 +109,29 @@ def test_withdrawn_poll_says_so_in_korean_and_chinese(app, client, draft, withdr
     _nothing_recorded(draft)
 
 
-def test_past_the_closing_date_the_page_shows_but_takes_no_answer(app, client, auth, draft):
+@pytest.fixture
+def kim_link(app, client, auth, draft) -> str:
+    """김민수's link to the draft's poll, still open (the tests move its closing date back)."""
     auth.login()
     assert propose(client, draft).status_code == 302
     auth.logout()
+    return answer_path(app, invitee_of(the_poll(draft), draft["kim"]))
+
+
+def test_past_the_closing_date_the_page_shows_but_takes_no_answer(client, draft, kim_link):
     _ended(draft, days=29)
-    links = _links(app, draft, the_poll(draft))
-    page = client.get(links["kim"]).get_data(as_text=True)
+    page = client.get(kim_link).get_data(as_text=True)
     assert 'id="poll-ended"' in page
     assert "이번 일정 조율은 마감되어 더 이상 회신을 받지 않습니다." in page
-    assert client.post(links["kim"], data=_all_yes(the_poll(draft))).status_code == 409
+    assert client.post(kim_link, data=_all_yes(the_poll(draft))).status_code == 409
     _nothing_recorded(draft)
 
 
-def test_an_open_poll_link_expires_30_days_after_the_closing_date(app, client, auth, draft):
-    auth.login()
-    assert propose(client, draft).status_code == 302
-    auth.logout()
+def test_an_open_poll_link_expires_30_days_after_the_closing_date(client, draft, kim_link):
     _ended(draft, days=30.01)
     poll = the_poll(draft)
-    links = _links(app, draft, poll)
     for method in (client.get, client.post):
-        response = method(links["kim"], data=_all_yes(poll))
+        response = method(kim_link, data=_all_yes(poll))
         page = response.get_data(as_text=True)
         assert response.status_code == 410
         assert '<html lang="ko">' in page  # the person's language, not the browser's

@@ -5,25 +5,26 @@ the JSON; a time is still listed (a hold is no conflict); withdrawn, the poll ho
 import json
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from tests.polls_support import propose, the_poll
-
 HELD = "  [Held for a time poll: 中韩视频连线]"
+# The poll's second time: 2030-12-11 10:00–11:00 in Changchun.
 HOLD = (datetime(2030, 12, 11, 2, 0, tzinfo=UTC), datetime(2030, 12, 11, 3, 0, tzinfo=UTC))
 
 
-@pytest.fixture
-def poll(client, auth, draft):
-    """The draft's poll (its second time: 2030-12-11 10:00–11:00 in Changchun)."""
-    auth.login(locale="en")
-    assert propose(client, draft).status_code == 302
-    return the_poll(draft)
-
-
 def _slots(app, draft, *extra, people=("li", "kim")):
-    args = ["slots", "--from", "2030-12-11", "--to", "2030-12-11", "--duration", "60",
-            "--now", "2030-01-01T00:00:00Z", "--limit", "1000", *extra]  # fmt: skip
+    args = [
+        "slots",
+        "--from",
+        "2030-12-11",
+        "--to",
+        "2030-12-11",
+        "--duration",
+        "60",
+        "--now",
+        "2030-01-01T00:00:00Z",
+        "--limit",
+        "1000",
+        *extra,
+    ]
     for who in people:
         args += ["--participant", draft[f"{who}_email"]]
     result = app.test_cli_runner().invoke(args=args)
@@ -39,7 +40,7 @@ def _overlaps_hold(start: datetime) -> bool:
     return start < HOLD[1] and start + timedelta(minutes=60) > HOLD[0]
 
 
-def test_the_text_marks_the_held_times_and_only_those(app, draft, poll):
+def test_the_text_marks_the_held_times_and_only_those(app, draft, chinese_poll):
     lines = _slots(app, draft).splitlines()
     assert (
         "2030-12-11T02:00:00Z  "
@@ -53,7 +54,7 @@ def test_the_text_marks_the_held_times_and_only_those(app, draft, poll):
     assert all(HELD not in line[: -len(HELD)] for line in lines)  # once a line, at its end
 
 
-def test_the_json_names_the_meeting_of_the_hold(app, draft, poll):
+def test_the_json_names_the_meeting_of_the_hold(app, draft, chinese_poll):
     rows = json.loads(_slots(app, draft, "--json"))
     held = [r for r in rows if r["held"]]
     assert {r["start"] for r in held} == {
@@ -66,11 +67,13 @@ def test_the_json_names_the_meeting_of_the_hold(app, draft, poll):
     }
 
 
-def test_a_withdrawn_poll_and_people_not_asked_hold_nothing(app, client, draft, poll, make_user):
+def test_a_withdrawn_poll_and_people_not_asked_hold_nothing(
+    app, client, draft, chinese_poll, make_user
+):
     stranger = make_user("coordinator", timezone="Asia/Shanghai")
     draft = {**draft, "stranger_email": stranger.email}
     assert HELD not in _slots(app, draft, people=("stranger",))
-    url = f"/meetings/{draft['meeting_id']}/polls/{poll.id}/withdraw"
+    url = f"/meetings/{draft['meeting_id']}/polls/{chinese_poll.id}/withdraw"
     assert client.post(url).status_code == 302
     assert HELD not in _slots(app, draft)
     assert all(row["held"] == [] for row in json.loads(_slots(app, draft, "--json")))
