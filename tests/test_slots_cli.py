@@ -55,6 +55,7 @@ def test_json_shape_and_both_sides_working_hours(app, people):
         "end": "2026-09-21T02:00:00Z",
         "local": {"cn@example.org": "2026-09-21T09:00:00+08:00",
                   "kr@example.org": "2026-09-21T10:00:00+09:00"},
+        "held": [],
     }  # fmt: skip
     # CN 09:00–12:00, 13:30–17:30 and KR 09:00–12:00, 13:00–18:00 (= CN 08:00–11:00, 12:00–17:00)
     assert _local(rows) == [f"09-21 {t}" for t in (

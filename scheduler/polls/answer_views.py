@@ -1,7 +1,8 @@
 """The public answer page of a poll, reached through the signed link in the mail.
 
 GET only shows (mail scanners open links); the form POSTs the answers with a CSRF token. A
-closed poll says which time was chosen; a bad link gets a translated 4xx page.
+closed poll says which time was chosen; a bad link gets a translated 4xx page, an expired one
+(`answers.LINK_DAYS` after the poll ended) a 410 page in the reader's language.
 """
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -15,6 +16,7 @@ from scheduler.invites.rsvp.services import reader_of
 from scheduler.polls.answer_limits import answer_allowed
 from scheduler.polls.answers import (
     PollLinkError,
+    check_link_alive,
     poll_token,
     read_token,
     record_answers,
@@ -37,16 +39,23 @@ def answer(token: str):
     try:
         invitee = read_token(token)
     except PollLinkError as error:
-        page = render_template("invites/rsvp/invalid.html", message=error.message)
-        return page, error.status
+        return _invalid(error)
     reader = reader_of(invitee.participant)
     with force_locale(link_page_language(reader.language)):
+        try:  # checked in the reader's language: the link names them
+            check_link_alive(invitee)
+        except PollLinkError as error:
+            return _invalid(error)
         if request.method == "POST":
             if not answer_allowed(invitee.id):
                 message = _("Too many attempts. Please wait a while and try again.")
                 return render_template("invites/rsvp/invalid.html", message=message), 429
             return _record(invitee, reader)
         return _page(invitee, reader, AnswerForm(obj=invitee))
+
+
+def _invalid(error: PollLinkError):
+    return render_template("invites/rsvp/invalid.html", message=error.message), error.status
 
 
 def _page(invitee: PollInvitee, reader: Recipient, form, chosen=None, status: int = 200):

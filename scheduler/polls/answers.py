@@ -1,7 +1,9 @@
 """Answers through the signed link: read the token, record a person's answers (changeable
-while the poll is open and before its closing date), audited."""
+while the poll is open and before its closing date), audited. A link stops working LINK_DAYS
+after its poll ended (`link_expires_at`)."""
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
@@ -14,6 +16,7 @@ from scheduler.meetings.services import participant_label
 from scheduler.polls.models import (
     MAX_TEXT,
     POLL_CHOICES,
+    Poll,
     PollAnswer,
     PollChoice,
     PollInvitee,
@@ -21,14 +24,25 @@ from scheduler.polls.models import (
 )
 from scheduler.polls.tokens import seal, unseal
 
+# How long a link keeps working once its poll has ended: long enough to look the chosen time
+# up again, not for ever (the link names a person and needs no login).
+LINK_DAYS = 30
+
 TOKEN_PROBLEMS = {
     "tampered": (400, _l("This answer link is not valid. Please use the link from your e-mail.")),
     "foreign": (404, _l("This answer link does not belong to any time poll we know.")),
+    "expired": (
+        410,
+        _l(
+            "This time poll ended more than %(days)d days ago, so its answer link no longer works.",
+            days=LINK_DAYS,
+        ),
+    ),
 }
 
 
 class PollLinkError(UserError):
-    """A poll link that cannot be used (``reason``: tampered or foreign)."""
+    """A poll link that cannot be used (``reason``: tampered, foreign or expired)."""
 
     def __init__(self, reason: str):
         status, message = TOKEN_PROBLEMS[reason]
@@ -62,6 +76,20 @@ def read_token(token: str) -> PollInvitee:
     return invitee
 
 
+def link_expires_at(poll: Poll) -> datetime:
+    """When the poll's links stop working: LINK_DAYS after its closing date, or after it was
+    closed or withdrawn when that came later (an overrunning poll closed late)."""
+    ended = max(poll.closes_at, poll.closed_at or poll.closes_at)
+    return ended + timedelta(days=LINK_DAYS)
+
+
+def check_link_alive(invitee: PollInvitee) -> None:
+    """Refuse (410) a link whose poll ended more than LINK_DAYS ago; the token itself has no
+    expiry (`tokens`): the poll's dates decide."""
+    if now_utc() >= link_expires_at(invitee.poll):
+        raise PollLinkError("expired")
+
+
 def takes_answers(invitee: PollInvitee) -> bool:
     """Whether the poll still takes (and lets people change) answers."""
     poll = invitee.poll
@@ -93,11 +121,16 @@ def record_answers(
 
     "None of these work" answers No for every time. Two submissions at once queue on the
     person's row (PostgreSQL; SQLite lets one writer in at a time): the later one wins whole.
+    An answer the same as the stored one changes (and audits) nothing: a double click or a
+    resent form is not a second answer.
     """
     db.session.refresh(invitee, with_for_update=True)
     comment, proposal = comment.strip(), proposal.strip() if none_work else ""
     wanted = _checked(invitee, choices, none_work, (comment, proposal))
     before = {a.candidate_id: a.choice for a in invitee.answers}
+    stored_now = (before, invitee.comment, invitee.none_work, invitee.proposal)
+    if invitee.answered_at and stored_now == (wanted, comment, none_work, proposal):
+        return
     stored = {a.candidate_id: a for a in invitee.answers}
     for candidate_id, choice in wanted.items():
         if candidate_id in stored:

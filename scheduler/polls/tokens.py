@@ -4,7 +4,8 @@ The RSVP links' design (`scheduler.invites.rsvp.tokens`): the two ids are encryp
 AES-SIV under a key derived from SECRET_KEY for this use alone, with a context of its own, so
 a token shows nothing, cannot be altered or made without the key, and an RSVP token is never
 taken for a poll token (nor the other way round). Deterministic: the mail and the page's form
-point to the same address. No table, no expiry of its own: the poll's status decides.
+point to the same address. No table, no expiry of its own: the poll's status decides what
+the page offers, and its dates when the link stops working (`answers.link_expires_at`).
 """
 
 import base64

@@ -1,6 +1,9 @@
 """`flask --app scheduler slots`: common free times of several people, best first.
 
-Output is English like the other commands (messages rendered under force_locale("en")).
+Output is English like the other commands (messages rendered under force_locale("en")). A
+time the open poll of a meeting holds for one of the people is still listed (a hold is not a
+conflict), marked as the web page marks it: "Held for a time poll: <title>" in the text, the
+meeting's id and title under "held" in the JSON.
 """
 
 import json
@@ -19,7 +22,10 @@ from scheduler.availability.slots import (
     reason_text,
 )
 from scheduler.db import now_utc
+from scheduler.i18n import localized
+from scheduler.meetings.holds import held_meetings
 from scheduler.slots import services
+from scheduler.slots.warnings import HoldWarning
 
 
 def _usage_error(message) -> click.UsageError:
@@ -69,10 +75,19 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def slot_row(slot, people) -> dict:
-    """One slot as the JSON output has it: UTC start/end and each person's local time."""
+def slot_row(slot, people, held=()) -> dict:
+    """One slot as the JSON output has it: UTC start/end, each person's local time and the
+    meetings (*held*) whose open polls hold the time."""
     local = {w.label: slot.start.astimezone(ZoneInfo(w.zone)).isoformat() for w in people}
-    return {"start": iso_utc(slot.start), "end": iso_utc(slot.end), "local": local}
+    held_rows = [{"meeting_id": m.id, "title": localized(m, "title", "en")} for m in held]
+    times = {"start": iso_utc(slot.start), "end": iso_utc(slot.end)}
+    return {**times, "local": local, "held": held_rows}
+
+
+def _held_text(meetings) -> str:
+    """``  [Held for a time poll: <title>]`` for each meeting, or nothing."""
+    with force_locale("en"):
+        return "".join(f"  [{HoldWarning(m).text('en')}]" for m in meetings)
 
 
 def _print_text(result, people, limit: int) -> None:
@@ -81,7 +96,8 @@ def _print_text(result, people, limit: int) -> None:
             f"{w.label} {slot.start.astimezone(ZoneInfo(w.zone)):%Y-%m-%d %H:%M} {w.zone}"
             for w in people
         )
-        click.echo(f"{iso_utc(slot.start)}  {clocks}")
+        held = _held_text(held_meetings(result.holds_on(slot)))
+        click.echo(f"{iso_utc(slot.start)}  {clocks}{held}")
     if not result.slots:
         click.echo("No common free time in this range.")
     with force_locale("en"):
@@ -159,7 +175,10 @@ def slots_command(emails, first, last, duration, buffer, notice, now_text, step,
         step=timedelta(minutes=step),
     )
     if as_json:
-        rows = [slot_row(slot, people) for slot in result.slots[:limit]]
+        rows = [
+            slot_row(slot, people, held_meetings(result.holds_on(slot)))
+            for slot in result.slots[:limit]
+        ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     _print_text(result, people, limit)
