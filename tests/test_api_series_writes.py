@@ -2,17 +2,15 @@
 series page's actions with If-Match on the series' ETag (428, 412), invitations through the
 outbox in the contact's language, write scope, and bad bodies refused with nothing changed."""
 
-import email
 from datetime import UTC, datetime
-from email import policy
 
 import pytest
 import sqlalchemy as sa
 
 from scheduler.audit.models import AuditEntry
-from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings.models import Meeting, Participant
 from scheduler.meetings.series.models import MeetingSeries
+from tests.api_support import mail_to
 from tests.conftest import count
 
 PROBLEM = "https://cnkr-scheduler.invalid/problems/"
@@ -48,12 +46,6 @@ def _create(client, headers, **fields):
     answer = client.post("/api/v1/series", json=_body(**fields), headers=headers)
     assert answer.status_code == 201, answer.json
     return answer
-
-
-def _mail_to(address: str):
-    query = sa.select(OutboxMessage).where(OutboxMessage.recipient == address)
-    rows = list(OutboxMessage.query.session.scalars(query.order_by(OutboxMessage.id)))
-    return [email.message_from_bytes(row.raw, policy=policy.default) for row in rows]
 
 
 def _calendar(message) -> str:
@@ -105,7 +97,7 @@ def test_create_with_a_korean_contact_then_confirm_all_mails_them_in_korean(
     read = client.get(created.headers["Location"], headers=headers)
     assert read.json == body and read.headers["ETag"] == created.headers["ETag"]
     assert count(Participant) == 8  # both people at each of the four dates
-    assert _mail_to(kim.email) == []  # drafts send nothing
+    assert mail_to(kim.email) == []  # drafts send nothing
     kinds = ("meeting_series", "meetings")
     audited = db.session.execute(
         sa.select(AuditEntry.object_type, AuditEntry.user_id)
@@ -119,7 +111,7 @@ def test_create_with_a_korean_contact_then_confirm_all_mails_them_in_korean(
     assert confirmed.status_code == 200, confirmed.json
     assert _dates(confirmed.json) == [(utc, local, "confirmed") for utc, local in DATES]
     assert confirmed.headers["ETag"] != created.headers["ETag"]
-    [invite] = _mail_to(kim.email)  # one invitation for the whole series
+    [invite] = mail_to(kim.email)  # one invitation for the whole series
     assert invite["Content-Language"] == "ko"
     assert "한중 정례회의" in invite["Subject"] and "中韩" not in invite["Subject"]
     assert "RRULE:FREQ=WEEKLY;COUNT=4;INTERVAL=1;BYDAY=TU,TH;WKST=MO" in _calendar(invite)
@@ -168,7 +160,7 @@ def test_cancel_one_date_tells_the_invited_with_the_date_excluded(client, db, wr
         .order_by(AuditEntry.id.desc())
     )
     assert audit.user_id == user.id and audit.changes["status"][1] == "cancelled"
-    invite, update = _mail_to(kim.email)
+    invite, update = mail_to(kim.email)
     assert update["Content-Language"] == "ko"
     ical = _calendar(update)
     assert "METHOD:REQUEST" in ical and "EXDATE;TZID=Asia/Shanghai:20301205T143000" in ical
@@ -204,7 +196,7 @@ def test_this_and_following_makes_a_new_series_and_the_whole_one_keeps_its_id(
     old = client.get(url, headers=headers).json
     assert _dates(old) == [(utc, local, "confirmed") for utc, local in DATES[:2]]
     assert (old["rule"]["count"], old["rule"]["until"]) == (None, "2030-12-09")
-    mails = _mail_to(kim.email)
+    mails = mail_to(kim.email)
     assert len(mails) == 3  # the invitation, then one per UID: the old series ends, the new begins
     assert {m["Content-Language"] for m in mails} == {"ko"}
 
@@ -223,7 +215,7 @@ def test_this_and_following_makes_a_new_series_and_the_whole_one_keeps_its_id(
     assert patched.json["template"]["platform"] == "Zoom"
     assert patched.json["sequence"] > new["sequence"]
     assert "RRULE:FREQ=WEEKLY;COUNT=2;INTERVAL=1;BYDAY=WE;WKST=MO" in _calendar(
-        _mail_to(kim.email)[-1]
+        mail_to(kim.email)[-1]
     )
 
 
@@ -238,7 +230,7 @@ def test_cancel_the_whole_series(client, db, writer, make_contact):
     )
     assert done.status_code == 200
     assert {o["status"] for o in done.json["occurrences"]} == {"cancelled"}
-    cancel = _mail_to(kim.email)[-1]
+    cancel = mail_to(kim.email)[-1]
     assert "METHOD:CANCEL" in _calendar(cancel) and cancel["Content-Language"] == "ko"
     again = client.post(url + "/confirm", headers=_match(client, headers, url))
     assert again.status_code == 400

@@ -36,6 +36,18 @@ bp = ApiBlueprint(
 )
 
 
+def series_change(schema):
+    """Declare a change of an existing series: If-Match documented, write scope, *schema*'s
+    body, the series answered (the route decorator goes above)."""
+
+    def declare(view):
+        view = bp.response(200, SeriesSchema)(view)
+        view = bp.arguments(schema)(view)
+        return bp.doc(**IF_MATCH_DOC)(write_operation(view))
+
+    return declare
+
+
 def series_answer(series: MeetingSeries, status: int = 200):
     """The series as it is now (its dates re-read in order), with its ETag; a new one
     (201) with its Location."""
@@ -92,10 +104,7 @@ def create_series(args: dict):
 
 
 @bp.route("/series/<int:series_id>", methods=["PATCH"])
-@bp.doc(**IF_MATCH_DOC)
-@write_operation
-@bp.arguments(SeriesChangeSchema)
-@bp.response(200, SeriesSchema)
+@series_change(SeriesChangeSchema)
 def update_series(args: dict, series_id: int):
     """Change every meeting of the series (same UID): the fields sent, the rule if sent.
     Dates the new rule drops are cancelled; refused once a meeting has been held."""
@@ -104,10 +113,7 @@ def update_series(args: dict, series_id: int):
 
 
 @bp.route("/series/<int:series_id>/occurrences/<int:meeting_id>/split", methods=["POST"])
-@bp.doc(**IF_MATCH_DOC)
-@write_operation
-@bp.arguments(SeriesChangeSchema)
-@bp.response(200, SeriesSchema)
+@series_change(SeriesChangeSchema)
 @bp.alt_response(201, schema=SeriesSchema, description="A new series, from the date split on")
 def split_series(args: dict, series_id: int, meeting_id: int):
     """Change this date and the following ones: the series ends before it and a new series
@@ -126,10 +132,7 @@ def _edit_following(args: dict, series: MeetingSeries, meeting: Meeting) -> Meet
 
 
 @bp.route("/series/<int:series_id>/occurrences/<int:meeting_id>/cancel", methods=["POST"])
-@bp.doc(**IF_MATCH_DOC)
-@write_operation
-@bp.arguments(write_schemas.ReasonSchema)
-@bp.response(200, SeriesSchema)
+@series_change(write_schemas.ReasonSchema)
 def cancel_occurrence(args: dict, series_id: int, meeting_id: int):
     """Cancel this date alone, with the reason the invited people are told (the others
     stay; calendars get it as an excluded date of the series)."""
@@ -139,10 +142,7 @@ def cancel_occurrence(args: dict, series_id: int, meeting_id: int):
 
 
 @bp.route("/series/<int:series_id>/cancel", methods=["POST"])
-@bp.doc(**IF_MATCH_DOC)
-@write_operation
-@bp.arguments(write_schemas.ReasonSchema)
-@bp.response(200, SeriesSchema)
+@series_change(write_schemas.ReasonSchema)
 def cancel_series(args: dict, series_id: int):
     """Cancel every meeting of the series, with the reason the invited people are told."""
     series = matched_series(series_id)
@@ -151,10 +151,7 @@ def cancel_series(args: dict, series_id: int):
 
 
 @bp.route("/series/<int:series_id>/confirm", methods=["POST"])
-@bp.doc(**IF_MATCH_DOC)
-@write_operation
-@bp.arguments(write_schemas.NoFieldsSchema)
-@bp.response(200, SeriesSchema)
+@series_change(write_schemas.NoFieldsSchema)
 def confirm_series_meetings(_args: dict, series_id: int):
     """Confirm every draft, tentative or postponed meeting: one invitation for the whole
     series to everyone with an e-mail address, in their language."""
