@@ -1,9 +1,12 @@
 """Fixtures for the API tests: a token of a user of a given role, and its headers; an app
 on a database of its own and threads sending requests together, for the races."""
 
+import email
 import threading
+from email import policy
 
 import pytest
+import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from config import TestingConfig
@@ -76,3 +79,12 @@ def run_together(app, calls) -> list:
     for thread in threads:
         thread.join(timeout=60)
     return answers
+
+
+def mail_to(address: str) -> list:
+    """The outbox's messages to *address*, oldest first, parsed."""
+    from scheduler.invites.outbox.models import OutboxMessage
+
+    query = sa.select(OutboxMessage).where(OutboxMessage.recipient == address)
+    rows = list(_db.session.scalars(query.order_by(OutboxMessage.id)))
+    return [email.message_from_bytes(row.raw, policy=policy.default) for row in rows]

@@ -7,9 +7,12 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from scheduler.api.idempotency.models import IdempotencyKey
+from scheduler.contacts.models import Contact
 from scheduler.db import now_utc
 from scheduler.extensions import db
+from scheduler.feeds.models import Feed
 from scheduler.meetings.models import Meeting, Participant
+from scheduler.meetings.series.models import MeetingSeries
 from tests.api_support import run_together, write_token
 from tests.conftest import count
 
@@ -90,6 +93,51 @@ def test_adding_a_participant_is_idempotent(client, db, api_token, make_meeting,
     unkeyed = client.post(path, json={"kind": "contact", "id": kim.id}, headers=headers)
     assert unkeyed.status_code == 409
     assert count(Participant, Participant.meeting_id == meeting.id) == 1
+
+
+SERIES = {**BODY, "rule": {"freq": "weekly", "weekdays": ["TU"], "count": 3}}
+CONTACT = {"partner": "busan", "family_name_ko": "박", "given_name_ko": "지영"}
+
+
+def _replayed(client, headers, path, body, other_body):
+    """Send *body* twice and *other_body* once with one key: the first answer, its replay
+    (same bytes and headers), and the refusal of the other body."""
+    first = _post(client, headers, "same", body, path)
+    assert first.status_code == 201, first.json
+    assert "Idempotent-Replayed" not in first.headers
+    again = _post(client, headers, "same", body, path)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.data == first.data
+    for name in ("Location", "ETag", "Content-Type", "Cache-Control"):
+        assert again.headers.get(name) == first.headers.get(name), name
+    other = _post(client, headers, "same", other_body, path)
+    assert other.status_code == 422 and other.json["type"] == PROBLEM + "idempotency-key-reused"
+    return first
+
+
+def test_creating_a_series_is_idempotent(client, db, api_token):
+    _user, headers = api_token("coordinator", scope="write")
+    other = {**SERIES, "rule": {**SERIES["rule"], "count": 4}}
+    first = _replayed(client, headers, "/api/v1/series", SERIES, other)
+    assert [len(first.json["occurrences"]), count(MeetingSeries), count(Meeting)] == [3, 1, 3]
+    fresh = _post(client, headers, "another", SERIES, "/api/v1/series")
+    assert fresh.status_code == 201 and fresh.json["id"] != first.json["id"]
+    assert count(MeetingSeries) == 2
+
+
+def test_creating_a_contact_is_idempotent(client, db, api_token):
+    _user, headers = api_token("coordinator", scope="write")
+    other = {**CONTACT, "given_name_ko": "지민"}
+    first = _replayed(client, headers, "/api/v1/contacts", CONTACT, other)
+    assert first.json["name"]["ko"] == "박지영" and count(Contact) == 1
+
+
+def test_creating_a_feed_is_idempotent_and_no_answer_is_cached(client, db, api_token):
+    _user, headers = api_token("coordinator", scope="write")
+    body = {"scope": "partner", "partner": "seoul"}
+    first = _replayed(client, headers, "/api/v1/feeds", body, {**body, "language": "zh"})
+    assert first.headers["Cache-Control"] == "no-store" and first.json["url"]
+    assert count(Feed) == 1
 
 
 def test_two_requests_racing_with_one_key_create_one_meeting(race_app):

@@ -2,16 +2,12 @@
 update), status actions, participants, conflicts as 409 with the clashes, write scope, and
 bad bodies (415, 413, 400, 422) answered with a problem document and nothing changed."""
 
-import email
-from email import policy
-
 import pytest
 import sqlalchemy as sa
 
 from scheduler.audit.models import AuditEntry
-from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.meetings.models import Meeting, Participant
-from tests.api_support import run_together, write_token
+from tests.api_support import mail_to, run_together, write_token
 from tests.conftest import count
 
 PROBLEM = "https://cnkr-scheduler.invalid/problems/"
@@ -44,12 +40,6 @@ def _create(client, headers, **fields):
     return answer
 
 
-def _mail_to(address: str):
-    query = sa.select(OutboxMessage).where(OutboxMessage.recipient == address)
-    rows = list(OutboxMessage.query.session.scalars(query.order_by(OutboxMessage.id)))
-    return [email.message_from_bytes(row.raw, policy=policy.default) for row in rows]
-
-
 def test_create_with_a_korean_contact_then_confirm_mails_them_in_korean(
     client, db, writer, make_contact
 ):
@@ -72,7 +62,7 @@ def test_create_with_a_korean_contact_then_confirm_mails_them_in_korean(
     read = client.get(created.headers["Location"], headers=headers)
     assert read.json == meeting
     assert read.headers["ETag"] == created.headers["ETag"]
-    assert _mail_to(kim.email) == []  # a draft sends nothing
+    assert mail_to(kim.email) == []  # a draft sends nothing
     audit = db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.object_type == "meetings")
     ).all()
@@ -82,7 +72,7 @@ def test_create_with_a_korean_contact_then_confirm_mails_them_in_korean(
     confirmed = client.post(f"/api/v1/meetings/{meeting['id']}/confirm", headers=match)
     assert confirmed.status_code == 200 and confirmed.json["status"] == "confirmed"
     assert confirmed.headers["ETag"] != created.headers["ETag"]
-    [invite] = _mail_to(kim.email)
+    [invite] = mail_to(kim.email)
     assert invite["Content-Language"] == "ko"
     assert "한중 화상회의" in invite["Subject"] and "中韩" not in invite["Subject"]
     assert "15:30~17:00(한국 시간)" in invite.get_body(("plain",)).get_content()
@@ -239,7 +229,7 @@ def test_participants_add_read_twice_and_remove(client, db, writer, make_contact
     assert added.json["name"] == {"zh": "金敏洙", "ko": "김민수", "en": "Min-su KIM"}
     assert added.json["partner"] == "busan" and added.json["email"] == kim.email
     assert client.get(added.headers["Location"], headers=headers).json == added.json
-    assert [m["Content-Language"] for m in _mail_to(kim.email)] == ["ko"]
+    assert [m["Content-Language"] for m in mail_to(kim.email)] == ["ko"]
 
     twice = client.post(
         url + "/participants", json={"kind": "contact", "id": kim.id}, headers=headers
@@ -254,7 +244,7 @@ def test_participants_add_read_twice_and_remove(client, db, writer, make_contact
 
     removed = client.delete(added.headers["Location"], headers=headers)
     assert removed.status_code == 204 and removed.data == b""
-    cancel = _mail_to(kim.email)[-1]
+    cancel = mail_to(kim.email)[-1]
     assert "METHOD:CANCEL" in cancel.as_string() or "CANCEL" in str(cancel)
     assert client.get(added.headers["Location"], headers=headers).status_code == 404
     assert client.delete(added.headers["Location"], headers=headers).status_code == 404

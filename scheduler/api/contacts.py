@@ -9,6 +9,7 @@ from scheduler.api import resource_schemas as rs
 from scheduler.api.conditional import IF_MATCH_DOC
 from scheduler.api.etags import locked, require_if_match, row_or_404, with_etag
 from scheduler.api.form_input import form_values
+from scheduler.api.idempotency.services import IDEMPOTENCY_DOC, idempotent
 from scheduler.api.offset_pages import paged, start_offset
 from scheduler.api.parsing import ApiBlueprint, refuse
 from scheduler.api.representations import contact_names, may_see_contact_details, utc_text
@@ -96,7 +97,9 @@ def show_contact(contact_id: int):
 
 
 @bp.route("/contacts", methods=["POST"])
+@bp.doc(**IDEMPOTENCY_DOC)
 @write_operation
+@idempotent
 @bp.arguments(rs.ContactCreateSchema, as_kwargs=False)
 @bp.response(201, rs.ContactSchema)
 def create_contact(data: dict):

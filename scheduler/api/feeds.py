@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user
 
 from scheduler.api.etags import row_or_404
+from scheduler.api.idempotency.services import IDEMPOTENCY_DOC, idempotent
 from scheduler.api.parsing import ApiBlueprint, refuse
 from scheduler.api.representations import utc_text
 from scheduler.api.resource_schemas import FeedCreateSchema, FeedListSchema, FeedSchema
@@ -75,7 +76,9 @@ def list_feeds():
 
 
 @bp.route("/feeds", methods=["POST"])
+@bp.doc(**IDEMPOTENCY_DOC)
 @write_operation
+@idempotent
 @bp.arguments(FeedCreateSchema, as_kwargs=False)
 @bp.response(201, FeedSchema)
 def create_feed(data: dict):

@@ -3,7 +3,7 @@
 from flask_babel import force_locale
 from flask_login import current_user
 
-from scheduler.api.etags import row_or_404
+from scheduler.api.etags import row_or_404, with_etag
 from scheduler.api.parsing import ApiBlueprint
 from scheduler.api.problems import api_language
 from scheduler.api.read_schemas import SeriesSchema
@@ -48,11 +48,8 @@ def _occurrence(meeting) -> dict:
     }
 
 
-@bp.route("/series/<int:series_id>")
-@bp.response(200, SeriesSchema)
-def show_series(series_id: int):
-    """One series: its rule, its template meeting and each occurrence (times in UTC)."""
-    series = row_or_404(MeetingSeries, series_id)
+def series_json(series: MeetingSeries) -> dict:
+    """The series as the caller sees it: its rule, template meeting and occurrences."""
     meetings = list(series.meetings)
     return {
         "id": series.id,
@@ -64,3 +61,11 @@ def show_series(series_id: int):
         "template": meeting_json(series.template(), current_user) if meetings else None,
         "occurrences": [_occurrence(m) for m in meetings],
     }
+
+
+@bp.route("/series/<int:series_id>")
+@bp.response(200, SeriesSchema)
+def show_series(series_id: int):
+    """One series: its rule, its template meeting and each occurrence (times in UTC). Its
+    ETag is what the series changes want in If-Match."""
+    return with_etag(series_json(row_or_404(MeetingSeries, series_id)))

@@ -27,6 +27,7 @@ from scheduler.api.problem_docs import ProblemResponses, register_problem_compon
 from scheduler.api.problems import documented_problems
 from scheduler.api.rate_limits import limit_request
 from scheduler.api.series import bp as series_bp
+from scheduler.api.series_writes import bp as series_writes_bp
 from scheduler.api.slots import bp as slots_bp
 from scheduler.api.visits import bp as visits_bp
 from scheduler.extensions import csrf
@@ -74,6 +75,7 @@ RESOURCES = (
     participants_bp,
     contacts_bp,
     series_bp,
+    series_writes_bp,
     visits_bp,
     slots_bp,
     feeds_bp,

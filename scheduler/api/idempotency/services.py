@@ -24,7 +24,8 @@ from scheduler.extensions import db
 
 KEY_LIFETIME = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Location", "ETag")
+# Cache-Control too: a replayed new feed's URL must stay "no-store" like the first answer.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Location", "ETag", "Cache-Control")
 HEADER = "Idempotency-Key"
 
 
