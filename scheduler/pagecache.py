@@ -23,6 +23,7 @@ A page with a flash message is neither taken from nor kept in the memory: the me
 belongs to one response only.
 """
 
+import contextlib
 import functools
 import hashlib
 import re
@@ -87,10 +88,14 @@ def _draw_version(conn: sa.Connection) -> None:
     """At the commit of a transaction that wrote a shown table: a new version, written on
     the DBAPI connection itself (an engine-level commit is under way: nothing above it may
     run SQL). In a savepoint, so a database without the table yet (half-way through its
-    migrations) commits all the same."""
+    migrations) commits all the same. A connection that has failed draws nothing: the commit
+    that follows fails with the reason, through SQLAlchemy, as the outage handling expects."""
     if conn.closed or not conn.info.pop(_CHANGED, False):
         return
-    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor = conn.connection.dbapi_connection.cursor()
+    except Exception:  # noqa: BLE001 - an invalidated connection: the commit will say why
+        return
     try:
         cursor.execute("SAVEPOINT page_version")
         try:
@@ -100,8 +105,11 @@ def _draw_version(conn: sa.Connection) -> None:
             cursor.execute("ROLLBACK TO SAVEPOINT page_version")
         else:
             cursor.execute("RELEASE SAVEPOINT page_version")
+    except Exception:  # noqa: BLE001, S110 - the connection failed: the commit will say why
+        pass
     finally:
-        cursor.close()
+        with contextlib.suppress(Exception):
+            cursor.close()
 
 
 def _forget_writes(conn) -> None:

@@ -68,6 +68,8 @@ def test_seoul_planned_meeting(auth, client, db):
         ({"end_local": "2030-12-03T14:00"}, "The end must be after the start."),
         ({"end_local": "2030-12-03T14:32"}, "A meeting lasts at least 5 minutes."),
         ({"end_local": "2030-12-04T15:00"}, "A meeting lasts at most 24 hours."),
+        ({"start_local": "9999-12-31T22:00", "end_local": "9999-12-31T23:00"},
+         "Choose a time between 1950 and 2199."),
         ({"timezone": "Asia/Atlantis"}, "Unknown time zone."),
         ({"timezone": "UTC+8"}, "Unknown time zone."),
         ({"join_url": "javascript:alert(1)"}, "The join link must start with http"),

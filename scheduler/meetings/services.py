@@ -30,6 +30,9 @@ from scheduler.meetings.signals import mailed_count, meeting_changed, state_of
 DEFAULT_TECH_CHECK_MINUTES = 30  # video links get a technical check unless told otherwise
 MIN_DURATION = timedelta(minutes=5)
 MAX_DURATION = timedelta(hours=24)
+# Meetings lie in these years: the history goes back decades, plans a few years ahead. Far
+# outside them a time cannot even be shown on every clock (year 9999 in Seoul is year 10000).
+FIRST_YEAR, LAST_YEAR = 1950, 2199
 # Changes that make calendars replace their copy (RFC 5546 §2.1.4 and the location/join data).
 SEQUENCE_FIELDS = (
     "start_dt",
@@ -77,6 +80,12 @@ ALREADY_IN = _l("This person already takes part in the meeting.")
 
 
 def check_times(start: datetime, end: datetime) -> None:
+    """Refuse an end not after the start, a length outside 5 minutes to 24 hours, or a time
+    outside FIRST_YEAR to LAST_YEAR."""
+    if start.year < FIRST_YEAR or end.year > LAST_YEAR:
+        raise MeetingError(
+            _l("Choose a time between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+        )
     if end <= start:
         raise MeetingError(_l("The end must be after the start."))
     if end - start < MIN_DURATION:
