@@ -299,3 +299,40 @@ def test_partner_edit_with_if_match(client, db, api_token):
     assert client.patch("/api/v1/partners/atlantis", json={}, headers=fresh).status_code == 404
     db.session.refresh(partner)
     assert partner.notes_zh == "友好城市"
+
+
+def test_erase_with_a_reason_and_if_match(client, db, api_token, make_contact):
+    """As on the contact's page: irreversible, audited with the reason, the name a pseudonym."""
+    contact = make_contact()
+    _user, headers = api_token("coordinator", scope="write", lang="zh")
+    url = f"/api/v1/contacts/{contact.id}"
+    etag = client.get(url, headers=headers).headers["ETag"]
+    erase = f"{url}/erase"
+
+    missing = client.post(erase, json={"reason": "本人要求"}, headers=headers)
+    assert missing.status_code == 428
+    blank = client.post(erase, json={"reason": ""}, headers={**headers, "If-Match": etag})
+    assert blank.status_code == 422 and _errors(blank) == [("reason", "invalid")]
+    reasonless = client.post(erase, json={}, headers={**headers, "If-Match": etag})
+    assert reasonless.status_code == 422 and _errors(reasonless) == [("reason", "missing")]
+    db.session.refresh(contact)
+    assert contact.erased_at is None  # nothing changed so far
+
+    erased = client.post(erase, json={"reason": "本人要求"}, headers={**headers, "If-Match": etag})
+    assert erased.status_code == 200, erased.json
+    assert erased.json["erased"] is True and "email" not in erased.json
+    assert erased.json["name"]["ko"] != "김민수"
+    assert _audits(db, "contacts", contact.id)[-1] == ("erase", {"reason": "本人要求"})
+    again = client.post(
+        erase, json={"reason": "本人要求"}, headers={**headers, "If-Match": erased.headers["ETag"]}
+    )
+    assert again.status_code == 409
+
+    _viewer, read = api_token("viewer", scope="write")
+    other = make_contact()
+    refused = client.post(
+        f"/api/v1/contacts/{other.id}/erase",
+        json={"reason": "x"},
+        headers={**read, "If-Match": "x"},
+    )
+    assert refused.status_code == 403

@@ -1,5 +1,5 @@
-"""Contacts: list, read, create, update (If-Match), deactivate, through the contact services
-and checked by the contact form, as on the pages."""
+"""Contacts: list, read, create, update (If-Match), deactivate, erase (If-Match), through the
+contact services and checked by the contact form, as on the pages."""
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -20,6 +20,7 @@ from scheduler.contacts.models import Contact
 from scheduler.errors import UserError
 from scheduler.extensions import db
 from scheduler.partners.services import get_partner
+from scheduler.privacy import erasure
 
 bp = ApiBlueprint("api_v1_contacts", __name__, url_prefix="/api/v1", description="Contacts.")
 
@@ -139,4 +140,19 @@ def deactivate_contact(contact_id: int):
     """Deactivate the contact (write scope): kept with all its history, offered no more."""
     contact = _changeable(contact_id)
     services.set_active(contact, False)
+    return with_etag(contact_json(contact, current_user))
+
+
+@bp.route("/contacts/<int:contact_id>/erase", methods=["POST"])
+@bp.doc(**IF_MATCH_DOC)
+@write_operation
+@bp.arguments(rs.ContactEraseSchema, as_kwargs=False)
+@bp.response(200, rs.ContactSchema)
+def erase_contact(data: dict, contact_id: int):
+    """Erase the contact's personal data for good (write scope), as the contact's page does:
+    names become a pseudonym, e-mail and phone go, their mail, replies and mentions are
+    scrubbed, their feeds revoked; the meetings stay. If-Match: the ETag you read."""
+    contact = _changeable(contact_id)
+    require_if_match(contact_json(contact, current_user))
+    erasure.erase_contact(contact, data["reason"])
     return with_etag(contact_json(contact, current_user))

@@ -75,6 +75,14 @@ class ContactCreateSchema(ContactFieldsSchema):
     partner = f.String(required=True, metadata={"description": "partner slug"})
 
 
+class ContactEraseSchema(Strict):
+    reason = f.String(
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": "why the personal data is erased (kept in the audit log)"},
+    )
+
+
 class PartnerEditSchema(Strict):
     """The fields of the partner edit page (checked by its form too)."""
 
