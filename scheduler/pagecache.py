@@ -43,8 +43,8 @@ from scheduler.extensions import db
 from scheduler.i18n import viewer_zone
 
 # Tables no kept page shows, written while pages are only read (fetch counts, rate limits,
-# a token's last use, the scheduler's heartbeat) or kept in step with the tables they
-# summarize: writing them must not send every worker back to rendering.
+# a token's last use, the scheduler's heartbeat, webhook delivery rounds) or kept in step
+# with the tables they summarize: writing them must not send every worker back to rendering.
 UNSHOWN_TABLES = frozenset(
     {
         "page_versions",
@@ -58,6 +58,8 @@ UNSHOWN_TABLES = frozenset(
         "feed_change_log",
         "statistics_changes",
         "api_tokens",
+        "api_idempotency_keys",
+        "webhook_deliveries",
         "alembic_version",
     }
 )

@@ -92,10 +92,12 @@ def test_a_rolled_back_change_keeps_the_version(app, client, meeting_page):
 
 
 def test_writes_no_kept_page_shows_keep_the_version(app, client, meeting_page):
-    """A feed's fetch count, a rate-limit hit: written while pages are only read."""
+    """A feed's fetch count, a rate-limit hit, a webhook delivery round: written while pages
+    are only read."""
     version = _version(app)
     _db.session.execute(sa.text("UPDATE feeds SET fetch_count = fetch_count + 1"))
     _db.session.execute(sa.text("DELETE FROM limit_hits"))
+    _db.session.execute(sa.text("UPDATE webhook_deliveries SET attempts = attempts + 1"))
     _db.session.commit()
     assert _version(app) == version
 
