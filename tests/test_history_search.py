@@ -11,6 +11,7 @@ from scheduler.history.search.models import SearchDocument
 from scheduler.history.signals import outcome_changed
 from scheduler.meetings import services
 from scheduler.meetings.models import Meeting
+from scheduler.partners.models import Partner
 
 FTS_SYNTAX = ['"', '"签约"', "签约*", "NEAR(签约 협약)", "签约 AND 협약", "-签约", "title:签约",
               "^签约", "签约 OR x", "'", "\\", "\\%", "%", "_", "%%", ":", "(",
@@ -141,6 +142,33 @@ def test_contact_names_match(auth, client, history, make_contact, db):
     assert hits(client, q="seo-yeon park") == ["동북아 포럼"]
     html = page(client, q="서연")
     assert "박<mark>서연</mark>" in html
+
+
+def test_the_search_follows_partners_and_contacts_as_they_change(
+    auth, client, history, make_contact, db
+):
+    contact = make_contact(
+        "busan", family_name_ko="남궁", given_name_ko="민", family_name_zh="南宫",
+        given_name_zh="敏", romanized_family="Namgung", romanized_given="Min",
+    )  # fmt: skip
+    forum = history["forum"]
+    auth.login("viewer", locale="ko")
+    participant = services.add_participant(forum, contact=contact)
+    db.session.commit()
+    assert hits(client, q="남궁") == hits(client, q="namgung") == ["동북아 포럼"]
+    services.remove_participant(forum, participant)
+    db.session.commit()
+    assert hits(client, q="남궁") == []
+    busan = db.session.scalar(sa.select(Partner).where(Partner.slug == "busan"))
+    services.update_meeting(forum, {}, partners=[busan])
+    db.session.commit()
+    assert hits(client, q="釜山") == ["동북아 포럼", "제3차 화상회의"]
+    assert hits(client, q="全南光州") == []  # the partner it had before
+    # A renamed contact is found by the new name at once: names are never copied.
+    services.add_participant(forum, contact=contact)
+    contact.given_name_ko = "지민"
+    db.session.commit()
+    assert hits(client, q="지민") == ["동북아 포럼"]
 
 
 @pytest.mark.parametrize(

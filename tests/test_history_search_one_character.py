@@ -101,6 +101,26 @@ def test_a_page_and_the_count_of_a_common_character(make_meeting, auth, client, 
     assert indexed("류", per_page=25) == scanned(db, "류")
 
 
+def test_rare_and_common_terms_page_alike_with_planner_statistics(make_meeting, db):
+    # On PostgreSQL a term in under one meeting in ten is found through the index and sorted,
+    # a common one by walking the meetings newest first: with the planner's statistics
+    # (ANALYZE) both ways are taken here, and both give what a scan gives, page by page.
+    for day in range(1, 29):
+        title = "签约仪式" if day % 14 == 0 else f"交流会 {day}"
+        make_meeting(title_zh=title, title_ko="교류회", partners=(), **at(day))
+    db.session.commit()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("ANALYZE meetings"))
+    for term in ("签", "流", "교"):
+        first = search_history(SearchFilters(term), "UTC", 1, 5)
+        found = [m.id for page in range(1, first.pages + 1) for m in _page(term, page)]
+        assert found == scanned(db, term) and first.total == len(found), term
+
+
+def _page(term: str, page: int) -> list[Meeting]:
+    return search_history(SearchFilters(term), "UTC", page, 5).meetings
+
+
 def test_edits_and_deletions_keep_the_characters_in_step(meetings, db):
     forum = meetings[0]
     services.update_meeting(forum, {"title_zh": "东北亚峰会", "title_en": "Summit"})

@@ -20,8 +20,14 @@ documents (a common character is in almost every document; scanning them cost ~2
   points), so no tokenizer ever splits or folds them and no user text reaches MATCH.
 - PostgreSQL: a table ``history_search_bigrams`` (meeting id, the distinct bigrams as text[])
   with a GIN index; no extension (pg_trgm) and no privilege beyond creating tables needed.
-  It also keeps the meeting's start and end, so a common two-character term is paged from it
-  alone (search/services.py); a moved meeting's row follows through ``meeting_changed`` too.
+  It also keeps the meeting's start and end (a moved meeting's row follows through
+  ``meeting_changed`` too), and beside the text's terms a *name token* for each of the
+  meeting's partners (``p:<id>``) and contacts (``c:<id>``): a term naming a partner or a
+  contact is then one GIN lookup with the text's terms (search/postgres.py), instead of a
+  walk over every meeting. Tokens are three characters or more, so no search term (one or
+  two characters an index term) ever equals one; they follow the meeting's partners and
+  participants at each flush (`_follow_names`). Names themselves are never copied, so
+  renaming a partner or a contact still needs no reindex.
 Both are made by hand in migration 5e1c0a7d9b42 and left out of autogenerate; migration
 e18a0b0c0005 rebuilt them with the characters.
 
@@ -33,21 +39,24 @@ app (Core bulk inserts, a restore) are indexed by ``flask --app scheduler histor
 import functools
 import re
 import unicodedata
+from itertools import chain
 
 import sqlalchemy as sa
 
-from scheduler.db import UTCDateTime
+from scheduler.db import UTCDateTime, watch_every_session
 from scheduler.extensions import db
 from scheduler.history.outcomes.models import MeetingOutcome
 from scheduler.history.outcomes.services import OUTCOME_FIELDS
 from scheduler.history.search.models import BIGRAM_TABLE, SearchDocument
 from scheduler.history.signals import outcome_changed
-from scheduler.meetings.models import Meeting
+from scheduler.meetings.models import Meeting, Participant
 from scheduler.meetings.signals import meeting_changed, meetings_of
 
 MEETING_FIELDS = ("title_zh", "title_ko", "title_en", "agenda_zh", "agenda_ko", "agenda_en")
 _SPACES = re.compile(r"\s+")
 REINDEX_BATCH = 500
+# A long term is narrowed by this many of its bigrams, then rechecked as a whole substring.
+MAX_QUERY_BIGRAMS = 12
 # Writing to a contentless FTS5 table: a row is forgotten only when given its exact tokens.
 FTS_INSERT = sa.text("INSERT INTO history_search_bigrams(rowid, grams) VALUES (:id, :g)")
 FTS_DELETE = sa.text(
@@ -60,10 +69,24 @@ FTS_CLEAR = sa.text(
 # PostgreSQL keeps each meeting's times beside its bigrams, so a common two-character term
 # is paged from this one table without joining every match to meetings (services.py).
 _TIMES = (sa.bindparam("s", type_=UTCDateTime()), sa.bindparam("e", type_=UTCDateTime()))
+
+# Beside the document's terms, the meeting's name tokens: its partners', then its contacts'.
 PG_INSERT = sa.text(
     "INSERT INTO history_search_bigrams (meeting_id, start_dt, end_dt, grams)"
-    " VALUES (:id, :s, :e, CAST(:g AS text[]))"
+    " VALUES (:id, :s, :e, CAST(:g AS text[])"
+    " || ARRAY(SELECT 'p:' || partner_id FROM meeting_partners WHERE meeting_id = :id)"
+    " || ARRAY(SELECT 'c:' || contact_id FROM participants"
+    " WHERE meeting_id = :id AND contact_id IS NOT NULL))"
 ).bindparams(*_TIMES)
+# The document's terms (one or two characters) kept, the name tokens drawn again.
+PG_NAMES = sa.text(
+    "UPDATE history_search_bigrams AS b"
+    " SET grams = ARRAY(SELECT g FROM unnest(b.grams) AS g WHERE char_length(g) <= 2)"
+    " || ARRAY(SELECT 'p:' || partner_id FROM meeting_partners WHERE meeting_id = b.meeting_id)"
+    " || ARRAY(SELECT 'c:' || contact_id FROM participants"
+    " WHERE meeting_id = b.meeting_id AND contact_id IS NOT NULL)"
+    " WHERE b.meeting_id IN :ids"
+).bindparams(sa.bindparam("ids", expanding=True))
 PG_MOVE = sa.text(
     "UPDATE history_search_bigrams SET start_dt = :s, end_dt = :e"
     " WHERE meeting_id = :id AND (start_dt <> :s OR end_dt <> :e)"
@@ -74,6 +97,21 @@ PG_DROP_INDEX = sa.text("DROP INDEX IF EXISTS ix_history_search_bigrams_grams")
 PG_CREATE_INDEX = sa.text(
     "CREATE INDEX ix_history_search_bigrams_grams ON history_search_bigrams USING gin (grams)"
 )
+
+
+def query_bigrams(term: str) -> list[str]:
+    """Up to MAX_QUERY_BIGRAMS distinct bigrams of *term*, in their order in the term."""
+    seen: list[str] = []
+    for i in range(len(term) - 1):
+        pair = term[i : i + 2]
+        if pair not in seen:
+            seen.append(pair)
+    return seen[:MAX_QUERY_BIGRAMS]
+
+
+def contains_any(column, terms):
+    """SQL: *column* holds one of *terms* (plain substrings: no LIKE wildcard in them counts)."""
+    return sa.or_(*(column.contains(term, autoescape=True) for term in terms))
 
 
 def display_text(text: str) -> str:
@@ -234,6 +272,35 @@ def _insert_batch(connection, rows) -> None:
     _add_bigrams(connection, documents)
 
 
+def _changed_names(session) -> set[int]:
+    """Ids of the meetings whose partners or contacts this flush changed."""
+    ids = set()
+    for item in chain(session.new, session.dirty, session.deleted):
+        if isinstance(item, Participant) and not (
+            item in session.dirty and not _changed(item, "contact_id")
+        ):
+            ids.add(item.meeting_id)
+        elif isinstance(item, Meeting) and item in session.dirty and _names_changed(item):
+            ids.add(item.id)
+    return ids - {None}
+
+
+def _names_changed(meeting) -> bool:
+    # A participant taken off the list is deleted as an orphan: the list itself changed.
+    return _changed(meeting, "partners") or _changed(meeting, "participants")
+
+
+def _changed(item, attribute: str) -> bool:
+    return sa.inspect(item).attrs[attribute].history.has_changes()
+
+
+def _follow_names(session, _flush_context) -> None:
+    # After each flush: participants and partners change in many places (forms, series,
+    # RSVP, the API), and every one of them flushes.
+    if session.get_bind().dialect.name == "postgresql" and (ids := _changed_names(session)):
+        session.connection().execute(PG_NAMES, {"ids": sorted(ids)})
+
+
 def _on_meeting_changed(sender, change: str = "", **details) -> None:
     for meeting in meetings_of(sender, details):
         refresh_meeting(meeting)
@@ -249,3 +316,4 @@ def register_search_index_listeners(app) -> None:
     outcome_changed.connect(_on_outcome_changed, weak=False)
     if not sa.event.contains(Meeting, "before_delete", _before_meeting_delete):
         sa.event.listen(Meeting, "before_delete", _before_meeting_delete)
+    watch_every_session([("after_flush", _follow_names)])

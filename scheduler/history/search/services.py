@@ -7,19 +7,17 @@ their ``search_text``). Terms are plain text: no wildcard or query syntax reache
 
 import math
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import selectinload
 
 from scheduler.agenda.grid import utc_bounds
 from scheduler.contacts.models import Contact
-from scheduler.db import UTCDateTime
 from scheduler.extensions import db
-from scheduler.history.search.index import bigram_token, normalize
+from scheduler.history.search import postgres
+from scheduler.history.search.index import bigram_token, contains_any, normalize, query_bigrams
 from scheduler.history.search.models import BIGRAM_TABLE, SearchDocument
 from scheduler.history.search.synonyms import Expansion, expand
 from scheduler.meetings.models import Meeting, Participant, meeting_partners
@@ -27,13 +25,8 @@ from scheduler.meetings.queries import meeting_ids_with_partners
 from scheduler.partners.models import Partner
 
 MAX_TERM_LENGTH = 100
-# A long term is narrowed by this many of its bigrams, then rechecked as a whole substring.
-MAX_QUERY_BIGRAMS = 12
 PER_PAGE = 20
 PREVIEW_SIZE = 5
-_SET_CONFIG = sa.text(
-    "SELECT set_config('enable_seqscan', :scan, true), set_config('jit', :jit, true)"
-)
 
 
 @dataclass(frozen=True)
@@ -92,33 +85,9 @@ class SearchPage:
                 previous = number
 
 
-def query_bigrams(term: str) -> list[str]:
-    """Up to MAX_QUERY_BIGRAMS distinct bigrams of *term*, in their order in the term."""
-    seen: list[str] = []
-    for i in range(len(term) - 1):
-        pair = term[i : i + 2]
-        if pair not in seen:
-            seen.append(pair)
-    return seen[:MAX_QUERY_BIGRAMS]
-
-
-# PostgreSQL's bigram table (migration 5e1c0a7d9b42), with each meeting's times.
-PG_BIGRAMS = sa.table(
-    BIGRAM_TABLE,
-    sa.column("meeting_id"),
-    sa.column("start_dt", UTCDateTime()),
-    sa.column("end_dt", UTCDateTime()),
-    sa.column("grams"),
-)
-
-
-def _indexed(wanted: list[list[str]], dialect: str) -> sa.Select:
+def _indexed(wanted: list[list[str]]) -> sa.Select:
     """Ids of the meetings whose documents hold every bigram of one of the lists in *wanted*
-    (the bigram index; one list per term)."""
-    if dialect == "postgresql":
-        array = postgresql.ARRAY(sa.Text)
-        held = [PG_BIGRAMS.c.grams.op("@>")(sa.bindparam(None, p, type_=array)) for p in wanted]
-        return sa.select(PG_BIGRAMS.c.meeting_id).where(sa.or_(*held))
+    (SQLite's FTS5 bigram index; one list per term)."""
     match = " OR ".join(
         "(" + " ".join(f'"{bigram_token(pair)}"' for pair in pairs) + ")" for pairs in wanted
     )
@@ -137,20 +106,15 @@ def _document_matches(terms: Sequence[str]) -> sa.Select:
     exactly (no recheck). The terms of each sort are looked up together, in one index query.
     """
     docs = SearchDocument.__table__
-    dialect = db.session.get_bind().dialect.name
-    if dialect not in ("sqlite", "postgresql"):
-        return sa.select(docs.c.meeting_id).where(_contains_any(docs.c.body, terms))
+    if db.session.get_bind().dialect.name != "sqlite":
+        return sa.select(docs.c.meeting_id).where(contains_any(docs.c.body, terms))
     short, long = [t for t in terms if len(t) <= 2], [t for t in terms if len(t) > 2]
-    selects = [_indexed([[term] for term in short], dialect)] if short else []
+    selects = [_indexed([[term] for term in short])] if short else []
     if long:
-        candidates = _indexed([query_bigrams(term) for term in long], dialect)
-        rechecked = docs.c.meeting_id.in_(candidates), _contains_any(docs.c.body, long)
+        candidates = _indexed([query_bigrams(term) for term in long])
+        rechecked = docs.c.meeting_id.in_(candidates), contains_any(docs.c.body, long)
         selects.append(sa.select(docs.c.meeting_id).where(*rechecked))
     return selects[0] if len(selects) == 1 else sa.select(sa.union(*selects).subquery().c[0])
-
-
-def _contains_any(column, terms: Sequence[str]):
-    return sa.or_(*(column.contains(term, autoescape=True) for term in terms))
 
 
 @dataclass(frozen=True)
@@ -173,9 +137,9 @@ def _name_matches(terms: Sequence[str]) -> list:
     meetings joined (UNION) cost more than the whole page (issue 18).
     """
     partner_ids = db.session.scalars(
-        sa.select(Partner.id).where(_contains_any(Partner.search_text, terms))
+        sa.select(Partner.id).where(contains_any(Partner.search_text, terms))
     ).all()
-    has_contacts = sa.select(Contact.id).where(_contains_any(Contact.search_text, terms))
+    has_contacts = sa.select(Contact.id).where(contains_any(Contact.search_text, terms))
     found = []
     if partner_ids:
         linked = meeting_partners.c
@@ -199,21 +163,18 @@ def _matching(expansion: Expansion) -> _Matching:
 
 
 def _filter_conditions(filters: SearchFilters, zone: str) -> list:
+    """Conditions on meetings: the partner (and its predecessors), the kind, the dates (from
+    the first date's midnight to the last's end, in *zone*)."""
     conditions = []
     if filters.partner_ids:
         conditions.append(Meeting.id.in_(meeting_ids_with_partners(filters.partner_ids)))
     if filters.kind:
         conditions.append(Meeting.kind == filters.kind)
-    return conditions + _in_dates(Meeting.start_dt, filters, zone)
-
-
-def _in_dates(start_dt, filters: SearchFilters, zone: str) -> list:
-    """Conditions on *start_dt*: from the first date's midnight to the last's end, in *zone*."""
-    conditions = []
     if filters.date_from:
-        conditions.append(start_dt >= utc_bounds(filters.date_from, filters.date_from, zone)[0])
+        day = filters.date_from
+        conditions.append(Meeting.start_dt >= utc_bounds(day, day, zone)[0])
     if filters.date_to:
-        conditions.append(start_dt < utc_bounds(filters.date_to, filters.date_to, zone)[1])
+        conditions.append(Meeting.start_dt < utc_bounds(filters.date_to, filters.date_to, zone)[1])
     return conditions
 
 
@@ -222,16 +183,10 @@ def _meetings_matching(matching: _Matching, *columns) -> sa.Select:
 
     SQLite: ``+0`` keeps the planner from looking every match up by id and sorting them all,
     so it walks ix_meetings_start_end newest first and stops at the page (a common term
-    matches most meetings). PostgreSQL: the matches are found once, through the GIN index
-    (a MATERIALIZED CTE), and joined, instead of being probed row by row along the start
-    index, which is slow when few meetings pass the filters.
+    matches most meetings).
     """
+    meeting_id = Meeting.id + 0 if db.session.get_bind().dialect.name == "sqlite" else Meeting.id
     query = sa.select(*columns).select_from(Meeting)
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql" and not matching.others:
-        found = matching.documents.cte("matches").prefix_with("MATERIALIZED")
-        return query.join(found, found.c[0] == Meeting.id)
-    meeting_id = Meeting.id + 0 if dialect == "sqlite" else Meeting.id
     return query.where(sa.or_(meeting_id.in_(matching.documents), *matching.others))
 
 
@@ -241,17 +196,13 @@ def _count_of(matching: _Matching, conditions: list) -> sa.Select:
     return _meetings_matching(matching, sa.func.count()).where(*conditions)
 
 
-def _page_ids(ordered: sa.Select, matching: _Matching, conditions: list, page: int, per_page: int):
+def _page_ids(expansion: Expansion, conditions: list, page: int, per_page: int):
     """The ids on *page* (moved into range), the number of matches and the page number."""
-    page = max(page, 1)
-    if db.session.get_bind().dialect.name == "postgresql":
-        # One pass over the matches gives both the page and the count.
-        counted = ordered.add_columns(sa.func.count().over())
-        rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).all()
-        if rows:
-            return [row[0] for row in rows], rows[0][1], page
+    matching = _matching(expansion)
     total = db.session.scalar(_count_of(matching, conditions))
     page = min(max(page, 1), max(1, math.ceil(total / per_page)))
+    ordered = _meetings_matching(matching, Meeting.id).where(*conditions)
+    ordered = ordered.order_by(Meeting.start_dt.desc(), Meeting.end_dt.desc(), Meeting.id.desc())
     ids = db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)).all()
     return ids, total, page
 
@@ -260,65 +211,16 @@ def search_history(filters: SearchFilters, zone: str, page: int = 1, per_page: i
     """The *page* of meetings matching *filters* (dates in *zone*), newest first.
 
     A fixed number of statements whatever the page size: ids and count, then the page's
-    meetings with their partners, outcomes and matching contacts loaded in bulk.
+    meetings with their partners, outcomes and matching contacts loaded in bulk. PostgreSQL
+    has a search of its own (search/postgres.py); SQLite and others share the one here.
     """
-    expansion = expand(filters.term)
-    matching, conditions = _matching(expansion), _filter_conditions(filters, zone)
-    if matching.others or filters.partner_ids or filters.kind:
-        ordered = _ordered(matching, conditions)
-    elif _pages_from_bigram_table(filters.term):
-        ordered = _ordered_bigram_table(filters, zone)
+    expansion, conditions = expand(filters.term), _filter_conditions(filters, zone)
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids, total, page = postgres.page_ids(expansion, conditions, page, per_page)
     else:
-        ordered = _ordered(matching, conditions)
-    with _bigram_index_scans():
-        ids, total, page = _page_ids(ordered, matching, conditions, page, per_page)
+        ids, total, page = _page_ids(expansion, conditions, page, per_page)
     contacts = _matching_contacts(expansion.searched, ids)
     return SearchPage(_load(ids), total, page, per_page, filters.term, contacts, expansion)
-
-
-def _ordered(matching: _Matching, conditions) -> sa.Select:
-    return (
-        _meetings_matching(matching, Meeting.id)
-        .where(*conditions)
-        .order_by(Meeting.start_dt.desc(), Meeting.end_dt.desc(), Meeting.id.desc())
-    )
-
-
-def _pages_from_bigram_table(term: str) -> bool:
-    """On PostgreSQL a term of one or two characters (one index term) is paged from the
-    bigram table alone."""
-    return len(term) <= 2 and db.session.get_bind().dialect.name == "postgresql"
-
-
-def _ordered_bigram_table(filters: SearchFilters, zone: str) -> sa.Select:
-    """The ids of the meetings holding the one index term *filters.term*, newest first, read from
-    the bigram table's own copy of the times: no join of every match to meetings."""
-    table = PG_BIGRAMS
-    wanted = sa.bindparam("grams", [filters.term], type_=postgresql.ARRAY(sa.Text))
-    query = sa.select(table.c.meeting_id).where(
-        table.c.grams.op("@>")(wanted), *_in_dates(table.c.start_dt, filters, zone)
-    )
-    return query.order_by(table.c.start_dt.desc(), table.c.end_dt.desc(), table.c.meeting_id.desc())
-
-
-@contextmanager
-def _bigram_index_scans():
-    """On PostgreSQL, read the bigram table through its GIN index only while searching.
-
-    A common term is in most documents, so the planner would rather scan the table, not
-    knowing that unpacking every row's bigram array costs far more than the index does.
-    The penalty this puts on scans would also make it JIT-compile, which is slower still.
-    Both settings are put back afterwards (for this transaction only, as SET LOCAL).
-    """
-    if db.session.get_bind().dialect.name != "postgresql":
-        yield
-        return
-    before = db.session.execute(
-        sa.text("SELECT current_setting('enable_seqscan') AS scan, current_setting('jit') AS jit")
-    ).one()
-    db.session.execute(_SET_CONFIG, {"scan": "off", "jit": "off"})
-    yield
-    db.session.execute(_SET_CONFIG, {"scan": before.scan, "jit": before.jit})
 
 
 def meeting_preview(text: str, limit: int = PREVIEW_SIZE) -> SearchPage:
@@ -349,7 +251,7 @@ def _matching_contacts(terms: Sequence[str], ids: list[int]) -> dict[int, list[C
     rows = db.session.execute(
         sa.select(Participant.meeting_id, Contact)
         .join(Participant, Participant.contact_id == Contact.id)
-        .where(Participant.meeting_id.in_(ids), _contains_any(Contact.search_text, terms))
+        .where(Participant.meeting_id.in_(ids), contains_any(Contact.search_text, terms))
         .order_by(Contact.family_name_ko, Contact.id)
     ).all()
     for meeting_id, contact in rows:
