@@ -21,8 +21,11 @@ def add_member(visit, role: str, *, user=None, contact=None, **details) -> Visit
     """Put a staff user, a partner contact or a guest (*details* with a name) on the visit.
 
     *details* may hold name_ko, name_zh, name_latin, title_zh, title_ko, phone, sort_order."""
-    member = VisitMember(visit=visit)
+    member = VisitMember()
     _apply(member, visit, {**details, "role": role}, user, contact)
+    # Joined to the visit only once checked: reading the delegation for the check flushes,
+    # and a member on the visit's list but not yet in the session would be left out (warned).
+    member.visit = visit
     db.session.add(member)
     db.session.flush()
     visit_changed.send(visit, change="delegation")
