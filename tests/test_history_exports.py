@@ -15,6 +15,8 @@ import xlsxwriter
 from scheduler.contacts.io.xlsx import CHUNK_SIZE, DATE_FORMAT, xlsx_chunks
 from scheduler.extensions import db as _db
 from scheduler.history.reports import exports
+from scheduler.i18n import localized
+from scheduler.meetings.models import Participant
 from tests.history_timeline_support import add_meeting, at
 
 HEADERS = {
@@ -286,6 +288,27 @@ def test_the_written_file_is_handed_out_in_chunks():
 def _written_body(body: bytes) -> list[list]:
     sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True)["history"]
     return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "ko", "en"])
+def test_titles_summaries_and_guests_fall_back_as_everywhere_else(app, exported, tmp_path, lang):
+    """The export picks titles and summaries in the database: the same text localized()
+    picks, a missing language falling back; a guest without a name shows the e-mail."""
+    user = exported[0].organizer
+    both = add_meeting(user, at(2025, 3), title_zh="中文", title_ko="한국어", outcome=("", "요약"))
+    korean = add_meeting(user, at(2025, 4), title_zh="", title_ko="한국어만", outcome=("摘要", ""))
+    both.participants.append(Participant(guest_email="guest@example.org"))
+    korean.participants.append(Participant(guest_name="Guest", guest_email="g@example.org"))
+    _db.session.commit()
+    out = tmp_path / "2025.csv"
+    args = ["history", "export", "--format", "csv", "--out", str(out), "--year", "2025"]
+    assert app.test_cli_runner().invoke(args=[*args, "--lang", lang]).exit_code == 0
+    rows = _csv_rows(out.read_bytes())
+    expected = [
+        [localized(m, "title", lang), localized(m.outcome, "summary", lang)] for m in (korean, both)
+    ]
+    assert [[row[6], row[9]] for row in rows[1:]] == expected
+    assert [row[8].split("; ")[-1] for row in rows[1:]] == ["Guest", "guest@example.org"]
 
 
 def test_the_writer_writes_days_as_write_datetime_writes_them():
