@@ -91,11 +91,16 @@ class _Sheet:
         if self.rows <= SAMPLE_ROWS:
             self._measure(values)
         row, writers, other = self.rows, self.writers, self._write_other
-        write_text = self._write_text
+        write_text, write_string = self._write_text, self.worksheet.write_string
         for column, value in enumerate(values):
-            # Text first and without a lookup: nine cells in ten are text.
+            # Text first and without a lookup: nine cells in ten are text, and most of them
+            # plain (see cell_text) and not like rich text: written at once.
             if value.__class__ is str:
-                if value:
+                if not value:
+                    continue
+                if value.isprintable() and value[:1] != "<" and len(value) <= MAX_CELL_CHARS:
+                    write_string(row, column, value)
+                else:
                     write_text(row, column, value)
             elif value is not None and value != "":
                 writers.get(type(value), other)(row, column, value)
