@@ -115,6 +115,15 @@ def localized(obj, field: str, lang: str | None = None, *, partner_side: bool = 
     return ""
 
 
+def localized_column(model, field: str, lang: str) -> sa.ColumnElement:
+    """localized() worked out by the database, for rows read by the thousand: the first
+    non-empty ``<field>_<code>`` column of *model* in the same order, else ''."""
+    codes = dict.fromkeys((lang, *LANGUAGES))  # the reader's language first, once
+    columns = [getattr(model, f"{field}_{code}", None) for code in codes]
+    found = [sa.func.nullif(column, "") for column in columns if column is not None]
+    return sa.func.coalesce(*found, "").label(field)
+
+
 def other_script(obj, field: str, lang: str | None = None) -> str:
     """The name in the partner-side script for a Chinese reader, and Chinese otherwise."""
     lang = lang or current_language()

@@ -4,14 +4,19 @@ filters, formula injection neutralized like the contact export, and bad input.""
 import codecs
 import csv
 import io
+import re
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
 import pytest
+import xlsxwriter
 
-from scheduler.contacts.io.xlsx import CHUNK_SIZE, xlsx_chunks
+from scheduler.contacts.io.xlsx import CHUNK_SIZE, DATE_FORMAT, xlsx_chunks
 from scheduler.extensions import db as _db
 from scheduler.history.reports import exports
+from scheduler.i18n import localized
+from scheduler.meetings.models import Participant
 from tests.history_timeline_support import add_meeting, at
 
 HEADERS = {
@@ -283,3 +288,55 @@ def test_the_written_file_is_handed_out_in_chunks():
 def _written_body(body: bytes) -> list[list]:
     sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True)["history"]
     return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "ko", "en"])
+def test_titles_summaries_and_guests_fall_back_as_everywhere_else(app, exported, tmp_path, lang):
+    """The export picks titles and summaries in the database: the same text localized()
+    picks, a missing language falling back; a guest without a name shows the e-mail."""
+    user = exported[0].organizer
+    both = add_meeting(user, at(2025, 3), title_zh="中文", title_ko="한국어", outcome=("", "요약"))
+    korean = add_meeting(user, at(2025, 4), title_zh="", title_ko="한국어만", outcome=("摘要", ""))
+    both.participants.append(Participant(guest_email="guest@example.org"))
+    korean.participants.append(Participant(guest_name="Guest", guest_email="g@example.org"))
+    _db.session.commit()
+    out = tmp_path / "2025.csv"
+    args = ["history", "export", "--format", "csv", "--out", str(out), "--year", "2025"]
+    assert app.test_cli_runner().invoke(args=[*args, "--lang", lang]).exit_code == 0
+    rows = _csv_rows(out.read_bytes())
+    expected = [
+        [localized(m, "title", lang), localized(m.outcome, "summary", lang)] for m in (korean, both)
+    ]
+    assert [[row[6], row[9]] for row in rows[1:]] == expected
+    assert [row[8].split("; ")[-1] for row in rows[1:]] == ["Guest", "guest@example.org"]
+
+
+def test_the_writer_writes_days_as_write_datetime_writes_them():
+    """Days go in as Excel day numbers: the very numbers XlsxWriter's write_datetime() gives,
+    around Excel's phantom 1900-02-29 as well."""
+    days = [date(1899, 12, 31), date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1),
+            date(1950, 1, 1), date(2028, 2, 29), date(2199, 12, 31)]  # fmt: skip
+    ours = b"".join(xlsx_chunks(iter([["day"], *([day] for day in days)]), "history"))
+    theirs = io.BytesIO()
+    workbook = xlsxwriter.Workbook(theirs, {"constant_memory": True})
+    sheet = workbook.add_worksheet("history")
+    day_format = workbook.add_format({"num_format": DATE_FORMAT})
+    for row, day in enumerate(days, start=1):
+        sheet.write_datetime(row, 0, day, day_format)
+    workbook.close()
+    assert _day_numbers(ours) == _day_numbers(theirs.getvalue()) != []
+    # A reader sees the days again (day 0, "1900-01-00", is read back as a time of day).
+    cells = [row[0] for row in _written([["day"], *([day] for day in days[1:])])[1:]]
+    assert cells == [datetime.combine(day, datetime.min.time()) for day in days[1:]]
+
+
+def _day_numbers(body: bytes) -> list[str]:
+    sheet = zipfile.ZipFile(io.BytesIO(body)).read("xl/worksheets/sheet1.xml").decode()
+    return re.findall(r'<c r="A\d+" s="\d+"><v>([^<]*)</v></c>', sheet)
+
+
+def test_unusual_but_harmless_text_is_written_as_it_is():
+    """Text that is not plainly printable (no-break and ideographic spaces, a line separator)
+    or starts like markup, without being a control character or rich text, is kept."""
+    row = ["a\u00a0b\u3000c", "line\u2028separator", "<", "<r>", "<r>open", "tab\there"]
+    assert _written([row]) == [row]

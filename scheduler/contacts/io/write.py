@@ -28,6 +28,8 @@ MIMETYPES = {
 }
 # Quotes followed by a formula start: io_read.unquote removes exactly the one quote added here.
 NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
+# The characters NEEDS_QUOTE can match first: text starting otherwise is not looked at again.
+_QUOTE_STARTS = frozenset("'=+-@\t\r")
 TEMPLATE_EXAMPLE = {
     "partner": "busan",
     "family_name_ko": "박",
@@ -50,7 +52,7 @@ TEMPLATE_EXAMPLE = {
 def neutralize(value):
     """*value* with a leading quote when it is text a spreadsheet would read as a formula;
     numbers and dates as they are (they cannot start a formula)."""
-    if isinstance(value, str) and NEEDS_QUOTE.match(value):
+    if isinstance(value, str) and value[:1] in _QUOTE_STARTS and NEEDS_QUOTE.match(value):
         return "'" + value
     return value
 
