@@ -124,7 +124,7 @@ def _prepare(app) -> dict:
     started = time.perf_counter()
     result = app.test_cli_runner().invoke(args=["history", "reindex"])
     assert result.exit_code == 0, result.output
-    _analyze(app)
+    analyze(app)
     return {**setup, "reindex_s": round(time.perf_counter() - started, 1)}
 
 
@@ -154,7 +154,7 @@ def seed_database(app) -> dict:
     return {"seed_s": round(seeded_s, 1)}
 
 
-def _analyze(app) -> None:
+def analyze(app) -> None:
     """PostgreSQL: the planner statistics autovacuum would gather after the bulk seed, now."""
     from scheduler.extensions import db
 
