@@ -231,12 +231,26 @@ def export_rows(filters: HistoryFilters) -> Iterator[list]:
     BATCH_SIZE rows at a time, and names that repeat are looked up once. 50,000 meetings take
     a few seconds."""
     yield header_row()
+    _plan_to_read_everything()
     conditions = meeting_conditions(filters)
     names = _Names(conditions)
     partners, people = _related_streams(conditions)
     for meeting in _read(_meetings(conditions, names.lang)):
         meeting_id = meeting[0]
         yield meeting_values(meeting, partners.take(meeting_id), people.take(meeting_id), names)
+
+
+# PostgreSQL plans a cursor for its first tenth of rows (an index walk); the export reads all
+# of them, which one sort does sooner, in memory rather than on disk (50,000 meetings: ~10 MB).
+_WHOLE_READS = sa.text(
+    "SELECT set_config('cursor_tuple_fraction', '1', true), set_config('work_mem', '32MB', true)"
+)
+
+
+def _plan_to_read_everything() -> None:
+    """PostgreSQL: plan this transaction's cursors for reading every row (SET LOCAL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(_WHOLE_READS)
 
 
 def to_file_bytes(rows, file_format: str) -> bytes:
