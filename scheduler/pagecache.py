@@ -92,7 +92,7 @@ def _draw_version(conn: sa.Connection) -> None:
     run SQL). In a savepoint, so a database without the table yet (half-way through its
     migrations) commits all the same. A connection that has failed draws nothing: the commit
     that follows fails with the reason, through SQLAlchemy, as the outage handling expects."""
-    if conn.closed or not conn.info.pop(_CHANGED, False):
+    if conn.closed or conn.invalidated or not conn.info.pop(_CHANGED, False):
         return
     try:
         cursor = conn.connection.dbapi_connection.cursor()
@@ -115,7 +115,10 @@ def _draw_version(conn: sa.Connection) -> None:
 
 
 def _forget_writes(conn) -> None:
-    conn.info.pop(_CHANGED, None)
+    # A connection the database dropped (a restart) is rolled back invalidated: its notes went
+    # with it, and reading them would raise instead of letting the rollback finish.
+    if not conn.invalidated:
+        conn.info.pop(_CHANGED, None)
 
 
 def _before_session_commit(session: Session) -> None:

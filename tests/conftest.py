@@ -26,6 +26,7 @@ pytest_plugins = [
     "tests.backup_support",
     "tests.outage_support",
     "tests.api_support",
+    "tests.own_postgres",
 ]
 
 

@@ -21,6 +21,7 @@ from scheduler.auth.services import create_user
 from scheduler.db import now_utc
 from scheduler.extensions import db
 from scheduler.invites.outbox.delivery import enqueue
+from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.partners.services import seed_partners
 
 PASSWORD = "correct horse battery"
@@ -54,15 +55,15 @@ def database_down(app, where):
         engine.dispose()
 
 
-@pytest.fixture
-def outage_app(scratch_database_url, tmp_path):
-    """A migrated scratch database with the partners and one Korean-speaking coordinator;
-    errors reach the error handlers as in production (no propagation to the test)."""
+def app_on(database_url: str, tmp_path):
+    """An app on the empty database at *database_url*, migrated, with the partners and one
+    Korean-speaking coordinator; errors reach the error handlers as in production (no
+    propagation to the test)."""
     settings = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
     app = create_app(
         {
             **settings,
-            "SQLALCHEMY_DATABASE_URI": scratch_database_url,
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "FEED_CACHE_FOLDER": str(tmp_path / "feed-cache"),
             "MAIL_FOLDER": str(tmp_path / "mail"),
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
@@ -75,6 +76,13 @@ def outage_app(scratch_database_url, tmp_path):
         create_user("staff@example.org", PASSWORD, "coordinator", locale="ko")
         db.session.commit()
         db.session.remove()
+    return app
+
+
+@pytest.fixture
+def outage_app(scratch_database_url, tmp_path):
+    """`app_on` a scratch database."""
+    app = app_on(scratch_database_url, tmp_path)
     yield app
     with app.app_context():
         db.session.remove()
@@ -99,3 +107,12 @@ def queue_message(app, status: str = "pending", hours_ago: float = 0) -> None:
         row.status = status
         row.created_at = now_utc() - timedelta(hours=hours_ago)
         db.session.commit()
+
+
+def outbox_rows(app) -> list[OutboxMessage]:
+    """Every outbox message of *app*'s database, in the order queued, read afresh."""
+    with app.app_context():
+        rows = list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
+        db.session.expunge_all()
+        db.session.remove()
+    return rows

@@ -3,6 +3,7 @@
 It records every message it accepts, so tests can check what the app really sent over the wire.
 """
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -110,3 +111,37 @@ def smtp_server(_smtp_session_server):
     _smtp_session_server.clear()
     yield _smtp_session_server
     _smtp_session_server.clear()
+
+
+HANG_AT = 4  # the fourth message of the first batch of five
+
+
+class HangingHandler(RecordingHandler):
+    """Accepts every message but the ``hang_at``-th, whose DATA hangs until ``release``;
+    then it answers 451, so that attempt never counts as delivered."""
+
+    def __init__(self, hang_at: int):
+        super().__init__()
+        self.hang_at, self.seen = hang_at, 0
+        self.hanging, self.release = threading.Event(), threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.seen += 1
+        if self.seen == self.hang_at:
+            self.hanging.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 Try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def hanging():
+    handler = HangingHandler(HANG_AT)
+    controller = Controller(handler, hostname=HOST, port=_free_port())
+    controller.start()
+    try:
+        yield controller, handler
+    finally:
+        handler.release.set()
+        controller.stop()

@@ -20,7 +20,8 @@ def session_bind() -> sa.Engine | sa.Connection:
 
 def use_autocommit() -> None:
     """Put the session's connection in autocommit for the rest of this request (no-op in
-    the tests, whose connection is in a transaction already)."""
+    the tests, whose connection is in a transaction already, and when the request has begun
+    one already: a signed-in browser opening a feed loads its user first)."""
     bind = session_bind()
-    if isinstance(bind, sa.Engine):
+    if isinstance(bind, sa.Engine) and not db.session().in_transaction():
         db.session.connection(execution_options=autocommit_options(bind.dialect.name))

@@ -10,6 +10,7 @@ from scheduler.extensions import db
 from scheduler.invites.outbox.delivery import deliver_due
 from scheduler.invites.outbox.models import OutboxMessage
 from scheduler.invites.outbox.retention import purge_expired
+from scheduler.invites.outbox.transports import describe
 from scheduler.transaction import commits
 
 outbox = AppGroup("outbox", help="The queue of outgoing e-mail.")
@@ -19,7 +20,13 @@ outbox = AppGroup("outbox", help="The queue of outgoing e-mail.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def deliver_command(as_json):
     """Send every message that is due now (retries included)."""
-    totals = deliver_due()
+    try:
+        totals = deliver_due()
+    except sa.exc.DBAPIError as error:  # the database went away mid-run (an outage, a restart)
+        raise click.ClickException(
+            f"stopped: the database failed ({describe(error)});"
+            " the messages not sent wait for the next run"
+        ) from None
     summary = f"sent {totals['sent']}, to retry {totals['retry']}, failed {totals['failed']}"
     click.echo(json.dumps(totals) if as_json else summary)
     if totals.stopped:  # the rest waits for the next run; say why
