@@ -48,12 +48,15 @@ def _terms(values: Sequence[str]):
 
 
 def name_tokens(terms: Sequence[str]) -> list[str]:
-    """The tokens of the partners and contacts whose names (any script) hold one of *terms*."""
-    partners = sa.select(Partner.id).where(contains_any(Partner.search_text, terms))
-    contacts = sa.select(Contact.id).where(contains_any(Contact.search_text, terms))
-    return [f"p:{i}" for i in db.session.scalars(partners.order_by(Partner.id))] + [
-        f"c:{i}" for i in db.session.scalars(contacts.order_by(Contact.id))
-    ]
+    """The tokens of the partners and contacts whose names (any script) hold one of *terms*
+    (one statement for both)."""
+    partners = sa.select(sa.literal("p:") + sa.cast(Partner.id, sa.Text)).where(
+        contains_any(Partner.search_text, terms)
+    )
+    contacts = sa.select(sa.literal("c:") + sa.cast(Contact.id, sa.Text)).where(
+        contains_any(Contact.search_text, terms)
+    )
+    return sorted(db.session.scalars(sa.union_all(partners, contacts)))
 
 
 def matching_ids(terms: Sequence[str]) -> sa.Select:
@@ -82,9 +85,9 @@ def page_ids(expansion: Expansion, conditions: list, page: int, per_page: int):
     *conditions*, newest first; the number of them, and the page number."""
     matched = matching_ids(expansion.searched)
     with _index_scans():
-        total = db.session.scalar(_count(matched, expansion, conditions))
+        total, meetings = db.session.execute(_count(matched, expansion, conditions)).one()
         page = min(max(page, 1), max(1, math.ceil(total / per_page)))
-        if not (conditions or expansion.kinds) and _sparse(total):
+        if not (conditions or expansion.kinds) and _sparse(total, meetings):
             matched = sa.select(matched.cte("matches").prefix_with("MATERIALIZED"))
         newest = Meeting.start_dt.desc(), Meeting.end_dt.desc(), Meeting.id.desc()
         found = _found(matched, expansion)
@@ -99,28 +102,30 @@ def _found(matched: sa.Select, expansion: Expansion):
     return sa.or_(found, Meeting.kind.in_(expansion.kinds)) if expansion.kinds else found
 
 
+# The planner's own estimate of the number of meetings, which is all a choice of plan needs.
+_MEETINGS_ESTIMATE = sa.text("(SELECT reltuples FROM pg_class WHERE oid = 'meetings'::regclass)")
+
+
 def _count(matched: sa.Select, expansion: Expansion, conditions: list) -> sa.Select:
+    """The number of matches, and the estimated number of meetings (for `_sparse`)."""
+    columns = sa.func.count(), _MEETINGS_ESTIMATE
     if conditions or expansion.kinds:
         found = _found(matched, expansion)
-        return sa.select(sa.func.count()).select_from(Meeting).where(found, *conditions)
-    return sa.select(sa.func.count()).select_from(matched.subquery())  # each id is a meeting
+        return sa.select(*columns).select_from(Meeting).where(found, *conditions)
+    return sa.select(*columns).select_from(matched.subquery())  # each id is a meeting
 
 
-def _sparse(total: int) -> bool:
+def _sparse(total: int, meetings: float | None) -> bool:
     """Whether the *total* matches of an unfiltered search are few enough (under one meeting
-    in ten) to be found all at once through the GIN index and sorted, rather than by walking
-    the meetings newest first and checking each.
+    in ten of about *meetings*) to be found all at once through the GIN index and sorted,
+    rather than by walking the meetings newest first and checking each.
 
     A check reads the meeting's row of the bigram table, about twenty times the cost of
     sorting one match, which the planner does not know: left to itself it walks hundreds of
     meetings for a page of a rare term. For a common term it walks (a first page) or joins
     all and sorts (a deep page), both rightly, and with filters it checks the meeting's own
-    columns first. The number of meetings is the planner's own
-    estimate, which is all a choice of plan needs.
+    columns first.
     """
-    meetings = db.session.scalar(
-        sa.text("SELECT reltuples FROM pg_class WHERE oid = 'meetings'::regclass")
-    )
     return total * 10 < (meetings or 0)
 
 
