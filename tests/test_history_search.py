@@ -351,8 +351,8 @@ def test_a_very_long_term_is_capped_politely(auth, client, history):
     [
         ({"from": "2029-13-01"}, '"2029-13-01" is not a date. Use YYYY-MM-DD'),
         ({"to": "yesterday"}, '"yesterday" is not a date. Use YYYY-MM-DD'),
-        ({"from": "0001-01-01"}, "Use a date between 2000 and 2099."),
-        ({"to": "9999-12-31"}, "Use a date between 2000 and 2099."),
+        ({"from": "0001-01-01"}, "Use a date between 1992 and 2100."),
+        ({"to": "9999-12-31"}, "Use a date between 1992 and 2100."),
         ({"kind": "party"}, 'Unknown kind of meeting "party".'),
         ({"partner": "tokyo"}, 'Unknown partner "tokyo": searching all partners.'),
         ({"partner": "<b>x</b>"}, 'Unknown partner "&lt;b&gt;x&lt;/b&gt;": searching all'),
@@ -365,6 +365,14 @@ def test_bad_filters_are_ignored_with_a_notice(auth, client, history, params, no
     html = page(client, q="签约", **params)
     assert notice.replace('"', "&#34;") in html
     assert hits(client, q="签约", **params) == ["MOU Signing Ceremony"]
+
+
+def test_dates_reach_back_to_1992_as_the_history_does(auth, client, history):
+    auth.login("viewer", locale="en")
+    html = page(client, q="签约", **{"from": "1992-08-24", "to": "2100-12-31"})
+    assert "Use a date between" not in html
+    assert hits(client, q="签约", **{"from": "1992-08-24"}) == ["MOU Signing Ceremony"]
+    assert hits(client, q="签约", to="1999-12-31") == []
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "0", "1e9", "99999999999999999999", ""])

@@ -10,6 +10,7 @@ from flask import Blueprint
 from scheduler.history import timeline
 from scheduler.history.pages import partner_names
 from scheduler.i18n import number
+from scheduler.meetings.models import FIRST_YEAR, LAST_YEAR
 from scheduler.meetings.services import participant_label
 from scheduler.visits.directions import DEFINITION as VISIT_DEFINITION
 
@@ -23,7 +24,7 @@ def _template_helpers() -> dict:
         "from_predecessor": timeline.from_predecessor,
         "number": number,
         "partner_names": partner_names,
-        "YEAR_MIN": timeline.YEAR_MIN,
-        "YEAR_MAX": timeline.YEAR_MAX,
+        "YEAR_MIN": FIRST_YEAR,
+        "YEAR_MAX": LAST_YEAR,
         "VISIT_DEFINITION": VISIT_DEFINITION,
     }

@@ -20,6 +20,8 @@ from scheduler.errors import UserError
 from scheduler.extensions import db, page_number
 from scheduler.history import rows
 from scheduler.meetings.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     MEETING_KINDS,
     MEETING_STATUSES,
     Meeting,
@@ -34,8 +36,6 @@ from scheduler.visits.directions import DIRECTION_OF_KIND
 from scheduler.visits.models import Visit, VisitMember, visit_partners
 
 PAGE_SIZE = 50
-# China and the ROK established relations in 1992; nothing in the history is older.
-YEAR_MIN, YEAR_MAX = 1992, 2100
 # Status choices beside the statuses themselves: what a history list starts with (the
 # exchanges that took place: held, or confirmed and begun) and every status.
 PAST, ALL_STATUSES = "past", "all"
@@ -76,12 +76,12 @@ def check_year(value) -> int:
         year = int(str(value).strip())
     except ValueError:
         year = None
-    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
         raise FilterError(
             _l(
                 "The year must be a number from %(first)d to %(last)d.",
-                first=YEAR_MIN,
-                last=YEAR_MAX,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
             )
         )
     return year

@@ -14,6 +14,10 @@ from scheduler.extensions import db
 from scheduler.sides import CHINA, HOST_SIDE_CODES, KOREA, OFFICE_ZONE
 
 MAX_OFFSET_MINUTES = 14 * 24 * 60  # reminders at most two weeks ahead
+# The years a meeting can lie in: China and the ROK established relations in 1992, so no
+# exchange is older; plans reach a few years ahead. Far outside them a time cannot even be
+# shown on every clock (year 9999 in Changchun is year 10000 in Seoul).
+FIRST_YEAR, LAST_YEAR = 1992, 2100
 
 if TYPE_CHECKING:  # the models these relationships name (imported for type checkers only)
     from scheduler.auth.models import User

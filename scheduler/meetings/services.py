@@ -18,6 +18,8 @@ from scheduler.extensions import db
 from scheduler.i18n import person_name, user_name
 from scheduler.meetings.conflicts import find_conflicts, lock_resources
 from scheduler.meetings.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Meeting,
     MeetingKind,
     MeetingStatus,
@@ -30,9 +32,6 @@ from scheduler.meetings.signals import mailed_count, meeting_changed, state_of
 DEFAULT_TECH_CHECK_MINUTES = 30  # video links get a technical check unless told otherwise
 MIN_DURATION = timedelta(minutes=5)
 MAX_DURATION = timedelta(hours=24)
-# Meetings lie in these years: the history goes back decades, plans a few years ahead. Far
-# outside them a time cannot even be shown on every clock (year 9999 in Seoul is year 10000).
-FIRST_YEAR, LAST_YEAR = 1950, 2199
 # Changes that make calendars replace their copy (RFC 5546 §2.1.4 and the location/join data).
 SEQUENCE_FIELDS = (
     "start_dt",

@@ -8,7 +8,8 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from scheduler.history.reports import exports
-from scheduler.history.timeline import YEAR_MAX, YEAR_MIN, HistoryFilters
+from scheduler.history.timeline import HistoryFilters
+from scheduler.meetings.models import FIRST_YEAR, LAST_YEAR
 from scheduler.partners.services import get_partner
 from scheduler.sides import LANGUAGES
 
@@ -29,7 +30,7 @@ from scheduler.sides import LANGUAGES
 )
 @click.option(
     "--year",
-    type=click.IntRange(YEAR_MIN, YEAR_MAX),
+    type=click.IntRange(FIRST_YEAR, LAST_YEAR),
     default=None,
     help="Only this year (on the office's calendar).",
 )

@@ -21,14 +21,13 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from scheduler.contacts.models import Contact
 from scheduler.db import UTCDateTime
 from scheduler.extensions import db
 from scheduler.history.search.index import contains_any, query_bigrams
 from scheduler.history.search.models import BIGRAM_TABLE, SearchDocument
+from scheduler.history.search.names import named_by
 from scheduler.history.search.synonyms import Expansion
 from scheduler.meetings.models import Meeting
-from scheduler.partners.models import Partner
 
 # The bigram table (migration 5e1c0a7d9b42), with each meeting's times and name tokens.
 PG_BIGRAMS = sa.table(
@@ -48,15 +47,9 @@ def _terms(values: Sequence[str]):
 
 
 def name_tokens(terms: Sequence[str]) -> list[str]:
-    """The tokens of the partners and contacts whose names (any script) hold one of *terms*
-    (one statement for both)."""
-    partners = sa.select(sa.literal("p:") + sa.cast(Partner.id, sa.Text)).where(
-        contains_any(Partner.search_text, terms)
-    )
-    contacts = sa.select(sa.literal("c:") + sa.cast(Contact.id, sa.Text)).where(
-        contains_any(Contact.search_text, terms)
-    )
-    return sorted(db.session.scalars(sa.union_all(partners, contacts)))
+    """The tokens of the partners and contacts whose names (any script) hold one of *terms*."""
+    partner_ids, contact_ids = named_by(terms)
+    return [f"p:{i}" for i in partner_ids] + [f"c:{i}" for i in contact_ids]
 
 
 def matching_ids(terms: Sequence[str]) -> sa.Select:

@@ -19,6 +19,7 @@ from scheduler.extensions import db
 from scheduler.history.search import postgres
 from scheduler.history.search.index import bigram_token, contains_any, normalize, query_bigrams
 from scheduler.history.search.models import BIGRAM_TABLE, SearchDocument
+from scheduler.history.search.names import named_by
 from scheduler.history.search.synonyms import Expansion, expand
 from scheduler.meetings.models import Meeting, Participant, meeting_partners
 from scheduler.meetings.queries import meeting_ids_with_partners
@@ -136,18 +137,15 @@ def _name_matches(terms: Sequence[str]) -> list:
     common letter names most partners and is in almost every document, and the sets of
     meetings joined (UNION) cost more than the whole page (issue 18).
     """
-    partner_ids = db.session.scalars(
-        sa.select(Partner.id).where(contains_any(Partner.search_text, terms))
-    ).all()
-    has_contacts = sa.select(Contact.id).where(contains_any(Contact.search_text, terms))
+    partner_ids, contact_ids = named_by(terms)
     found = []
     if partner_ids:
         linked = meeting_partners.c
         found.append(
             sa.exists().where(linked.meeting_id == Meeting.id, linked.partner_id.in_(partner_ids))
         )
-    if db.session.scalar(has_contacts.limit(1)) is not None:
-        taking_part = Participant.contact_id.in_(has_contacts.scalar_subquery())
+    if contact_ids:
+        taking_part = Participant.contact_id.in_(contact_ids)
         found.append(sa.exists().where(Participant.meeting_id == Meeting.id, taking_part))
     return found
 

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
-from scheduler.availability.services import FIRST_YEAR, LAST_YEAR
 from scheduler.extensions import db, page_number
 from scheduler.history.search.excerpts import highlight, snippet
 from scheduler.history.search.services import (
@@ -16,7 +15,7 @@ from scheduler.history.search.services import (
     search_history,
 )
 from scheduler.i18n import viewer_zone
-from scheduler.meetings.models import MEETING_KINDS
+from scheduler.meetings.models import FIRST_YEAR, LAST_YEAR, MEETING_KINDS
 from scheduler.pagecache import kept_page
 from scheduler.partners.models import Partner
 from scheduler.partners.services import lineage
